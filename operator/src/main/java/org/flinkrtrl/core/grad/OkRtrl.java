@@ -154,9 +154,10 @@ public final class OkRtrl implements GradientEstimator {
             vd[p * r1 + r] = s.a[p];
         }
         // 2. Householder thin QR of V and M (both are rebuilt every step, so inputModified() needs no copy).
-        if (!qrV.decompose(vMat) || !qrM.decompose(mMat)) {
-            throw new IllegalStateException("OK-RTRL: QR decomposition failed (non-finite influence state?)");
-        }
+        // decompose() returns false when a column is exactly zero (e.g. after a reset); the factors are still
+        // valid then (that reflector is the identity, Q stays orthonormal), so the flag is deliberately ignored.
+        qrV.decompose(vMat);
+        qrM.decompose(mMat);
         qrV.getQ(qv, true);
         qrV.getR(rv, true);
         qrM.getQ(qm, true);
