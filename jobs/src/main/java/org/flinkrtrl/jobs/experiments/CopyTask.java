@@ -53,9 +53,9 @@ public final class CopyTask {
         String cell = a.str("cell", "gated");
         long steps = a.lng("steps", 100_000);
         long seed = a.lng("seed", 1);
-        double lr = a.dbl("lr", 1e-3);
+        double lr = a.dbl("lr", 3e-3);
         double clip = a.dbl("clip", 1.0);
-        double initStd = a.dbl("init-std", 0.01);
+        double initStd = a.dbl("init-std", 0.1);
         double threshold = a.dbl("threshold", 0.15);
         double decay = a.dbl("ema-decay", 0.999);
         int logEvery = a.integer("log-every", 1000);

@@ -1,5 +1,7 @@
 package org.flinkrtrl.jobs.experiments;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -126,7 +128,7 @@ public final class StepCost {
         }
         StringBuilder md = new StringBuilder();
         md.append("# Cost per step against n and r\n\n");
-        md.append(String.format(Locale.ROOT, "Single-threaded wall time of one step (cell forward + influence step "
+        md.append(String.format(Locale.ROOT, "Single-threaded CPU time (thread CPU clock, so time spent descheduled on a shared machine is not counted) of one step (cell forward + influence step "
             + "+ gradient) with a %s cell, %d inputs, fixed random weights and random inputs; each configuration "
             + "is warmed up and then timed for at least %.2f s. Expected exponents for the %s cell (spec C.7): "
             + "exact RTRL n^4, r-OK r n^3 (+ r^2 n^2 for the QR), KF n^3, UORO and TBPTT n^2.%n%n",
@@ -139,7 +141,7 @@ public final class StepCost {
         md.append("Machine: ").append(Results.machine()).append(String.format(Locale.ROOT, "; wall time %.1f s%n%n",
             seconds));
         md.append("## Results (microseconds per step)\n\n").append(table).append('\n');
-        md.append("Timings on a shared machine are noisy; small n are dominated by fixed overheads, so the slopes "
+        md.append("Timings on a shared machine are still noisy (caches and memory bandwidth are shared); small n are dominated by fixed overheads, so the slopes "
             + "are fitted from n >= ").append(fitFrom).append(" only.\n\n");
         md.append("![time vs n](cost.png)\n\n![OK time vs r](cost_rank.png)\n\n");
         md.append("Data: `cost.csv` (columns method, rank, n, us_per_step, steps_timed).\n");
@@ -161,11 +163,14 @@ public final class StepCost {
         // Warm up (JIT), then time batches until minSeconds have passed.
         long warm = System.nanoTime();
         long count = 0;
-        while (System.nanoTime() - warm < 0.2 * minSeconds * 1e9 || count < 20) {
+        while (System.nanoTime() - warm < 0.5 * minSeconds * 1e9 || count < 20) {
             oneStep(cell, step, est, rng, w, h, x, dLdh, grad);
             count++;
         }
-        long t0 = System.nanoTime();
+        // CPU time of this thread, not wall time: the machine may be shared, and a descheduled thread would
+        // otherwise be charged for other processes' work.
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        long t0 = bean.getCurrentThreadCpuTime();
         long timed = 0;
         long elapsed;
         do {
@@ -173,7 +178,7 @@ public final class StepCost {
                 oneStep(cell, step, est, rng, w, h, x, dLdh, grad);
             }
             timed += 10;
-            elapsed = System.nanoTime() - t0;
+            elapsed = bean.getCurrentThreadCpuTime() - t0;
         } while (elapsed < minSeconds * 1e9);
         stepsTimed[0] = timed;
         return elapsed * 1e-3 / timed;
