@@ -7,7 +7,7 @@ import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholder_DDRM;
+import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholderColumn_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.flinkrtrl.core.cell.Cell;
@@ -26,11 +26,13 @@ import org.flinkrtrl.core.math.Rng;
  *
  * <p>All buffers are allocated at construction. Per-step allocation is limited to EJML internals: the SVD's
  * {@code decompose} (bidiagonalisation and implicit-QR work arrays are reused after the first call, but the
- * transposed-input path and {@code getU/getV} may reshape) and {@code QRDecompositionHouseholder_DDRM.decompose},
+ * transposed-input path and {@code getU/getV} may reshape) and {@code QRDecompositionHouseholderColumn_DDRM.decompose},
  * which reuses its work arrays once sized.
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
+    /** Singular values at most this fraction of sigma_1 are treated as exact zeros (numerical rank). */
+    static final double RANK_TOL = 1e-13;
 
     private final int n;
     private final int k;
@@ -52,8 +54,8 @@ public final class OkRtrl implements GradientEstimator {
     private final double[] colIn;
     private final double[] colOut;
     private final double[] tmpH;
-    private final QRDecompositionHouseholder_DDRM qrV = new QRDecompositionHouseholder_DDRM();
-    private final QRDecompositionHouseholder_DDRM qrM = new QRDecompositionHouseholder_DDRM();
+    private final QRDecompositionHouseholderColumn_DDRM qrV = new QRDecompositionHouseholderColumn_DDRM();
+    private final QRDecompositionHouseholderColumn_DDRM qrM = new QRDecompositionHouseholderColumn_DDRM();
     private final DMatrixRMaj qv;
     private final DMatrixRMaj rv;
     private final DMatrixRMaj qm;
@@ -154,8 +156,10 @@ public final class OkRtrl implements GradientEstimator {
             vd[p * r1 + r] = s.a[p];
         }
         // 2. Householder thin QR of V and M (both are rebuilt every step, so inputModified() needs no copy).
-        // decompose() returns false when a column is exactly zero (e.g. after a reset); the factors are still
-        // valid then (that reflector is the identity, Q stays orthonormal), so the flag is deliberately ignored.
+        // decompose() returns false when a reduced column is exactly zero (after a reset, dependent inputs); the
+        // column-major variant's factors are still exact then (identity reflector), so the flag is ignored.
+        // NOT QRDecompositionHouseholder_DDRM: in EJML 0.46.1 it leaves a stale tau from the previous call on R's
+        // diagonal for such columns, so Q R != V (see OkRtrlTest#householderQrHandlesZeroColumns).
         qrV.decompose(vMat);
         qrM.decompose(mMat);
         qrV.getQ(qv, true);
@@ -177,6 +181,15 @@ public final class OkRtrl implements GradientEstimator {
         CommonOps_DDRM.insert(xs, xc, 0, 0);
         CommonOps_DDRM.insert(ys, yc, 0, 0);
         System.arraycopy(sv, 0, sigma, 0, ns);
+        // Numerical rank: singular values below the SVD's resolution are round-off of an exactly rank-deficient
+        // X (e.g. t <= r steps after a reset). Mixing such a sigma_j with sigma_1 would add a random error of size
+        // sqrt(2 sigma_1 sigma_j) ~ 1e-8 sigma_1; zeroing it changes X by at most 1e-13 sigma_1.
+        double floor = RANK_TOL * sigma[0];
+        for (int j = 1; j < r1; j++) {
+            if (sigma[j] <= floor) {
+                sigma[j] = 0.0;
+            }
+        }
         // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides.
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);

@@ -88,10 +88,11 @@ public final class OptimalMixing {
             return;
         }
         lastVariance = Math.max(0.0, s * s / slots - sumSq);
-        double scale = slots / s;
+        // 1 - d_j computed as (S - (K-1) sigma_j) / S: forming d_j first would turn d_j = 1 into 1 - ulp and
+        // w_j into sqrt(ulp) ~ 1e-8, an error the square root amplifies (e.g. sigma = (s1, s2, 0) must be exact).
         double wn = 0.0;
         for (int i = 0; i < kMixed; i++) {
-            double wi = Math.sqrt(Math.max(0.0, 1.0 - scale * sig(sigma, mStar + i)));
+            double wi = Math.sqrt(Math.max(0.0, (s - slots * sig(sigma, mStar + i)) / s));
             w[i] = wi;
             wn += wi * wi;
         }
