@@ -144,7 +144,7 @@ public final class CopyTask {
     static void write(Path out, Args a, List<Run> runs, long steps, int truncation, int hidden, String budgetNote) {
         Results.Csv csv = new Results.Csv("method", "step", "level", "ema_bits");
         Results.Chart chart = new Results.Chart("Copy task: curriculum level vs steps (n = " + hidden + ")",
-            "training steps (characters)", "curriculum level L");
+            "training steps (characters)", "curriculum level L").integerY();
         for (Run r : runs) {
             for (long[] p : r.levelAt) {
                 double ema = p.length > 2 ? Double.longBitsToDouble(p[2]) : 0.3;
@@ -155,7 +155,7 @@ public final class CopyTask {
         csv.write(out.resolve("copy.csv"));
         chart.write(out.resolve("copy.png"));
 
-        int[] milestones = {truncation, truncation + 4, 2 * truncation};
+        int[] milestones = {truncation + 1, truncation + 2, truncation + 3};
         Results.Table table = new Results.Table("method", "final level L", "steps run",
             "steps to L=" + milestones[0], "steps to L=" + milestones[1], "steps to L=" + milestones[2],
             "wall s", "us/step");

@@ -93,6 +93,7 @@ public final class Results {
         private boolean logX;
         private boolean logY;
         private boolean shapes;
+        private boolean integerY;
 
         public Chart(String title, String xLabel, String yLabel) {
             this.title = title;
@@ -103,6 +104,7 @@ public final class Results {
         public Chart logX() { logX = true; return this; }
         public Chart logY() { logY = true; return this; }
         public Chart shapes() { shapes = true; return this; }
+        public Chart integerY() { integerY = true; return this; }
 
         /** Adds a point; non-finite values (and non-positive ones on a log axis) are skipped. */
         public void add(String name, double x, double y) {
@@ -119,6 +121,9 @@ public final class Results {
             }
             ValueAxis xAxis = logX ? logAxis(xLabel) : numberAxis(xLabel);
             ValueAxis yAxis = logY ? logAxis(yLabel) : numberAxis(yLabel);
+            if (integerY && yAxis instanceof NumberAxis) {
+                ((NumberAxis) yAxis).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            }
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
             for (int i = 0; i < series.size(); i++) {
                 renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
@@ -150,6 +155,7 @@ public final class Results {
             LogAxis a = new LogAxis(label);
             a.setBase(10);
             a.setSmallestValue(1e-300);
+            a.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // whole decades only
             return a;
         }
     }
