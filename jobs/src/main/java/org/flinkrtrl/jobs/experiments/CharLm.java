@@ -167,7 +167,7 @@ public final class CharLm {
         chart.write(out.resolve("charlm.png"));
         int finalChars = finalEvalChars > 0 ? Math.min(finalEvalChars, data.test.length) : data.test.length;
         Results.Table table = new Results.Table("method", "eval BPC (" + finalChars + " chars)",
-            "train BPC (last interval)", "updates", "wall s", "us/step");
+            "train BPC (last interval)", "updates", "wall s", "wall us/step (incl. evaluation)");
         for (Run r : runs) {
             table.row(r.spec.label + (r.diverged ? " (diverged)" : ""), r.finalEval, r.finalTrain, r.updates,
                 Results.fmt(r.seconds), Results.fmt(1e6 * r.seconds / steps));

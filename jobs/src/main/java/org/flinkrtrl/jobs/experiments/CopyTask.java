@@ -39,6 +39,8 @@ public final class CopyTask {
         /** first step at which each level was reached (index = level). */
         final List<Long> reached = new ArrayList<>();
 
+        long seed;
+
         Run(MethodSpec spec) {
             this.spec = spec;
         }
@@ -52,7 +54,7 @@ public final class CopyTask {
         int hidden = a.integer("hidden", 32);
         String cell = a.str("cell", "gated");
         long steps = a.lng("steps", 100_000);
-        long seed = a.lng("seed", 1);
+        List<Integer> seeds = a.ints("seeds", "1");
         double lr = a.dbl("lr", 3e-3);
         double clip = a.dbl("clip", 1.0);
         double initStd = a.dbl("init-std", 0.1);
@@ -66,6 +68,7 @@ public final class CopyTask {
         List<MethodSpec> specs = MethodSpec.parseAll(methodTokens, truncation);
         List<Run> runs = new ArrayList<>();
         for (MethodSpec spec : specs) {
+          for (int seed : seeds) {
             ModelConfig cfg = ModelConfig.builder()
                 .cell(ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
                 .hidden(hidden).inputs(SYMBOLS).outputs(SYMBOLS).head(ModelConfig.Head.SOFTMAX)
@@ -75,15 +78,17 @@ public final class CopyTask {
                 .build();
             Run run = run(cfg, spec, steps, seed, threshold, decay, logEvery, maxSeconds);
             runs.add(run);
-            System.out.printf(Locale.ROOT, "copy %-10s steps=%d level=%d ema=%.3f %.1fs%s%n", spec.label, run.steps,
-                run.level, run.ema, run.seconds, run.diverged ? " DIVERGED" : "");
+            System.out.printf(Locale.ROOT, "copy %-10s seed=%d steps=%d level=%d ema=%.3f %.1fs%s%n", spec.label,
+                seed, run.steps, run.level, run.ema, run.seconds, run.diverged ? " DIVERGED" : "");
+          }
         }
-        write(out, a, runs, steps, truncation, hidden, budgetNote);
+        write(out, a, specs, seeds, runs, steps, truncation, hidden, budgetNote);
     }
 
     static Run run(ModelConfig cfg, MethodSpec spec, long steps, long seed, double threshold, double decay,
                    int logEvery, double maxSeconds) {
         Run run = new Run(spec);
+        run.seed = seed;
         OnlineLearner learner = new OnlineLearner(cfg);
         Rng data = new Rng(seed * 0x9E3779B97F4A7C15L + 12345);
         double[] x = new double[SYMBOLS];
@@ -141,53 +146,98 @@ public final class CopyTask {
         return run;
     }
 
-    static void write(Path out, Args a, List<Run> runs, long steps, int truncation, int hidden, String budgetNote) {
-        Results.Csv csv = new Results.Csv("method", "step", "level", "ema_bits");
-        Results.Chart chart = new Results.Chart("Copy task: curriculum level vs steps (n = " + hidden + ")",
-            "training steps (characters)", "curriculum level L").integerY();
-        for (Run r : runs) {
-            for (long[] p : r.levelAt) {
-                double ema = p.length > 2 ? Double.longBitsToDouble(p[2]) : 0.3;
-                csv.row(r.spec.key(), p[0], p[1], ema);
-                chart.add(r.spec.label, p[0], p[1]);
+    static void write(Path out, Args a, List<MethodSpec> specs, List<Integer> seeds, List<Run> runs, long steps,
+                      int truncation, int hidden, String budgetNote) {
+        Results.Csv csv = new Results.Csv("method", "seed", "step", "level", "ema_bits");
+        Results.Chart chart = new Results.Chart("Copy task: curriculum level vs steps (n = " + hidden
+            + (seeds.size() > 1 ? ", mean over " + seeds.size() + " seeds" : "") + ")",
+            "training steps (characters)", "curriculum level L" + (seeds.size() > 1 ? " (mean over seeds)" : ""));
+        if (seeds.size() == 1) {
+            chart.integerY();
+        }
+        for (MethodSpec spec : specs) {
+            List<Run> mine = new ArrayList<>();
+            for (Run r : runs) {
+                if (r.spec == spec) {
+                    mine.add(r);
+                    for (long[] p : r.levelAt) {
+                        double ema = p.length > 2 ? Double.longBitsToDouble(p[2]) : 0.3;
+                        csv.row(spec.key(), r.seed, p[0], p[1], ema);
+                    }
+                }
+            }
+            // mean level over seeds at each logged step (all runs log at the same steps unless one stopped early)
+            int points = Integer.MAX_VALUE;
+            for (Run r : mine) {
+                points = Math.min(points, r.levelAt.size());
+            }
+            for (int i = 0; i < points; i++) {
+                double sum = 0;
+                for (Run r : mine) {
+                    sum += r.levelAt.get(i)[1];
+                }
+                chart.add(spec.label, mine.get(0).levelAt.get(i)[0], sum / mine.size());
             }
         }
         csv.write(out.resolve("copy.csv"));
         chart.write(out.resolve("copy.png"));
 
         int[] milestones = {truncation + 1, truncation + 2, truncation + 3};
-        Results.Table table = new Results.Table("method", "final level L", "steps run",
+        Results.Table table = new Results.Table("method", "final level L per seed", "mean final L",
             "steps to L=" + milestones[0], "steps to L=" + milestones[1], "steps to L=" + milestones[2],
-            "wall s", "us/step");
-        for (Run r : runs) {
-            List<Object> row = new ArrayList<>();
-            row.add(r.spec.label + (r.diverged ? " (diverged)" : ""));
-            row.add(r.level);
-            row.add(r.steps);
-            for (int mlev : milestones) {
-                row.add(mlev < r.reached.size() ? Long.toString(r.reached.get(mlev)) : "not reached");
+            "wall s (all seeds)");
+        for (MethodSpec spec : specs) {
+            StringBuilder levels = new StringBuilder();
+            double sum = 0;
+            double seconds = 0;
+            int count = 0;
+            boolean diverged = false;
+            for (Run r : runs) {
+                if (r.spec == spec) {
+                    levels.append(count == 0 ? "" : ", ").append(r.level);
+                    sum += r.level;
+                    seconds += r.seconds;
+                    diverged |= r.diverged;
+                    count++;
+                }
             }
-            row.add(Results.fmt(r.seconds));
-            row.add(Results.fmt(1e6 * r.seconds / Math.max(1, r.steps)));
+            List<Object> row = new ArrayList<>();
+            row.add(spec.label + (diverged ? " (diverged)" : ""));
+            row.add(levels.toString());
+            row.add(Results.fmt(sum / count));
+            for (int mlev : milestones) {
+                StringBuilder sb = new StringBuilder();
+                int i = 0;
+                for (Run r : runs) {
+                    if (r.spec == spec) {
+                        sb.append(i++ == 0 ? "" : ", ").append(mlev < r.reached.size() ? Long.toString(r.reached.get(mlev)) : "-");
+                    }
+                }
+                row.add(sb.toString());
+            }
+            row.add(Results.fmt(seconds));
             table.row(row.toArray());
         }
         StringBuilder md = new StringBuilder();
         md.append("# Copy task (string memorisation) with curriculum\n\n");
-        md.append("Spec E.1 task and curriculum; one online stream per method (b = 1), h and the influence state "
-            + "reset before every sequence, one Adam step per time step (TBPTT: one per window of T steps). "
-            + "A level is a sequence length: L is the curriculum level, sequences have length max(1, L-U), U in 0..4.\n\n");
+        md.append("Spec E.1 task and curriculum; one online stream per method and seed (b = 1), h and the influence "
+            + "state reset before every sequence, one Adam step per time step (TBPTT: one per window of T steps). "
+            + "L is the curriculum level: sequences have length max(1, L-U), U uniform in 0..4.\n\n");
         if (!budgetNote.isEmpty()) {
             md.append("**Budget:** ").append(budgetNote).append("\n\n");
         }
         md.append("Regenerate with:\n\n```\n").append(Results.command("CopyTask", a)).append("\n```\n\n");
         md.append("Effective settings:\n\n").append(a.effectiveMarkdown()).append('\n');
         md.append("Machine: ").append(Results.machine()).append("\n\n");
-        md.append("## Results (").append(steps).append(" steps per method)\n\n");
+        md.append("## Results (").append(steps).append(" steps per method and seed, seeds ").append(seeds)
+            .append(")\n\n");
         md.append(table).append('\n');
-        md.append("TBPTT's truncation window is T = ").append(truncation)
-            .append(": the gradient of a loss reaches back at most T steps, so lengths much beyond T should be out of its reach.\n\n");
+        md.append("Per-seed values are listed in seed order; \"-\" means the level was not reached. TBPTT's truncation "
+            + "window is T = ").append(truncation).append(": the gradient of a loss reaches back at most T steps, so "
+            + "lengths beyond T are outside what it can learn directly (levels above T still contain shorter "
+            + "sequences, since lengths are L-U).\n\n");
         md.append("![curriculum level vs steps](copy.png)\n\n");
-        md.append("Curves: `copy.csv` (columns method, step, level, ema_bits).\n");
+        md.append("Curves: `copy.csv` (columns method, seed, step, level, ema_bits).\n");
         Results.writeString(out.resolve("copy.md"), md.toString());
     }
 }

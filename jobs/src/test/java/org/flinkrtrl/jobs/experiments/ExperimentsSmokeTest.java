@@ -58,12 +58,12 @@ class ExperimentsSmokeTest {
     @Test
     void copyTask() throws Exception {
         CopyTask.main(new String[] {"--out", dir.toString(), "--hidden", "4", "--steps", "2000", "--log-every", "200",
-            "--methods", "ok2,kf,uoro,tbptt4"});
-        List<String[]> rows = readCsv(dir.resolve("copy.csv"), "method,step,level,ema_bits");
-        assertEquals(4 * (1 + 2000 / 200), rows.size());
+            "--methods", "ok2,kf,uoro,tbptt4", "--seeds", "1,2"});
+        List<String[]> rows = readCsv(dir.resolve("copy.csv"), "method,seed,step,level,ema_bits");
+        assertEquals(4 * 2 * (1 + 2000 / 200), rows.size());
         for (String[] r : rows) {
-            int level = Integer.parseInt(r[2]);
-            double ema = Double.parseDouble(r[3]);
+            int level = Integer.parseInt(r[3]);
+            double ema = Double.parseDouble(r[4]);
             assertTrue(level >= 1, "level >= 1");
             assertTrue(Double.isFinite(ema) && ema >= 0, "finite EMA loss");
         }
