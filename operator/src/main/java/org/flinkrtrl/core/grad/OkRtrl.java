@@ -24,10 +24,8 @@ import org.flinkrtrl.core.math.Rng;
  * so {@code |u_l| = |A_l|_F}). When m or nk is below r+1 (e.g. r >= n) the thin factors have min(., r+1) columns and
  * the spectrum is padded with zeros, which makes the reduction exact as it must be (Kronecker rank <= r).
  *
- * <p>All buffers are allocated at construction. Per-step allocation is limited to EJML internals: the SVD's
- * {@code decompose} (bidiagonalisation and implicit-QR work arrays are reused after the first call, but the
- * transposed-input path and {@code getU/getV} may reshape) and {@code QRDecompositionHouseholderColumn_DDRM.decompose},
- * which reuses its work arrays once sized.
+ * <p>All buffers are allocated at construction. EJML sizes its QR/SVD work arrays on the first step and reuses them;
+ * measured steady-state allocation is 0 bytes per step (EJML 0.46.1, {@code AllocationTest}).
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
