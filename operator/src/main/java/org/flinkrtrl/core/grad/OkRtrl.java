@@ -73,6 +73,14 @@ public final class OkRtrl implements GradientEstimator {
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
+        this(cell, rank, false);
+    }
+
+    /**
+     * @param pairMix true for this project's pair-mix r-KF baseline (spec C.4): same machinery, but only the two
+     *                smallest singular components are ever mixed. Unbiased, never lower variance than OK.
+     */
+    public OkRtrl(Cell cell, int rank, boolean pairMix) {
         if (rank < 1) {
             throw new IllegalArgumentException("OK rank must be >= 1, got " + rank);
         }
@@ -108,7 +116,7 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
-        this.mixing = new OptimalMixing(r);
+        this.mixing = new OptimalMixing(r, pairMix);
         qrV.setExpectedMaxSize(m, r1);
         qrM.setExpectedMaxSize(nk, r1);
     }
@@ -120,6 +128,11 @@ public final class OkRtrl implements GradientEstimator {
 
     public int rank() {
         return r;
+    }
+
+    /** True for the pair-mix baseline (spec C.4) instead of the optimal reduction. */
+    public boolean isPairMix() {
+        return mixing.isPairMixOnly();
     }
 
     @Override
@@ -276,7 +289,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        StateIO.writeHeader(out, TAG, n, k, m, r);
+        StateIO.writeHeader(out, TAG, n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         StateIO.writeDoubles(out, uMat.data, m * r);
         StateIO.writeDoubles(out, aMat.data, nk * r);
         out.writeDouble(mixing.lastVariance());
@@ -286,7 +299,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void readState(DataInput in) throws IOException {
-        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r);
+        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         StateIO.readDoubles(in, uMat.data, m * r);
         StateIO.readDoubles(in, aMat.data, nk * r);
         double v = in.readDouble();
