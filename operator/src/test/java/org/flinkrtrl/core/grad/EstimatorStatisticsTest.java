@@ -102,6 +102,23 @@ class EstimatorStatisticsTest {
         assertTrue(mc.biasRatio() >= 4.0, "the biased control must fail the unbiasedness check: " + mc);
     }
 
+    /** Pair-mix (spec C.4) on the seed-0 toy: spec E||err||^2 = 36.86 (r=2) and 1.950 (r=4), 20k samples. */
+    @Test
+    void pairMixMatchesSpecTable() {
+        ToyProblem pb = ToyProblem.spec(0);
+        CellStep[] st = pb.forward();
+        double[] g = pb.exactInfluence(pb.steps());
+        int[] ranks = {2, 4};
+        double[] spec = {36.86, 1.950};
+        for (int i = 0; i < 2; i++) {
+            MonteCarlo mc = MonteCarlo.run(new OkRtrl(pb.cell, ranks[i], true), pb.w, st, g, 3_000, 50 + i);
+            double tol = 4 * mc.varianceStdErr * Math.sqrt(1 + 3_000.0 / SPEC_SAMPLES);
+            System.out.printf("F.4 pair-mix r=%d %s spec %.4g tol %.3g%n", ranks[i], mc, spec[i], tol);
+            assertTrue(Math.abs(mc.variance - spec[i]) <= tol, "pair-mix r=" + ranks[i] + ": " + mc);
+            assertTrue(mc.biasRatio() < 4.0, "pair-mix is unbiased: " + mc);
+        }
+    }
+
     @Test
     void varianceOrdering() {
         for (MonteCarlo[] mc : new MonteCarlo[][] {seed0, seed1}) {

@@ -56,7 +56,7 @@ class OkRtrlTest {
                         ok.step(pb.w, st[t - 1], rng);
                         double e = ToyProblem.relErr(influence(ok, pb.cell), pb.exactInfluence(t));
                         assertTrue(e < 1e-12, "seed " + seed + " r " + r + " t " + t + ": rel err " + e);
-                        assertEquals(0.0, ok.lastVariance(), 1e-20 * 1e6);
+                        assertEquals(0.0, ok.lastVariance(), 1e-14, "no mixing needed while t <= r");
                     }
                 }
             }

@@ -127,6 +127,7 @@ class StateRoundTripTest {
         assertThrows(IOException.class, () -> load(new OkRtrl(cell, 2), ok3));
         assertThrows(IOException.class, () -> load(new OkRtrl(new TanhCell(5, 2), 3), ok3));
         assertThrows(IOException.class, () -> load(new KfRtrl(cell), ok3));
+        assertThrows(IOException.class, () -> load(new OkRtrl(cell, 3, true), ok3));
         byte[] tb = save(new TruncatedBptt(cell, 4));
         assertThrows(IOException.class, () -> load(new TruncatedBptt(cell, 5), tb));
     }
