@@ -119,7 +119,7 @@ public final class Results {
             for (XYSeries s : series.values()) {
                 data.addSeries(s);
             }
-            ValueAxis xAxis = logX ? logAxis(xLabel) : numberAxis(xLabel);
+            ValueAxis xAxis = logX ? base2Axis(xLabel) : numberAxis(xLabel);
             ValueAxis yAxis = logY ? logAxis(yLabel) : numberAxis(yLabel);
             if (integerY && yAxis instanceof NumberAxis) {
                 ((NumberAxis) yAxis).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -148,6 +148,16 @@ public final class Results {
         private static NumberAxis numberAxis(String label) {
             NumberAxis a = new NumberAxis(label);
             a.setAutoRangeIncludesZero(false);
+            return a;
+        }
+
+        /** Log axis for sizes (n, r): ticks at powers of two, labelled as plain numbers. */
+        private static LogAxis base2Axis(String label) {
+            LogAxis a = new LogAxis(label);
+            a.setBase(2);
+            a.setSmallestValue(1e-300);
+            a.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            a.setNumberFormatOverride(new java.text.DecimalFormat("0"));
             return a;
         }
 
