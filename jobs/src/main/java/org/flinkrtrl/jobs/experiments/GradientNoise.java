@@ -65,6 +65,11 @@ public final class GradientNoise {
         int km = cell.parameterCount();
         List<MethodSpec> specs = MethodSpec.parseAll(methodTokens, 1);
         int ms = specs.size();
+        for (MethodSpec sp : specs) {
+            if (sp.method == Method.TBPTT) {
+                throw new IllegalArgumentException("TBPTT keeps no influence matrix to compare; use okR, kf, uoro, rtrl");
+            }
+        }
         GradientEstimator exact = GradientEstimators.create(Method.RTRL, cell, 1, 1);
         GradientEstimator[][] est = new GradientEstimator[ms][copies];
         Rng[][] rngs = new Rng[ms][copies];
