@@ -36,6 +36,9 @@ import org.flinkrtrl.flink.Prediction;
 public final class OperatorBenchmark {
     private OperatorBenchmark() {}
 
+    /** On-CPU microseconds per event of the last bare or operator run. */
+    static double lastCpuPerEvent;
+
     /** Deterministic events: key i % keys, two channels (sine and cosine with a hashed jitter). */
     static final class Generator implements GeneratorFunction<Long, Event> {
         private static final long serialVersionUID = 1L;
@@ -61,18 +64,35 @@ public final class OperatorBenchmark {
         return new Event("key-" + k, 1_700_000_000_000L + t * 1000L, new double[] {a, b}, null, null);
     }
 
-    /** Records when the first and the last prediction passed (same JVM as the local cluster). */
+    /** CPU time of the whole JVM (all threads: task, network, GC, JIT), nanoseconds. */
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Records when the first and the last prediction passed, and the JVM's CPU time at both (same JVM as the local
+     * cluster).
+     */
     static final class Clock implements MapFunction<Prediction, Prediction> {
         private static final long serialVersionUID = 1L;
+        static volatile long expected;
         static volatile long first;
         static volatile long last;
+        static volatile long firstCpu;
+        static volatile long lastCpu;
         static volatile long count;
 
         @Override
         public Prediction map(Prediction p) {
             long now = System.nanoTime();
-            if (count++ == 0) {
+            long c = ++count;
+            if (c == 1) {
                 first = now;
+                firstCpu = processCpu();
+            }
+            if (c == expected) {
+                lastCpu = processCpu();
             }
             last = now;
             return p;
@@ -98,11 +118,15 @@ public final class OperatorBenchmark {
         // interleaved, so a change of machine load hits both sides alike
         double[] bareRates = new double[repeats];
         double[] opRates = new double[repeats];
+        double[] bareCpu = new double[repeats];
+        double[] opCpu = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             bareRates[r] = bare(cfg, data);
+            bareCpu[r] = lastCpuPerEvent;
             System.out.printf(Locale.ROOT, "bare     run %d: %,.0f events/s%n", r + 1, bareRates[r]);
             long t0 = System.nanoTime();
             opRates[r] = operator(cfg, events, keys);
+            opCpu[r] = lastCpuPerEvent;
             double wall = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "operator run %d: %,.0f events/s (first to last prediction); job wall time "
                 + "%.2f s incl. cluster start%n", r + 1, opRates[r], wall);
@@ -113,13 +137,16 @@ public final class OperatorBenchmark {
         System.out.printf(Locale.ROOT, "median operator: %,.0f events/s (%.2f us/event)%n", opMedian, 1e6 / opMedian);
         System.out.printf(Locale.ROOT, "overhead: %.1f%% more time per event (%.2f us/event)%n",
             100.0 * (bareMedian / opMedian - 1.0), 1e6 / opMedian - 1e6 / bareMedian);
+        double bc = median(bareCpu);
+        double oc = median(opCpu);
+        System.out.printf(Locale.ROOT, "on-CPU (whole JVM), median: bare %.1f us/event, operator %.1f us/event, "
+            + "overhead %.1f%% (%.1f us/event)%n", bc, oc, 100.0 * (oc / bc - 1.0), oc - bc);
     }
 
     static double bare(ModelConfig cfg, Event[] data) {
         Map<String, ForecastingLearner> learners = new HashMap<>();
         double sink = 0;
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long c0 = mx.getCurrentThreadCpuTime();
+        long c0 = processCpu();
         long t0 = System.nanoTime();
         for (Event e : data) {
             ForecastingLearner l = learners.get(e.key);
@@ -130,9 +157,10 @@ public final class OperatorBenchmark {
             sink += l.observe(e.values).forecast[0];
         }
         long dt = System.nanoTime() - t0;
-        long cpu = mx.getCurrentThreadCpuTime() - c0;
-        System.out.printf(Locale.ROOT, "         (bare loop: %.1f us/event wall, %.1f us/event on-CPU)%n",
+        long cpu = processCpu() - c0;
+        System.out.printf(Locale.ROOT, "         (bare loop: %.1f us/event wall, %.1f us/event on-CPU, whole JVM)%n",
             dt / 1e3 / data.length, cpu / 1e3 / data.length);
+        lastCpuPerEvent = cpu / 1e3 / data.length;
         if (sink == 42.4242) {
             System.out.println(sink);
         }
@@ -147,6 +175,7 @@ public final class OperatorBenchmark {
         DataGeneratorSource<Event> source =
             new DataGeneratorSource<>(new Generator(keys), events, TypeInformation.of(Event.class));
         Clock.count = 0;
+        Clock.expected = events;
         LearnerOperator.apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "events"), cfg, Duration.ofDays(1))
             .predictions()
             .map(new Clock()).returns(LearnerOperator.PREDICTION_TYPE)
@@ -155,6 +184,9 @@ public final class OperatorBenchmark {
         if (Clock.count != events) {
             throw new IllegalStateException("expected " + events + " predictions, saw " + Clock.count);
         }
+        System.out.printf(Locale.ROOT, "         (operator: %.1f us/event wall, %.1f us/event on-CPU, whole JVM)%n",
+            (Clock.last - Clock.first) / 1e3 / (events - 1), (Clock.lastCpu - Clock.firstCpu) / 1e3 / (events - 1));
+        lastCpuPerEvent = (Clock.lastCpu - Clock.firstCpu) / 1e3 / (events - 1);
         return (events - 1) / ((Clock.last - Clock.first) / 1e9);
     }
 
