@@ -218,39 +218,40 @@ class ForecastFunctionHarnessTest {
     }
 
     @Test
-    void aKeyWhoseModelBreaksIsResetWithoutFailingTheJobOrTouchingOtherKeys() throws Exception {
+    void extremeValuesAreRefusedWithoutTouchingTheKeyOrOtherKeys() throws Exception {
         List<Event> clean = TestEvents.synthetic(3, 40, 5L);
         List<Event> withPoison = new ArrayList<>();
+        int spikes = 0;
         for (int i = 0; i < clean.size(); i++) {
             withPoison.add(clean.get(i));
             if (i % 3 == 0) {
-                // a constant stream, then swings between the largest finite doubles: valid events whose changes
-                // overflow the key's statistics
-                double v = i == 60 ? 1.7e308 : i == 63 ? -1.7e308 : 1.0;
+                // a constant stream with swings to +-1e100 (accepted) and to the largest doubles (refused)
+                double v = i % 30 == 0 ? 1e100 : i % 30 == 3 ? -1e100 : i % 45 == 6 ? 1.7e308 : 1.0;
+                spikes += Math.abs(v) > 1e100 ? 1 : 0;
                 withPoison.add(new Event("poison", i, new double[] {v, -v}, null, null));
             }
         }
         try (var h = Harnesses.open(CFG, Duration.ZERO, 1, 0, null)) {
             List<Prediction> out = Harnesses.feed(h, withPoison);
             List<Prediction> others = new ArrayList<>();
-            long poisonOutputs = 0;
+            List<Prediction> poison = new ArrayList<>();
             for (Prediction p : out) {
-                if (p.key.equals("poison")) {
-                    poisonOutputs++;
-                } else {
-                    others.add(p);
-                }
+                (p.key.equals("poison") ? poison : others).add(p);
             }
-            LearnerMetrics m = Harnesses.function(h).metricsForTest();
             List<DeadLetter> dead = new ArrayList<>();
             h.getSideOutput(LearnerOperator.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));
-            assertTrue(m.divergences.getCount() + m.learnerFailures.getCount() >= 1, "the spike was caught");
-            assertEquals(m.learnerFailures.getCount(), dead.size());
+            assertTrue(spikes > 0);
+            assertEquals(spikes, dead.size());
             for (DeadLetter d : dead) {
-                assertEquals(ForecastFunction.STAGE_LEARN, d.stage);
-                assertEquals("poison", d.key);
+                assertEquals(ForecastFunction.STAGE_VALIDATE, d.stage);
+                assertEquals("values[0] = 1.7E308 exceeds the accepted magnitude 1.0E100", d.reason);
             }
-            assertEquals(40 - dead.size(), poisonOutputs, "the poisoned key keeps producing outputs");
+            assertEquals(40 - spikes, poison.size());
+            for (int i = 0; i < poison.size(); i++) {
+                assertEquals(i + 1, poison.get(i).steps, "the refused events never touched the poisoned key's model");
+                assertTrue(Double.isFinite(poison.get(i).forecast[0]));
+            }
+            assertEquals(0, Harnesses.function(h).metricsForTest().learnerFailures.getCount());
             assertSameBits(Harnesses.reference(clean, CFG), others);
         }
     }
