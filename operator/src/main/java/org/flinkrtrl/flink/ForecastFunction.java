@@ -106,7 +106,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         long t0 = System.nanoTime();
         ForecastingLearner.Result r;
         try {
-            r = learner.observe(e.values);
+            r = observe(learner, e.values);
         } catch (RuntimeException ex) {
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
@@ -137,6 +137,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
         return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+    }
+
+    /** One learning step; a seam for tests that need the core to fail. */
+    ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
+        return learner.observe(values);
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */

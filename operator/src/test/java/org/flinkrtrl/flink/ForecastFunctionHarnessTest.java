@@ -17,6 +17,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.junit.jupiter.api.Test;
 
@@ -253,6 +254,42 @@ class ForecastFunctionHarnessTest {
             }
             assertEquals(0, Harnesses.function(h).metricsForTest().learnerFailures.getCount());
             assertSameBits(Harnesses.reference(clean, CFG), others);
+        }
+    }
+
+    @Test
+    void whenTheCoreThrowsTheKeysModelIsDroppedAndTheJobCarriesOn() throws Exception {
+        ForecastFunction failing = new ForecastFunction(CFG, Duration.ZERO, 3.0) {
+            @Override
+            ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
+                ForecastingLearner.Result r = learner.observe(values); // mutate first: a half-updated model
+                if (values[0] == 42.0) {
+                    throw new IllegalStateException("boom");
+                }
+                return r;
+            }
+        };
+        var op = new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(failing);
+        try (var h = new org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<>(
+            op, new EventKeySelector(), org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            h.open();
+            List<Event> in = List.of(
+                new Event("a", 1, new double[] {1, 2}, null, null),
+                new Event("b", 2, new double[] {1, 2}, null, null),
+                new Event("a", 3, new double[] {2, 2}, null, null),
+                new Event("a", 4, new double[] {42.0, 2}, null, null),
+                new Event("b", 5, new double[] {2, 2}, null, null),
+                new Event("a", 6, new double[] {3, 2}, null, null));
+            List<Prediction> out = Harnesses.feed(h, in);
+            assertEquals(List.of(1L, 1L, 2L, 2L, 1L), out.stream().map(p -> p.steps).toList(),
+                "a restarts fresh after the failure, b is untouched");
+            List<DeadLetter> dead = new ArrayList<>();
+            h.getSideOutput(LearnerOperator.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));
+            assertEquals(1, dead.size());
+            assertEquals(ForecastFunction.STAGE_LEARN, dead.get(0).stage);
+            assertEquals("a", dead.get(0).key);
+            assertTrue(dead.get(0).reason.contains("boom"), dead.get(0).reason);
+            assertEquals(1, failing.metricsForTest().learnerFailures.getCount());
         }
     }
 
