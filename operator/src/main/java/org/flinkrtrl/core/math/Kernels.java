@@ -1,0 +1,106 @@
+package org.flinkrtrl.core.math;
+
+/**
+ * The hot dense kernels of the estimators (matrix product, dot, axpy) behind one interface, so a SIMD
+ * implementation on the Java Vector API can be used when the JVM has the {@code jdk.incubator.vector} module and a
+ * plain-Java one otherwise (issue 6).
+ *
+ * <p>{@link #get()} picks the implementation once per JVM: the Vector API one when the class
+ * {@code org.flinkrtrl.core.math.VectorKernels} (compiled separately, only with {@code --add-modules
+ * jdk.incubator.vector}, see operator/pom.xml) can be loaded and passes a self-check, else {@link PlainKernels}.
+ * Nothing that references {@code jdk.incubator.vector} is ever loaded without the module. The system property
+ * {@code flinkrtrl.kernels=plain} forces the plain kernels. Both give the same results up to floating-point
+ * reassociation (sums are accumulated in a different order).
+ *
+ * <p>To enable the SIMD path start the JVM with {@code --add-modules jdk.incubator.vector} (Flink:
+ * {@code env.java.opts.taskmanager: --add-modules jdk.incubator.vector}).
+ *
+ * <p>All matrices are row-major slices of {@code double[]} given by an offset and a leading dimension (row stride).
+ * Implementations are stateless and thread-safe; nothing allocates.
+ */
+public abstract class Kernels {
+    /** Name of the SIMD implementation, loaded reflectively. */
+    static final String VECTOR_CLASS = "org.flinkrtrl.core.math.VectorKernels";
+
+    private static final Kernels INSTANCE = load();
+
+    /** The kernels of this JVM (SIMD when available). */
+    public static Kernels get() {
+        return INSTANCE;
+    }
+
+    /** The plain-Java kernels, always available. */
+    public static Kernels plain() {
+        return PlainKernels.INSTANCE;
+    }
+
+    /** The Vector API kernels, or null when the module {@code jdk.incubator.vector} is not present. */
+    public static Kernels vector() {
+        return INSTANCE instanceof PlainKernels ? tryVector() : INSTANCE;
+    }
+
+    private static Kernels load() {
+        if ("plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
+            return PlainKernels.INSTANCE;
+        }
+        Kernels v = tryVector();
+        return v != null ? v : PlainKernels.INSTANCE;
+    }
+
+    private static Kernels tryVector() {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return null;
+        }
+        try {
+            Kernels k = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            // Force linking of everything the kernels touch and check them against the plain ones.
+            return selfCheck(k) ? k : null;
+        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean selfCheck(Kernels k) {
+        int rows = 5;
+        int inner = 7;
+        int cols = 11;
+        double[] a = new double[rows * inner];
+        double[] b = new double[inner * cols];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.sin(i + 1.0);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.cos(i + 1.0);
+        }
+        double[] c1 = new double[rows * cols];
+        double[] c2 = new double[rows * cols];
+        k.gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c1, 0, cols);
+        PlainKernels.INSTANCE.gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c2, 0, cols);
+        for (int i = 0; i < c1.length; i++) {
+            if (!(Math.abs(c1[i] - c2[i]) <= 1e-12)) {
+                return false;
+            }
+        }
+        double d1 = k.dot(a, 1, b, 2, 30);
+        double d2 = PlainKernels.INSTANCE.dot(a, 1, b, 2, 30);
+        k.axpy(0.5, a, 0, c1, 0, 30);
+        return Math.abs(d1 - d2) <= 1e-12;
+    }
+
+    /** Short name for logs and reports ("vector-256", "plain"). */
+    public abstract String name();
+
+    /**
+     * C = A B with A rows x inner, B inner x cols, C rows x cols (overwritten). C may not alias A or B.
+     */
+    public abstract void gemm(int rows, int inner, int cols,
+                              double[] a, int aOff, int lda,
+                              double[] b, int bOff, int ldb,
+                              double[] c, int cOff, int ldc);
+
+    /** Returns sum_i x[xOff + i] y[yOff + i], i in [0, len). */
+    public abstract double dot(double[] x, int xOff, double[] y, int yOff, int len);
+
+    /** y[yOff + i] += alpha x[xOff + i], i in [0, len). */
+    public abstract void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
+}
