@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One full per-event training step of one per-key model (issue 2 and 6): {@link OnlineLearner#advance} (forward,
  * influence propagation, the OK r+1 -> r reduction) followed by {@link OnlineLearner#learn} (loss, gradient,
  * clipping, Adam). Vanilla tanh cell, one input, one regression output, defaults of {@link ModelConfig} otherwise
- * (Adam, clip 1.0, no periodic reset). The input is a noisy sine so the state stays in a realistic, non-saturated
+ * (Adam, clip 1.0), sequence reset every 1,000 events (as {@link StepCost}). The input is a noisy sine so the state stays in a realistic, non-saturated
  * regime; the learner is warmed up for 2,000 events before measurement so the influence state has full rank.
  *
  * <p>Score = events (training steps) per second. Run e.g.
@@ -63,6 +63,7 @@ public class TrainingStepBench {
             .outputs(1)
             .method(Method.valueOf(method))
             .rank(r)
+            .resetPeriod(StepCost.RESET_PERIOD)
             .seed(7L)
             .build();
         learner = new OnlineLearner(cfg);

@@ -175,4 +175,67 @@ final class VectorKernels extends Kernels {
             y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
         }
     }
+
+    @Override
+    public void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride, int ncols) {
+        int c = 0;
+        for (; c + 4 <= ncols; c += 4) {
+            int x0 = xOff + c * stride + 1;
+            int x1 = x0 + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector a2 = DoubleVector.zero(S);
+            DoubleVector a3 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + L <= len; i += L) {
+                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD);
+            double s1 = a1.reduceLanes(VectorOperators.ADD);
+            double s2 = a2.reduceLanes(VectorOperators.ADD);
+            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int t = i; t < len; t++) {
+                double vt = v[vOff + t];
+                s0 = Math.fma(vt, x[x0 + t], s0);
+                s1 = Math.fma(vt, x[x1 + t], s1);
+                s2 = Math.fma(vt, x[x2 + t], s2);
+                s3 = Math.fma(vt, x[x3 + t], s3);
+            }
+            double w0 = gamma * (x[x0 - 1] + s0);
+            double w1 = gamma * (x[x1 - 1] + s1);
+            double w2 = gamma * (x[x2 - 1] + s2);
+            double w3 = gamma * (x[x3 - 1] + s3);
+            x[x0 - 1] -= w0;
+            x[x1 - 1] -= w1;
+            x[x2 - 1] -= w2;
+            x[x3 - 1] -= w3;
+            DoubleVector m0 = DoubleVector.broadcast(S, -w0);
+            DoubleVector m1 = DoubleVector.broadcast(S, -w1);
+            DoubleVector m2 = DoubleVector.broadcast(S, -w2);
+            DoubleVector m3 = DoubleVector.broadcast(S, -w3);
+            for (i = 0; i + L <= len; i += L) {
+                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+                vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+                vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+                vv.fma(m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
+                vv.fma(m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
+            }
+            for (; i < len; i++) {
+                double vi = v[vOff + i];
+                x[x0 + i] = Math.fma(-w0, vi, x[x0 + i]);
+                x[x1 + i] = Math.fma(-w1, vi, x[x1 + i]);
+                x[x2 + i] = Math.fma(-w2, vi, x[x2 + i]);
+                x[x3 + i] = Math.fma(-w3, vi, x[x3 + i]);
+            }
+        }
+        for (; c < ncols; c++) {
+            reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        }
+    }
 }

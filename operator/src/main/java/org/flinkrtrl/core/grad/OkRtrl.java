@@ -230,14 +230,11 @@ public final class OkRtrl implements GradientEstimator {
                 rd[j * r1 + j] = -tau;
             }
             gammas[j] = gamma;
+            if (gamma != 0.0 && j + 1 < r1) {
+                kern.reflect(gamma, q, cj + j + 1, len - 1, q, (j + 1) * rows + j, rows, r1 - j - 1);
+            }
             for (int l = j + 1; l < r1; l++) {
-                int cl = l * rows;
-                if (gamma != 0.0) {
-                    double w = gamma * (q[cl + j] + kern.dot(q, cj + j + 1, q, cl + j + 1, len - 1));
-                    q[cl + j] -= w;
-                    kern.axpy(-w, q, cj + j + 1, q, cl + j + 1, len - 1);
-                }
-                rd[j * r1 + l] = q[cl + j];
+                rd[j * r1 + l] = q[l * rows + j];
             }
         }
     }
@@ -280,14 +277,7 @@ public final class OkRtrl implements GradientEstimator {
             if (g == 0.0) {
                 continue;
             }
-            int cj = j * rows;
-            int len = rows - j - 1;
-            for (int i = 0; i < r; i++) {
-                int ci = i * rows;
-                double w = g * (out[ci + j] + kern.dot(q, cj + j + 1, out, ci + j + 1, len));
-                out[ci + j] -= w;
-                kern.axpy(-w, q, cj + j + 1, out, ci + j + 1, len);
-            }
+            kern.reflect(g, q, j * rows + j + 1, rows - j - 1, out, j, rows, r);
         }
     }
 

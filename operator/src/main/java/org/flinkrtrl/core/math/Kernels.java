@@ -103,4 +103,20 @@ public abstract class Kernels {
 
     /** y[yOff + i] += alpha x[xOff + i], i in [0, len). */
     public abstract void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
+
+    /**
+     * Applies the Householder reflector {@code H = I - gamma u u^T}, {@code u = [1; v]} ({@code v} of length
+     * {@code len} at {@code vOff}), to {@code ncols} vectors of length {@code len + 1}: vector c starts at
+     * {@code x[xOff + c stride]} (its head, paired with the implicit 1) followed by its tail. Columns are handled in
+     * groups so that v is read once per group for the dot products and once for the updates.
+     */
+    public abstract void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride,
+                                 int ncols);
+
+    /** Plain-Java reference of {@link #reflect} for one column (also the tail of the grouped loops). */
+    static void reflect1(Kernels k, double gamma, double[] v, int vOff, int len, double[] x, int x0) {
+        double w = gamma * (x[x0] + k.dot(v, vOff, x, x0 + 1, len));
+        x[x0] -= w;
+        k.axpy(-w, v, vOff, x, x0 + 1, len);
+    }
 }

@@ -88,4 +88,42 @@ final class PlainKernels extends Kernels {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }
+
+    @Override
+    public void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride, int ncols) {
+        int c = 0;
+        for (; c + 2 <= ncols; c += 2) {
+            int x0 = xOff + c * stride;
+            int x1 = x0 + stride;
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double t0 = 0.0;
+            double t1 = 0.0;
+            int i = 0;
+            for (; i + 2 <= len; i += 2) {
+                double va = v[vOff + i];
+                double vb = v[vOff + i + 1];
+                s0 += va * x[x0 + 1 + i];
+                s1 += va * x[x1 + 1 + i];
+                t0 += vb * x[x0 + 2 + i];
+                t1 += vb * x[x1 + 2 + i];
+            }
+            for (; i < len; i++) {
+                s0 += v[vOff + i] * x[x0 + 1 + i];
+                s1 += v[vOff + i] * x[x1 + 1 + i];
+            }
+            double w0 = gamma * (x[x0] + (s0 + t0));
+            double w1 = gamma * (x[x1] + (s1 + t1));
+            x[x0] -= w0;
+            x[x1] -= w1;
+            for (i = 0; i < len; i++) {
+                double vi = v[vOff + i];
+                x[x0 + 1 + i] -= w0 * vi;
+                x[x1 + 1 + i] -= w1 * vi;
+            }
+        }
+        for (; c < ncols; c++) {
+            reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        }
+    }
 }
