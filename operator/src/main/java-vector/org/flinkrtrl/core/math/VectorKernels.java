@@ -82,6 +82,15 @@ final class VectorKernels extends Kernels {
             s30.intoArray(c, c3 + x);
             s31.intoArray(c, c3 + x + L);
         }
+        if (x < cols) {
+            gemm4Tail(x, inner, cols, a, a0, a1, a2, a3, b, bOff, ldb, c, c0, c1, c2, c3);
+        }
+    }
+
+    /** Columns [x0, cols) of a 4-row block: one vector, then scalars (split off so gemm4's loop stays small). */
+    private static void gemm4Tail(int xStart, int inner, int cols, double[] a, int a0, int a1, int a2, int a3,
+                                  double[] b, int bOff, int ldb, double[] c, int c0, int c1, int c2, int c3) {
+        int x = xStart;
         for (; x + L <= cols; x += L) {
             DoubleVector s0 = DoubleVector.zero(S);
             DoubleVector s1 = DoubleVector.zero(S);
@@ -215,27 +224,34 @@ final class VectorKernels extends Kernels {
             x[x1 - 1] -= w1;
             x[x2 - 1] -= w2;
             x[x3 - 1] -= w3;
-            DoubleVector m0 = DoubleVector.broadcast(S, -w0);
-            DoubleVector m1 = DoubleVector.broadcast(S, -w1);
-            DoubleVector m2 = DoubleVector.broadcast(S, -w2);
-            DoubleVector m3 = DoubleVector.broadcast(S, -w3);
-            for (i = 0; i + L <= len; i += L) {
-                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-                vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
-                vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
-                vv.fma(m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
-                vv.fma(m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
-            }
-            for (; i < len; i++) {
-                double vi = v[vOff + i];
-                x[x0 + i] = Math.fma(-w0, vi, x[x0 + i]);
-                x[x1 + i] = Math.fma(-w1, vi, x[x1 + i]);
-                x[x2 + i] = Math.fma(-w2, vi, x[x2 + i]);
-                x[x3 + i] = Math.fma(-w3, vi, x[x3 + i]);
-            }
+            update4(-w0, -w1, -w2, -w3, v, vOff, len, x, x0, x1, x2, x3);
         }
         for (; c < ncols; c++) {
             reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        }
+    }
+
+    /** x_c[i] += m_c v[i] for the 4 columns of one {@link #reflect} group (kept small so C2 inlines the vector ops). */
+    private static void update4(double m0s, double m1s, double m2s, double m3s, double[] v, int vOff, int len,
+                                double[] x, int x0, int x1, int x2, int x3) {
+        DoubleVector m0 = DoubleVector.broadcast(S, m0s);
+        DoubleVector m1 = DoubleVector.broadcast(S, m1s);
+        DoubleVector m2 = DoubleVector.broadcast(S, m2s);
+        DoubleVector m3 = DoubleVector.broadcast(S, m3s);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+            vv.fma(m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
+            vv.fma(m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
+        }
+        for (; i < len; i++) {
+            double vi = v[vOff + i];
+            x[x0 + i] = Math.fma(m0s, vi, x[x0 + i]);
+            x[x1 + i] = Math.fma(m1s, vi, x[x1 + i]);
+            x[x2 + i] = Math.fma(m2s, vi, x[x2 + i]);
+            x[x3 + i] = Math.fma(m3s, vi, x[x3 + i]);
         }
     }
 }

@@ -42,6 +42,8 @@ import org.flinkrtrl.core.math.Rng;
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
+    /** Singular values at most this fraction of sigma_1 are treated as exact zeros (numerical rank). */
+    static final double RANK_TOL = 1e-13;
 
     private final int n;
     private final int k;
@@ -83,11 +85,23 @@ public final class OkRtrl implements GradientEstimator {
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
-        this(cell, rank, Kernels.get());
+        this(cell, rank, false);
+    }
+
+    /**
+     * @param pairMix true for this project's pair-mix r-KF baseline (spec C.4): same machinery, but only the two
+     *                smallest singular components are ever mixed. Unbiased, never lower variance than OK.
+     */
+    public OkRtrl(Cell cell, int rank, boolean pairMix) {
+        this(cell, rank, pairMix, Kernels.get());
     }
 
     /** With explicit kernels (tests compare the plain and the SIMD path). */
     OkRtrl(Cell cell, int rank, Kernels kernels) {
+        this(cell, rank, false, kernels);
+    }
+
+    OkRtrl(Cell cell, int rank, boolean pairMix, Kernels kernels) {
         if (rank < 1) {
             throw new IllegalArgumentException("OK rank must be >= 1, got " + rank);
         }
@@ -122,7 +136,7 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
-        this.mixing = new OptimalMixing(r);
+        this.mixing = new OptimalMixing(r, pairMix);
     }
 
     @Override
@@ -132,6 +146,11 @@ public final class OkRtrl implements GradientEstimator {
 
     public int rank() {
         return r;
+    }
+
+    /** True for the pair-mix baseline (spec C.4) instead of the optimal reduction. */
+    public boolean isPairMix() {
+        return mixing.isPairMixOnly();
     }
 
     /** Name of the kernels in use ("plain", "vector-256", ...). */
@@ -173,11 +192,6 @@ public final class OkRtrl implements GradientEstimator {
         svd.getU(xs, false);
         svd.getV(ys, false);
         System.arraycopy(svd.getSingularValues(), 0, sv, 0, ns);
-        for (int j = 0; j < ns; j++) {
-            if (!Double.isFinite(sv[j])) {
-                throw new IllegalStateException("OK-RTRL: non-finite singular value (non-finite influence state)");
-            }
-        }
         SingularOps_DDRM.descendingOrder(xs, false, sv, ns, ys, false);
         xc.zero();
         yc.zero();
@@ -185,6 +199,15 @@ public final class OkRtrl implements GradientEstimator {
         CommonOps_DDRM.insert(xs, xc, 0, 0);
         CommonOps_DDRM.insert(ys, yc, 0, 0);
         System.arraycopy(sv, 0, sigma, 0, ns);
+        // Numerical rank: singular values below the SVD's resolution are round-off of an exactly rank-deficient
+        // X (e.g. t <= r steps after a reset). Mixing such a sigma_j with sigma_1 would add a random error of size
+        // sqrt(2 sigma_1 sigma_j) ~ 1e-8 sigma_1; zeroing it changes X by at most 1e-13 sigma_1.
+        double floor = RANK_TOL * sigma[0];
+        for (int j = 1; j < r1; j++) {
+            if (sigma[j] <= floor) {
+                sigma[j] = 0.0;
+            }
+        }
         // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides, applying the reflectors.
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
@@ -222,9 +245,15 @@ public final class OkRtrl implements GradientEstimator {
                 }
                 double u0 = x0 + tau;
                 gamma = u0 / tau;
-                double inv = 1.0 / u0;
-                for (int i = cj + j + 1; i < cj + rows; i++) {
-                    q[i] *= inv;
+                if (Math.abs(u0) > 1e-290) {
+                    double inv = 1.0 / u0;
+                    for (int i = cj + j + 1; i < cj + rows; i++) {
+                        q[i] *= inv;
+                    }
+                } else { // 1/u0 would overflow (subnormal column)
+                    for (int i = cj + j + 1; i < cj + rows; i++) {
+                        q[i] /= u0;
+                    }
                 }
                 q[cj + j] = -tau;
                 rd[j * r1 + j] = -tau;
@@ -348,7 +377,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        StateIO.writeHeader(out, TAG, n, k, m, r);
+        StateIO.writeHeader(out, TAG, n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         // Layout of format version 1 (u as m x r and vec A as nk x r, row-major), independent of the term-major
         // layout in memory.
         for (int p = 0; p < m; p++) {
@@ -368,7 +397,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void readState(DataInput in) throws IOException {
-        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r);
+        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         for (int p = 0; p < m; p++) {
             for (int i = 0; i < r; i++) {
                 uT[i * m + p] = in.readDouble();

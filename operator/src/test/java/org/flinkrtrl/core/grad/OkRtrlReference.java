@@ -276,7 +276,7 @@ final class OkRtrlReference implements GradientEstimator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        StateIO.writeHeader(out, TAG, n, k, m, r);
+        StateIO.writeHeader(out, TAG, n, k, m, r, 0);
         StateIO.writeDoubles(out, uMat.data, m * r);
         StateIO.writeDoubles(out, aMat.data, nk * r);
         out.writeDouble(mixing.lastVariance());
@@ -286,7 +286,7 @@ final class OkRtrlReference implements GradientEstimator {
 
     @Override
     public void readState(DataInput in) throws IOException {
-        StateIO.readHeader(in, TAG, "OkRtrlReference", n, k, m, r);
+        StateIO.readHeader(in, TAG, "OkRtrlReference", n, k, m, r, 0);
         StateIO.readDoubles(in, uMat.data, m * r);
         StateIO.readDoubles(in, aMat.data, nk * r);
         double v = in.readDouble();

@@ -46,8 +46,12 @@ class OptimalMixingTest {
 
     /** Checks the deterministic error identity for {@code draws} sign draws; returns V_OK. */
     static double checkDeterministic(double[] sigma, int draws, Rng rng) {
+        return checkDeterministic(sigma, draws, rng, false);
+    }
+
+    static double checkDeterministic(double[] sigma, int draws, Rng rng, boolean pairMix) {
         int r = sigma.length - 1;
-        OptimalMixing mix = new OptimalMixing(r);
+        OptimalMixing mix = new OptimalMixing(r, pairMix);
         double[] p = new double[(r + 1) * r];
         double tol = 1e-10 * Math.max(sumSq(sigma), Double.MIN_NORMAL);
         double v = Double.NaN;
@@ -82,6 +86,18 @@ class OptimalMixingTest {
     }
 
     @Test
+    void pairMixSpecTableColumn() {
+        Rng rng = new Rng(4);
+        double[][] sig = {{3, 1}, {10, 3, 1, 0.5, 0.2}, {1, 0.9, 0.8, 0.7, 0.6}};
+        double[] vPair = {6.0, 0.2, 0.84};
+        for (int row = 0; row < sig.length; row++) {
+            double v = checkDeterministic(sig[row], 1000, rng, true);
+            assertEquals(vPair[row], v, 1e-12, "pair-mix V row " + row);
+            assertTrue(v >= checkDeterministic(sig[row], 1, rng, false) - 1e-12, "pair-mix never beats OK");
+        }
+    }
+
+    @Test
     void randomSpectraIncludingTiesZerosAndAllEqual() {
         Rng rng = new Rng(17);
         for (int trial = 0; trial < 400; trial++) {
@@ -105,6 +121,7 @@ class OptimalMixingTest {
             }
             double v = checkDeterministic(s, 5, rng);
             assertTrue(v >= 0.0);
+            assertTrue(checkDeterministic(s, 2, rng, true) >= v - 1e-12 * sumSq(s), "pair-mix >= OK");
             if (kind == 3) {
                 // all equal: everything is mixed, V = (r+1)^2 s^2 / r - (r+1) s^2 = (r+1) s^2 / r
                 assertEquals((r + 1) * 2.5 * 2.5 / r, v, 1e-10 * sumSq(s));
