@@ -24,7 +24,7 @@ public final class ExactRtrl implements GradientEstimator {
     private double[] next;
     /** H_t, n x n row-major (H G as one n x n by n x km product on the kernels, issue 6). */
     private final double[] hMat;
-    private final Kernels kern = Kernels.get();
+    private final Kernels kern;
 
     public ExactRtrl(Cell cell) {
         this.n = cell.hiddenSize();
@@ -34,6 +34,7 @@ public final class ExactRtrl implements GradientEstimator {
         this.g = new double[n * cols];
         this.next = new double[n * cols];
         this.hMat = new double[n * n];
+        this.kern = Kernels.forWidth(k);
     }
 
     @Override

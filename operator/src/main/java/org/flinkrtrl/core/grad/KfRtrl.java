@@ -27,7 +27,7 @@ public final class KfRtrl implements GradientEstimator {
     private double[] aProp;
     /** H_t, n x n row-major (H A as one n x n by n x k product on the kernels, issue 6). */
     private final double[] hMat;
-    private final Kernels kern = Kernels.get();
+    private final Kernels kern;
     private final double[] y;
     private double lastVariance;
 
@@ -40,6 +40,7 @@ public final class KfRtrl implements GradientEstimator {
         this.aMat = new double[nk];
         this.aProp = new double[nk];
         this.hMat = new double[n * n];
+        this.kern = Kernels.forWidth(k);
         this.y = new double[k];
     }
 

@@ -93,7 +93,7 @@ public final class OkRtrl implements GradientEstimator {
      *                smallest singular components are ever mixed. Unbiased, never lower variance than OK.
      */
     public OkRtrl(Cell cell, int rank, boolean pairMix) {
-        this(cell, rank, pairMix, Kernels.get());
+        this(cell, rank, pairMix, Kernels.forWidth(cell.preActivations()));
     }
 
     /** With explicit kernels (tests compare the plain and the SIMD path). */

@@ -29,6 +29,19 @@ public abstract class Kernels {
         return INSTANCE;
     }
 
+    /** Row width below which the plain kernels are used even when the SIMD ones are available. */
+    public static final int MIN_VECTOR_WIDTH = 16;
+
+    /**
+     * The kernels for products whose rows are {@code width} doubles wide: {@link #get()} from
+     * {@link #MIN_VECTOR_WIDTH} on, else the plain ones. Narrow rows gain little from SIMD (mostly tails), and on
+     * JDK 17 C2 may leave the Vector API calls of rarely-taken tails un-inlined, where every vector op allocates
+     * (seen as ~17 KB/step for a gated n=6 cell); the plain kernels never allocate.
+     */
+    public static Kernels forWidth(int width) {
+        return width >= MIN_VECTOR_WIDTH ? INSTANCE : PlainKernels.INSTANCE;
+    }
+
     /** The plain-Java kernels, always available. */
     public static Kernels plain() {
         return PlainKernels.INSTANCE;
