@@ -39,6 +39,7 @@ public final class StepCost {
         int inputs = a.integer("inputs", 8);
         int truncation = a.integer("truncation", 16);
         double minSeconds = a.dbl("min-seconds", 0.3);
+        double warmupSeconds = a.dbl("warmup-seconds", 3.0);
         int fitFrom = a.integer("fit-from", 16);
         long seed = a.lng("seed", 1);
         String budgetNote = a.str("budget-note", "");
@@ -49,6 +50,15 @@ public final class StepCost {
             specs.add(MethodSpec.parse("ok" + r, truncation));
         }
         specs.addAll(MethodSpec.parseAll(others, truncation));
+        // JVM-wide warm-up before anything is timed: the first configurations otherwise run the estimators (and the
+        // Vector API kernels, whose early calls are slow fallbacks) before the JIT has compiled them.
+        List<MethodSpec> warmups = MethodSpec.parseAll(List.of("ok2", "kf", "uoro"), truncation);
+        for (MethodSpec w : warmups) {
+            long end = System.nanoTime() + (long) (warmupSeconds / warmups.size() * 1e9);
+            while (System.nanoTime() < end) {
+                timePerStep(cellName, 32, inputs, w, 0.05, seed, new long[1]);
+            }
+        }
         Map<String, double[]> times = new LinkedHashMap<>();
         Results.Csv csv = new Results.Csv("method", "rank", "n", "us_per_step", "steps_timed");
         long start = System.nanoTime();
@@ -129,8 +139,8 @@ public final class StepCost {
         StringBuilder md = new StringBuilder();
         md.append("# Cost per step against n and r\n\n");
         md.append(String.format(Locale.ROOT, "Single-threaded CPU time (thread CPU clock, so time spent descheduled on a shared machine is not counted) of one step (cell forward + influence step "
-            + "+ gradient) with a %s cell, %d inputs, fixed random weights and random inputs; each configuration "
-            + "is warmed up and then timed for at least %.2f s. Expected exponents for the %s cell (spec C.7): "
+            + "+ gradient) with a %s cell, %d inputs, fixed random weights and random inputs; after a JVM-wide "
+            + "warm-up, each configuration is warmed up again and then timed for at least %.2f s. Expected exponents for the %s cell (spec C.7): "
             + "exact RTRL n^4, r-OK r n^3 (+ r^2 n^2 for the QR), KF n^3, UORO and TBPTT n^2.%n%n",
             cellName, inputs, minSeconds, cellName));
         if (!budgetNote.isEmpty()) {
@@ -163,7 +173,7 @@ public final class StepCost {
         // Warm up (JIT), then time batches until minSeconds have passed.
         long warm = System.nanoTime();
         long count = 0;
-        while (System.nanoTime() - warm < 0.5 * minSeconds * 1e9 || count < 20) {
+        while (System.nanoTime() - warm < Math.max(0.2, 0.5 * minSeconds) * 1e9 || count < 20) {
             oneStep(cell, step, est, rng, w, h, x, dLdh, grad);
             count++;
         }

@@ -122,7 +122,7 @@ class ExperimentsSmokeTest {
     @Test
     void stepCost() throws Exception {
         StepCost.main(new String[] {"--out", dir.toString(), "--ns", "4,8", "--ranks", "1,2",
-            "--methods", "kf,uoro,rtrl,tbptt", "--min-seconds", "0.01", "--fit-from", "4"});
+            "--methods", "kf,uoro,rtrl,tbptt", "--min-seconds", "0.01", "--warmup-seconds", "0.2", "--fit-from", "4"});
         List<String[]> rows = readCsv(dir.resolve("cost.csv"), "method,rank,n,us_per_step,steps_timed");
         assertEquals(6 * 2, rows.size());
         for (String[] r : rows) {
