@@ -1,0 +1,61 @@
+package org.flinkrtrl.flink;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The operator's metrics, all under the group {@code rtrl} of each subtask:
+ * <dl>
+ *   <dt>eventsProcessed (counter), eventsPerSecond (meter)</dt><dd>valid events learned from.</dd>
+ *   <dt>invalidEvents (counter)</dt><dd>events sent to the dead letters.</dd>
+ *   <dt>meanLoss (gauge)</dt><dd>EWMA (rate {@link #EWMA_ALPHA}) of the training loss of scored events,
+ *       normalised units.</dd>
+ *   <dt>anomalies (counter), anomalyRate (gauge)</dt><dd>scored events whose anomaly score exceeds the configured
+ *       threshold; the rate is the EWMA (rate {@link #EWMA_ALPHA}) of the 0/1 indicator, i.e. the share over
+ *       roughly the last 1/alpha scored events.</dd>
+ *   <dt>divergences (counter)</dt><dd>times the divergence guard re-initialised a key's model.</dd>
+ *   <dt>modelResets (counter)</dt><dd>stored models replaced by a fresh one because they were built with a
+ *       different configuration than the job's (after a restore with changed model options).</dd>
+ *   <dt>learnersCreated (counter), liveKeys (gauge)</dt><dd>models created on this subtask since it started: first
+ *       events of new keys, of keys whose state expired (TTL) and model resets. Flink does not tell an operator
+ *       when TTL drops state, so liveKeys is this creation count; it is an upper bound of the keys created on this
+ *       subtask since the (re)start that are still live, and does not include keys restored from a checkpoint.</dd>
+ *   <dt>learnLatencyNanos (histogram)</dt><dd>time of one {@code ForecastingLearner.observe} call (normalise,
+ *       score, learn, advance, forecast), over a window of the last {@link #LATENCY_WINDOW} events; state access
+ *       is not included.</dd>
+ * </dl>
+ */
+final class LearnerMetrics {
+    static final double EWMA_ALPHA = 0.01;
+    static final int LATENCY_WINDOW = 1024;
+
+    final Counter events;
+    final Counter invalid;
+    final Counter anomalies;
+    final Counter divergences;
+    final Counter modelResets;
+    final Counter learnersCreated;
+    final Ewma meanLoss = new Ewma(EWMA_ALPHA);
+    final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
+    final Histogram latency;
+
+    LearnerMetrics(MetricGroup parent) {
+        MetricGroup g = parent.addGroup("rtrl");
+        events = g.counter("eventsProcessed");
+        g.meter("eventsPerSecond", new MeterView(events));
+        invalid = g.counter("invalidEvents");
+        anomalies = g.counter("anomalies");
+        divergences = g.counter("divergences");
+        modelResets = g.counter("modelResets");
+        learnersCreated = g.counter("learnersCreated");
+        Counter created = learnersCreated;
+        g.gauge("liveKeys", (Gauge<Long>) created::getCount);
+        g.gauge("meanLoss", meanLoss);
+        g.gauge("anomalyRate", anomalyRate);
+        latency = g.histogram("learnLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+    }
+}

@@ -1,0 +1,83 @@
+package org.flinkrtrl.flink;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.LearnerCodec;
+
+/**
+ * What a checkpoint remembers about {@link LearnerSerializer}: the {@link LearnerCodec} format version the state
+ * was written in. On restore, {@link #resolveSchemaCompatibility} compares that with this build's codec:
+ * <ul>
+ *   <li>same version: compatible as is;</li>
+ *   <li>older version: compatible after migration (Flink reads every model with the restored serializer, whose
+ *       codec is version-aware, and rewrites it in the current format);</li>
+ *   <li>newer version (a downgrade) or a foreign snapshot: incompatible, so the restore fails with Flink's clear
+ *       message instead of misreading bytes.</li>
+ * </ul>
+ *
+ * <p>Snapshot layout version 1: one short, the codec version.
+ */
+public final class LearnerSerializerSnapshot implements TypeSerializerSnapshot<ForecastingLearner> {
+    static final int SNAPSHOT_VERSION = 1;
+
+    private int codecVersion;
+
+    /** For Flink's reflective instantiation on restore, and for a snapshot of the current serializer. */
+    public LearnerSerializerSnapshot() {
+        this(LearnerCodec.VERSION);
+    }
+
+    LearnerSerializerSnapshot(int codecVersion) {
+        this.codecVersion = codecVersion;
+    }
+
+    /** The codec format version the snapshotted state was written in. */
+    public int codecVersion() {
+        return codecVersion;
+    }
+
+    @Override
+    public int getCurrentVersion() {
+        return SNAPSHOT_VERSION;
+    }
+
+    @Override
+    public void writeSnapshot(DataOutputView out) throws IOException {
+        out.writeShort(codecVersion);
+    }
+
+    @Override
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+        if (readVersion != SNAPSHOT_VERSION) {
+            throw new IOException("learner serializer snapshot version " + readVersion + " is not supported (this build "
+                + "reads " + SNAPSHOT_VERSION + ")");
+        }
+        codecVersion = in.readShort();
+    }
+
+    @Override
+    public TypeSerializer<ForecastingLearner> restoreSerializer() {
+        return LearnerSerializer.INSTANCE;
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<ForecastingLearner> resolveSchemaCompatibility(
+        TypeSerializerSnapshot<ForecastingLearner> oldSerializerSnapshot) {
+        if (!(oldSerializerSnapshot instanceof LearnerSerializerSnapshot)) {
+            return TypeSerializerSchemaCompatibility.incompatible();
+        }
+        int old = ((LearnerSerializerSnapshot) oldSerializerSnapshot).codecVersion;
+        if (old == codecVersion) {
+            return TypeSerializerSchemaCompatibility.compatibleAsIs();
+        }
+        if (old >= 1 && old < codecVersion) {
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+        return TypeSerializerSchemaCompatibility.incompatible();
+    }
+}
