@@ -154,9 +154,11 @@ public final class OkRtrl implements GradientEstimator {
             vd[p * r1 + r] = s.a[p];
         }
         // 2. Householder thin QR of V and M (both are rebuilt every step, so inputModified() needs no copy).
-        if (!qrV.decompose(vMat) || !qrM.decompose(mMat)) {
-            throw new IllegalStateException("OK-RTRL: QR decomposition failed (non-finite influence state?)");
-        }
+        // EJML reports "false" whenever a column below the diagonal is all zero (zero terms after a reset,
+        // dependent columns), yet still returns a valid orthonormal Q (the reflector is the identity there).
+        // That case is normal here (pitfall G.2), so the flag is ignored; non-finite state is caught after the SVD.
+        qrV.decompose(vMat);
+        qrM.decompose(mMat);
         qrV.getQ(qv, true);
         qrV.getR(rv, true);
         qrM.getQ(qm, true);
@@ -169,6 +171,11 @@ public final class OkRtrl implements GradientEstimator {
         svd.getU(xs, false);
         svd.getV(ys, false);
         System.arraycopy(svd.getSingularValues(), 0, sv, 0, ns);
+        for (int j = 0; j < ns; j++) {
+            if (!Double.isFinite(sv[j])) {
+                throw new IllegalStateException("OK-RTRL: non-finite singular value (non-finite influence state)");
+            }
+        }
         SingularOps_DDRM.descendingOrder(xs, false, sv, ns, ys, false);
         xc.zero();
         yc.zero();
