@@ -38,15 +38,15 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private transient LearnerMetrics metrics;
 
     /**
-     * @param config           model configuration; {@code config.inputs} is the number of values per event
+     * @param config           model configuration; {@code config.inputs} is the number of values per event (the
+     *                         forecaster derives its network's own sizes from it)
      * @param ttl              idle-key state TTL; null or zero disables expiry
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
         Objects.requireNonNull(config, "config");
-        if (config.head != ModelConfig.Head.REGRESSION || config.outputs != config.inputs) {
-            throw new IllegalArgumentException("the forecaster needs a regression head with outputs == inputs, got "
-                + config.head + " with " + config.outputs + " outputs for " + config.inputs + " inputs");
+        if (config.head != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head);
         }
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must be >= 0, got " + ttl);
@@ -119,6 +119,15 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
         return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+    }
+
+    /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
+    ForecastingLearner currentLearner() throws java.io.IOException {
+        return state.value();
+    }
+
+    LearnerMetrics metricsForTest() {
+        return metrics;
     }
 
     static Prediction toPrediction(Event e, ForecastingLearner.Result r) {
