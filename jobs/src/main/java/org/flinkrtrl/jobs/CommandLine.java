@@ -224,8 +224,24 @@ public final class CommandLine {
 
     // ---- converters ---------------------------------------------------------------------------------------------
 
+    private static int integer(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected an integer");
+        }
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number");
+        }
+    }
+
     public static Integer positiveInt(String s) {
-        int v = Integer.parseInt(s.trim());
+        int v = integer(s);
         if (v < 1) {
             throw new IllegalArgumentException("must be >= 1");
         }
@@ -233,7 +249,7 @@ public final class CommandLine {
     }
 
     public static Integer nonNegativeInt(String s) {
-        int v = Integer.parseInt(s.trim());
+        int v = integer(s);
         if (v < 0) {
             throw new IllegalArgumentException("must be >= 0");
         }
@@ -241,7 +257,7 @@ public final class CommandLine {
     }
 
     public static Double positiveDouble(String s) {
-        double v = Double.parseDouble(s.trim());
+        double v = number(s);
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException("must be a finite number > 0");
         }
@@ -249,7 +265,7 @@ public final class CommandLine {
     }
 
     public static Double nonNegativeDouble(String s) {
-        double v = Double.parseDouble(s.trim());
+        double v = number(s);
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException("must be a finite number >= 0");
         }

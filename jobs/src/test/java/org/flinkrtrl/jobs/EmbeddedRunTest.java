@@ -28,6 +28,7 @@ class EmbeddedRunTest {
 
         assertEquals(18914, r.predictions.size(), "one prediction per row");
         assertEquals(0, r.deadLetters);
+        assertTrue(!r.failed, "all rows came back");
         List<String> lines = Files.readAllLines(outDir.resolve("predictions.jsonl"));
         assertEquals(18914, lines.size());
         assertEquals(r.predictions.get(0), PredictionJson.fromJson(lines.get(0)));
@@ -37,8 +38,8 @@ class EmbeddedRunTest {
         assertTrue(text.contains(report.toAbsolutePath().toString()), "prints where the report is");
 
         Report.Summary s = r.summary;
-        System.out.printf(Locale.ROOT, "RESULT mae model %.5f persistence %.5f auc %.4f events/s %.0f%n", s.maeModel(),
-            s.maePersistence(), s.auc, s.eventsPerSecond());
+        System.out.printf(Locale.ROOT, "RESULT mae model %.5f persistence %.5f auc %.4f events/s %.0f wall, %.0f processing%n", s.maeModel(),
+            s.maePersistence(), s.auc, s.eventsPerSecond(), s.processingEventsPerSecond());
         assertTrue(s.maeModel() < s.maePersistence(),
             "model MAE " + s.maeModel() + " must beat persistence " + s.maePersistence());
         assertTrue(s.auc > 0.5, "anomaly AUC " + s.auc);
