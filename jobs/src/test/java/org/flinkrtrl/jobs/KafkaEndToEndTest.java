@@ -25,11 +25,12 @@ import org.flinkrtrl.flink.Prediction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka in, Kafka out through the real job: exactly once, per-key order, dead letters, cancel and restore. */
 class KafkaEndToEndTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
     private static TestKafka kafka;
 
     @BeforeAll
@@ -143,12 +144,12 @@ class KafkaEndToEndTest {
             assertTrue(reasons.get(bad.get(5)[1]).startsWith("malformed JSON"), reasons.toString());
             assertEquals("empty record", reasons.get(""));
         } finally {
-            job.cancel().get();
+            cancel(job);
         }
     }
 
     @Test
-    void cancelAndRestoreFromRetainedCheckpointIsExactlyOnceAndBitIdentical(@TempDir Path dir) throws Exception {
+    void cancelAndRestoreFromRetainedCheckpointIsExactlyOnceAndBitIdentical(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         int keys = 6;
         int half = 150;
         kafka.createTopics(4, "r-in", "r-out", "r-ref");
@@ -165,7 +166,7 @@ class KafkaEndToEndTest {
         while (latestCheckpoint(jobDir) <= seen && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        run1.cancel().get();
+        cancel(run1);
         int chk = latestCheckpoint(jobDir);
         assertTrue(chk > seen, "no checkpoint after the last output");
 
@@ -177,7 +178,7 @@ class KafkaEndToEndTest {
         try {
             restored = kafka.readCommitted("r-out", 2 * keys * half, TIMEOUT, Duration.ofSeconds(3));
         } finally {
-            run2.cancel().get();
+            cancel(run2);
         }
         assertEquals(2 * keys * half, restored.size(), "exactly N outputs across cancel and restore");
         Map<String, String> got = checkOncePerInputInOrder(restored, keys, 2 * half);
@@ -188,10 +189,26 @@ class KafkaEndToEndTest {
         try {
             expected = kafka.readCommitted("r-ref", 2 * keys * half, TIMEOUT, Duration.ofSeconds(1));
         } finally {
-            ref.cancel().get();
+            cancel(ref);
         }
         Map<String, String> want = checkOncePerInputInOrder(expected, keys, 2 * half);
         assertEquals(want, got, "outputs after restore are identical to an uninterrupted run");
+    }
+
+    /** Cancels and waits until the job (and with it the local MiniCluster's checkpoint writing) has stopped. */
+    private static void cancel(JobClient job) throws Exception {
+        job.cancel().get();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    return;
+                }
+            } catch (Exception e) {
+                return; // the per-job MiniCluster is already gone
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static int latestCheckpoint(Path jobDir) throws IOException {

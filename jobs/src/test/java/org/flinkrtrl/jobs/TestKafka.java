@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -66,19 +68,30 @@ final class TestKafka implements AutoCloseable {
         }
     }
 
-    /** Sends (key, value) text records, keyed, and flushes. */
-    void produce(String topic, List<String[]> keyValues) {
+    /**
+     * Sends (key, value) text records, keyed, and waits until every one is acknowledged; fails the test if any send
+     * fails (generous timeouts: the build machine is shared and can be heavily loaded).
+     */
+    void produce(String topic, List<String[]> keyValues) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
                  new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (String[] kv : keyValues) {
-                producer.send(new ProducerRecord<>(topic, kv[0] == null ? null : kv[0].getBytes(StandardCharsets.UTF_8),
-                    kv[1] == null ? null : kv[1].getBytes(StandardCharsets.UTF_8)));
+                acks.add(producer.send(new ProducerRecord<>(topic,
+                    kv[0] == null ? null : kv[0].getBytes(StandardCharsets.UTF_8),
+                    kv[1] == null ? null : kv[1].getBytes(StandardCharsets.UTF_8))));
             }
             producer.flush();
+            for (Future<RecordMetadata> f : acks) {
+                f.get();
+            }
         }
     }
 
