@@ -15,7 +15,9 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * One online forecaster per key. For every valid event it loads the key's {@link ForecastingLearner} (created on the
  * key's first event with a seed derived from the job seed and the key), lets it score, learn and forecast, stores it
  * back and emits one {@link Prediction}. Invalid events go to {@link LearnerOperator#DEAD_LETTERS} with stage
- * {@code "validate"} and never touch the state.
+ * {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
+ * overflowing on extreme values), the key's model is dropped, the event goes to the dead letters with stage
+ * {@code "learn"}, and the job and all other keys carry on.
  *
  * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
  * (processing time, refreshed on read and write, expired state never returned).
@@ -29,6 +31,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     /** State name; part of the savepoint layout, do not rename. */
     public static final String STATE_NAME = "rtrl-learner";
+
+    /** Dead-letter stage of events the operator refused before learning. */
+    public static final String STAGE_VALIDATE = "validate";
+    /** Dead-letter stage of events on which the core failed; the key's model was reset. */
+    public static final String STAGE_LEARN = "learn";
 
     private final ModelConfig config;
     private final Duration ttl;
@@ -85,7 +92,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         if (reason != null) {
             metrics.invalid.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS,
-                new DeadLetter("validate", reason, String.valueOf(e), e == null ? null : e.key,
+                new DeadLetter(STAGE_VALIDATE, reason, String.valueOf(e), e == null ? null : e.key,
                     e == null ? Long.MIN_VALUE : e.timestamp));
             return;
         }
@@ -97,7 +104,18 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             learner = newLearner(e.key);
         }
         long t0 = System.nanoTime();
-        ForecastingLearner.Result r = learner.observe(e.values);
+        ForecastingLearner.Result r;
+        try {
+            r = observe(learner, e.values);
+        } catch (RuntimeException ex) {
+            // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
+            // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
+            state.clear();
+            metrics.learnerFailures.inc();
+            ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(STAGE_LEARN,
+                "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
+            return;
+        }
         metrics.latency.update(System.nanoTime() - t0);
         state.update(learner);
 
@@ -119,6 +137,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
         return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+    }
+
+    /** One learning step; a seam for tests that need the core to fail. */
+    ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
+        return learner.observe(values);
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */

@@ -18,6 +18,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *       threshold; the rate is the EWMA (rate {@link #EWMA_ALPHA}) of the 0/1 indicator, i.e. the share over
  *       roughly the last 1/alpha scored events.</dd>
  *   <dt>divergences (counter)</dt><dd>times the divergence guard re-initialised a key's model.</dd>
+ *   <dt>learnerFailures (counter)</dt><dd>events on which the core threw; the key's model was dropped and the
+ *       event sent to the dead letters with stage "learn".</dd>
  *   <dt>modelResets (counter)</dt><dd>stored models replaced by a fresh one because they were built with a
  *       different configuration than the job's (after a restore with changed model options).</dd>
  *   <dt>learnersCreated (counter), liveKeys (gauge)</dt><dd>models created on this subtask since it started: first
@@ -39,6 +41,7 @@ final class LearnerMetrics {
     final Counter divergences;
     final Counter modelResets;
     final Counter learnersCreated;
+    final Counter learnerFailures;
     final Ewma meanLoss = new Ewma(EWMA_ALPHA);
     final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
     final Histogram latency;
@@ -52,6 +55,7 @@ final class LearnerMetrics {
         divergences = g.counter("divergences");
         modelResets = g.counter("modelResets");
         learnersCreated = g.counter("learnersCreated");
+        learnerFailures = g.counter("learnerFailures");
         Counter created = learnersCreated;
         g.gauge("liveKeys", (Gauge<Long>) created::getCount);
         g.gauge("meanLoss", meanLoss);

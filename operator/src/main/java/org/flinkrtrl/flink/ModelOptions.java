@@ -99,11 +99,14 @@ public final class ModelOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("option '" + METHOD.key() + "': " + e.getMessage(), e);
         }
+        ModelConfig.CellType cell = get(conf, CELL);
+        ModelConfig.OptimizerType optimizer = get(conf, OPTIMIZER);
+        long seed = get(conf, SEED);
         try {
             return ModelConfig.builder()
-                .cell(get(conf, CELL)).hidden(hidden).inputs(inputs).outputs(inputs).head(ModelConfig.Head.REGRESSION)
-                .method(method).rank(rank).truncation(truncation).optimizer(get(conf, OPTIMIZER)).learningRate(lr)
-                .clipNorm(clip).readoutClipNorm(readoutClip).resetPeriod(resetPeriod).seed(get(conf, SEED))
+                .cell(cell).hidden(hidden).inputs(inputs).outputs(inputs).head(ModelConfig.Head.REGRESSION)
+                .method(method).rank(rank).truncation(truncation).optimizer(optimizer).learningRate(lr)
+                .clipNorm(clip).readoutClipNorm(readoutClip).resetPeriod(resetPeriod).seed(seed)
                 .huberDelta(huber).anomalyAlpha(alpha).divergenceLoss(divergence).initGain(gain).build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid model options: " + e.getMessage(), e);
