@@ -28,7 +28,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.SamplingXYLineRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -334,22 +334,25 @@ public final class Report {
             data.addSeries(forecast);
             NumberAxis y = new NumberAxis(channels[c]);
             y.setAutoRangeIncludesZero(false);
-            SamplingXYLineRenderer r = new SamplingXYLineRenderer();
+            XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
             r.setSeriesPaint(0, new Color(0x1f77b4));
             r.setSeriesPaint(1, new Color(0xff7f0e));
+            r.setSeriesStroke(0, new BasicStroke(1.5f));
             r.setSeriesStroke(1, new BasicStroke(1.0f));
             XYPlot sub = new XYPlot(data, null, y, r);
+            sub.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD); // forecast on top
             mark(sub, windows);
             plot.add(sub, 2);
         }
-        XYSeries score = new XYSeries("anomaly score", false, true);
+        // log scale: the score is a z-score whose first values (no error history yet) can be enormous
+        XYSeries score = new XYSeries("log10(1 + anomaly score)", false, true);
         for (Prediction p : ps) {
             if (Double.isFinite(p.anomalyScore)) {
-                score.add(p.timestamp, p.anomalyScore);
+                score.add(p.timestamp, Math.log10(1 + Math.max(0, p.anomalyScore)));
             }
         }
-        NumberAxis y = new NumberAxis("anomaly score");
-        SamplingXYLineRenderer r = new SamplingXYLineRenderer();
+        NumberAxis y = new NumberAxis("log10(1 + score)");
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         r.setSeriesPaint(0, new Color(0xd62728));
         XYPlot sub = new XYPlot(new XYSeriesCollection(score), null, y, r);
         mark(sub, windows);
@@ -357,7 +360,7 @@ public final class Report {
         JFreeChart chart = new JFreeChart("key " + key + (ps.isEmpty() ? "" : " from "
             + Instant.ofEpochMilli(ps.get(0).timestamp)), new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        BufferedImage img = chart.createBufferedImage(1150, 170 * channels.length * 2 / 2 + 260);
+        BufferedImage img = chart.createBufferedImage(1150, 180 * channels.length + 280);
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         ImageIO.write(img, "png", bos);
         return bos.toByteArray();

@@ -203,8 +203,8 @@ public final class SensorForecastJob {
         Path inputFile;
         String title;
         if (o.mode() == JobOptions.Mode.EMBEDDED) {
-            Files.createDirectories(o.get(o.outDir));
-            inputFile = o.get(o.outDir).resolve("input-suthaharan-single-hop.csv");
+            inputFile = Files.createTempFile("flink-rtrl-sensors-", ".csv");
+            inputFile.toFile().deleteOnExit();
             try (InputStream in = SensorForecastJob.class.getResourceAsStream(BUNDLED_DATA)) {
                 if (in == null) {
                     throw new IOException("bundled data " + BUNDLED_DATA + " is missing from the jar");
