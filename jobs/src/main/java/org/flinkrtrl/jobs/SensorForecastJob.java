@@ -75,14 +75,20 @@ public final class SensorForecastJob {
             o.printHelp(out);
             return 0;
         }
-        if (o.mode() == JobOptions.Mode.KAFKA) {
-            StreamExecutionEnvironment env = environment(o);
-            buildKafka(env, o);
-            env.execute(o.get(o.jobName));
-            return 0;
+        try {
+            if (o.mode() == JobOptions.Mode.KAFKA) {
+                StreamExecutionEnvironment env = environment(o);
+                buildKafka(env, o);
+                env.execute(o.get(o.jobName));
+                return 0;
+            }
+            FileRunResult r = runFile(o, out);
+            return r.failed ? 1 : 0;
+        } catch (CommandLine.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help to list the options.");
+            return 2;
         }
-        FileRunResult r = runFile(o, out);
-        return r.failed ? 1 : 0;
     }
 
     /** An environment with the job's checkpointing, state backend, restore path and parallelism. */
@@ -215,7 +221,7 @@ public final class SensorForecastJob {
         } else {
             inputFile = o.get(o.input);
             if (!Files.isRegularFile(inputFile)) {
-                throw new IOException("input file not found: " + inputFile);
+                throw new CommandLine.UsageException("input file not found: " + inputFile);
             }
             title = inputFile.getFileName().toString();
         }

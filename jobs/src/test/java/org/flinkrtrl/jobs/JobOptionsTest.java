@@ -52,6 +52,7 @@ class JobOptionsTest {
             {"invalid value 'soon' for --ttl: expected a duration", "--ttl", "soon"},
             {"option --hidden given twice", "--hidden", "4", "--hidden", "8"},
             {"invalid value 'a' for --kafka-property", "--kafka-property", "a"},
+            {"input file not found: /nonexistent/in.csv", "--input", "/nonexistent/in.csv", "--key-field", "k", "--value-fields", "v"},
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
