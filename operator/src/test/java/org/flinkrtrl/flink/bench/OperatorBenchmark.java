@@ -27,7 +27,7 @@ import org.flinkrtrl.flink.Prediction;
  * Events/s of the Flink operator (local MiniCluster, hashmap backend, one slot, parallelism 1) against the bare
  * {@link ForecastingLearner} loop on the same generated events. Not a test; see docs/operator-benchmark.md.
  *
- * <p>Arguments (all optional): events (200000), keys (10), hidden (16), rank (4), repeats (3).
+ * <p>Arguments (all optional): events (200000), keys (10), hidden (16), rank (4), repeats (3), backend (hashmap).
  *
  * <p>The operator's rate is measured inside the job, from the first to the last prediction reaching the sink
  * (so cluster start-up and teardown are excluded; source, network shuffle of keyBy, serialisation, state
@@ -38,6 +38,9 @@ public final class OperatorBenchmark {
 
     /** On-CPU microseconds per event of the last bare or operator run. */
     static double lastCpuPerEvent;
+
+    /** State backend of the operator runs: hashmap (default) or rocksdb. */
+    static String backend = "hashmap";
 
     /** Deterministic events: key i % keys, two channels (sine and cosine with a hashed jitter). */
     static final class Generator implements GeneratorFunction<Long, Event> {
@@ -105,9 +108,10 @@ public final class OperatorBenchmark {
         int hidden = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int rank = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        backend = args.length > 5 ? args[5] : "hashmap";
         ModelConfig cfg = ModelConfig.builder().hidden(hidden).inputs(2).outputs(2).method(Method.OK).rank(rank).build();
-        System.out.printf(Locale.ROOT, "config: %s%nevents=%d keys=%d repeats=%d, cores=%d%n", cfg, events, keys,
-            repeats, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "config: %s%nevents=%d keys=%d repeats=%d backend=%s, cores=%d%n", cfg, events,
+            keys, repeats, backend, Runtime.getRuntime().availableProcessors());
 
         Event[] data = new Event[events];
         for (int i = 0; i < events; i++) {
@@ -169,7 +173,7 @@ public final class OperatorBenchmark {
 
     static double operator(ModelConfig cfg, int events, int keys) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         DataGeneratorSource<Event> source =
