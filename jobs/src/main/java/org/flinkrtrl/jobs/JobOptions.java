@@ -150,7 +150,7 @@ public final class JobOptions {
         delivery = cli.option("delivery", "mode", "exactly-once", KafkaConnectors::delivery,
             "exactly-once (transactions; outputs visible at checkpoints) or at-least-once");
         txPrefix = cli.option("transactional-id-prefix", "prefix", null, s -> s,
-            "transactional id prefix, unique per job (default: flink-rtrl-<output-topic>)");
+            "transactional id prefix, unique per job; the sinks append -predictions and -dead-letters (default: flink-rtrl-<output-topic>)");
         kafkaProperty = cli.repeatable("kafka-property", "key=value", s -> {
             KafkaProperties.put(new Properties(), s);
             return s;

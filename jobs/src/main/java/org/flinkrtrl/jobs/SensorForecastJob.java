@@ -158,13 +158,14 @@ public final class SensorForecastJob {
         LearnerOperator.Streams s = LearnerOperator.apply(events, cfg, o.stateTtl(), o.get(o.anomalyThreshold));
         DataStream<Prediction> predictions = s.predictions()
             .map(new ProgressLogger(o.get(o.progressInterval))).uid("progress").name("progress");
+        // two sinks, two transactional id prefixes of which neither is a prefix of the other
         predictions.sinkTo(KafkaConnectors.predictionSink(bootstrap, o.get(o.outputTopic), delivery,
-                o.transactionalIdPrefix(), props))
+                o.transactionalIdPrefix() + "-predictions", props))
             .uid("kafka-sink-predictions").name("kafka:" + o.get(o.outputTopic));
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         if (o.has(o.deadLetterTopic)) {
             dead.sinkTo(KafkaConnectors.deadLetterSink(bootstrap, o.get(o.deadLetterTopic), delivery,
-                    o.transactionalIdPrefix() + "-dlq", props))
+                    o.transactionalIdPrefix() + "-dead-letters", props))
                 .uid("kafka-sink-dead-letters").name("kafka:" + o.get(o.deadLetterTopic));
         } else {
             dead.map(new DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")

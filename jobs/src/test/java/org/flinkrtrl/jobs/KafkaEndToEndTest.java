@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
     private static TestKafka kafka;
+    /** Topic and group suffix, so reruns against an external broker (KAFKA_BOOTSTRAP) start from empty topics. */
+    private static final String RUN = "-" + Long.toString(System.currentTimeMillis(), 36);
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -104,7 +106,7 @@ class KafkaEndToEndTest {
     void exactlyOneOutputPerValidInputInKeyOrderAndMalformedRecordsAsDeadLetters() throws Exception {
         int keys = 8;
         int perKey = 250;
-        kafka.createTopics(4, "e2e-in", "e2e-out", "e2e-dlq");
+        kafka.createTopics(4, "e2e-in" + RUN, "e2e-out" + RUN, "e2e-dlq" + RUN);
         List<String[]> input = events(keys, 0, perKey, 1);
         List<String[]> bad = List.of(
             new String[] {"k1", "{\"key\":\"k1\",\"ts\":1700000000000,\"value\":"},
@@ -118,16 +120,16 @@ class KafkaEndToEndTest {
         all.addAll(bad);
         all.addAll(input.subList(input.size() / 2, input.size()));
         long t0 = System.nanoTime();
-        kafka.produce("e2e-in", all);
-        JobClient job = submit(args("e2e-in", "e2e-out", "e2e-dlq", "g-e2e", null, null));
+        kafka.produce("e2e-in" + RUN, all);
+        JobClient job = submit(args("e2e-in" + RUN, "e2e-out" + RUN, "e2e-dlq" + RUN, "g-e2e" + RUN, null, null));
         try {
-            List<String> out = kafka.readCommitted("e2e-out", keys * perKey, TIMEOUT, Duration.ofSeconds(3));
+            List<String> out = kafka.readCommitted("e2e-out" + RUN, keys * perKey, TIMEOUT, Duration.ofSeconds(3));
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "RESULT kafka e2e: %d outputs in %.1f s incl. start-up%n", out.size(), secs);
             assertEquals(keys * perKey, out.size(), "exactly one output per valid input");
             checkOncePerInputInOrder(out, keys, perKey);
 
-            List<String> dlq = kafka.readCommitted("e2e-dlq", bad.size(), TIMEOUT, Duration.ofSeconds(2));
+            List<String> dlq = kafka.readCommitted("e2e-dlq" + RUN, bad.size(), TIMEOUT, Duration.ofSeconds(2));
             assertEquals(bad.size(), dlq.size(), "every malformed record is a dead letter: " + dlq);
             Map<String, String> reasons = new TreeMap<>();
             for (String d : dlq) {
@@ -152,13 +154,13 @@ class KafkaEndToEndTest {
     void cancelAndRestoreFromRetainedCheckpointIsExactlyOnceAndBitIdentical(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         int keys = 6;
         int half = 150;
-        kafka.createTopics(4, "r-in", "r-out", "r-ref");
+        kafka.createTopics(4, "r-in" + RUN, "r-out" + RUN, "r-ref" + RUN);
         Path ckpt = dir.resolve("ckpt");
 
         // Run 1: first half, then a checkpoint newer than its last output, then cancel.
-        kafka.produce("r-in", events(keys, 0, half, 2));
-        JobClient run1 = submit(args("r-in", "r-out", null, "g-restore", ckpt, null));
-        List<String> first = kafka.readCommitted("r-out", keys * half, TIMEOUT, Duration.ofMillis(500));
+        kafka.produce("r-in" + RUN, events(keys, 0, half, 2));
+        JobClient run1 = submit(args("r-in" + RUN, "r-out" + RUN, null, "g-restore" + RUN, ckpt, null));
+        List<String> first = kafka.readCommitted("r-out" + RUN, keys * half, TIMEOUT, Duration.ofMillis(500));
         assertEquals(keys * half, first.size());
         Path jobDir = ckpt.resolve(run1.getJobID().toString());
         int seen = latestCheckpoint(jobDir);
@@ -171,12 +173,12 @@ class KafkaEndToEndTest {
         assertTrue(chk > seen, "no checkpoint after the last output");
 
         // Run 2: restore from the retained checkpoint and process the second half.
-        kafka.produce("r-in", events(keys, half, 2 * half, 3));
-        JobClient run2 = submit(args("r-in", "r-out", null, "g-restore", ckpt,
+        kafka.produce("r-in" + RUN, events(keys, half, 2 * half, 3));
+        JobClient run2 = submit(args("r-in" + RUN, "r-out" + RUN, null, "g-restore" + RUN, ckpt,
             jobDir.resolve("chk-" + chk).toString()));
         List<String> restored;
         try {
-            restored = kafka.readCommitted("r-out", 2 * keys * half, TIMEOUT, Duration.ofSeconds(3));
+            restored = kafka.readCommitted("r-out" + RUN, 2 * keys * half, TIMEOUT, Duration.ofSeconds(3));
         } finally {
             cancel(run2);
         }
@@ -184,10 +186,10 @@ class KafkaEndToEndTest {
         Map<String, String> got = checkOncePerInputInOrder(restored, keys, 2 * half);
 
         // Reference: one uninterrupted run over the same input.
-        JobClient ref = submit(args("r-in", "r-ref", null, "g-reference", null, null));
+        JobClient ref = submit(args("r-in" + RUN, "r-ref" + RUN, null, "g-reference" + RUN, null, null));
         List<String> expected;
         try {
-            expected = kafka.readCommitted("r-ref", 2 * keys * half, TIMEOUT, Duration.ofSeconds(1));
+            expected = kafka.readCommitted("r-ref" + RUN, 2 * keys * half, TIMEOUT, Duration.ofSeconds(1));
         } finally {
             cancel(ref);
         }
