@@ -63,6 +63,34 @@ public final class CellStep {
         }
     }
 
+    /**
+     * Writes H_t = diag(hDiag) + D_t W_h densely as an n x n row-major matrix into {@code out}: g n^2 flops, against
+     * the 2 n^2 cols of the product it then feeds. {@code H X} computed as {@code denseH} followed by one n x n
+     * product equals {@link #multH} up to floating-point reassociation ({@code (d_j W_jp) X_pc} instead of
+     * {@code d_j (W_jp X_pc)}) and needs n/k of its flops (half for the gated cell).
+     *
+     * @param W the k x m recurrent weights the step was computed with. Not modified.
+     * @param out n x n, row-major. Modified.
+     */
+    public void denseH(double[] W, double[] out) {
+        for (int j = 0; j < n; j++) {
+            int oRow = j * n;
+            double d = dDiag[j];
+            int wRow = j * m;
+            for (int p = 0; p < n; p++) {
+                out[oRow + p] = d * W[wRow + p];
+            }
+            for (int b = 1; b < g; b++) {
+                double db = dDiag[b * n + j];
+                int wb = (b * n + j) * m;
+                for (int p = 0; p < n; p++) {
+                    out[oRow + p] += db * W[wb + p];
+                }
+            }
+            out[oRow + j] += hDiag[j];
+        }
+    }
+
     /** out (length k) = D_t^T v for v of length n. */
     public void multDT(double[] v, double[] out) {
         for (int b = 0; b < g; b++) {

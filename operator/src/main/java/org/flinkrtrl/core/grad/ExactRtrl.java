@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
@@ -21,7 +22,9 @@ public final class ExactRtrl implements GradientEstimator {
     private final int cols;
     private double[] g;
     private double[] next;
-    private final double[] tmp;
+    /** H_t, n x n row-major (H G as one n x n by n x km product on the kernels, issue 6). */
+    private final double[] hMat;
+    private final Kernels kern;
 
     public ExactRtrl(Cell cell) {
         this.n = cell.hiddenSize();
@@ -30,7 +33,8 @@ public final class ExactRtrl implements GradientEstimator {
         this.cols = k * m;
         this.g = new double[n * cols];
         this.next = new double[n * cols];
-        this.tmp = new double[k * cols];
+        this.hMat = new double[n * n];
+        this.kern = Kernels.forWidth(k);
     }
 
     @Override
@@ -46,7 +50,8 @@ public final class ExactRtrl implements GradientEstimator {
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "ExactRtrl");
-        s.multH(W, g, cols, next, tmp);
+        s.denseH(W, hMat);
+        kern.gemm(n, n, cols, hMat, 0, n, g, 0, cols, next, 0, cols);
         double[] a = s.a;
         for (int b = 0; b < s.g; b++) {
             for (int j = 0; j < n; j++) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
@@ -24,7 +25,9 @@ public final class KfRtrl implements GradientEstimator {
     private final double[] u;
     private double[] aMat;
     private double[] aProp;
-    private final double[] tmp;
+    /** H_t, n x n row-major (H A as one n x n by n x k product on the kernels, issue 6). */
+    private final double[] hMat;
+    private final Kernels kern;
     private final double[] y;
     private double lastVariance;
 
@@ -36,7 +39,8 @@ public final class KfRtrl implements GradientEstimator {
         this.u = new double[m];
         this.aMat = new double[nk];
         this.aProp = new double[nk];
-        this.tmp = new double[k * k];
+        this.hMat = new double[n * n];
+        this.kern = Kernels.forWidth(k);
         this.y = new double[k];
     }
 
@@ -54,7 +58,8 @@ public final class KfRtrl implements GradientEstimator {
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "KfRtrl");
-        s.multH(W, aMat, k, aProp, tmp);
+        s.denseH(W, hMat);
+        kern.gemm(n, n, k, hMat, 0, n, aMat, 0, k, aProp, 0, k);
         double nu = StateIO.norm(u, m);
         double nAp = StateIO.norm(aProp, nk);
         double nD = StateIO.norm(s.dDiag, k);

@@ -7,11 +7,11 @@ import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholderColumn_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
@@ -24,8 +24,21 @@ import org.flinkrtrl.core.math.Rng;
  * so {@code |u_l| = |A_l|_F}). When m or nk is below r+1 (e.g. r >= n) the thin factors have min(., r+1) columns and
  * the spectrum is padded with zeros, which makes the reduction exact as it must be (Kronecker rank <= r).
  *
- * <p>All buffers are allocated at construction. EJML sizes its QR/SVD work arrays on the first step and reuses them;
- * measured steady-state allocation is 0 bytes per step (EJML 0.46.1, {@code AllocationTest}).
+ * <p>Implementation (issue 6; same mathematics as the plain EJML version, kept as the test reference
+ * {@code OkRtrlReference}, up to floating-point reassociation):
+ * <ul>
+ *   <li>factors are stored term-major ({@code A_i} is one contiguous row-major n x k block, {@code u_i} one
+ *       contiguous m-vector), and {@code V}, {@code M} column-major, so every column operation is unit-stride;</li>
+ *   <li>{@code H A_i} is one n x n by n x k product per term on the {@link Kernels} (SIMD when the Vector API is
+ *       present) with {@code H = diag(hDiag) + D W_h} formed once per step in g n^2 flops;</li>
+ *   <li>the QRs are an in-place Householder QR with EJML's conventions (same reflectors, same signs of R), but an
+ *       all-zero column gets R[j,j] = 0 and the identity reflector (EJML 0.46.1 writes a stale value there, which
+ *       broke the first reduction after a mid-stream reset);</li>
+ *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors to the small (r+1) x r factors instead
+ *       of forming the tall Q: 4 nk r (r+1) flops instead of about 4 nk (r+1)^2 + 2 nk r (r+1);</li>
+ *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) stays on EJML.</li>
+ * </ul>
+ * All buffers are allocated at construction; a step allocates nothing.
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
@@ -41,22 +54,21 @@ public final class OkRtrl implements GradientEstimator {
     private final int pv;
     private final int pm;
     private final int ns;
+    private final Kernels kern;
 
-    /** u_i as columns, m x r. */
-    private final DMatrixRMaj uMat;
-    /** vec(A_i) as columns (A_i row-major n x k), nk x r. */
-    private final DMatrixRMaj aMat;
-
-    private final DMatrixRMaj vMat;
-    private final DMatrixRMaj mMat;
-    private final double[] colIn;
-    private final double[] colOut;
-    private final double[] tmpH;
-    private final QRDecompositionHouseholderColumn_DDRM qrV = new QRDecompositionHouseholderColumn_DDRM();
-    private final QRDecompositionHouseholderColumn_DDRM qrM = new QRDecompositionHouseholderColumn_DDRM();
-    private final DMatrixRMaj qv;
+    /** u_i, term-major: u_i = uT[i m .. (i+1) m). */
+    private final double[] uT;
+    /** A_i, term-major: A_i (row-major n x k) = aT[i nk .. (i+1) nk). */
+    private final double[] aT;
+    /** V (m x (r+1)) column-major; after the QR its reflectors (below the diagonal). */
+    private final double[] vq;
+    /** M (nk x (r+1)) column-major; after the QR its reflectors (below the diagonal). */
+    private final double[] mq;
+    private final double[] gammaV;
+    private final double[] gammaM;
+    /** H_t, n x n row-major. */
+    private final double[] hMat;
     private final DMatrixRMaj rv;
-    private final DMatrixRMaj qm;
     private final DMatrixRMaj rm;
     private final DMatrixRMaj cMat;
     private final SingularValueDecomposition_F64<DMatrixRMaj> svd;
@@ -81,9 +93,19 @@ public final class OkRtrl implements GradientEstimator {
      *                smallest singular components are ever mixed. Unbiased, never lower variance than OK.
      */
     public OkRtrl(Cell cell, int rank, boolean pairMix) {
+        this(cell, rank, pairMix, Kernels.forWidth(cell.preActivations()));
+    }
+
+    /** With explicit kernels (tests compare the plain and the SIMD path). */
+    OkRtrl(Cell cell, int rank, Kernels kernels) {
+        this(cell, rank, false, kernels);
+    }
+
+    OkRtrl(Cell cell, int rank, boolean pairMix, Kernels kernels) {
         if (rank < 1) {
             throw new IllegalArgumentException("OK rank must be >= 1, got " + rank);
         }
+        this.kern = kernels;
         this.n = cell.hiddenSize();
         this.k = cell.preActivations();
         this.m = cell.presynapticSize();
@@ -93,16 +115,14 @@ public final class OkRtrl implements GradientEstimator {
         this.pv = Math.min(m, r1);
         this.pm = Math.min(nk, r1);
         this.ns = Math.min(pv, pm);
-        this.uMat = new DMatrixRMaj(m, r);
-        this.aMat = new DMatrixRMaj(nk, r);
-        this.vMat = new DMatrixRMaj(m, r1);
-        this.mMat = new DMatrixRMaj(nk, r1);
-        this.colIn = new double[nk];
-        this.colOut = new double[nk];
-        this.tmpH = new double[k * k];
-        this.qv = new DMatrixRMaj(m, pv);
+        this.uT = new double[r * m];
+        this.aT = new double[r * nk];
+        this.vq = new double[r1 * m];
+        this.mq = new double[r1 * nk];
+        this.gammaV = new double[pv];
+        this.gammaM = new double[pm];
+        this.hMat = new double[n * n];
         this.rv = new DMatrixRMaj(pv, r1);
-        this.qm = new DMatrixRMaj(nk, pm);
         this.rm = new DMatrixRMaj(pm, r1);
         this.cMat = new DMatrixRMaj(pv, pm);
         this.svd = DecompositionFactory_DDRM.svd(pv, pm, true, true, true);
@@ -117,8 +137,6 @@ public final class OkRtrl implements GradientEstimator {
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
         this.mixing = new OptimalMixing(r, pairMix);
-        qrV.setExpectedMaxSize(m, r1);
-        qrM.setExpectedMaxSize(nk, r1);
     }
 
     @Override
@@ -135,48 +153,37 @@ public final class OkRtrl implements GradientEstimator {
         return mixing.isPairMixOnly();
     }
 
+    /** Name of the kernels in use ("plain", "vector-256", ...). */
+    public String kernels() {
+        return kern.name();
+    }
+
     @Override
     public void reset() {
-        uMat.zero();
-        aMat.zero();
+        Arrays.fill(uT, 0.0);
+        Arrays.fill(aT, 0.0);
     }
 
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "OkRtrl");
-        // 1. Propagate (A_i <- H A_i, H never formed) and append (a_t, D_t).
-        double[] ad = aMat.data;
-        double[] md = mMat.data;
+        // 1. Propagate (M_i = H A_i, one n x n by n x k product per term) and append (a_t, D_t).
+        s.denseH(W, hMat);
         for (int i = 0; i < r; i++) {
-            for (int e = 0; e < nk; e++) {
-                colIn[e] = ad[e * r + i];
+            kern.gemm(n, n, k, hMat, 0, n, aT, i * nk, k, mq, i * nk, k);
+        }
+        int dCol = r * nk;
+        Arrays.fill(mq, dCol, dCol + nk, 0.0);
+        for (int b = 0; b < s.g; b++) {
+            for (int j = 0; j < n; j++) {
+                mq[dCol + j * k + b * n + j] = s.dDiag[b * n + j];
             }
-            s.multH(W, colIn, k, colOut, tmpH);
-            for (int e = 0; e < nk; e++) {
-                md[e * r1 + i] = colOut[e];
-            }
         }
-        s.denseD(colIn);
-        for (int e = 0; e < nk; e++) {
-            md[e * r1 + r] = colIn[e];
-        }
-        double[] ud = uMat.data;
-        double[] vd = vMat.data;
-        for (int p = 0; p < m; p++) {
-            System.arraycopy(ud, p * r, vd, p * r1, r);
-            vd[p * r1 + r] = s.a[p];
-        }
-        // 2. Householder thin QR of V and M (both are rebuilt every step, so inputModified() needs no copy).
-        // decompose() returns false when a reduced column is exactly zero (after a reset, dependent inputs); the
-        // column-major variant's factors are still exact then (identity reflector), so the flag is ignored.
-        // NOT QRDecompositionHouseholder_DDRM: in EJML 0.46.1 it leaves a stale tau from the previous call on R's
-        // diagonal for such columns, so Q R != V (see OkRtrlTest#householderQrHandlesZeroColumns).
-        qrV.decompose(vMat);
-        qrM.decompose(mMat);
-        qrV.getQ(qv, true);
-        qrV.getR(rv, true);
-        qrM.getQ(qm, true);
-        qrM.getR(rm, true);
+        System.arraycopy(uT, 0, vq, 0, r * m);
+        System.arraycopy(s.a, 0, vq, r * m, m);
+        // 2. Householder thin QR of V and M in place (R -> rv, rm; reflectors stay in vq, mq).
+        householderQr(vq, m, pv, gammaV, rv);
+        householderQr(mq, nk, pm, gammaM, rm);
         CommonOps_DDRM.multTransB(rv, rm, cMat);
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired.
         if (!svd.decompose(cMat)) {
@@ -201,42 +208,130 @@ public final class OkRtrl implements GradientEstimator {
                 sigma[j] = 0.0;
             }
         }
-        // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides.
+        // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides, applying the reflectors.
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
-        CommonOps_DDRM.mult(qv, xp, uMat);
         CommonOps_DDRM.mult(yc, pMat, yp);
-        CommonOps_DDRM.mult(qm, yp, aMat);
+        applyQ(vq, m, pv, gammaV, xp, uT);
+        applyQ(mq, nk, pm, gammaM, yp, aT);
+    }
+
+    /**
+     * In-place Householder QR of the column-major rows x (r+1) matrix {@code q} with EJML's conventions
+     * ({@code H_j = I - gamma_j v_j v_j^T}, {@code v_j[j] = 1}, {@code R[j,j] = -sign(x_j) |x|}); the reflectors'
+     * tails overwrite the sub-diagonal part, the p x (r+1) R goes to {@code rOut}. An all-zero column gets the
+     * identity reflector (gamma 0) and R[j,j] = 0.
+     */
+    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut) {
+        double[] rd = rOut.data;
+        for (int j = 0; j < p; j++) {
+            int cj = j * rows;
+            int len = rows - j;
+            double x0 = q[cj + j];
+            double sumSq = kern.dot(q, cj + j, q, cj + j, len);
+            double tau;
+            if (sumSq > 1e-280 && sumSq < 1e280) {
+                tau = Math.sqrt(sumSq);
+            } else {
+                tau = scaledNorm(q, cj + j, len); // tiny, huge, zero or non-finite
+            }
+            double gamma;
+            if (tau == 0.0) {
+                gamma = 0.0;
+                rd[j * r1 + j] = 0.0;
+            } else {
+                if (x0 < 0) {
+                    tau = -tau;
+                }
+                double u0 = x0 + tau;
+                gamma = u0 / tau;
+                if (Math.abs(u0) > 1e-290) {
+                    double inv = 1.0 / u0;
+                    for (int i = cj + j + 1; i < cj + rows; i++) {
+                        q[i] *= inv;
+                    }
+                } else { // 1/u0 would overflow (subnormal column)
+                    for (int i = cj + j + 1; i < cj + rows; i++) {
+                        q[i] /= u0;
+                    }
+                }
+                q[cj + j] = -tau;
+                rd[j * r1 + j] = -tau;
+            }
+            gammas[j] = gamma;
+            if (gamma != 0.0 && j + 1 < r1) {
+                kern.reflect(gamma, q, cj + j + 1, len - 1, q, (j + 1) * rows + j, rows, r1 - j - 1);
+            }
+            for (int l = j + 1; l < r1; l++) {
+                rd[j * r1 + l] = q[l * rows + j];
+            }
+        }
+    }
+
+    /** |x| computed with the entries scaled by max|x_i| (over/underflow safe, as EJML does). */
+    private static double scaledNorm(double[] x, int off, int len) {
+        double max = 0.0;
+        for (int i = off; i < off + len; i++) {
+            double a = Math.abs(x[i]);
+            if (a > max || Double.isNaN(a)) {
+                max = a;
+            }
+        }
+        if (max == 0.0 || !Double.isFinite(max)) {
+            return max == 0.0 ? 0.0 : Double.NaN;
+        }
+        double s = 0.0;
+        for (int i = off; i < off + len; i++) {
+            double a = x[i] / max;
+            s += a * a;
+        }
+        return max * Math.sqrt(s);
+    }
+
+    /**
+     * out (rows x r, term-major: column i at {@code i rows}) = Q [Y; 0] for the Q whose reflectors
+     * {@link #householderQr} left in {@code q}: {@code H_0 H_1 ... H_{p-1} [Y; 0]}, with Y p x r row-major.
+     */
+    private void applyQ(double[] q, int rows, int p, double[] gammas, DMatrixRMaj yIn, double[] out) {
+        double[] yd = yIn.data;
+        Arrays.fill(out, 0, r * rows, 0.0);
+        for (int i = 0; i < r; i++) {
+            int ci = i * rows;
+            for (int e = 0; e < p; e++) {
+                out[ci + e] = yd[e * r + i];
+            }
+        }
+        for (int j = p - 1; j >= 0; j--) {
+            double g = gammas[j];
+            if (g == 0.0) {
+                continue;
+            }
+            kern.reflect(g, q, j * rows + j + 1, rows - j - 1, out, j, rows, r);
+        }
     }
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta.
-        double[] ad = aMat.data;
+        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta (stored term-major: y_i = y[i k .. (i+1) k)).
         Arrays.fill(y, 0.0);
-        for (int j = 0; j < n; j++) {
-            double dj = dLdh[j];
-            if (dj == 0.0) {
-                continue;
-            }
-            for (int q = 0; q < k; q++) {
-                int row = (j * k + q) * r;
-                int yRow = q * r;
-                for (int i = 0; i < r; i++) {
-                    y[yRow + i] += ad[row + i] * dj;
+        for (int i = 0; i < r; i++) {
+            int yi = i * k;
+            int ai = i * nk;
+            for (int j = 0; j < n; j++) {
+                double dj = dLdh[j];
+                if (dj != 0.0) {
+                    kern.axpy(dj, aT, ai + j * k, y, yi, k);
                 }
             }
         }
-        double[] ud = uMat.data;
         for (int q = 0; q < k; q++) {
-            int yRow = q * r;
-            for (int p = 0; p < m; p++) {
-                int uRow = p * r;
-                double acc = 0.0;
-                for (int i = 0; i < r; i++) {
-                    acc += y[yRow + i] * ud[uRow + i];
+            int row = q * m;
+            Arrays.fill(gradW, row, row + m, 0.0);
+            for (int i = 0; i < r; i++) {
+                double yq = y[i * k + q];
+                if (yq != 0.0) {
+                    kern.axpy(yq, uT, i * m, gradW, row, m);
                 }
-                gradW[q * m + p] = acc;
             }
         }
         return true;
@@ -245,16 +340,13 @@ public final class OkRtrl implements GradientEstimator {
     @Override
     public void influence(double[] out) {
         int cols = k * m;
-        double[] ad = aMat.data;
-        double[] ud = uMat.data;
         for (int j = 0; j < n; j++) {
             for (int p = 0; p < m; p++) {
                 int off = j * cols + p * k;
                 for (int q = 0; q < k; q++) {
-                    int aRow = (j * k + q) * r;
                     double acc = 0.0;
                     for (int i = 0; i < r; i++) {
-                        acc += ad[aRow + i] * ud[p * r + i];
+                        acc += aT[i * nk + j * k + q] * uT[i * m + p];
                     }
                     out[off + q] = acc;
                 }
@@ -279,19 +371,25 @@ public final class OkRtrl implements GradientEstimator {
 
     /** Sets term i directly (tests): u (length m) and A (n x k row-major). */
     void setTerm(int i, double[] u, double[] a) {
-        for (int p = 0; p < m; p++) {
-            uMat.data[p * r + i] = u[p];
-        }
-        for (int e = 0; e < nk; e++) {
-            aMat.data[e * r + i] = a[e];
-        }
+        System.arraycopy(u, 0, uT, i * m, m);
+        System.arraycopy(a, 0, aT, i * nk, nk);
     }
 
     @Override
     public void writeState(DataOutput out) throws IOException {
         StateIO.writeHeader(out, TAG, n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
-        StateIO.writeDoubles(out, uMat.data, m * r);
-        StateIO.writeDoubles(out, aMat.data, nk * r);
+        // Layout of format version 1 (u as m x r and vec A as nk x r, row-major), independent of the term-major
+        // layout in memory.
+        for (int p = 0; p < m; p++) {
+            for (int i = 0; i < r; i++) {
+                out.writeDouble(uT[i * m + p]);
+            }
+        }
+        for (int e = 0; e < nk; e++) {
+            for (int i = 0; i < r; i++) {
+                out.writeDouble(aT[i * nk + e]);
+            }
+        }
         out.writeDouble(mixing.lastVariance());
         out.writeInt(mixing.lastKept());
         out.writeDouble(mixing.lastMixedFraction());
@@ -300,8 +398,16 @@ public final class OkRtrl implements GradientEstimator {
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
-        StateIO.readDoubles(in, uMat.data, m * r);
-        StateIO.readDoubles(in, aMat.data, nk * r);
+        for (int p = 0; p < m; p++) {
+            for (int i = 0; i < r; i++) {
+                uT[i * m + p] = in.readDouble();
+            }
+        }
+        for (int e = 0; e < nk; e++) {
+            for (int i = 0; i < r; i++) {
+                aT[i * nk + e] = in.readDouble();
+            }
+        }
         double v = in.readDouble();
         int kept = in.readInt();
         double f = in.readDouble();

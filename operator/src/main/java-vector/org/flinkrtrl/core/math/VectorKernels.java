@@ -1,0 +1,257 @@
+package org.flinkrtrl.core.math;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the Java Vector API (jdk.incubator.vector), {@code SPECIES_PREFERRED} doubles (4 with AVX2, 8
+ * with AVX-512). Compiled only in the operator's {@code compile-vector} execution with
+ * {@code --add-modules jdk.incubator.vector} and loaded reflectively by {@link Kernels#get()}: never reference this
+ * class directly.
+ *
+ * <p>The product is register-blocked over 4 rows of C and 2 vectors of columns (8 accumulators), with FMAs; the
+ * dot product keeps 2 vector accumulators. Results equal {@link PlainKernels}' up to reassociation.
+ */
+final class VectorKernels extends Kernels {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    public VectorKernels() {}
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    @Override
+    public void gemm(int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                     double[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            gemm4(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+        for (; i < rows; i++) {
+            gemm1(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
+    private static void gemm4(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                              int ldb, double[] c, int cOff, int ldc) {
+        int a0 = aOff + i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c0 = cOff + i * ldc;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int x = 0;
+        for (; x + 2 * L <= cols; x += 2 * L) {
+            DoubleVector s00 = DoubleVector.zero(S);
+            DoubleVector s01 = DoubleVector.zero(S);
+            DoubleVector s10 = DoubleVector.zero(S);
+            DoubleVector s11 = DoubleVector.zero(S);
+            DoubleVector s20 = DoubleVector.zero(S);
+            DoubleVector s21 = DoubleVector.zero(S);
+            DoubleVector s30 = DoubleVector.zero(S);
+            DoubleVector s31 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
+                s00 = b0.fma(v, s00);
+                s01 = b1.fma(v, s01);
+                v = DoubleVector.broadcast(S, a[a1 + p]);
+                s10 = b0.fma(v, s10);
+                s11 = b1.fma(v, s11);
+                v = DoubleVector.broadcast(S, a[a2 + p]);
+                s20 = b0.fma(v, s20);
+                s21 = b1.fma(v, s21);
+                v = DoubleVector.broadcast(S, a[a3 + p]);
+                s30 = b0.fma(v, s30);
+                s31 = b1.fma(v, s31);
+            }
+            s00.intoArray(c, c0 + x);
+            s01.intoArray(c, c0 + x + L);
+            s10.intoArray(c, c1 + x);
+            s11.intoArray(c, c1 + x + L);
+            s20.intoArray(c, c2 + x);
+            s21.intoArray(c, c2 + x + L);
+            s30.intoArray(c, c3 + x);
+            s31.intoArray(c, c3 + x + L);
+        }
+        if (x < cols) {
+            gemm4Tail(x, inner, cols, a, a0, a1, a2, a3, b, bOff, ldb, c, c0, c1, c2, c3);
+        }
+    }
+
+    /** Columns [x0, cols) of a 4-row block: one vector, then scalars (split off so gemm4's loop stays small). */
+    private static void gemm4Tail(int xStart, int inner, int cols, double[] a, int a0, int a1, int a2, int a3,
+                                  double[] b, int bOff, int ldb, double[] c, int c0, int c1, int c2, int c3) {
+        int x = xStart;
+        for (; x + L <= cols; x += L) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s3 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                s0 = b0.fma(DoubleVector.broadcast(S, a[a0 + p]), s0);
+                s1 = b0.fma(DoubleVector.broadcast(S, a[a1 + p]), s1);
+                s2 = b0.fma(DoubleVector.broadcast(S, a[a2 + p]), s2);
+                s3 = b0.fma(DoubleVector.broadcast(S, a[a3 + p]), s3);
+            }
+            s0.intoArray(c, c0 + x);
+            s1.intoArray(c, c1 + x);
+            s2.intoArray(c, c2 + x);
+            s3.intoArray(c, c3 + x);
+        }
+        for (; x < cols; x++) {
+            double t0 = 0.0;
+            double t1 = 0.0;
+            double t2 = 0.0;
+            double t3 = 0.0;
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                double bv = b[bp];
+                t0 = Math.fma(a[a0 + p], bv, t0);
+                t1 = Math.fma(a[a1 + p], bv, t1);
+                t2 = Math.fma(a[a2 + p], bv, t2);
+                t3 = Math.fma(a[a3 + p], bv, t3);
+            }
+            c[c0 + x] = t0;
+            c[c1 + x] = t1;
+            c[c2 + x] = t2;
+            c[c3 + x] = t3;
+        }
+    }
+
+    private static void gemm1(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                              int ldb, double[] c, int cOff, int ldc) {
+        int a0 = aOff + i * lda;
+        int c0 = cOff + i * ldc;
+        int x = 0;
+        for (; x + L <= cols; x += L) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                s0 = DoubleVector.fromArray(S, b, bp).fma(DoubleVector.broadcast(S, a[a0 + p]), s0);
+            }
+            s0.intoArray(c, c0 + x);
+        }
+        for (; x < cols; x++) {
+            double t0 = 0.0;
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                t0 = Math.fma(a[a0 + p], b[bp], t0);
+            }
+            c[c0 + x] = t0;
+        }
+    }
+
+    @Override
+    public double dot(double[] x, int xOff, double[] y, int yOff, int len) {
+        int i = 0;
+        double s = 0.0;
+        if (len >= 2 * L) {
+            DoubleVector acc0 = DoubleVector.zero(S);
+            DoubleVector acc1 = DoubleVector.zero(S);
+            for (; i + 2 * L <= len; i += 2 * L) {
+                acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
+                acc1 = DoubleVector.fromArray(S, x, xOff + i + L)
+                    .fma(DoubleVector.fromArray(S, y, yOff + i + L), acc1);
+            }
+            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            s = Math.fma(x[xOff + i], y[yOff + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        int i = 0;
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        for (; i + L <= len; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).fma(va, DoubleVector.fromArray(S, y, yOff + i))
+                .intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride, int ncols) {
+        int c = 0;
+        for (; c + 4 <= ncols; c += 4) {
+            int x0 = xOff + c * stride + 1;
+            int x1 = x0 + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector a2 = DoubleVector.zero(S);
+            DoubleVector a3 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + L <= len; i += L) {
+                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD);
+            double s1 = a1.reduceLanes(VectorOperators.ADD);
+            double s2 = a2.reduceLanes(VectorOperators.ADD);
+            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int t = i; t < len; t++) {
+                double vt = v[vOff + t];
+                s0 = Math.fma(vt, x[x0 + t], s0);
+                s1 = Math.fma(vt, x[x1 + t], s1);
+                s2 = Math.fma(vt, x[x2 + t], s2);
+                s3 = Math.fma(vt, x[x3 + t], s3);
+            }
+            double w0 = gamma * (x[x0 - 1] + s0);
+            double w1 = gamma * (x[x1 - 1] + s1);
+            double w2 = gamma * (x[x2 - 1] + s2);
+            double w3 = gamma * (x[x3 - 1] + s3);
+            x[x0 - 1] -= w0;
+            x[x1 - 1] -= w1;
+            x[x2 - 1] -= w2;
+            x[x3 - 1] -= w3;
+            update4(-w0, -w1, -w2, -w3, v, vOff, len, x, x0, x1, x2, x3);
+        }
+        for (; c < ncols; c++) {
+            reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        }
+    }
+
+    /** x_c[i] += m_c v[i] for the 4 columns of one {@link #reflect} group (kept small so C2 inlines the vector ops). */
+    private static void update4(double m0s, double m1s, double m2s, double m3s, double[] v, int vOff, int len,
+                                double[] x, int x0, int x1, int x2, int x3) {
+        DoubleVector m0 = DoubleVector.broadcast(S, m0s);
+        DoubleVector m1 = DoubleVector.broadcast(S, m1s);
+        DoubleVector m2 = DoubleVector.broadcast(S, m2s);
+        DoubleVector m3 = DoubleVector.broadcast(S, m3s);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+            vv.fma(m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
+            vv.fma(m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
+        }
+        for (; i < len; i++) {
+            double vi = v[vOff + i];
+            x[x0 + i] = Math.fma(m0s, vi, x[x0 + i]);
+            x[x1 + i] = Math.fma(m1s, vi, x[x1 + i]);
+            x[x2 + i] = Math.fma(m2s, vi, x[x2 + i]);
+            x[x3 + i] = Math.fma(m3s, vi, x[x3 + i]);
+        }
+    }
+}

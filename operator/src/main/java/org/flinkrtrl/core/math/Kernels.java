@@ -1,0 +1,135 @@
+package org.flinkrtrl.core.math;
+
+/**
+ * The hot dense kernels of the estimators (matrix product, dot, axpy) behind one interface, so a SIMD
+ * implementation on the Java Vector API can be used when the JVM has the {@code jdk.incubator.vector} module and a
+ * plain-Java one otherwise (issue 6).
+ *
+ * <p>{@link #get()} picks the implementation once per JVM: the Vector API one when the class
+ * {@code org.flinkrtrl.core.math.VectorKernels} (compiled separately, only with {@code --add-modules
+ * jdk.incubator.vector}, see operator/pom.xml) can be loaded and passes a self-check, else {@link PlainKernels}.
+ * Nothing that references {@code jdk.incubator.vector} is ever loaded without the module. The system property
+ * {@code flinkrtrl.kernels=plain} forces the plain kernels. Both give the same results up to floating-point
+ * reassociation (sums are accumulated in a different order).
+ *
+ * <p>To enable the SIMD path start the JVM with {@code --add-modules jdk.incubator.vector} (Flink:
+ * {@code env.java.opts.taskmanager: --add-modules jdk.incubator.vector}).
+ *
+ * <p>All matrices are row-major slices of {@code double[]} given by an offset and a leading dimension (row stride).
+ * Implementations are stateless and thread-safe; nothing allocates.
+ */
+public abstract class Kernels {
+    /** Name of the SIMD implementation, loaded reflectively. */
+    static final String VECTOR_CLASS = "org.flinkrtrl.core.math.VectorKernels";
+
+    private static final Kernels INSTANCE = load();
+
+    /** The kernels of this JVM (SIMD when available). */
+    public static Kernels get() {
+        return INSTANCE;
+    }
+
+    /** Row width below which the plain kernels are used even when the SIMD ones are available. */
+    public static final int MIN_VECTOR_WIDTH = 16;
+
+    /**
+     * The kernels for products whose rows are {@code width} doubles wide: {@link #get()} from
+     * {@link #MIN_VECTOR_WIDTH} on, else the plain ones. Narrow rows gain little from SIMD (mostly tails), and on
+     * JDK 17 C2 may leave the Vector API calls of rarely-taken tails un-inlined, where every vector op allocates
+     * (seen as ~17 KB/step for a gated n=6 cell); the plain kernels never allocate.
+     */
+    public static Kernels forWidth(int width) {
+        return width >= MIN_VECTOR_WIDTH ? INSTANCE : PlainKernels.INSTANCE;
+    }
+
+    /** The plain-Java kernels, always available. */
+    public static Kernels plain() {
+        return PlainKernels.INSTANCE;
+    }
+
+    /** The Vector API kernels, or null when the module {@code jdk.incubator.vector} is not present. */
+    public static Kernels vector() {
+        return INSTANCE instanceof PlainKernels ? tryVector() : INSTANCE;
+    }
+
+    private static Kernels load() {
+        if ("plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
+            return PlainKernels.INSTANCE;
+        }
+        Kernels v = tryVector();
+        return v != null ? v : PlainKernels.INSTANCE;
+    }
+
+    private static Kernels tryVector() {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return null;
+        }
+        try {
+            Kernels k = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            // Force linking of everything the kernels touch and check them against the plain ones.
+            return selfCheck(k) ? k : null;
+        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean selfCheck(Kernels k) {
+        int rows = 5;
+        int inner = 7;
+        int cols = 11;
+        double[] a = new double[rows * inner];
+        double[] b = new double[inner * cols];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.sin(i + 1.0);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.cos(i + 1.0);
+        }
+        double[] c1 = new double[rows * cols];
+        double[] c2 = new double[rows * cols];
+        k.gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c1, 0, cols);
+        PlainKernels.INSTANCE.gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c2, 0, cols);
+        for (int i = 0; i < c1.length; i++) {
+            if (!(Math.abs(c1[i] - c2[i]) <= 1e-12)) {
+                return false;
+            }
+        }
+        double d1 = k.dot(a, 1, b, 2, 30);
+        double d2 = PlainKernels.INSTANCE.dot(a, 1, b, 2, 30);
+        k.axpy(0.5, a, 0, c1, 0, 30);
+        return Math.abs(d1 - d2) <= 1e-12;
+    }
+
+    /** Short name for logs and reports ("vector-256", "plain"). */
+    public abstract String name();
+
+    /**
+     * C = A B with A rows x inner, B inner x cols, C rows x cols (overwritten). C may not alias A or B.
+     */
+    public abstract void gemm(int rows, int inner, int cols,
+                              double[] a, int aOff, int lda,
+                              double[] b, int bOff, int ldb,
+                              double[] c, int cOff, int ldc);
+
+    /** Returns sum_i x[xOff + i] y[yOff + i], i in [0, len). */
+    public abstract double dot(double[] x, int xOff, double[] y, int yOff, int len);
+
+    /** y[yOff + i] += alpha x[xOff + i], i in [0, len). */
+    public abstract void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
+
+    /**
+     * Applies the Householder reflector {@code H = I - gamma u u^T}, {@code u = [1; v]} ({@code v} of length
+     * {@code len} at {@code vOff}), to {@code ncols} vectors of length {@code len + 1}: vector c starts at
+     * {@code x[xOff + c stride]} (its head, paired with the implicit 1) followed by its tail. Columns are handled in
+     * groups so that v is read once per group for the dot products and once for the updates.
+     */
+    public abstract void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride,
+                                 int ncols);
+
+    /** Plain-Java reference of {@link #reflect} for one column (also the tail of the grouped loops). */
+    static void reflect1(Kernels k, double gamma, double[] v, int vOff, int len, double[] x, int x0) {
+        double w = gamma * (x[x0] + k.dot(v, vOff, x, x0 + 1, len));
+        x[x0] -= w;
+        k.axpy(-w, v, vOff, x, x0 + 1, len);
+    }
+}

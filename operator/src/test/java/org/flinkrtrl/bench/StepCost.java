@@ -1,0 +1,199 @@
+package org.flinkrtrl.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.OnlineLearner;
+import org.flinkrtrl.core.math.Rng;
+
+/**
+ * Companion of {@link TrainingStepBench} for a shared, overloaded machine: measures the same training step
+ * (advance + learn) in thread CPU time, which is much less sensitive to other processes than JMH's wall-clock
+ * throughput. Prints a markdown table: events per CPU-second (median and best of 5 rounds of ~0.3 s CPU), the
+ * estimator's nominal flops per step and the GFLOP/s that implies, and the log-log slopes of time against n and r.
+ *
+ * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepCost [methods] [ns] [rs]
+ *   e.g. StepCost OK,KF,UORO,RTRL 8,16,32,64,128 1,2,4,8,16</pre>
+ * Exact RTRL runs only for n <= 64; KF and UORO ignore r.
+ */
+public final class StepCost {
+    private StepCost() {}
+
+    /**
+     * Sequence reset every 1,000 events (spec G.10's periodic resets for endless streams): without it KF-RTRL's
+     * influence estimate overflows after ~90k events on this input (before and after the performance work alike).
+     */
+    static final int RESET_PERIOD = 1000;
+
+    public static void main(String[] args) {
+        String[] methods = (args.length > 0 ? args[0] : "OK,KF,UORO,RTRL").split(",");
+        int[] ns = ints(args.length > 1 ? args[1] : "8,16,32,64,128");
+        int[] rs = ints(args.length > 2 ? args[2] : "1,2,4,8,16");
+        System.out.printf(Locale.ROOT, "# kernels=%s java=%s cores=%d load=%.1f%n", kernelsName(),
+            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("| method | n | r | events/s (CPU, median) | best | us/event | MFLOP/event | GFLOP/s |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (String mName : methods) {
+            Method method = Method.valueOf(mName.trim());
+            List<double[]> pts = new ArrayList<>();
+            for (int n : ns) {
+                if (method == Method.RTRL && n > 64) {
+                    continue;
+                }
+                for (int r : (method == Method.OK ? rs : new int[] {1})) {
+                    double[] res = measure(method, n, r);
+                    double flops = flops(method, n, r);
+                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.2f | %.3f | %.2f |%n",
+                        method, n, method == Method.OK ? Integer.toString(r) : "-", res[0], res[1], 1e6 / res[0],
+                        flops / 1e6, flops * res[0] / 1e9);
+                    pts.add(new double[] {n, r, 1.0 / res[0]});
+                }
+            }
+            printSlopes(method, pts);
+        }
+    }
+
+    /** Nominal flops of one step, vanilla cell (k = n, m = n + 2): the estimator's dominant terms. */
+    static double flops(Method method, int n, int r) {
+        double k = n;
+        double m = n + 2;
+        double nk = n * k;
+        double common = 2 * k * m + 10.0 * k * m; // forward W a, Adam and clipping on k m weights
+        switch (method) {
+            case OK: {
+                double r1 = r + 1;
+                double prop = 2.0 * r * n * n * k;             // H A_i
+                double qr = 2.0 * nk * r1 * r1 + 2.0 * m * r1 * r1; // Householder QR of M and V
+                double rebuild = 4.0 * nk * r * r1 + 4.0 * m * r * r1; // reflectors applied to Yc P, Xc P
+                double grad = 2.0 * r * (nk + k * m);
+                return prop + qr + rebuild + grad + common;
+            }
+            case KF:
+                return 2.0 * n * n * k + 6 * nk + 2 * (nk + k * m) + common;
+            case UORO:
+                return 2.0 * n * k + 6.0 * k * m + common;
+            case RTRL:
+                return 2.0 * n * n * k * m + 2.0 * n * k * m + common;
+            default:
+                return Double.NaN;
+        }
+    }
+
+    static double[] measure(Method method, int n, int r) {
+        ModelConfig cfg = ModelConfig.builder().hidden(n).inputs(1).outputs(1).method(method).rank(r).seed(7L)
+            .resetPeriod(RESET_PERIOD).build();
+        OnlineLearner learner = new OnlineLearner(cfg);
+        Rng noise = new Rng(11L);
+        int len = 4096;
+        double[][] in = new double[len + 1][1];
+        for (int i = 0; i <= len; i++) {
+            in[i][0] = Math.sin(2 * Math.PI * i / 37.0) + 0.5 * Math.sin(2 * Math.PI * i / 11.0)
+                + 0.1 * noise.nextGaussian();
+        }
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        int t = 0;
+        // warm-up: at least 200 steps and 1.5 s of CPU
+        long w0 = bean.getCurrentThreadCpuTime();
+        int warm = 0;
+        while (warm < 200 || bean.getCurrentThreadCpuTime() - w0 < 1_500_000_000L) {
+            learner.advance(in[t]);
+            learner.learn(in[t + 1]);
+            t = (t + 1) & (len - 1);
+            warm++;
+        }
+        double perStep = (bean.getCurrentThreadCpuTime() - w0) / (double) warm;
+        int batch = (int) Math.max(1, Math.min(5_000_000, 300_000_000L / Math.max(perStep, 1.0)));
+        double[] rates = new double[5];
+        for (int round = 0; round < rates.length; round++) {
+            long c0 = bean.getCurrentThreadCpuTime();
+            for (int i = 0; i < batch; i++) {
+                learner.advance(in[t]);
+                learner.learn(in[t + 1]);
+                t = (t + 1) & (len - 1);
+            }
+            long c1 = bean.getCurrentThreadCpuTime();
+            rates[round] = batch / ((c1 - c0) / 1e9);
+        }
+        if (!learner.isFinite()) {
+            System.out.println("# note: " + method + " n=" + n + " r=" + r + " diverged (non-finite weights)");
+        }
+        Arrays.sort(rates);
+        return new double[] {rates[rates.length / 2], rates[rates.length - 1]};
+    }
+
+    /** Least-squares slope of log(time) against log(n) at fixed r, and against log(r) at fixed n. */
+    static void printSlopes(Method method, List<double[]> pts) {
+        StringBuilder sb = new StringBuilder("slopes " + method + ":");
+        java.util.TreeSet<Double> rsSeen = new java.util.TreeSet<>();
+        java.util.TreeSet<Double> nsSeen = new java.util.TreeSet<>();
+        for (double[] p : pts) {
+            rsSeen.add(p[1]);
+            nsSeen.add(p[0]);
+        }
+        for (double r : rsSeen) {
+            List<double[]> xy = new ArrayList<>();
+            for (double[] p : pts) {
+                if (p[1] == r) {
+                    xy.add(new double[] {Math.log(p[0]), Math.log(p[2])});
+                }
+            }
+            if (xy.size() >= 2) {
+                sb.append(String.format(Locale.ROOT, " d log t / d log n (r=%d) = %.2f;", (int) r, slope(xy)));
+            }
+        }
+        if (method == Method.OK) {
+            for (double n : nsSeen) {
+                List<double[]> xy = new ArrayList<>();
+                for (double[] p : pts) {
+                    if (p[0] == n) {
+                        xy.add(new double[] {Math.log(p[1]), Math.log(p[2])});
+                    }
+                }
+                if (xy.size() >= 2) {
+                    sb.append(String.format(Locale.ROOT, " d log t / d log r (n=%d) = %.2f;", (int) n, slope(xy)));
+                }
+            }
+        }
+        System.out.println();
+        System.out.println(sb);
+        System.out.println();
+    }
+
+    static double slope(List<double[]> xy) {
+        double mx = 0;
+        double my = 0;
+        for (double[] p : xy) {
+            mx += p[0];
+            my += p[1];
+        }
+        mx /= xy.size();
+        my /= xy.size();
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] p : xy) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        return sxy / sxx;
+    }
+
+    /** Kernels in use, via reflection so this class also runs against builds without them (the baseline). */
+    static String kernelsName() {
+        try {
+            Class<?> kc = Class.forName("org.flinkrtrl.core.math.Kernels");
+            return (String) kc.getMethod("name").invoke(kc.getMethod("get").invoke(null));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "none (EJML/plain loops)";
+        }
+    }
+
+    private static int[] ints(String s) {
+        return Arrays.stream(s.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+    }
+}

@@ -1,0 +1,98 @@
+package org.flinkrtrl.core.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plain and (when the test JVM has jdk.incubator.vector) the Vector API kernels against a naive reference, on
+ * sizes that exercise every blocking tail; and the run-time choice: the SIMD kernels exactly when the module is
+ * present. The build runs this class twice (operator/pom.xml): with and without --add-modules jdk.incubator.vector.
+ */
+class KernelsTest {
+    private static final boolean MODULE =
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    @Test
+    void choosesTheVectorKernelsExactlyWhenTheModuleIsPresent() {
+        boolean forcedPlain = "plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""));
+        if (MODULE) {
+            assertNotNull(Kernels.vector(), "module present: the Vector API kernels must load");
+            assertTrue(Kernels.vector().name().startsWith("vector-"));
+            assertEquals(forcedPlain ? "plain" : Kernels.vector().name(), Kernels.get().name());
+        } else {
+            assertNull(Kernels.vector(), "no module: no Vector API kernels");
+            assertEquals("plain", Kernels.get().name());
+        }
+    }
+
+    @Test
+    void plainKernelsMatchNaive() {
+        check(Kernels.plain());
+    }
+
+    @Test
+    void vectorKernelsMatchNaive() {
+        Kernels v = Kernels.vector();
+        if (v != null) {
+            check(v);
+        }
+    }
+
+    private static void check(Kernels k) {
+        Rng rng = new Rng(1);
+        int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 32, 33};
+        for (int rows : sizes) {
+            for (int inner : new int[] {1, 3, 8, 17}) {
+                for (int cols : sizes) {
+                    int lda = inner + 2;
+                    int ldb = cols + 1;
+                    int ldc = cols + 3;
+                    double[] a = gaussian(rng, 3 + rows * lda);
+                    double[] b = gaussian(rng, 5 + inner * ldb);
+                    double[] c = gaussian(rng, 2 + rows * ldc);
+                    double[] expect = c.clone();
+                    for (int i = 0; i < rows; i++) {
+                        for (int x = 0; x < cols; x++) {
+                            double s = 0.0;
+                            for (int p = 0; p < inner; p++) {
+                                s += a[3 + i * lda + p] * b[5 + p * ldb + x];
+                            }
+                            expect[2 + i * ldc + x] = s;
+                        }
+                    }
+                    k.gemm(rows, inner, cols, a, 3, lda, b, 5, ldb, c, 2, ldc);
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(expect[i], c[i], 1e-12, k.name() + " gemm " + rows + "x" + inner + "x" + cols);
+                    }
+                }
+            }
+        }
+        for (int len = 0; len < 40; len++) {
+            double[] x = gaussian(rng, len + 3);
+            double[] y = gaussian(rng, len + 5);
+            double s = 0.0;
+            for (int i = 0; i < len; i++) {
+                s += x[3 + i] * y[1 + i];
+            }
+            assertEquals(s, k.dot(x, 3, y, 1, len), 1e-12, k.name() + " dot " + len);
+            double[] yy = y.clone();
+            k.axpy(-0.75, x, 3, yy, 1, len);
+            for (int i = 0; i < yy.length; i++) {
+                double e = i >= 1 && i < 1 + len ? y[i] - 0.75 * x[i + 2] : y[i];
+                assertEquals(e, yy[i], 1e-14, k.name() + " axpy " + len);
+            }
+        }
+    }
+
+    private static double[] gaussian(Rng rng, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return v;
+    }
+}
