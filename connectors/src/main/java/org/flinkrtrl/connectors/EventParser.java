@@ -1,0 +1,410 @@
+package org.flinkrtrl.connectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Event;
+
+/**
+ * Parses one record (a JSON object or a CSV line) with a {@link FieldMapping}. Never throws on bad input: the
+ * result is either an {@link Event} or a {@link DeadLetter} with stage {@code "parse"}, a reason and the original
+ * text. Not thread-safe (one per operator instance); serialisable so it can be shipped inside a function.
+ */
+public final class EventParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String STAGE = "parse";
+
+    /** Record formats. */
+    public enum Format {
+        JSON, CSV;
+
+        public static Format parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown format '" + s + "'; expected json or csv");
+            }
+        }
+    }
+
+    /** Either an event or a dead letter. */
+    public static final class Result {
+        public final Event event;
+        public final DeadLetter deadLetter;
+
+        private Result(Event event, DeadLetter deadLetter) {
+            this.event = event;
+            this.deadLetter = deadLetter;
+        }
+
+        public boolean ok() {
+            return event != null;
+        }
+    }
+
+    private final Format format;
+    private final FieldMapping mapping;
+    private final String[] csvColumns;
+    private final char delimiter;
+    private transient ObjectMapper json;
+    private transient Map<String, Integer> columnIndex;
+
+    private EventParser(Format format, FieldMapping mapping, String[] csvColumns, char delimiter) {
+        this.format = format;
+        this.mapping = mapping;
+        this.csvColumns = csvColumns;
+        this.delimiter = delimiter;
+        if (format == Format.CSV) {
+            Map<String, Integer> idx = index(csvColumns);
+            List<String> missing = new ArrayList<>();
+            for (String f : required(mapping)) {
+                if (!idx.containsKey(f)) {
+                    missing.add(f);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("CSV columns " + String.join(",", csvColumns) + " lack the mapped fields "
+                    + missing);
+            }
+        }
+    }
+
+    public static EventParser json(FieldMapping mapping) {
+        return new EventParser(Format.JSON, mapping, null, ',');
+    }
+
+    /** A CSV parser for lines with the given columns (the file's header), comma-separated. */
+    public static EventParser csv(FieldMapping mapping, String... columns) {
+        return csv(mapping, ',', columns);
+    }
+
+    public static EventParser csv(FieldMapping mapping, char delimiter, String... columns) {
+        if (columns == null || columns.length == 0) {
+            throw new IllegalArgumentException("CSV needs its column names (a header line or --csv-columns)");
+        }
+        return new EventParser(Format.CSV, mapping, columns.clone(), delimiter);
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    public FieldMapping mapping() {
+        return mapping;
+    }
+
+    /** Parses a record with no file position and no transport timestamp. */
+    public Result parse(String text) {
+        return parse(text, 0L, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param text the record
+     * @param position 1-based data-row number in its file, 0 when unknown
+     * @param recordTimestamp transport timestamp (Kafka), Long.MIN_VALUE when unknown
+     */
+    public Result parse(String text, long position, long recordTimestamp) {
+        if (text == null || text.isBlank()) {
+            return reject("empty record", text, null, Long.MIN_VALUE);
+        }
+        Fields fields;
+        try {
+            fields = format == Format.JSON ? jsonFields(text) : csvFields(text);
+        } catch (Reject r) {
+            return reject(r.getMessage(), text, null, Long.MIN_VALUE);
+        }
+        String key = null;
+        long ts = Long.MIN_VALUE;
+        try {
+            key = mapping.keyField != null ? fields.text(mapping.keyField) : mapping.constantKey;
+            if (key == null || key.isEmpty()) {
+                throw new Reject("missing key field '" + mapping.keyField + "'");
+            }
+            ts = time(fields, position, recordTimestamp);
+            double[] values = values(fields);
+            String category = mapping.categoryField != null ? fields.text(mapping.categoryField) : null;
+            String label = mapping.labelField != null ? fields.text(mapping.labelField) : null;
+            return new Result(new Event(key, ts, values, category, label), null);
+        } catch (Reject r) {
+            return reject(r.getMessage(), text, key, ts);
+        } catch (RuntimeException e) { // defensive: a parser bug must not fail the job
+            return reject("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), text, key, ts);
+        }
+    }
+
+    private static Result reject(String reason, String text, String key, long ts) {
+        return new Result(null, new DeadLetter(STAGE, reason, text, key, ts));
+    }
+
+    private long time(Fields f, long position, long recordTimestamp) {
+        if (mapping.timeField != null) {
+            Object v = f.raw(mapping.timeField);
+            if (v == null) {
+                throw new Reject("missing time field '" + mapping.timeField + "'");
+            }
+            return parseTime(v, mapping.timeField, mapping.timeFormat);
+        }
+        long index;
+        if (mapping.indexField != null) {
+            index = (long) f.number(mapping.indexField, "index field");
+        } else if (position > 0) {
+            index = position;
+        } else if (recordTimestamp != Long.MIN_VALUE) {
+            return recordTimestamp;
+        } else {
+            throw new Reject("no event time: no time field, index field or record timestamp");
+        }
+        return mapping.indexStartMillis + (index - 1) * mapping.indexStepMillis;
+    }
+
+    static long parseTime(Object v, String field, FieldMapping.TimeFormat fmt) {
+        if (v instanceof JsonNode) {
+            JsonNode n = (JsonNode) v;
+            if (n.isNumber()) {
+                if (fmt == FieldMapping.TimeFormat.ISO) {
+                    throw new Reject("time field '" + field + "' is a number, expected ISO-8601 text");
+                }
+                if (!n.canConvertToLong() || (!n.isIntegralNumber() && n.doubleValue() != Math.rint(n.doubleValue()))) {
+                    throw new Reject("time field '" + field + "' is not an integral epoch value: " + n);
+                }
+                return fmt == FieldMapping.TimeFormat.EPOCH_SECONDS ? n.longValue() * 1000L : n.longValue();
+            }
+            if (!n.isTextual()) {
+                throw new Reject("time field '" + field + "' is not a number or text: " + n);
+            }
+            v = n.textValue();
+        }
+        String s = ((String) v).trim();
+        boolean integral = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-') && s.lastIndexOf('-') <= 0;
+        try {
+            switch (fmt) {
+                case EPOCH_MILLIS:
+                    return Long.parseLong(s);
+                case EPOCH_SECONDS:
+                    return Math.multiplyExact(Long.parseLong(s), 1000L);
+                case AUTO:
+                    if (integral) {
+                        return Long.parseLong(s);
+                    }
+                    return parseIso(s);
+                default:
+                    return parseIso(s);
+            }
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw new Reject("unparseable time '" + s + "' in field '" + field + "' (" + fmt.name().toLowerCase(Locale.ROOT)
+                + ")");
+        }
+    }
+
+    private static long parseIso(String s) {
+        if (s.length() <= 10) {
+            return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        }
+        char last = s.charAt(s.length() - 1);
+        if (last == 'Z' || last == 'z') {
+            return Instant.parse(s.replace(' ', 'T')).toEpochMilli();
+        }
+        String t = s.replace(' ', 'T');
+        try {
+            return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            if (t.endsWith("]")) {
+                return ZonedDateTime.parse(t).toInstant().toEpochMilli();
+            }
+            return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
+        }
+    }
+
+    private double[] values(Fields f) {
+        String[] names = mapping.valueFields;
+        if (names.length == 1 && f.isArray(names[0])) {
+            double[] arr = f.array(names[0]);
+            if (arr.length != mapping.dimensions) {
+                throw new Reject("value field '" + names[0] + "' has " + arr.length + " values, expected "
+                    + mapping.dimensions);
+            }
+            return arr;
+        }
+        if (mapping.dimensions != names.length) {
+            throw new Reject("value field '" + names[0] + "' is not an array of " + mapping.dimensions + " values");
+        }
+        double[] out = new double[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = f.number(names[i], "value field");
+        }
+        return out;
+    }
+
+    private static List<String> required(FieldMapping m) {
+        List<String> r = new ArrayList<>();
+        if (m.keyField != null) {
+            r.add(m.keyField);
+        }
+        if (m.timeField != null) {
+            r.add(m.timeField);
+        }
+        if (m.timeField == null && m.indexField != null) {
+            r.add(m.indexField);
+        }
+        r.addAll(List.of(m.valueFields));
+        if (m.categoryField != null) {
+            r.add(m.categoryField);
+        }
+        if (m.labelField != null) {
+            r.add(m.labelField);
+        }
+        return r;
+    }
+
+    private static Map<String, Integer> index(String[] columns) {
+        Map<String, Integer> idx = new HashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            idx.putIfAbsent(columns[i].trim(), i);
+        }
+        return idx;
+    }
+
+    // ---- record views -------------------------------------------------------------------------------------------
+
+    /** Field access over one parsed record. */
+    private abstract static class Fields {
+        /** The raw field (a JsonNode or a String), null when missing or JSON null. */
+        abstract Object raw(String name);
+
+        boolean isArray(String name) {
+            return false;
+        }
+
+        double[] array(String name) {
+            throw new Reject("value field '" + name + "' is not an array");
+        }
+
+        String text(String name) {
+            Object v = raw(name);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof JsonNode) {
+                JsonNode n = (JsonNode) v;
+                return n.isValueNode() ? n.asText() : n.toString();
+            }
+            return (String) v;
+        }
+
+        double number(String name, String what) {
+            Object v = raw(name);
+            if (v == null || (v instanceof String && ((String) v).isBlank())) {
+                throw new Reject("missing " + what + " '" + name + "'");
+            }
+            double d;
+            if (v instanceof JsonNode && ((JsonNode) v).isNumber()) {
+                d = ((JsonNode) v).doubleValue();
+            } else {
+                String s = v instanceof JsonNode ? (((JsonNode) v).isTextual() ? ((JsonNode) v).textValue() : null) : (String) v;
+                if (s == null) {
+                    throw new Reject(what + " '" + name + "' is not a number: " + v);
+                }
+                try {
+                    d = Double.parseDouble(s.trim());
+                } catch (NumberFormatException e) {
+                    throw new Reject(what + " '" + name + "' is not a number: '" + s + "'");
+                }
+            }
+            if (!Double.isFinite(d)) {
+                throw new Reject(what + " '" + name + "' is not finite: " + d);
+            }
+            return d;
+        }
+    }
+
+    private Fields jsonFields(String text) {
+        if (json == null) {
+            json = new ObjectMapper();
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage();
+            throw new Reject("malformed JSON: " + (msg.length() > 160 ? msg.substring(0, 160) + "..." : msg));
+        }
+        if (root == null || !root.isObject()) {
+            throw new Reject("JSON record is not an object");
+        }
+        final JsonNode obj = root;
+        return new Fields() {
+            @Override
+            Object raw(String name) {
+                JsonNode n = name.indexOf('.') >= 0 ? obj.at("/" + name.replace('.', '/')) : obj.get(name);
+                return n == null || n.isNull() || n.isMissingNode() ? null : n;
+            }
+
+            @Override
+            boolean isArray(String name) {
+                Object n = raw(name);
+                return n instanceof JsonNode && ((JsonNode) n).isArray();
+            }
+
+            @Override
+            double[] array(String name) {
+                JsonNode n = (JsonNode) raw(name);
+                double[] out = new double[n.size()];
+                for (int i = 0; i < out.length; i++) {
+                    JsonNode e = n.get(i);
+                    if (!e.isNumber()) {
+                        throw new Reject("value field '" + name + "[" + i + "]' is not a number: " + e);
+                    }
+                    out[i] = e.doubleValue();
+                    if (!Double.isFinite(out[i])) {
+                        throw new Reject("value field '" + name + "[" + i + "]' is not finite");
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
+    private Fields csvFields(String text) {
+        if (columnIndex == null) {
+            columnIndex = index(csvColumns);
+        }
+        final List<String> cells = Csv.split(text, delimiter);
+        if (cells.size() != csvColumns.length) {
+            throw new Reject("expected " + csvColumns.length + " CSV columns, got " + cells.size());
+        }
+        return new Fields() {
+            @Override
+            Object raw(String name) {
+                Integer i = columnIndex.get(name);
+                if (i == null) {
+                    return null;
+                }
+                String s = cells.get(i);
+                return s.isEmpty() ? null : s;
+            }
+        };
+    }
+
+    /** A rejection reason, thrown inside the parser only; cheap (no stack trace). */
+    static final class Reject extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Reject(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.flinkrtrl.connectors;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Prediction;
+
+/**
+ * The output format: one JSON object per prediction,
+ * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore","diverged","label"}}
+ * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
+ * dead-letter format {@code {"stage","reason","key","ts","payload"}}. Stateless and thread-safe.
+ */
+public final class PredictionJson {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private PredictionJson() {}
+
+    public static String toJson(Prediction p) {
+        StringWriter w = new StringWriter(160);
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("key", p.key);
+            g.writeNumberField("ts", p.timestamp);
+            g.writeNumberField("steps", p.steps);
+            array(g, "actual", p.actual);
+            array(g, "forecast", p.forecast);
+            array(g, "previousForecast", p.previousForecast);
+            number(g, "loss", p.loss);
+            number(g, "anomalyScore", p.anomalyScore);
+            g.writeBooleanField("diverged", p.diverged);
+            if (p.label != null) {
+                g.writeStringField("label", p.label);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    public static Prediction fromJson(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            Prediction p = new Prediction();
+            p.key = n.path("key").asText(null);
+            p.timestamp = n.path("ts").asLong();
+            p.steps = n.path("steps").asLong();
+            p.actual = array(n.get("actual"));
+            p.forecast = array(n.get("forecast"));
+            p.previousForecast = array(n.get("previousForecast"));
+            p.loss = number(n.get("loss"));
+            p.anomalyScore = number(n.get("anomalyScore"));
+            p.diverged = n.path("diverged").asBoolean(false);
+            JsonNode l = n.get("label");
+            p.label = l == null || l.isNull() ? null : l.asText();
+            return p;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a prediction record: " + text, e);
+        }
+    }
+
+    public static String toJson(DeadLetter d) {
+        StringWriter w = new StringWriter(160);
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("stage", d.stage);
+            g.writeStringField("reason", d.reason);
+            if (d.key != null) {
+                g.writeStringField("key", d.key);
+            } else {
+                g.writeNullField("key");
+            }
+            if (d.timestamp != Long.MIN_VALUE) {
+                g.writeNumberField("ts", d.timestamp);
+            } else {
+                g.writeNullField("ts");
+            }
+            g.writeStringField("payload", d.payload);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    public static DeadLetter deadLetterFromJson(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            JsonNode ts = n.get("ts");
+            return new DeadLetter(n.path("stage").asText(null), n.path("reason").asText(null),
+                n.path("payload").asText(null), n.hasNonNull("key") ? n.get("key").asText() : null,
+                ts == null || ts.isNull() ? Long.MIN_VALUE : ts.asLong());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a dead-letter record: " + text, e);
+        }
+    }
+
+    private static void array(JsonGenerator g, String name, double[] a) throws IOException {
+        if (a == null) {
+            g.writeNullField(name);
+            return;
+        }
+        g.writeArrayFieldStart(name);
+        for (double v : a) {
+            if (Double.isFinite(v)) {
+                g.writeNumber(v);
+            } else {
+                g.writeNull();
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void number(JsonGenerator g, String name, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumberField(name, v);
+        } else {
+            g.writeNullField(name);
+        }
+    }
+
+    private static double[] array(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        double[] a = new double[n.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = number(n.get(i));
+        }
+        return a;
+    }
+
+    private static double number(JsonNode n) {
+        return n == null || n.isNull() ? Double.NaN : n.doubleValue();
+    }
+}

@@ -1,0 +1,65 @@
+package org.flinkrtrl.connectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Prediction;
+import org.junit.jupiter.api.Test;
+
+/** Output records round-trip, with NaN as null, and secrets never reach the log form of Kafka properties. */
+class PredictionJsonTest {
+    @Test
+    void predictionRoundTripWithNaNAsNull() {
+        Prediction p = new Prediction();
+        p.key = "k7";
+        p.timestamp = 1700000000000L;
+        p.actual = new double[] {21.5, -0.125};
+        p.forecast = new double[] {21.25, 1e-300};
+        p.previousForecast = new double[] {Double.NaN, Double.NaN};
+        p.loss = Double.NaN;
+        p.anomalyScore = 0.0;
+        p.steps = 1;
+        p.label = "1";
+        String json = PredictionJson.toJson(p);
+        assertTrue(json.contains("\"previousForecast\":[null,null]"), json);
+        assertTrue(json.contains("\"loss\":null"), json);
+        assertTrue(json.startsWith("{\"key\":\"k7\",\"ts\":1700000000000,\"steps\":1,"), json);
+        assertEquals(p, PredictionJson.fromJson(json));
+
+        p.label = null;
+        p.loss = 0.3;
+        p.diverged = true;
+        String json2 = PredictionJson.toJson(p);
+        assertFalse(json2.contains("label"), json2);
+        assertEquals(p, PredictionJson.fromJson(json2));
+    }
+
+    @Test
+    void deadLetterRoundTrip() {
+        DeadLetter d = new DeadLetter("parse", "malformed JSON: x", "{\"a\":\u00e9\"", null, Long.MIN_VALUE);
+        String json = PredictionJson.toJson(d);
+        assertTrue(json.contains("\"ts\":null"), json);
+        assertEquals(d, PredictionJson.deadLetterFromJson(json));
+        DeadLetter d2 = new DeadLetter("validate", "values has dimension 3, expected 2", "Event{..}", "k", 5L);
+        assertEquals(d2, PredictionJson.deadLetterFromJson(PredictionJson.toJson(d2)));
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughAndMasking() {
+        Properties p = new Properties();
+        KafkaProperties.put(p, "security.protocol=SASL_SSL");
+        KafkaProperties.put(p, "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cr3t\";");
+        KafkaProperties.put(p, "ssl.truststore.password=hunter2");
+        assertEquals("SASL_SSL", p.getProperty("security.protocol"));
+        assertTrue(p.getProperty("sasl.jaas.config").endsWith("password=\"s3cr3t\";"));
+        String log = KafkaProperties.masked(p);
+        assertFalse(log.contains("s3cr3t") || log.contains("hunter2"), log);
+        assertTrue(log.contains("security.protocol=SASL_SSL"), log);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> KafkaProperties.put(p, "no-equals-sign"));
+        assertTrue(e.getMessage().contains("key=value"));
+    }
+}

@@ -1,0 +1,24 @@
+package org.flinkrtrl.jobs;
+
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Prediction;
+
+/** A prediction or a dead letter, so a bounded run collects both through one result stream. A Flink POJO. */
+public class Output {
+    public Prediction prediction;
+    public DeadLetter deadLetter;
+
+    public Output() {}
+
+    static Output of(Prediction p) {
+        Output o = new Output();
+        o.prediction = p;
+        return o;
+    }
+
+    static Output of(DeadLetter d) {
+        Output o = new Output();
+        o.deadLetter = d;
+        return o;
+    }
+}

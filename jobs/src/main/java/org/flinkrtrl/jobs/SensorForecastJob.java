@@ -1,0 +1,319 @@
+package org.flinkrtrl.jobs;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.CloseableIterator;
+import org.flinkrtrl.connectors.EventParser;
+import org.flinkrtrl.connectors.FieldMapping;
+import org.flinkrtrl.connectors.FileReplay;
+import org.flinkrtrl.connectors.KafkaConnectors;
+import org.flinkrtrl.connectors.KafkaProperties;
+import org.flinkrtrl.connectors.ParseFunction;
+import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.connectors.RawRecord;
+import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.flink.Prediction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main job: per-key online forecasting and anomaly scoring of sensor-like streams. Three ways to run it (see
+ * {@link JobOptions#USAGE}): the embedded demo on the bundled sensor data, a bounded file replay, or an unbounded
+ * Kafka job with exactly-once outputs.
+ */
+public final class SensorForecastJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SensorForecastJob.class);
+    /** The bundled data set (CC BY 4.0, see data/README.md beside it). */
+    public static final String BUNDLED_DATA = "/data/suthaharan-single-hop.csv";
+
+    private SensorForecastJob() {}
+
+    public static void main(String[] args) throws Exception {
+        int rc = run(args, System.out, System.err);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** Runs the job; returns the process exit code (0 ok, 2 bad command line, 1 failure). */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        JobOptions o;
+        try {
+            o = JobOptions.parse(args);
+        } catch (CommandLine.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help to list the options.");
+            return 2;
+        }
+        if (o.isHelp()) {
+            o.printHelp(out);
+            return 0;
+        }
+        try {
+            if (o.mode() == JobOptions.Mode.KAFKA) {
+                StreamExecutionEnvironment env = environment(o);
+                buildKafka(env, o);
+                env.execute(o.get(o.jobName));
+                return 0;
+            }
+            FileRunResult r = runFile(o, out);
+            return r.failed ? 1 : 0;
+        } catch (CommandLine.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help to list the options.");
+            return 2;
+        }
+    }
+
+    /** An environment with the job's checkpointing, state backend, restore path and parallelism. */
+    public static StreamExecutionEnvironment environment(JobOptions o) {
+        Configuration conf = new Configuration();
+        Duration interval = o.get(o.checkpointInterval);
+        boolean bounded = o.mode() != JobOptions.Mode.KAFKA;
+        if (!interval.isZero() && (!bounded || o.has(o.checkpointDir) || o.has(o.checkpointInterval))) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        }
+        if (o.has(o.checkpointDir)) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.get(o.checkpointDir));
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        }
+        String backend = o.get(o.stateBackend);
+        if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
+            throw new CommandLine.UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
+                + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
+        }
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        if (o.has(o.restore)) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.get(o.restore));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (o.has(o.parallelism)) {
+            env.setParallelism(o.get(o.parallelism));
+        }
+        return env;
+    }
+
+    private static boolean onClasspath(String cls) {
+        try {
+            Class.forName(cls, false, SensorForecastJob.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    static WatermarkStrategy<Event> watermarks(JobOptions o) {
+        return WatermarkStrategy.<Event>forBoundedOutOfOrderness(o.get(o.outOfOrderness))
+            .withTimestampAssigner((e, previous) -> e.timestamp)
+            .withIdleness(Duration.ofMinutes(1));
+    }
+
+    /** Kafka source -> parse -> watermarks -> per-key RTRL forecaster -> predictions topic (+ dead letters). */
+    public static void buildKafka(StreamExecutionEnvironment env, JobOptions o) throws IOException {
+        Properties props = o.kafkaProperties();
+        String bootstrap = o.get(o.bootstrap);
+        ModelConfig cfg = o.modelConfig();
+        EventParser parser = parser(o, null);
+        DeliveryGuarantee delivery = o.get(o.delivery);
+        LOG.info("Kafka job: {} -> {} (dead letters: {}), {} {}, group {}, client properties {}", o.get(o.inputTopic),
+            o.get(o.outputTopic), o.get(o.deadLetterTopic), delivery, parser.mapping(), o.get(o.groupId),
+            KafkaProperties.masked(props));
+        LOG.info("model: {}", cfg);
+
+        DataStream<RawRecord> raw = env.fromSource(
+                KafkaConnectors.source(bootstrap, o.get(o.inputTopic), o.get(o.groupId), props),
+                WatermarkStrategy.noWatermarks(), "kafka:" + o.get(o.inputTopic))
+            .uid("kafka-source");
+        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(parser)).uid("parse").name("parse");
+        DataStream<Event> events = parsed.assignTimestampsAndWatermarks(watermarks(o)).uid("watermarks").name("watermarks");
+        LearnerOperator.Streams s = LearnerOperator.apply(events, cfg, o.stateTtl(), o.get(o.anomalyThreshold));
+        DataStream<Prediction> predictions = s.predictions()
+            .map(new ProgressLogger(o.get(o.progressInterval))).uid("progress").name("progress");
+        // two sinks, two transactional id prefixes of which neither is a prefix of the other
+        predictions.sinkTo(KafkaConnectors.predictionSink(bootstrap, o.get(o.outputTopic), delivery,
+                o.transactionalIdPrefix() + "-predictions", props))
+            .uid("kafka-sink-predictions").name("kafka:" + o.get(o.outputTopic));
+        DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
+        if (o.has(o.deadLetterTopic)) {
+            dead.sinkTo(KafkaConnectors.deadLetterSink(bootstrap, o.get(o.deadLetterTopic), delivery,
+                    o.transactionalIdPrefix() + "-dead-letters", props))
+                .uid("kafka-sink-dead-letters").name("kafka:" + o.get(o.deadLetterTopic));
+        } else {
+            dead.map(new DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")
+                .sinkTo(new DiscardingSink<>()).uid("dead-letter-discard").name("dead-letter-discard");
+        }
+    }
+
+    static EventParser parser(JobOptions o, Path csvFile) throws IOException {
+        FieldMapping m = o.mapping();
+        if (o.eventFormat() == EventParser.Format.JSON) {
+            return EventParser.json(m);
+        }
+        char delim = o.get(o.csvDelimiter).charAt(0);
+        String[] columns = csvFile != null && !o.has(o.csvColumns)
+            ? FileReplay.readCsvHeader(csvFile, delim) : o.get(o.csvColumns).toArray(new String[0]);
+        try {
+            return EventParser.csv(m, delim, columns);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
+    }
+
+    /** What a bounded run produced. */
+    public static final class FileRunResult {
+        public final List<Prediction> predictions;
+        public final long deadLetters;
+        public final double seconds;
+        public final Report.Summary summary;
+        public final boolean failed;
+
+        FileRunResult(List<Prediction> predictions, long deadLetters, double seconds, Report.Summary summary, boolean failed) {
+            this.predictions = predictions;
+            this.deadLetters = deadLetters;
+            this.seconds = seconds;
+            this.summary = summary;
+            this.failed = failed;
+        }
+    }
+
+    /** A bounded replay of a file (or the bundled data): predictions and dead letters to files, then the report. */
+    public static FileRunResult runFile(JobOptions o, PrintStream out) throws Exception {
+        Path inputFile;
+        String title;
+        if (o.mode() == JobOptions.Mode.EMBEDDED) {
+            inputFile = Files.createTempFile("flink-rtrl-sensors-", ".csv");
+            inputFile.toFile().deleteOnExit();
+            try (InputStream in = SensorForecastJob.class.getResourceAsStream(BUNDLED_DATA)) {
+                if (in == null) {
+                    throw new IOException("bundled data " + BUNDLED_DATA + " is missing from the jar");
+                }
+                Files.copy(in, inputFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            title = "Bundled sensor data (Suthaharan et al. 2010, single-hop, CC BY 4.0)";
+        } else {
+            inputFile = o.get(o.input);
+            if (!Files.isRegularFile(inputFile)) {
+                throw new CommandLine.UsageException("input file not found: " + inputFile);
+            }
+            title = inputFile.getFileName().toString();
+        }
+        Path predictionsFile = o.outputFile();
+        Path deadFile = o.deadLetterFile();
+        Path reportFile = o.reportFile();
+        for (Path p : List.of(predictionsFile, deadFile, reportFile)) {
+            Path parent = p.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        }
+
+        ModelConfig cfg = o.modelConfig();
+        EventParser parser = parser(o, inputFile);
+        out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
+        out.println("model: " + cfg);
+
+        StreamExecutionEnvironment env = environment(o);
+        ReplayThrottle throttle = o.has(o.replayRate) ? ReplayThrottle.rate(o.get(o.replayRate))
+            : o.has(o.replaySpeedup) ? ReplayThrottle.speedup(o.get(o.replaySpeedup)) : null;
+        FileReplay.Streams in = FileReplay.events(env, inputFile, parser, throttle);
+        DataStream<Event> events = in.events.assignTimestampsAndWatermarks(watermarks(o)).uid("watermarks")
+            .name("watermarks").setParallelism(1);
+        LearnerOperator.Streams s = LearnerOperator.apply(events, cfg, o.stateTtl(), o.get(o.anomalyThreshold));
+        DataStream<Prediction> predictions = s.predictions()
+            .map(new ProgressLogger(o.get(o.progressInterval))).uid("progress").name("progress");
+        DataStream<Output> outputs = predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
+            .union(in.deadLetters.union(s.deadLetters()).map(Output::of).returns(Output.class).uid("dead-to-output")
+                .name("dead-to-output"));
+
+        long t0 = System.nanoTime();
+        long firstNanos = 0;
+        long deadCount = 0;
+        List<Prediction> all = new ArrayList<>();
+        try (CloseableIterator<Output> it = outputs.executeAndCollect(o.get(o.jobName));
+             BufferedWriter w = Files.newBufferedWriter(predictionsFile, StandardCharsets.UTF_8);
+             BufferedWriter dw = Files.newBufferedWriter(deadFile, StandardCharsets.UTF_8)) {
+            while (it.hasNext()) {
+                Output r = it.next();
+                if (r.prediction != null) {
+                    if (all.isEmpty()) {
+                        firstNanos = System.nanoTime();
+                    }
+                    all.add(r.prediction);
+                    w.write(PredictionJson.toJson(r.prediction));
+                    w.newLine();
+                } else {
+                    dw.write(PredictionJson.toJson(r.deadLetter));
+                    dw.newLine();
+                    deadCount++;
+                }
+            }
+        }
+        long endNanos = System.nanoTime();
+        double secs = (endNanos - t0) / 1e9;
+        double processingSecs = all.isEmpty() ? 0 : (endNanos - firstNanos) / 1e9;
+
+        long rows = dataRows(inputFile, parser.format() == EventParser.Format.CSV);
+        boolean complete = all.size() + deadCount == rows;
+        if (!complete) {
+            out.printf(Locale.ROOT, "ERROR: the file has %d records but %d predictions and %d dead letters came back%n",
+                rows, all.size(), deadCount);
+        }
+        Report.Summary summary = Report.summarize(all, secs, processingSecs);
+        Report.writeHtml(reportFile, title, summary, all, cfg, parser.mapping(), deadCount);
+        out.printf(Locale.ROOT, "processed %d events in %.1f s wall clock incl. start-up (%.0f events/s; %.0f events/s "
+            + "from the first output to the last), %d dead letters%n", all.size(), secs, all.size() / Math.max(secs, 1e-9),
+            summary.processingEventsPerSecond(), deadCount);
+        out.println(summary.text());
+        out.println("predictions:  " + predictionsFile.toAbsolutePath());
+        out.println("dead letters: " + deadFile.toAbsolutePath());
+        out.println("report:       " + reportFile.toAbsolutePath());
+        return new FileRunResult(all, deadCount, secs, summary, !complete);
+    }
+
+    /** Non-blank lines of a file, without the header line of a CSV: every one yields a prediction or a dead letter. */
+    static long dataRows(Path file, boolean header) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count() - (header ? 1 : 0);
+        }
+    }
+
+    /** Logs rejected records when no dead-letter topic is configured (payloads are not logged). */
+    static final class DeadLetterLogger implements org.apache.flink.api.common.functions.MapFunction<DeadLetter, DeadLetter> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DeadLetter map(DeadLetter d) {
+            LOG.warn("rejected record ({}): {} key={}", d.stage, d.reason, d.key);
+            return d;
+        }
+    }
+}

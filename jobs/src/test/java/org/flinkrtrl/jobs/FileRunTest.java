@@ -1,0 +1,68 @@
+package org.flinkrtrl.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Prediction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A JSON-lines file replay: one prediction per valid line in per-key file order, bad lines as dead letters, a report. */
+class FileRunTest {
+    @Test
+    void jsonLinesFileWithMalformedLines(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            for (String k : new String[] {"a", "b"}) {
+                lines.add("{\"id\":\"" + k + "\",\"time\":\"2024-01-01T00:" + String.format("%02d:%02d", i / 60, i % 60)
+                    + "Z\",\"x\":" + (Math.sin(i / 5.0) + ("a".equals(k) ? 0 : 3)) + ",\"y\":" + (i % 7) + ",\"anomaly\":"
+                    + (i >= 100 && i < 105 ? 1 : 0) + "}");
+            }
+            if (i == 50) {
+                lines.add("{\"id\":\"a\",\"time\":\"2024-01-01T00:00:00Z\",\"x\":1}");
+                lines.add("garbage");
+            }
+        }
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, lines);
+        Path out = dir.resolve("p.jsonl");
+        Path report = dir.resolve("r.html");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = SensorForecastJob.run(new String[] {"--input", in.toString(), "--key-field", "id", "--time-field", "time",
+            "--value-fields", "x,y", "--label-field", "anomaly", "--output", out.toString(), "--report", report.toString(),
+            "--hidden", "4", "--parallelism", "2"}, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, rc, buf.toString(StandardCharsets.UTF_8));
+
+        List<String> preds = Files.readAllLines(out);
+        assertEquals(240, preds.size());
+        Map<String, Long> last = new HashMap<>();
+        for (String p : preds) {
+            Prediction pr = PredictionJson.fromJson(p);
+            assertEquals(last.getOrDefault(pr.key, 0L) + 1, pr.steps, "per-key order");
+            last.put(pr.key, pr.steps);
+            assertEquals(2, pr.actual.length);
+        }
+        List<String> dead = Files.readAllLines(dir.resolve("dead-letters.jsonl"));
+        assertEquals(2, dead.size());
+        List<String> reasons = new ArrayList<>();
+        for (String d : dead) {
+            DeadLetter l = PredictionJson.deadLetterFromJson(d);
+            reasons.add(l.reason);
+        }
+        assertTrue(reasons.contains("missing value field 'y'"), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("malformed JSON")), reasons.toString());
+        String html = Files.readString(report);
+        assertTrue(html.contains("<h2>key a</h2>") && html.contains("<h2>key b</h2>"), "per-key charts");
+    }
+}

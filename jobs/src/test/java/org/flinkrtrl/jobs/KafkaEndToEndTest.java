@@ -1,0 +1,225 @@
+package org.flinkrtrl.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.flink.DeadLetter;
+import org.flinkrtrl.flink.Prediction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka in, Kafka out through the real job: exactly once, per-key order, dead letters, cancel and restore. */
+class KafkaEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    private static TestKafka kafka;
+    /** Topic and group suffix, so reruns against an external broker (KAFKA_BOOTSTRAP) start from empty topics. */
+    private static final String RUN = "-" + Long.toString(System.currentTimeMillis(), 36);
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = TestKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** n events per key for keys k0..k(keys-1), interleaved, each key a noisy sine; ts in epoch millis. */
+    static List<String[]> events(int keys, int from, int to, long seed) {
+        Random rnd = new Random(seed);
+        List<String[]> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            for (int k = 0; k < keys; k++) {
+                double v = 20 + 5 * Math.sin(i / (6.0 + k)) + 0.1 * rnd.nextGaussian();
+                String key = "k" + k;
+                out.add(new String[] {key, String.format(Locale.ROOT, "{\"key\":\"%s\",\"ts\":%d,\"value\":%s}", key,
+                    1700000000000L + i * 1000L, Double.toString(v))});
+            }
+        }
+        return out;
+    }
+
+    private static String[] args(String in, String outTopic, String dlq, String group, Path ckpt, String restore) {
+        List<String> a = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrap, "--input-topic", in,
+            "--output-topic", outTopic, "--group-id", group, "--format", "json", "--key-field", "key",
+            "--time-field", "ts", "--value-fields", "value", "--delivery", "exactly-once",
+            "--checkpoint-interval", "1s", "--parallelism", "2", "--hidden", "8"));
+        if (dlq != null) {
+            a.addAll(List.of("--dead-letter-topic", dlq));
+        }
+        if (ckpt != null) {
+            a.addAll(List.of("--checkpoint-dir", ckpt.toString()));
+        }
+        if (restore != null) {
+            a.addAll(List.of("--restore", restore));
+        }
+        return a.toArray(new String[0]);
+    }
+
+    private static JobClient submit(String... args) throws Exception {
+        JobOptions o = JobOptions.parse(args);
+        StreamExecutionEnvironment env = SensorForecastJob.environment(o);
+        SensorForecastJob.buildKafka(env, o);
+        return env.executeAsync("kafka-e2e");
+    }
+
+    /** (key, steps) -> JSON, asserting one record per (key, steps) and steps 1, 2, ... in each key's order. */
+    private static Map<String, String> checkOncePerInputInOrder(List<String> records, int keys, int perKey) {
+        Map<String, String> byId = new HashMap<>();
+        Map<String, Long> lastStep = new TreeMap<>();
+        for (String r : records) {
+            Prediction p = PredictionJson.fromJson(r);
+            long prev = lastStep.getOrDefault(p.key, 0L);
+            assertEquals(prev + 1, p.steps, "key " + p.key + " out of order or duplicated: " + r);
+            lastStep.put(p.key, p.steps);
+            assertNull(byId.put(p.key + "#" + p.steps, r), "duplicate " + r);
+        }
+        assertEquals(keys, lastStep.size());
+        lastStep.values().forEach(n -> assertEquals(perKey, n.longValue()));
+        return byId;
+    }
+
+    @Test
+    void exactlyOneOutputPerValidInputInKeyOrderAndMalformedRecordsAsDeadLetters() throws Exception {
+        int keys = 8;
+        int perKey = 250;
+        kafka.createTopics(4, "e2e-in" + RUN, "e2e-out" + RUN, "e2e-dlq" + RUN);
+        List<String[]> input = events(keys, 0, perKey, 1);
+        List<String[]> bad = List.of(
+            new String[] {"k1", "{\"key\":\"k1\",\"ts\":1700000000000,\"value\":"},
+            new String[] {"k2", "{\"key\":\"k2\",\"value\":1.5}"},
+            new String[] {null, "{\"ts\":1700000000000,\"value\":1.5}"},
+            new String[] {"k3", "{\"key\":\"k3\",\"ts\":1700000000000,\"value\":\"NaN\"}"},
+            new String[] {"k4", "{\"key\":\"k4\",\"ts\":1700000000000,\"value\":[1.0,2.0]}"},
+            new String[] {"k5", "not json at all"},
+            new String[] {"k6", null});
+        List<String[]> all = new ArrayList<>(input.subList(0, input.size() / 2));
+        all.addAll(bad);
+        all.addAll(input.subList(input.size() / 2, input.size()));
+        long t0 = System.nanoTime();
+        kafka.produce("e2e-in" + RUN, all);
+        JobClient job = submit(args("e2e-in" + RUN, "e2e-out" + RUN, "e2e-dlq" + RUN, "g-e2e" + RUN, null, null));
+        try {
+            List<String> out = kafka.readCommitted("e2e-out" + RUN, keys * perKey, TIMEOUT, Duration.ofSeconds(3));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "RESULT kafka e2e: %d outputs in %.1f s incl. start-up%n", out.size(), secs);
+            assertEquals(keys * perKey, out.size(), "exactly one output per valid input");
+            checkOncePerInputInOrder(out, keys, perKey);
+
+            List<String> dlq = kafka.readCommitted("e2e-dlq" + RUN, bad.size(), TIMEOUT, Duration.ofSeconds(2));
+            assertEquals(bad.size(), dlq.size(), "every malformed record is a dead letter: " + dlq);
+            Map<String, String> reasons = new TreeMap<>();
+            for (String d : dlq) {
+                DeadLetter l = PredictionJson.deadLetterFromJson(d);
+                assertEquals("parse", l.stage);
+                assertNotNull(l.payload);
+                reasons.put(l.payload, l.reason);
+            }
+            assertTrue(reasons.get(bad.get(0)[1]).startsWith("malformed JSON"), reasons.toString());
+            assertEquals("missing time field 'ts'", reasons.get(bad.get(1)[1]));
+            assertEquals("missing key field 'key'", reasons.get(bad.get(2)[1]));
+            assertEquals("value field 'value' is not finite: NaN", reasons.get(bad.get(3)[1]));
+            assertEquals("value field 'value' has 2 values, expected 1", reasons.get(bad.get(4)[1]));
+            assertTrue(reasons.get(bad.get(5)[1]).startsWith("malformed JSON"), reasons.toString());
+            assertEquals("empty record", reasons.get(""));
+        } finally {
+            cancel(job);
+        }
+    }
+
+    @Test
+    void cancelAndRestoreFromRetainedCheckpointIsExactlyOnceAndBitIdentical(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        int keys = 6;
+        int half = 150;
+        kafka.createTopics(4, "r-in" + RUN, "r-out" + RUN, "r-ref" + RUN);
+        Path ckpt = dir.resolve("ckpt");
+
+        // Run 1: first half, then a checkpoint newer than its last output, then cancel.
+        kafka.produce("r-in" + RUN, events(keys, 0, half, 2));
+        JobClient run1 = submit(args("r-in" + RUN, "r-out" + RUN, null, "g-restore" + RUN, ckpt, null));
+        List<String> first = kafka.readCommitted("r-out" + RUN, keys * half, TIMEOUT, Duration.ofMillis(500));
+        assertEquals(keys * half, first.size());
+        Path jobDir = ckpt.resolve(run1.getJobID().toString());
+        int seen = latestCheckpoint(jobDir);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (latestCheckpoint(jobDir) <= seen && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        cancel(run1);
+        int chk = latestCheckpoint(jobDir);
+        assertTrue(chk > seen, "no checkpoint after the last output");
+
+        // Run 2: restore from the retained checkpoint and process the second half.
+        kafka.produce("r-in" + RUN, events(keys, half, 2 * half, 3));
+        JobClient run2 = submit(args("r-in" + RUN, "r-out" + RUN, null, "g-restore" + RUN, ckpt,
+            jobDir.resolve("chk-" + chk).toString()));
+        List<String> restored;
+        try {
+            restored = kafka.readCommitted("r-out" + RUN, 2 * keys * half, TIMEOUT, Duration.ofSeconds(3));
+        } finally {
+            cancel(run2);
+        }
+        assertEquals(2 * keys * half, restored.size(), "exactly N outputs across cancel and restore");
+        Map<String, String> got = checkOncePerInputInOrder(restored, keys, 2 * half);
+
+        // Reference: one uninterrupted run over the same input.
+        JobClient ref = submit(args("r-in" + RUN, "r-ref" + RUN, null, "g-reference" + RUN, null, null));
+        List<String> expected;
+        try {
+            expected = kafka.readCommitted("r-ref" + RUN, 2 * keys * half, TIMEOUT, Duration.ofSeconds(1));
+        } finally {
+            cancel(ref);
+        }
+        Map<String, String> want = checkOncePerInputInOrder(expected, keys, 2 * half);
+        assertEquals(want, got, "outputs after restore are identical to an uninterrupted run");
+    }
+
+    /** Cancels and waits until the job (and with it the local MiniCluster's checkpoint writing) has stopped. */
+    private static void cancel(JobClient job) throws Exception {
+        job.cancel().get();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    return;
+                }
+            } catch (Exception e) {
+                return; // the per-job MiniCluster is already gone
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int latestCheckpoint(Path jobDir) throws IOException {
+        if (!Files.isDirectory(jobDir)) {
+            return -1;
+        }
+        try (Stream<Path> s = Files.list(jobDir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
+                .mapToInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))).max().orElse(-1);
+        }
+    }
+}
