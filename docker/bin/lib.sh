@@ -54,7 +54,7 @@ ensure_lib() {
   if [[ -f "$lib/.stamp" && "$(cat "$lib/.stamp")" == "$stamp" ]]; then return 0; fi
   log "resolving $(basename "$(dirname "$pom")") classpath into $lib (Maven)"
   rm -rf "$lib"; mkdir -p "$lib"
-  mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" >&2 \
+  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" >&2 \
     || die "mvn copy-dependencies failed for $pom"
   echo "$stamp" > "$lib/.stamp"
 }
