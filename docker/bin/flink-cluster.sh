@@ -23,7 +23,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STATE="${FLINK_CLUSTER_DIR:-$ROOT/.flink-cluster}"
-LIB="$STATE/lib"
+LIB="${FLINK_LIB_DIR:-$ROOT/.flink-cluster/lib}"  # shared by every state dir
 CONF="$STATE/conf"
 LOGDIR="$STATE/logs"
 NUM_TM="${FLINK_TASKMANAGERS:-2}"

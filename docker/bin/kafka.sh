@@ -15,7 +15,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STATE="${KAFKA_STATE_DIR:-$ROOT/.kafka}"
-LIB="$STATE/lib"
+LIB="${KAFKA_LIB_DIR:-$ROOT/.kafka/lib}"  # shared by every state dir
 PIDFILE="$STATE/kafka.pid"
 CONF="$STATE/config/server.properties"
 LOGDIR="$STATE/logs"
