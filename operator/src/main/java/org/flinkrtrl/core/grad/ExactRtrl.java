@@ -1,0 +1,104 @@
+package org.flinkrtrl.core.grad;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.math.Rng;
+
+/**
+ * Exact RTRL with the dense influence matrix {@code G} (n x km, {@code G[j, p k + q] = dh_j/dW[q,p]}), updated as
+ * {@code G <- H_t G + F_t} with {@code F_t[j, p k + q] = a_t[p] D_t[j, q]} (spec B); O(n^2 k m) time per step.
+ */
+public final class ExactRtrl implements GradientEstimator {
+    private static final int TAG = 0x52544c31; // "RTL1"
+
+    private final int n;
+    private final int k;
+    private final int m;
+    private final int cols;
+    private double[] g;
+    private double[] next;
+    private final double[] tmp;
+
+    public ExactRtrl(Cell cell) {
+        this.n = cell.hiddenSize();
+        this.k = cell.preActivations();
+        this.m = cell.presynapticSize();
+        this.cols = k * m;
+        this.g = new double[n * cols];
+        this.next = new double[n * cols];
+        this.tmp = new double[k * cols];
+    }
+
+    @Override
+    public Method method() {
+        return Method.RTRL;
+    }
+
+    @Override
+    public void reset() {
+        Arrays.fill(g, 0.0);
+    }
+
+    @Override
+    public void step(double[] W, CellStep s, Rng rng) {
+        StateIO.checkShape(s, n, k, m, "ExactRtrl");
+        s.multH(W, g, cols, next, tmp);
+        double[] a = s.a;
+        for (int b = 0; b < s.g; b++) {
+            for (int j = 0; j < n; j++) {
+                int q = b * n + j;
+                double d = s.dDiag[q];
+                if (d == 0.0) {
+                    continue;
+                }
+                int row = j * cols;
+                for (int p = 0; p < m; p++) {
+                    next[row + p * k + q] += a[p] * d;
+                }
+            }
+        }
+        double[] t = g;
+        g = next;
+        next = t;
+    }
+
+    @Override
+    public boolean gradient(double[] dLdh, double[] gradW) {
+        Arrays.fill(gradW, 0, k * m, 0.0);
+        for (int j = 0; j < n; j++) {
+            double dj = dLdh[j];
+            if (dj == 0.0) {
+                continue;
+            }
+            int row = j * cols;
+            for (int p = 0; p < m; p++) {
+                int off = row + p * k;
+                for (int q = 0; q < k; q++) {
+                    gradW[q * m + p] += dj * g[off + q];
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void influence(double[] out) {
+        System.arraycopy(g, 0, out, 0, n * cols);
+    }
+
+    @Override
+    public void writeState(DataOutput out) throws IOException {
+        StateIO.writeHeader(out, TAG, n, k, m);
+        StateIO.writeDoubles(out, g, n * cols);
+    }
+
+    @Override
+    public void readState(DataInput in) throws IOException {
+        StateIO.readHeader(in, TAG, "ExactRtrl", n, k, m);
+        StateIO.readDoubles(in, g, n * cols);
+    }
+}

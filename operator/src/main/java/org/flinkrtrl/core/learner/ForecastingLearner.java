@@ -1,0 +1,193 @@
+package org.flinkrtrl.core.learner;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import org.flinkrtrl.core.optim.StateArrays;
+
+/**
+ * The per-key online forecaster over a raw numeric stream of d channels: one {@link OnlineLearner}, online
+ * normalisation, an anomaly score per event and a divergence guard.
+ *
+ * <p><b>Model.</b> The network sees {@code [level~_t ; delta~_t]} (2d inputs: each channel's level normalised by
+ * its running mean/std, and its last change normalised by the running statistics of changes) and predicts the
+ * normalised change to the next event (d outputs). The forecast in raw units is therefore
+ * {@code x_t + mean_delta + std_delta * y}: a model that has learnt nothing (y = 0) is the persistence forecast,
+ * and learning can only add structure to it. Normalised inputs and targets are clipped to +-{@value #CLIP} for
+ * learning, so a single wild value cannot wreck the model; the anomaly score uses the unclipped error.
+ *
+ * <p><b>Per event</b> x_t, {@link #observe(double[])}:
+ * <ol>
+ *   <li>validates x_t (dimension, finite) before touching any state;</li>
+ *   <li>if a forecast exists, measures its error in the units it was made in (mean squared normalised error,
+ *       scored by {@link AnomalyScorer}) and learns from x_t: one gradient step, no update lock;</li>
+ *   <li>divergence guard: a non-finite or exploding loss (&gt; divergenceLoss) or non-finite weights
+ *       re-initialise this model from its own generator and count a divergence; the statistics are kept;</li>
+ *   <li>folds x_t into the statistics, advances the network and forecasts the next event in raw units.</li>
+ * </ol>
+ * {@code config.inputs} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
+ */
+public final class ForecastingLearner {
+    /** Bound on normalised inputs and targets used for learning. */
+    public static final double CLIP = 8.0;
+
+    private final ModelConfig config;
+    private final OnlineLearner model;
+    private final RunningStats levels;
+    private final RunningStats deltas;
+    private final AnomalyScorer scorer;
+    private final int d;
+    private final double[] last;
+    private final double[] delta;
+    private final double[] target;
+    private final double[] xin;
+    private final double[] tmp;
+    private final Result result;
+    private long divergences;
+
+    /** Result of one event; the object and its arrays are reused by the next call. */
+    public static final class Result {
+        /** Events seen by this learner, this one included (1, 2, ...). */
+        public long steps;
+        /** False for the first event (nothing was forecast for it). */
+        public boolean scored;
+        /** Training loss of the previous forecast against this event, normalised units (NaN when not scored). */
+        public double loss;
+        /** Mean squared error of the previous forecast, normalised change units, unclipped (NaN when not scored). */
+        public double error;
+        /** Anomaly score of this event (0 when not scored). */
+        public double anomalyScore;
+        /** The forecast that was made for this event, raw units (NaN when not scored). */
+        public final double[] previousForecast;
+        /** Forecast for the next event, raw units. */
+        public final double[] forecast;
+        /** True when this event triggered the divergence guard. */
+        public boolean diverged;
+
+        Result(int dims) {
+            previousForecast = new double[dims];
+            forecast = new double[dims];
+        }
+    }
+
+    public ForecastingLearner(ModelConfig config) {
+        this(config, config.seed);
+    }
+
+    public ForecastingLearner(ModelConfig config, long streamSeed) {
+        if (config.head != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
+        }
+        this.config = config;
+        this.d = config.inputs;
+        this.model = new OnlineLearner(networkConfig(config), streamSeed);
+        this.levels = new RunningStats(d);
+        this.deltas = new RunningStats(d);
+        this.scorer = new AnomalyScorer(config.anomalyAlpha);
+        this.last = new double[d];
+        this.delta = new double[d];
+        this.target = new double[d];
+        this.xin = new double[2 * d];
+        this.tmp = new double[d];
+        this.result = new Result(d);
+    }
+
+    /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
+    public static ModelConfig networkConfig(ModelConfig config) {
+        return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
+    }
+
+    public Result observe(double[] raw) {
+        Inputs.checkVector("values", raw, d);
+        Result r = result;
+        r.diverged = false;
+        boolean first = levels.count() == 0;
+        if (!first) {
+            for (int i = 0; i < d; i++) {
+                delta[i] = raw[i] - last[i];
+            }
+        }
+        if (model.hasOutput()) {
+            deltas.normalize(delta, target);
+            double[] y = model.output();
+            double err = 0.0;
+            for (int i = 0; i < d; i++) {
+                double e = y[i] - target[i];
+                err += e * e;
+                target[i] = clip(target[i]);
+            }
+            err /= d;
+            System.arraycopy(r.forecast, 0, r.previousForecast, 0, d);
+            double loss = model.learn(target);
+            r.scored = true;
+            r.loss = loss;
+            r.error = err;
+            r.anomalyScore = scorer.score(err);
+            if (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite()) {
+                model.initialise();
+                divergences++;
+                r.diverged = true;
+            }
+        } else {
+            r.scored = false;
+            r.loss = Double.NaN;
+            r.error = Double.NaN;
+            r.anomalyScore = 0.0;
+            Arrays.fill(r.previousForecast, Double.NaN);
+        }
+        levels.update(raw);
+        if (!first) {
+            deltas.update(delta);
+        }
+        levels.normalize(raw, tmp);
+        for (int i = 0; i < d; i++) {
+            xin[i] = clip(tmp[i]);
+        }
+        if (!first) {
+            deltas.normalize(delta, tmp);
+            for (int i = 0; i < d; i++) {
+                xin[d + i] = clip(tmp[i]);
+            }
+        }
+        double[] y = model.advance(xin);
+        deltas.denormalize(y, r.forecast);
+        for (int i = 0; i < d; i++) {
+            r.forecast[i] += raw[i];
+        }
+        System.arraycopy(raw, 0, last, 0, d);
+        r.steps = model.steps();
+        return r;
+    }
+
+    private static double clip(double v) {
+        return Math.max(-CLIP, Math.min(CLIP, v));
+    }
+
+    public ModelConfig config() { return config; }
+    public OnlineLearner model() { return model; }
+    public long divergences() { return divergences; }
+    public long steps() { return model.steps(); }
+
+    void writeState(DataOutput o) throws IOException {
+        o.writeLong(divergences);
+        levels.write(o);
+        deltas.write(o);
+        scorer.write(o);
+        StateArrays.write(o, last);
+        StateArrays.write(o, delta);
+        StateArrays.write(o, result.forecast);
+        model.writeState(o);
+    }
+
+    void readState(DataInput in) throws IOException {
+        divergences = in.readLong();
+        levels.read(in);
+        deltas.read(in);
+        scorer.read(in);
+        StateArrays.read(in, last);
+        StateArrays.read(in, delta);
+        StateArrays.read(in, result.forecast);
+        model.readState(in);
+    }
+}

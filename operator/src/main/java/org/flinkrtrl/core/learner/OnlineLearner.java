@@ -1,0 +1,264 @@
+package org.flinkrtrl.core.learner;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.cell.GatedCell;
+import org.flinkrtrl.core.cell.TanhCell;
+import org.flinkrtrl.core.grad.GradientEstimator;
+import org.flinkrtrl.core.grad.GradientEstimators;
+import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.Adam;
+import org.flinkrtrl.core.optim.Clipping;
+import org.flinkrtrl.core.optim.Optimizer;
+import org.flinkrtrl.core.optim.Sgd;
+import org.flinkrtrl.core.optim.StateArrays;
+import org.flinkrtrl.core.readout.LinearReadout;
+import org.flinkrtrl.core.readout.Readout;
+import org.flinkrtrl.core.readout.SoftmaxReadout;
+
+/**
+ * One recurrent network for one stream, trained online on every step with no update lock (spec section D).
+ *
+ * <p>Per step: {@link #advance(double[])} runs the cell on the input with the current weights, propagates the
+ * influence estimate (G_{t+1} = H_t G_t + F_t, estimated) and computes the readout's output. When the target of
+ * that output is known, {@link #learn(double[])} computes the loss, dL/dh, the recurrent gradient dL/dh G~ and the
+ * readout's exact gradient, clips and applies one optimiser step. D_t and H_t are therefore always taken at the
+ * parameters the forward pass used (pitfall G.9); G~ is not corrected after the update (standard online RTRL).
+ *
+ * <p>All randomness (initialisation, estimator signs) comes from one seeded {@link Rng} that is part of the
+ * state, so {@link #writeState} / {@link #readState} continue a stream bit for bit. Inputs and targets are
+ * validated before any state is touched. Not thread-safe.
+ */
+public final class OnlineLearner {
+    private final ModelConfig config;
+    private final Cell cell;
+    private final CellStep step;
+    private final GradientEstimator estimator;
+    private final Readout readout;
+    private final Optimizer optW;
+    private final Optimizer optV;
+    private final Rng rng;
+
+    private final double[] W;
+    private final double[] V;
+    private final double[] h;
+    private final double[] out;
+    private final double[] dLdh;
+    private final double[] gradW;
+    private final double[] gradV;
+    /** TBPTT only: readout gradients accumulated while the recurrent update is locked. */
+    private final double[] pendingGradV;
+
+    private long steps;
+    private long updates;
+    private boolean hasOutput;
+    private double lastGradNorm;
+
+    /** A new model with freshly initialised weights from {@code config.seed}. */
+    public OnlineLearner(ModelConfig config) {
+        this(config, config.seed);
+    }
+
+    /** A new model whose generator starts from {@code streamSeed} (e.g. derived from the key). */
+    public OnlineLearner(ModelConfig config, long streamSeed) {
+        this.config = config;
+        this.cell = config.cell == ModelConfig.CellType.GATED
+            ? new GatedCell(config.hidden, config.inputs)
+            : new TanhCell(config.hidden, config.inputs);
+        this.step = cell.newStep();
+        this.estimator = GradientEstimators.create(config.method, cell, config.rank, config.truncation);
+        this.readout = config.head == ModelConfig.Head.SOFTMAX
+            ? new SoftmaxReadout(config.hidden, config.outputs)
+            : new LinearReadout(config.hidden, config.outputs, config.huberDelta);
+        this.W = new double[cell.parameterCount()];
+        this.V = new double[readout.parameterCount()];
+        this.optW = newOptimizer(W.length);
+        this.optV = newOptimizer(V.length);
+        this.h = new double[config.hidden];
+        this.out = new double[config.outputs];
+        this.dLdh = new double[config.hidden];
+        this.gradW = new double[W.length];
+        this.gradV = new double[V.length];
+        this.pendingGradV = new double[V.length];
+        this.rng = new Rng(streamSeed);
+        initialise();
+    }
+
+    private Optimizer newOptimizer(int size) {
+        return config.optimizer == ModelConfig.OptimizerType.SGD
+            ? new Sgd(config.learningRate)
+            : new Adam(size, config.learningRate, config.beta1, config.beta2, config.epsilon);
+    }
+
+    /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
+    public void initialise() {
+        cell.initWeights(W, rng, config.initGain / Math.sqrt(cell.presynapticSize()));
+        for (int i = 0; i < V.length; i++) {
+            V[i] = config.readoutInitStd * rng.nextGaussian();
+        }
+        optW.reset();
+        optV.reset();
+        Arrays.fill(pendingGradV, 0.0);
+        resetSequence();
+        Arrays.fill(out, 0.0);
+        hasOutput = false;
+    }
+
+    /** Sequence boundary: h = 0 and the influence state G~ = 0. Weights and optimiser state are kept. */
+    public void resetSequence() {
+        Arrays.fill(h, 0.0);
+        estimator.reset();
+    }
+
+    /**
+     * Consumes one input: runs the cell, propagates the influence estimate and computes the output for the new
+     * hidden state (a forecast for regression, class probabilities for softmax).
+     *
+     * @return the output buffer (reused; copy it to keep it)
+     * @throws IllegalArgumentException on a wrong dimension or a non-finite value (the model is untouched)
+     */
+    public double[] advance(double[] x) {
+        Inputs.checkVector("input", x, config.inputs);
+        if (config.resetPeriod > 0 && steps > 0 && steps % config.resetPeriod == 0) {
+            resetSequence();
+        }
+        cell.forward(W, h, x, step);
+        estimator.step(W, step, rng);
+        System.arraycopy(step.hNext, 0, h, 0, h.length);
+        readout.forward(V, h, out);
+        steps++;
+        hasOutput = true;
+        return out;
+    }
+
+    /**
+     * Scores the latest output against a regression target and learns from it (one optimiser step, or an
+     * accumulation while a TBPTT window is open).
+     *
+     * @return the loss (squared error / 2 or Huber)
+     */
+    public double learn(double[] target) {
+        if (config.head != ModelConfig.Head.REGRESSION) {
+            throw new IllegalStateException("learn(double[]) needs a regression head; use learnClass");
+        }
+        Inputs.checkVector("target", target, config.outputs);
+        return learnInternal(target);
+    }
+
+    /** Scores the latest class probabilities against class {@code cls} (cross-entropy, nats) and learns. */
+    public double learnClass(int cls) {
+        if (config.head != ModelConfig.Head.SOFTMAX) {
+            throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
+        }
+        if (cls < 0 || cls >= config.outputs) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs + ")");
+        }
+        return learnInternal(new double[] {cls});
+    }
+
+    /** The loss of the latest output against a target without learning from it (evaluation). */
+    public double evaluate(double[] target) {
+        requireOutput();
+        if (config.head == ModelConfig.Head.REGRESSION) {
+            Inputs.checkVector("target", target, config.outputs);
+        }
+        return readout.lossAndGradients(V, h, out, target, dLdh, gradV);
+    }
+
+    private double learnInternal(double[] target) {
+        requireOutput();
+        double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
+        if (estimator.gradient(dLdh, gradW)) {
+            addInto(pendingGradV, gradV);
+            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm);
+            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm);
+            optW.apply(W, gradW);
+            optV.apply(V, pendingGradV);
+            Arrays.fill(pendingGradV, 0.0);
+            updates++;
+        } else {
+            addInto(pendingGradV, gradV);
+        }
+        return loss;
+    }
+
+    private static void addInto(double[] acc, double[] g) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += g[i];
+        }
+    }
+
+    private void requireOutput() {
+        if (!hasOutput) {
+            throw new IllegalStateException("no output to score yet: call advance() first");
+        }
+    }
+
+    /** True when every weight and the hidden state are finite. */
+    public boolean isFinite() {
+        return allFinite(W) && allFinite(V) && allFinite(h);
+    }
+
+    private static boolean allFinite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public ModelConfig config() { return config; }
+    /** Number of inputs consumed. */
+    public long steps() { return steps; }
+    /** Number of parameter updates applied. */
+    public long updates() { return updates; }
+    /** Norm of the last recurrent gradient before clipping. */
+    public double lastGradNorm() { return lastGradNorm; }
+    /** The latest output (reused buffer). */
+    public double[] output() { return out; }
+    public boolean hasOutput() { return hasOutput; }
+    /** Live views for tests and diagnostics. Do not modify. */
+    public double[] recurrentWeights() { return W; }
+    public double[] readoutWeights() { return V; }
+    public double[] hidden() { return h; }
+    public GradientEstimator estimator() { return estimator; }
+    public Rng rng() { return rng; }
+
+    /** Writes everything that evolves (not the config; see {@link LearnerCodec}). */
+    void writeState(DataOutput o) throws IOException {
+        o.writeLong(steps);
+        o.writeLong(updates);
+        o.writeBoolean(hasOutput);
+        o.writeDouble(lastGradNorm);
+        o.writeLong(rng.state());
+        StateArrays.write(o, W);
+        StateArrays.write(o, V);
+        StateArrays.write(o, h);
+        StateArrays.write(o, out);
+        StateArrays.write(o, pendingGradV);
+        optW.writeState(o);
+        optV.writeState(o);
+        estimator.writeState(o);
+    }
+
+    void readState(DataInput in) throws IOException {
+        steps = in.readLong();
+        updates = in.readLong();
+        hasOutput = in.readBoolean();
+        lastGradNorm = in.readDouble();
+        rng.setState(in.readLong());
+        StateArrays.read(in, W);
+        StateArrays.read(in, V);
+        StateArrays.read(in, h);
+        StateArrays.read(in, out);
+        StateArrays.read(in, pendingGradV);
+        optW.readState(in);
+        optV.readState(in);
+        estimator.readState(in);
+    }
+}
