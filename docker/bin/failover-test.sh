@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover test on a real multi-process cluster: Kafka 4.2 broker JVM + Flink 2.2.1 JobManager + 2 TaskManagers.
 #
-#   docker/bin/failover-test.sh [all|tm-kill|broker-restart]      (default: all)
+#   docker/bin/failover-test.sh [all|tm-kill|broker-restart|savepoint]      (default: all)
 #
 # 1. tm-kill:        submit the job jar (input A -> output TM), stream EVENTS events for KEYS keys into A at
 #                    RATE ev/s, kill -9 a TaskManager that runs job tasks once FAIL_AT of the input is acked,
@@ -9,7 +9,9 @@
 #                    on the surviving TaskManager.
 # 2. broker-restart: same on input B (byte-identical per-key sequences) -> output BR, restarting the Kafka broker
 #                    (same port, same data) mid-stream instead.
-# 3. reference:      the same job jar on input A -> output REF with no failures.
+# 3. savepoint:      same on input C -> output SP, but stopping the job with a savepoint mid-stream and starting a
+#                    new job from it (the upgrade path of docker/README.md): models and offsets must carry over.
+# 4. reference:      the same job jar on input A -> output REF with no failures.
 # Each failure run must then give, read with isolation.level=read_committed: exactly EVENTS outputs, no
 # duplicate and no missing (key, steps), and every record bit-identical to the reference record.
 #
@@ -26,7 +28,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BIN="$ROOT/docker/bin"
 
 SCENARIO="${1:-all}"
-case "$SCENARIO" in all|tm-kill|broker-restart) ;; *) echo "usage: $0 [all|tm-kill|broker-restart]" >&2; exit 2 ;; esac
+case "$SCENARIO" in all|tm-kill|broker-restart|savepoint) ;; *) echo "usage: $0 [all|tm-kill|broker-restart|savepoint]" >&2; exit 2 ;; esac
 EVENTS="${EVENTS:-100000}"
 KEYS="${KEYS:-50}"
 RATE="${RATE:-2500}"
@@ -35,6 +37,10 @@ PARALLELISM="${PARALLELISM:-2}"
 CHECK_TIMEOUT="${CHECK_TIMEOUT:-300}"
 JOB_MODEL_ARGS="${JOB_MODEL_ARGS:---hidden 16 --method ok --rank 4 --seed 7}"
 
+# start-up waits: far above the 4-16 s / 11-25 s seen on a quiet machine, because a shared 2-core machine under
+# load (other builds) was seen to take 45-75 s for each
+export KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
+export FLINK_START_TIMEOUT="${FLINK_START_TIMEOUT:-240}"
 export KAFKA_STATE_DIR="$ROOT/.kafka/failover"
 export FLINK_CLUSTER_DIR="$ROOT/.flink-cluster/failover"
 export FLINK_PARALLELISM="$PARALLELISM"
@@ -43,6 +49,10 @@ TOOLS_JAR="$ROOT/docker/tools/target/flink-rtrl-tools.jar"
 
 # ---------------------------------------------------------------------------------------------- set-up
 T_START=$(now_ms)
+# one failover test per work tree at a time: a second one would stop the first one's broker and cluster
+mkdir -p "$ROOT/.flink-cluster"
+exec 9> "$ROOT/.flink-cluster/failover.lock"
+flock -n 9 || die "another failover-test.sh is running in this work tree"
 build_tools() {
   if [[ ! -f "$TOOLS_JAR" ]] || [[ -n "$(find "$ROOT/docker/tools/src" "$ROOT/docker/tools/pom.xml" -newer "$TOOLS_JAR" -print -quit)" ]]; then
     log "building docker/tools"
@@ -104,13 +114,14 @@ log "broker $BOOTSTRAP and cluster $REST up in $T_UP ms"
 
 tool() { java -Xmx512m -XX:TieredStopAtLevel=1 -cp "$TOOLS_JAR" "org.flinkrtrl.tools.$1" --bootstrap-servers "$BOOTSTRAP" "${@:2}"; }
 # input topics with 4 partitions, outputs too (the job may also auto-create them)
-tool Topics --partitions 4 --create in-a,in-b,out-tm,out-br,out-ref,dead-tm,dead-br,dead-ref >&2
+tool Topics --partitions 4 --create in-a,in-b,in-c,out-tm,out-br,out-sp,out-ref,dead-tm,dead-br,dead-sp,dead-ref >&2
 
 # ---------------------------------------------------------------------------------------------- helpers
-submit() { # submit IN OUT DEAD NAME -> prints job id
-  local in="$1" out="$2" dead="$3" name="$4" res
+submit() { # submit IN OUT DEAD NAME [SAVEPOINT] -> prints job id
+  local in="$1" out="$2" dead="$3" name="$4" sp=() res
+  [[ -n "${5:-}" ]] && sp=(--from-savepoint "$5")
   # shellcheck disable=SC2086
-  res=$("$BIN/flink-cluster.sh" submit "$JOB_JAR" --class "$JOB_CLASS" --parallelism "$PARALLELISM" -- \
+  res=$("$BIN/flink-cluster.sh" submit "$JOB_JAR" --class "$JOB_CLASS" --parallelism "$PARALLELISM" "${sp[@]}" -- \
         --bootstrap-servers "$BOOTSTRAP" --input-topic "$in" --output-topic "$out" --dead-letter-topic "$dead" \
         --group-id "failover-$name" --checkpoint-dir "file://$FLINK_CLUSTER_DIR/checkpoints" \
         --checkpoint-interval 1s --parallelism "$PARALLELISM" --delivery exactly-once \
@@ -231,10 +242,28 @@ if [[ "$SCENARIO" == all || "$SCENARIO" == broker-restart ]]; then
   finish_run "$JOB" br out-br
 fi
 
-log "=== run 3: reference (no failures) on input A"
+if [[ "$SCENARIO" == all || "$SCENARIO" == savepoint ]]; then
+  log "=== run 3: stop with a savepoint mid-stream, start a new job from it"
+  JOB=$(submit in-c out-sp dead-sp sp); log "job $JOB"
+  wait_until 120 "job $JOB running" all_tasks_running "$JOB"
+  CK0=$(completed_checkpoints "$JOB")
+  start_producer in-c sp
+  wait_until 300 "mid-stream point of run savepoint" ready_to_fail "$JOB" sp "$CK0"
+  note "savepoint: stopping job $JOB with a savepoint at $(progress "$WORK/sp.progress")/$EVENTS inputs acked"
+  T_S=$(now_ms)
+  SAVEPOINT=$("$BIN/flink-cluster.sh" stop-with-savepoint "$JOB" | sed -n 's/^SAVEPOINT=//p')
+  [[ -n "$SAVEPOINT" ]] || die "stop-with-savepoint gave no path"
+  note "savepoint: $SAVEPOINT written and job stopped in $(( $(now_ms) - T_S )) ms (state $(job_state "$JOB"))"
+  JOB=$(submit in-c out-sp dead-sp sp "$SAVEPOINT"); log "job $JOB (from savepoint)"
+  wait_until 120 "job $JOB running" all_tasks_running "$JOB"
+  note "savepoint: new job $JOB RUNNING from the savepoint $(( $(now_ms) - T_S )) ms after the stop began"
+  finish_run "$JOB" sp out-sp
+fi
+
+log "=== run 4: reference (no failures) on input A"
 JOB=$(submit in-a out-ref dead-ref ref); log "job $JOB"
 PRODUCER_PID=""
-if [[ "$SCENARIO" == broker-restart ]]; then  # input A was not produced yet
+if [[ "$SCENARIO" == broker-restart || "$SCENARIO" == savepoint ]]; then  # input A was not produced yet
   start_producer in-a ref
 else
   sleep 0 & PRODUCER_PID=$!
@@ -244,6 +273,7 @@ check reference out-ref
 
 [[ "$SCENARIO" == all || "$SCENARIO" == tm-kill ]] && check tm-kill out-tm out-ref
 [[ "$SCENARIO" == all || "$SCENARIO" == broker-restart ]] && check broker-restart out-br out-ref
+[[ "$SCENARIO" == all || "$SCENARIO" == savepoint ]] && check savepoint out-sp out-ref
 
 note "failover-test: total wall time $(( ($(now_ms) - T_START) / 1000 )) s (broker + cluster start $T_UP ms); job $JOB_CLASS"
 echo "failover-test: $PASSED passed, $FAILED failed"
