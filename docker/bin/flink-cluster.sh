@@ -95,6 +95,9 @@ restart-strategy.exponential-delay.jitter-factor: 0.1
 restart-strategy.exponential-delay.attempts-before-reset-backoff: 20
 heartbeat.interval: 2 s
 heartbeat.timeout: 10 s
+# RPC start-up and ask timeouts (default 10 s) raised: a loaded 2-core machine exceeded them
+pekko.startup-timeout: 60 s
+pekko.ask.timeout: 30 s
 YAML
   cat > "$CONF/log4j.properties" <<'PROPS'
 rootLogger.level = INFO
