@@ -45,6 +45,9 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# keep every record: the job writes its outputs with the events' own timestamps, and the test and demo data are
+# historical (2010, 2023), so the default 7-day time retention deletes output segments within minutes
+log.retention.ms=-1
 PROPS
   cat > "$STATE/config/log4j2.properties" <<PROPS
 status = warn
@@ -64,7 +67,8 @@ PROPS
 launch() {
   local t0 bootstrap
   t0=$(now_ms)
-  : > "$LOGDIR/server.log"
+  # keep the log of a previous run (restart) beside the new one
+  [[ -s "$LOGDIR/server.log" ]] && mv "$LOGDIR/server.log" "$LOGDIR/server.log.$(date +%s)"
   nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:TieredStopAtLevel=1 \
     -Dlog4j2.configurationFile="$STATE/config/log4j2.properties" \
     -cp "$LIB/*" kafka.Kafka "$CONF" > "$LOGDIR/kafka.out" 2>&1 < /dev/null &

@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * reference, every record equals the reference record with the same (key, steps): the whole JSON text by
  * default (bit-identical numbers, since they are printed with round-trip precision), or the raw text of the
  * listed fields. {@code --count-only} prints how many committed records the topic holds now and exits.
+ * For diagnosis only, {@code -Disolation.level=read_uncommitted} also shows records of open/aborted transactions.
  */
 public final class OutputChecker {
 
@@ -151,7 +152,7 @@ public final class OutputChecker {
     static List<String> read(String bootstrap, String topic, long expected, long settleMs, long timeoutMs, boolean toEnd) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, System.getProperty("isolation.level", "read_committed"));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
