@@ -7,7 +7,7 @@ import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholder_DDRM;
+import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholderColumn_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.flinkrtrl.core.cell.Cell;
@@ -24,13 +24,13 @@ import org.flinkrtrl.core.math.Rng;
  * so {@code |u_l| = |A_l|_F}). When m or nk is below r+1 (e.g. r >= n) the thin factors have min(., r+1) columns and
  * the spectrum is padded with zeros, which makes the reduction exact as it must be (Kronecker rank <= r).
  *
- * <p>All buffers are allocated at construction. Per-step allocation is limited to EJML internals: the SVD's
- * {@code decompose} (bidiagonalisation and implicit-QR work arrays are reused after the first call, but the
- * transposed-input path and {@code getU/getV} may reshape) and {@code QRDecompositionHouseholder_DDRM.decompose},
- * which reuses its work arrays once sized.
+ * <p>All buffers are allocated at construction. EJML sizes its QR/SVD work arrays on the first step and reuses them;
+ * measured steady-state allocation is 0 bytes per step (EJML 0.46.1, {@code AllocationTest}).
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
+    /** Singular values at most this fraction of sigma_1 are treated as exact zeros (numerical rank). */
+    static final double RANK_TOL = 1e-13;
 
     private final int n;
     private final int k;
@@ -52,8 +52,8 @@ public final class OkRtrl implements GradientEstimator {
     private final double[] colIn;
     private final double[] colOut;
     private final double[] tmpH;
-    private final QRDecompositionHouseholder_DDRM qrV = new QRDecompositionHouseholder_DDRM();
-    private final QRDecompositionHouseholder_DDRM qrM = new QRDecompositionHouseholder_DDRM();
+    private final QRDecompositionHouseholderColumn_DDRM qrV = new QRDecompositionHouseholderColumn_DDRM();
+    private final QRDecompositionHouseholderColumn_DDRM qrM = new QRDecompositionHouseholderColumn_DDRM();
     private final DMatrixRMaj qv;
     private final DMatrixRMaj rv;
     private final DMatrixRMaj qm;
@@ -73,6 +73,14 @@ public final class OkRtrl implements GradientEstimator {
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
+        this(cell, rank, false);
+    }
+
+    /**
+     * @param pairMix true for this project's pair-mix r-KF baseline (spec C.4): same machinery, but only the two
+     *                smallest singular components are ever mixed. Unbiased, never lower variance than OK.
+     */
+    public OkRtrl(Cell cell, int rank, boolean pairMix) {
         if (rank < 1) {
             throw new IllegalArgumentException("OK rank must be >= 1, got " + rank);
         }
@@ -108,7 +116,7 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
-        this.mixing = new OptimalMixing(r);
+        this.mixing = new OptimalMixing(r, pairMix);
         qrV.setExpectedMaxSize(m, r1);
         qrM.setExpectedMaxSize(nk, r1);
     }
@@ -120,6 +128,11 @@ public final class OkRtrl implements GradientEstimator {
 
     public int rank() {
         return r;
+    }
+
+    /** True for the pair-mix baseline (spec C.4) instead of the optimal reduction. */
+    public boolean isPairMix() {
+        return mixing.isPairMixOnly();
     }
 
     @Override
@@ -154,9 +167,10 @@ public final class OkRtrl implements GradientEstimator {
             vd[p * r1 + r] = s.a[p];
         }
         // 2. Householder thin QR of V and M (both are rebuilt every step, so inputModified() needs no copy).
-        // EJML reports "false" whenever a column below the diagonal is all zero (zero terms after a reset,
-        // dependent columns), yet still returns a valid orthonormal Q (the reflector is the identity there).
-        // That case is normal here (pitfall G.2), so the flag is ignored; non-finite state is caught after the SVD.
+        // decompose() returns false when a reduced column is exactly zero (after a reset, dependent inputs); the
+        // column-major variant's factors are still exact then (identity reflector), so the flag is ignored.
+        // NOT QRDecompositionHouseholder_DDRM: in EJML 0.46.1 it leaves a stale tau from the previous call on R's
+        // diagonal for such columns, so Q R != V (see OkRtrlTest#householderQrHandlesZeroColumns).
         qrV.decompose(vMat);
         qrM.decompose(mMat);
         qrV.getQ(qv, true);
@@ -171,11 +185,6 @@ public final class OkRtrl implements GradientEstimator {
         svd.getU(xs, false);
         svd.getV(ys, false);
         System.arraycopy(svd.getSingularValues(), 0, sv, 0, ns);
-        for (int j = 0; j < ns; j++) {
-            if (!Double.isFinite(sv[j])) {
-                throw new IllegalStateException("OK-RTRL: non-finite singular value (non-finite influence state)");
-            }
-        }
         SingularOps_DDRM.descendingOrder(xs, false, sv, ns, ys, false);
         xc.zero();
         yc.zero();
@@ -183,6 +192,15 @@ public final class OkRtrl implements GradientEstimator {
         CommonOps_DDRM.insert(xs, xc, 0, 0);
         CommonOps_DDRM.insert(ys, yc, 0, 0);
         System.arraycopy(sv, 0, sigma, 0, ns);
+        // Numerical rank: singular values below the SVD's resolution are round-off of an exactly rank-deficient
+        // X (e.g. t <= r steps after a reset). Mixing such a sigma_j with sigma_1 would add a random error of size
+        // sqrt(2 sigma_1 sigma_j) ~ 1e-8 sigma_1; zeroing it changes X by at most 1e-13 sigma_1.
+        double floor = RANK_TOL * sigma[0];
+        for (int j = 1; j < r1; j++) {
+            if (sigma[j] <= floor) {
+                sigma[j] = 0.0;
+            }
+        }
         // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides.
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
@@ -271,7 +289,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        StateIO.writeHeader(out, TAG, n, k, m, r);
+        StateIO.writeHeader(out, TAG, n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         StateIO.writeDoubles(out, uMat.data, m * r);
         StateIO.writeDoubles(out, aMat.data, nk * r);
         out.writeDouble(mixing.lastVariance());
@@ -281,7 +299,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void readState(DataInput in) throws IOException {
-        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r);
+        StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         StateIO.readDoubles(in, uMat.data, m * r);
         StateIO.readDoubles(in, aMat.data, nk * r);
         double v = in.readDouble();

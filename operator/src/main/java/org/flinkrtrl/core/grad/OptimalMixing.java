@@ -17,12 +17,16 @@ import org.flinkrtrl.core.math.Rng;
  * </pre>
  * Then {@code E[P P^T] = diag(sigma)} and, for every sign draw, {@code ||P P^T - diag(sigma)||_F^2 = V_OK =
  * S^2/(K-1) - sum_J sigma_j^2}. S = 0 gives zero mixed terms. Allocation-free after construction.
+ *
+ * <p>With {@code pairMixOnly} it is this project's "pair-mix" r-KF baseline of spec C.4 (not from the OK paper):
+ * always {@code m* = r}, i.e. only the two smallest components are mixed (K = 2, V = 2 sigma_r sigma_{r+1}).
  */
 public final class OptimalMixing {
     /** Relative tolerance of the feasibility test (pitfall G.4). */
     static final double FEASIBILITY_TOL = 1e-12;
 
     private final int r;
+    private final boolean pairMixOnly;
     private final double[] w;
     private final double[] eps;
 
@@ -32,16 +36,29 @@ public final class OptimalMixing {
 
     /** @param rank r >= 1, the number of output terms. */
     public OptimalMixing(int rank) {
+        this(rank, false);
+    }
+
+    /**
+     * @param rank        r >= 1, the number of output terms.
+     * @param pairMixOnly true for the pair-mix baseline (spec C.4): mix only the two smallest components.
+     */
+    public OptimalMixing(int rank, boolean pairMixOnly) {
         if (rank < 1) {
             throw new IllegalArgumentException("rank must be >= 1, got " + rank);
         }
         this.r = rank;
+        this.pairMixOnly = pairMixOnly;
         this.w = new double[rank + 1];
         this.eps = new double[rank + 1];
     }
 
     public int rank() {
         return r;
+    }
+
+    public boolean isPairMixOnly() {
+        return pairMixOnly;
     }
 
     /**
@@ -62,7 +79,7 @@ public final class OptimalMixing {
         // Backward scan for the smallest feasible split (0-based mStar in 0..r-1; r-1 is always feasible).
         int mStar = r - 1;
         double s = sig(sigma, r - 1) + sig(sigma, r);
-        for (int j = r - 2; j >= 0; j--) {
+        for (int j = r - 2; j >= 0 && !pairMixOnly; j--) {
             double tail = s + sig(sigma, j);
             if ((r - j) * sig(sigma, j) <= tail * (1.0 + FEASIBILITY_TOL)) {
                 mStar = j;
@@ -88,10 +105,11 @@ public final class OptimalMixing {
             return;
         }
         lastVariance = Math.max(0.0, s * s / slots - sumSq);
-        double scale = slots / s;
+        // 1 - d_j computed as (S - (K-1) sigma_j) / S: forming d_j first would turn d_j = 1 into 1 - ulp and
+        // w_j into sqrt(ulp) ~ 1e-8, an error the square root amplifies (e.g. sigma = (s1, s2, 0) must be exact).
         double wn = 0.0;
         for (int i = 0; i < kMixed; i++) {
-            double wi = Math.sqrt(Math.max(0.0, 1.0 - scale * sig(sigma, mStar + i)));
+            double wi = Math.sqrt(Math.max(0.0, (s - slots * sig(sigma, mStar + i)) / s));
             w[i] = wi;
             wn += wi * wi;
         }

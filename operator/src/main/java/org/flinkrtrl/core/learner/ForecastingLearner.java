@@ -19,7 +19,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *
  * <p><b>Per event</b> x_t, {@link #observe(double[])}:
  * <ol>
- *   <li>validates x_t (dimension, finite) before touching any state;</li>
+ *   <li>validates x_t (dimension, finite, |x| &lt;= {@value #MAX_ABS}) before touching any state;</li>
  *   <li>if a forecast exists, measures its error in the units it was made in (mean squared normalised error,
  *       scored by {@link AnomalyScorer}) and learns from x_t: one gradient step, no update lock;</li>
  *   <li>divergence guard: a non-finite or exploding loss (&gt; divergenceLoss) or non-finite weights
@@ -31,6 +31,8 @@ import org.flinkrtrl.core.optim.StateArrays;
 public final class ForecastingLearner {
     /** Bound on normalised inputs and targets used for learning. */
     public static final double CLIP = 8.0;
+    /** Largest accepted raw magnitude: beyond it the change and variance statistics could overflow to Inf. */
+    public static final double MAX_ABS = 1e100;
 
     private final ModelConfig config;
     private final OnlineLearner model;
@@ -100,6 +102,11 @@ public final class ForecastingLearner {
 
     public Result observe(double[] raw) {
         Inputs.checkVector("values", raw, d);
+        for (int i = 0; i < d; i++) {
+            if (Math.abs(raw[i]) > MAX_ABS) {
+                throw new InvalidInputException("values[" + i + "] = " + raw[i] + " exceeds the accepted magnitude " + MAX_ABS);
+            }
+        }
         Result r = result;
         r.diverged = false;
         boolean first = levels.count() == 0;

@@ -58,6 +58,8 @@ class ForecastingLearnerTest {
         InvalidInputException inf = assertThrows(InvalidInputException.class,
             () -> f.observe(new double[] {Double.NEGATIVE_INFINITY, 0}));
         assertEquals("values[0] is -Infinity (not finite)", inf.getMessage());
+        InvalidInputException huge = assertThrows(InvalidInputException.class, () -> f.observe(new double[] {1e300, 0}));
+        assertEquals("values[0] = 1.0E300 exceeds the accepted magnitude 1.0E100", huge.getMessage());
         InvalidInputException missing = assertThrows(InvalidInputException.class, () -> f.observe(null));
         assertEquals("values is missing", missing.getMessage());
         assertArrayEquals(before, LearnerCodec.toBytes(f));

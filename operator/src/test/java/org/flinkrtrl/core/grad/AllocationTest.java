@@ -1,0 +1,50 @@
+package org.flinkrtrl.core.grad;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.cell.GatedCell;
+import org.flinkrtrl.core.cell.TanhCell;
+import org.flinkrtrl.core.math.Rng;
+import org.junit.jupiter.api.Test;
+
+/** step() and gradient() of OK, KF, UORO and exact RTRL allocate nothing in steady state (HotSpot only). */
+class AllocationTest {
+
+    @Test
+    void steadyStateStepsDoNotAllocate() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        for (Cell cell : new Cell[] {new TanhCell(8, 3), new GatedCell(6, 2)}) {
+            ToyProblem pb = ToyProblem.random(cell, 20, 1.3, 1);
+            CellStep[] st = pb.forward();
+            GradientEstimator[] ests = {new OkRtrl(cell, 1), new OkRtrl(cell, 4), new OkRtrl(cell, 12),
+                new KfRtrl(cell), new Uoro(cell), new ExactRtrl(cell)};
+            for (GradientEstimator est : ests) {
+                Rng rng = new Rng(2);
+                double[] g = new double[pb.w.length];
+                run(est, pb, st, rng, g, 100); // warm-up: EJML sizes its work arrays, JIT compiles
+                long tid = Thread.currentThread().getId();
+                long b0 = mx.getThreadAllocatedBytes(tid);
+                run(est, pb, st, rng, g, 100);
+                double perStep = (mx.getThreadAllocatedBytes(tid) - b0) / (100.0 * st.length);
+                // 2000 steps; a single stray array per step would show up as >= 16 bytes/step.
+                assertTrue(perStep < 8.0, est.method() + " allocates " + perStep + " bytes/step");
+            }
+        }
+    }
+
+    private static void run(GradientEstimator est, ToyProblem pb, CellStep[] st, Rng rng, double[] g, int runs) {
+        for (int r = 0; r < runs; r++) {
+            est.reset();
+            for (int t = 0; t < st.length; t++) {
+                est.step(pb.w, st[t], rng);
+                est.gradient(pb.cs[t], g);
+            }
+        }
+    }
+}
