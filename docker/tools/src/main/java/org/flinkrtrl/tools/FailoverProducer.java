@@ -1,0 +1,104 @@
+package org.flinkrtrl.tools;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Streams a deterministic keyed event sequence into a topic at a bounded rate.
+ *
+ * <pre>FailoverProducer --bootstrap-servers H:P --topic T [--events 100000] [--keys 50] [--rate 5000]
+ *                  [--seed 7] [--progress-file F]</pre>
+ *
+ * <p>Event j goes to key {@code k(j % keys)}; its per-key index is {@code i = j / keys}. Values depend only on
+ * (seed, key, i), so two runs give byte-identical per-key sequences. Records are keyed by the event key, and the
+ * producer is idempotent with ordering kept across retries, so a broker restart mid-stream loses, duplicates and
+ * reorders nothing. The number of acknowledged records is written to the progress file as it grows.
+ */
+public final class FailoverProducer {
+    static final long BASE_TS = 1_700_000_000_000L;
+
+    /** The JSON line of event (key index k, per-key index i). */
+    public static String event(long seed, int k, long i, int keys) {
+        long h = mix(seed * 0x9E3779B97F4A7C15L ^ (k + 1) * 0xBF58476D1CE4E5B9L ^ (i + 1) * 0x94D049BB133111EBL);
+        double noise = ((h >>> 11) * 0x1.0p-53) - 0.5;
+        double period = 24 + (k % 7) * 3;
+        double v = 20.0 + 4.0 * k / keys + 5.0 * Math.sin(2 * Math.PI * i / period + k) + 0.4 * noise;
+        double rounded = Math.round(v * 1000.0) / 1000.0;
+        return "{\"key\":\"k" + k + "\",\"ts\":" + (BASE_TS + i * 1000L) + ",\"value\":" + rounded + "}";
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args.quietLogging();
+        Args a = new Args(argv);
+        String topic = a.get("topic");
+        long events = a.getLong("events", 100_000);
+        int keys = (int) a.getLong("keys", 50);
+        long rate = a.getLong("rate", 5000);
+        long seed = a.getLong("seed", 7);
+        Path progress = a.has("progress-file") ? Path.of(a.get("progress-file")) : null;
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.get("bootstrap-servers"));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000"); // ride out a broker restart
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        long lastWritten = -1;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (long j = 0; j < events && failure.get() == null; j++) {
+                int k = (int) (j % keys);
+                producer.send(new ProducerRecord<>(topic, "k" + k, event(seed, k, j / keys, keys)), (md, e) -> {
+                    if (e != null) failure.compareAndSet(null, e);
+                    else acked.incrementAndGet();
+                });
+                if (rate > 0) {
+                    long due = t0 + (long) ((j + 1) * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                if (progress != null && j % 1000 == 999 && acked.get() != lastWritten) {
+                    lastWritten = acked.get();
+                    writeProgress(progress, lastWritten);
+                }
+            }
+            producer.flush();
+        }
+        if (progress != null) writeProgress(progress, acked.get());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (failure.get() != null) {
+            System.err.println("FailoverProducer: FAILED after " + acked.get() + " acks: " + failure.get());
+            System.exit(1);
+        }
+        System.out.printf("FailoverProducer: %d events for %d keys to %s in %.1f s%n", acked.get(), keys, topic, secs);
+    }
+
+    private static void writeProgress(Path file, long n) throws Exception {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, Long.toString(n));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
