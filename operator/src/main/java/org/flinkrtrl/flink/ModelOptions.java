@@ -32,7 +32,7 @@ public final class ModelOptions {
         .enumType(ModelConfig.OptimizerType.class).defaultValue(ModelConfig.OptimizerType.ADAM)
         .withDescription("Optimiser: ADAM or SGD.");
     public static final ConfigOption<Double> LEARNING_RATE = ConfigOptions.key("rtrl.model.learning-rate")
-        .doubleType().defaultValue(3e-3).withDescription("Learning rate, > 0.");
+        .doubleType().defaultValue(1e-3).withDescription("Learning rate, > 0.");
     public static final ConfigOption<Double> CLIP_NORM = ConfigOptions.key("rtrl.model.clip-norm")
         .doubleType().defaultValue(1.0).withDescription("Max L2 norm of the recurrent gradient; 0 disables.");
     public static final ConfigOption<Double> READOUT_CLIP_NORM = ConfigOptions.key("rtrl.model.readout-clip-norm")

@@ -199,7 +199,7 @@ public final class ModelConfig implements Serializable {
         private int rank = 4;
         private int truncation = 16;
         private OptimizerType optimizer = OptimizerType.ADAM;
-        private double learningRate = 3e-3;
+        private double learningRate = 1e-3;
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
@@ -232,7 +232,7 @@ public final class ModelConfig implements Serializable {
         public Builder truncation(int v) { this.truncation = v; return this; }
         /** Optimiser, default ADAM. */
         public Builder optimizer(OptimizerType v) { this.optimizer = Objects.requireNonNull(v); return this; }
-        /** Learning rate, default 3e-3. */
+        /** Learning rate, default 1e-3. */
         public Builder learningRate(double v) { this.learningRate = v; return this; }
         public Builder beta1(double v) { this.beta1 = v; return this; }
         public Builder beta2(double v) { this.beta2 = v; return this; }
