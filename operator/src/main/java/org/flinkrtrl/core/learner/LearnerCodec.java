@@ -50,13 +50,7 @@ public final class LearnerCodec {
     }
 
     public static byte[] toBytes(ForecastingLearner l) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(1024);
-        try (DataOutputStream out = new DataOutputStream(bos)) {
-            write(l, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bos.toByteArray();
+        return bytes(out -> write(l, out));
     }
 
     public static ForecastingLearner forecastingFromBytes(byte[] bytes) throws IOException {
@@ -64,9 +58,17 @@ public final class LearnerCodec {
     }
 
     public static byte[] toBytes(OnlineLearner l) {
+        return bytes(out -> write(l, out));
+    }
+
+    private interface StateWriter {
+        void write(DataOutput out) throws IOException;
+    }
+
+    private static byte[] bytes(StateWriter writer) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream(1024);
         try (DataOutputStream out = new DataOutputStream(bos)) {
-            write(l, out);
+            writer.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
