@@ -82,6 +82,11 @@ public final class OkRtrl implements GradientEstimator {
     private final DMatrixRMaj xp;
     private final DMatrixRMaj yp;
     private final double[] y;
+    /** Compact-WY workspace of {@link #applyQ}: reflector Gram (upper), T, U^T Y and -(T U^T Y)^T. */
+    private final double[] gram;
+    private final double[] tMat;
+    private final double[] wMat;
+    private final double[] zNegT;
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
@@ -136,6 +141,10 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
+        this.gram = new double[r1 * r1];
+        this.tMat = new double[r1 * r1];
+        this.wMat = new double[r1 * r];
+        this.zNegT = new double[r * r1];
         this.mixing = new OptimalMixing(r, pairMix);
     }
 
@@ -291,22 +300,78 @@ public final class OkRtrl implements GradientEstimator {
     /**
      * out (rows x r, term-major: column i at {@code i rows}) = Q [Y; 0] for the Q whose reflectors
      * {@link #householderQr} left in {@code q}: {@code H_0 H_1 ... H_{p-1} [Y; 0]}, with Y p x r row-major.
+     *
+     * <p>Compact-WY form (LAPACK dlarft/dlarfb): {@code H_0 ... H_{p-1} = I - U T U^T} with U the rows x p unit
+     * lower trapezoidal reflector matrix and T p x p upper triangular, so {@code Q [Y; 0] = [Y; 0] - U (T (U^T
+     * [Y; 0]))}. The tall part is then one product, {@code out[p.., :]^T = -(T W)^T U[p.., :]^T}, on the kernels
+     * (U stored column-major is U^T row-major), instead of p sequential reflector passes over the r columns.
+     * T needs the reflectors' Gram matrix: p(p-1)/2 dot products over the tall rows.
      */
     private void applyQ(double[] q, int rows, int p, double[] gammas, DMatrixRMaj yIn, double[] out) {
         double[] yd = yIn.data;
-        Arrays.fill(out, 0, r * rows, 0.0);
-        for (int i = 0; i < r; i++) {
-            int ci = i * rows;
-            for (int e = 0; e < p; e++) {
-                out[ci + e] = yd[e * r + i];
+        int tall = rows - p;
+        // Gram G[j][l] = u_j . u_l (j < l): top p rows from the structure (u_j[j] = 1, u_j[e] = 0 for e < j).
+        for (int l = 1; l < p; l++) {
+            int cl = l * rows;
+            for (int j = 0; j < l; j++) {
+                int cj = j * rows;
+                double g = q[cj + l]; // u_j[l] * u_l[l]
+                for (int e = l + 1; e < p; e++) {
+                    g += q[cj + e] * q[cl + e];
+                }
+                if (tall > 0) {
+                    g += kern.dot(q, cj + p, q, cl + p, tall);
+                }
+                gram[j * r1 + l] = g;
             }
         }
-        for (int j = p - 1; j >= 0; j--) {
-            double g = gammas[j];
-            if (g == 0.0) {
-                continue;
+        // T (upper triangular): T[j][j] = gamma_j, T[0:j, j] = -gamma_j T[0:j, 0:j] G[0:j, j].
+        for (int j = 0; j < p; j++) {
+            double gj = gammas[j];
+            for (int i = 0; i < j; i++) {
+                double acc = 0.0;
+                for (int t = i; t < j; t++) {
+                    acc += tMat[i * r1 + t] * gram[t * r1 + j];
+                }
+                tMat[i * r1 + j] = -gj * acc;
             }
-            kern.reflect(g, q, j * rows + j + 1, rows - j - 1, out, j, rows, r);
+            tMat[j * r1 + j] = gj;
+        }
+        // W = U_top^T Y (p x r), U_top unit lower triangular.
+        for (int j = 0; j < p; j++) {
+            int cj = j * rows;
+            for (int c = 0; c < r; c++) {
+                double acc = yd[j * r + c];
+                for (int e = j + 1; e < p; e++) {
+                    acc += q[cj + e] * yd[e * r + c];
+                }
+                wMat[j * r + c] = acc;
+            }
+        }
+        // Z = T W, stored transposed and negated (r x p) for the product.
+        for (int j = 0; j < p; j++) {
+            for (int c = 0; c < r; c++) {
+                double acc = 0.0;
+                for (int t = j; t < p; t++) {
+                    acc += tMat[j * r1 + t] * wMat[t * r + c];
+                }
+                zNegT[c * r1 + j] = -acc;
+            }
+        }
+        // Top p rows: out[e, c] = Y[e, c] + sum_{j <= e} U[e][j] (-Z[j, c]).
+        for (int c = 0; c < r; c++) {
+            int oc = c * rows;
+            for (int e = 0; e < p; e++) {
+                double acc = yd[e * r + c] + zNegT[c * r1 + e];
+                for (int j = 0; j < e; j++) {
+                    acc += q[j * rows + e] * zNegT[c * r1 + j];
+                }
+                out[oc + e] = acc;
+            }
+        }
+        // Tall rows: out[p.., :]^T (r x tall, ld rows) = (-Z)^T (r x p) U[p.., :]^T (p x tall, ld rows).
+        if (tall > 0) {
+            kern.gemm(r, p, tall, zNegT, 0, r1, q, p, rows, out, p, rows);
         }
     }
 
