@@ -134,6 +134,24 @@ final class VectorKernels extends Kernels {
         int a0 = aOff + i * lda;
         int c0 = cOff + i * ldc;
         int x = 0;
+        for (; x + 4 * L <= cols; x += 4 * L) { // 4 independent accumulators (one FMA chain would be latency-bound)
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s3 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector av = DoubleVector.broadcast(S, a[a0 + p]);
+                s0 = DoubleVector.fromArray(S, b, bp).fma(av, s0);
+                s1 = DoubleVector.fromArray(S, b, bp + L).fma(av, s1);
+                s2 = DoubleVector.fromArray(S, b, bp + 2 * L).fma(av, s2);
+                s3 = DoubleVector.fromArray(S, b, bp + 3 * L).fma(av, s3);
+            }
+            s0.intoArray(c, c0 + x);
+            s1.intoArray(c, c0 + x + L);
+            s2.intoArray(c, c0 + x + 2 * L);
+            s3.intoArray(c, c0 + x + 3 * L);
+        }
         for (; x + L <= cols; x += L) {
             DoubleVector s0 = DoubleVector.zero(S);
             int bp = bOff + x;
@@ -226,8 +244,74 @@ final class VectorKernels extends Kernels {
             x[x3 - 1] -= w3;
             update4(-w0, -w1, -w2, -w3, v, vOff, len, x, x0, x1, x2, x3);
         }
-        for (; c < ncols; c++) {
-            reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        if (c + 2 <= ncols) {
+            reflect2(gamma, v, vOff, len, x, xOff + c * stride + 1, xOff + (c + 1) * stride + 1);
+            c += 2;
+        }
+        if (c < ncols) {
+            reflect1v(gamma, v, vOff, len, x, xOff + c * stride + 1);
+        }
+    }
+
+    /** {@link #reflect} for two columns whose tails start at x0 and x1 (v read once for both dots). */
+    private static void reflect2(double gamma, double[] v, int vOff, int len, double[] x, int x0, int x1) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+        }
+        double s0 = a0.reduceLanes(VectorOperators.ADD);
+        double s1 = a1.reduceLanes(VectorOperators.ADD);
+        for (int t = i; t < len; t++) {
+            double vt = v[vOff + t];
+            s0 = Math.fma(vt, x[x0 + t], s0);
+            s1 = Math.fma(vt, x[x1 + t], s1);
+        }
+        double w0 = gamma * (x[x0 - 1] + s0);
+        double w1 = gamma * (x[x1 - 1] + s1);
+        x[x0 - 1] -= w0;
+        x[x1 - 1] -= w1;
+        DoubleVector m0 = DoubleVector.broadcast(S, -w0);
+        DoubleVector m1 = DoubleVector.broadcast(S, -w1);
+        i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+        }
+        for (; i < len; i++) {
+            double vi = v[vOff + i];
+            x[x0 + i] = Math.fma(-w0, vi, x[x0 + i]);
+            x[x1 + i] = Math.fma(-w1, vi, x[x1 + i]);
+        }
+    }
+
+    /** {@link #reflect} for one column whose tail starts at x0 (two accumulators for the dot). */
+    private static void reflect1v(double gamma, double[] v, int vOff, int len, double[] x, int x0) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            a0 = DoubleVector.fromArray(S, v, vOff + i).fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = DoubleVector.fromArray(S, v, vOff + i + L).fma(DoubleVector.fromArray(S, x, x0 + i + L), a1);
+        }
+        double s0 = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (int t = i; t < len; t++) {
+            s0 = Math.fma(v[vOff + t], x[x0 + t], s0);
+        }
+        double w0 = gamma * (x[x0 - 1] + s0);
+        x[x0 - 1] -= w0;
+        DoubleVector m0 = DoubleVector.broadcast(S, -w0);
+        i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector.fromArray(S, v, vOff + i).fma(m0, DoubleVector.fromArray(S, x, x0 + i))
+                .intoArray(x, x0 + i);
+        }
+        for (; i < len; i++) {
+            x[x0 + i] = Math.fma(-w0, v[vOff + i], x[x0 + i]);
         }
     }
 

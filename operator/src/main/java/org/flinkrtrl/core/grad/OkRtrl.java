@@ -82,6 +82,7 @@ public final class OkRtrl implements GradientEstimator {
     private final DMatrixRMaj xp;
     private final DMatrixRMaj yp;
     private final double[] y;
+    private final double[] yt;
     /** Compact-WY workspace of {@link #applyQ}: reflector Gram (upper), T, U^T Y and -(T U^T Y)^T. */
     private final double[] gram;
     private final double[] tMat;
@@ -141,6 +142,7 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
+        this.yt = new double[k * r];
         this.gram = new double[r1 * r1];
         this.tMat = new double[r1 * r1];
         this.wMat = new double[r1 * r];
@@ -377,28 +379,17 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta (stored term-major: y_i = y[i k .. (i+1) k)).
-        Arrays.fill(y, 0.0);
+        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta: y_i^T = delta^T A_i (1 x n by n x k), then
+        // gradW = Y (k x r, row-major in yt) times U^T (r x m = uT, term-major), both on the kernels.
         for (int i = 0; i < r; i++) {
-            int yi = i * k;
-            int ai = i * nk;
-            for (int j = 0; j < n; j++) {
-                double dj = dLdh[j];
-                if (dj != 0.0) {
-                    kern.axpy(dj, aT, ai + j * k, y, yi, k);
-                }
+            kern.gemm(1, n, k, dLdh, 0, n, aT, i * nk, k, y, i * k, k);
+        }
+        for (int i = 0; i < r; i++) {
+            for (int q = 0; q < k; q++) {
+                yt[q * r + i] = y[i * k + q];
             }
         }
-        for (int q = 0; q < k; q++) {
-            int row = q * m;
-            Arrays.fill(gradW, row, row + m, 0.0);
-            for (int i = 0; i < r; i++) {
-                double yq = y[i * k + q];
-                if (yq != 0.0) {
-                    kern.axpy(yq, uT, i * m, gradW, row, m);
-                }
-            }
-        }
+        kern.gemm(k, r, m, yt, 0, r, uT, 0, m, gradW, 0, m);
         return true;
     }
 
