@@ -175,14 +175,24 @@ final class VectorKernels extends Kernels {
         int i = 0;
         double s = 0.0;
         if (len >= 2 * L) {
+            // 4 accumulators hide the FMA latency (a dot is load-bound at 2 loads per FMA).
             DoubleVector acc0 = DoubleVector.zero(S);
             DoubleVector acc1 = DoubleVector.zero(S);
-            for (; i + 2 * L <= len; i += 2 * L) {
+            DoubleVector acc2 = DoubleVector.zero(S);
+            DoubleVector acc3 = DoubleVector.zero(S);
+            for (; i + 4 * L <= len; i += 4 * L) {
                 acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
                 acc1 = DoubleVector.fromArray(S, x, xOff + i + L)
                     .fma(DoubleVector.fromArray(S, y, yOff + i + L), acc1);
+                acc2 = DoubleVector.fromArray(S, x, xOff + i + 2 * L)
+                    .fma(DoubleVector.fromArray(S, y, yOff + i + 2 * L), acc2);
+                acc3 = DoubleVector.fromArray(S, x, xOff + i + 3 * L)
+                    .fma(DoubleVector.fromArray(S, y, yOff + i + 3 * L), acc3);
             }
-            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i + L <= len; i += L) {
+                acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
+            }
+            s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
         for (; i < len; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
@@ -215,7 +225,23 @@ final class VectorKernels extends Kernels {
             DoubleVector a1 = DoubleVector.zero(S);
             DoubleVector a2 = DoubleVector.zero(S);
             DoubleVector a3 = DoubleVector.zero(S);
+            DoubleVector b0 = DoubleVector.zero(S);
+            DoubleVector b1 = DoubleVector.zero(S);
+            DoubleVector b2 = DoubleVector.zero(S);
+            DoubleVector b3 = DoubleVector.zero(S);
             int i = 0;
+            for (; i + 2 * L <= len; i += 2 * L) { // two accumulators per column: FMA latency, not loads, bound one
+                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+                DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
+                b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
+                b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
+                b2 = vw.fma(DoubleVector.fromArray(S, x, x2 + i + L), b2);
+                b3 = vw.fma(DoubleVector.fromArray(S, x, x3 + i + L), b3);
+            }
             for (; i + L <= len; i += L) {
                 DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
                 a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
@@ -223,10 +249,10 @@ final class VectorKernels extends Kernels {
                 a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
                 a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
             }
-            double s0 = a0.reduceLanes(VectorOperators.ADD);
-            double s1 = a1.reduceLanes(VectorOperators.ADD);
-            double s2 = a2.reduceLanes(VectorOperators.ADD);
-            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            double s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+            double s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
             for (int t = i; t < len; t++) {
                 double vt = v[vOff + t];
                 s0 = Math.fma(vt, x[x0 + t], s0);
@@ -257,14 +283,24 @@ final class VectorKernels extends Kernels {
     private static void reflect2(double gamma, double[] v, int vOff, int len, double[] x, int x0, int x1) {
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = DoubleVector.zero(S);
+        DoubleVector b0 = DoubleVector.zero(S);
+        DoubleVector b1 = DoubleVector.zero(S);
         int i = 0;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+            DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
+            b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
+            b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
+        }
         for (; i + L <= len; i += L) {
             DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
             a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
             a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
         }
-        double s0 = a0.reduceLanes(VectorOperators.ADD);
-        double s1 = a1.reduceLanes(VectorOperators.ADD);
+        double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
         for (int t = i; t < len; t++) {
             double vt = v[vOff + t];
             s0 = Math.fma(vt, x[x0 + t], s0);
