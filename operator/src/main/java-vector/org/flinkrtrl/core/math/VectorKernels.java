@@ -214,6 +214,37 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void adam(double[] params, double[] grad, double[] mom1, double[] mom2, int len, double beta1,
+                     double beta2, double lrT, double eps) {
+        double c1 = 1.0 - beta1;
+        double c2 = 1.0 - beta2;
+        DoubleVector vb1 = DoubleVector.broadcast(S, beta1);
+        DoubleVector vb2 = DoubleVector.broadcast(S, beta2);
+        DoubleVector vc1 = DoubleVector.broadcast(S, c1);
+        DoubleVector vc2 = DoubleVector.broadcast(S, c2);
+        DoubleVector vlr = DoubleVector.broadcast(S, lrT);
+        DoubleVector veps = DoubleVector.broadcast(S, eps);
+        int i = 0;
+        for (; i + L <= len; i += L) { // same operations in the same order as the scalar loop: identical bits
+            DoubleVector g = DoubleVector.fromArray(S, grad, i);
+            DoubleVector m1 = vb1.mul(DoubleVector.fromArray(S, mom1, i)).add(vc1.mul(g));
+            DoubleVector m2 = vb2.mul(DoubleVector.fromArray(S, mom2, i)).add(vc2.mul(g).mul(g));
+            m1.intoArray(mom1, i);
+            m2.intoArray(mom2, i);
+            DoubleVector upd = vlr.mul(m1).div(m2.lanewise(VectorOperators.SQRT).add(veps));
+            DoubleVector.fromArray(S, params, i).sub(upd).intoArray(params, i);
+        }
+        for (; i < len; i++) {
+            double g = grad[i];
+            double m1 = beta1 * mom1[i] + c1 * g;
+            double m2 = beta2 * mom2[i] + c2 * g * g;
+            mom1[i] = m1;
+            mom2[i] = m2;
+            params[i] -= lrT * m1 / (Math.sqrt(m2) + eps);
+        }
+    }
+
+    @Override
     public void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride, int ncols) {
         int c = 0;
         for (; c + 4 <= ncols; c += 4) {
