@@ -289,6 +289,75 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void multiDot(double[] x, int xOff, int len, double[] v, int vOff, int vStride, int count, double[] out,
+                         int outOff) {
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            int v0 = vOff + c * vStride;
+            int v1 = v0 + vStride;
+            int v2 = v1 + vStride;
+            int v3 = v2 + vStride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector a2 = DoubleVector.zero(S);
+            DoubleVector a3 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + L <= len; i += L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
+                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
+                a2 = xv.fma(DoubleVector.fromArray(S, v, v2 + i), a2);
+                a3 = xv.fma(DoubleVector.fromArray(S, v, v3 + i), a3);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD);
+            double s1 = a1.reduceLanes(VectorOperators.ADD);
+            double s2 = a2.reduceLanes(VectorOperators.ADD);
+            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                double xi = x[xOff + i];
+                s0 = Math.fma(xi, v[v0 + i], s0);
+                s1 = Math.fma(xi, v[v1 + i], s1);
+                s2 = Math.fma(xi, v[v2 + i], s2);
+                s3 = Math.fma(xi, v[v3 + i], s3);
+            }
+            out[outOff + c] = s0;
+            out[outOff + c + 1] = s1;
+            out[outOff + c + 2] = s2;
+            out[outOff + c + 3] = s3;
+        }
+        if (c + 2 <= count) {
+            int v0 = vOff + c * vStride;
+            int v1 = v0 + vStride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector b0 = DoubleVector.zero(S);
+            DoubleVector b1 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + 2 * L <= len; i += 2 * L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
+                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
+                DoubleVector xw = DoubleVector.fromArray(S, x, xOff + i + L);
+                b0 = xw.fma(DoubleVector.fromArray(S, v, v0 + i + L), b0);
+                b1 = xw.fma(DoubleVector.fromArray(S, v, v1 + i + L), b1);
+            }
+            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                double xi = x[xOff + i];
+                s0 = Math.fma(xi, v[v0 + i], s0);
+                s1 = Math.fma(xi, v[v1 + i], s1);
+            }
+            out[outOff + c] = s0;
+            out[outOff + c + 1] = s1;
+            c += 2;
+        }
+        if (c < count) {
+            out[outOff + c] = dot(x, xOff, v, vOff + c * vStride, len);
+        }
+    }
+
+    @Override
     public void adam(double[] params, double[] grad, double[] mom1, double[] mom2, int len, double beta1,
                      double beta2, double lrT, double eps) {
         double c1 = 1.0 - beta1;

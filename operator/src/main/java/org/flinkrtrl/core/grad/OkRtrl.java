@@ -83,8 +83,12 @@ public final class OkRtrl implements GradientEstimator {
     private final DMatrixRMaj yp;
     private final double[] y;
     private final double[] yt;
-    /** Compact-WY workspace of {@link #applyQ}: reflector Gram (upper), T, U^T Y and -(T U^T Y)^T. */
-    private final double[] gram;
+    /** Reflector Gram matrices u_i . u_j (i < j, upper part) of V's and M's QR, filled by {@link #householderQr}. */
+    private final double[] gramV;
+    private final double[] gramM;
+    /** Workspace of the QR: u_i . x_j over the rows below j. */
+    private final double[] gDots;
+    /** Compact-WY workspace of {@link #applyQ}: T, U^T Y and -(T U^T Y)^T. */
     private final double[] tMat;
     private final double[] wMat;
     private final double[] zNegT;
@@ -143,7 +147,9 @@ public final class OkRtrl implements GradientEstimator {
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
         this.yt = new double[k * r];
-        this.gram = new double[r1 * r1];
+        this.gramV = new double[r1 * r1];
+        this.gramM = new double[r1 * r1];
+        this.gDots = new double[r1];
         this.tMat = new double[r1 * r1];
         this.wMat = new double[r1 * r];
         this.zNegT = new double[r * r1];
@@ -193,8 +199,8 @@ public final class OkRtrl implements GradientEstimator {
         System.arraycopy(uT, 0, vq, 0, r * m);
         System.arraycopy(s.a, 0, vq, r * m, m);
         // 2. Householder thin QR of V and M in place (R -> rv, rm; reflectors stay in vq, mq).
-        householderQr(vq, m, pv, gammaV, rv);
-        householderQr(mq, nk, pm, gammaM, rm);
+        householderQr(vq, m, pv, gammaV, rv, gramV);
+        householderQr(mq, nk, pm, gammaM, rm, gramM);
         CommonOps_DDRM.multTransB(rv, rm, cMat);
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired.
         if (!svd.decompose(cMat)) {
@@ -223,8 +229,8 @@ public final class OkRtrl implements GradientEstimator {
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
         CommonOps_DDRM.mult(yc, pMat, yp);
-        applyQ(vq, m, pv, gammaV, xp, uT);
-        applyQ(mq, nk, pm, gammaM, yp, aT);
+        applyQ(vq, m, pv, gammaV, gramV, xp, uT);
+        applyQ(mq, nk, pm, gammaM, gramM, yp, aT);
     }
 
     /**
@@ -232,13 +238,20 @@ public final class OkRtrl implements GradientEstimator {
      * ({@code H_j = I - gamma_j v_j v_j^T}, {@code v_j[j] = 1}, {@code R[j,j] = -sign(x_j) |x|}); the reflectors'
      * tails overwrite the sub-diagonal part, the p x (r+1) R goes to {@code rOut}. An all-zero column gets the
      * identity reflector (gamma 0) and R[j,j] = 0.
+     *
+     * <p>Also fills the upper part of {@code gram} with {@code u_i . u_j} (i < j) for {@link #applyQ}'s compact-WY
+     * T: {@code u_i[j] + (u_i[j+1..] . x_j[j+1..]) / u0_j}, the dots taken in one pass over x_j (before it is
+     * scaled) together with the previous reflectors.
      */
-    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut) {
+    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut, double[] gram) {
         double[] rd = rOut.data;
         for (int j = 0; j < p; j++) {
             int cj = j * rows;
             int len = rows - j;
             double x0 = q[cj + j];
+            if (j > 0) {
+                kern.multiDot(q, cj + j + 1, len - 1, q, j + 1, rows, j, gDots, 0);
+            }
             double sumSq = kern.dot(q, cj + j, q, cj + j, len);
             double tau;
             if (sumSq > 1e-280 && sumSq < 1e280) {
@@ -250,6 +263,9 @@ public final class OkRtrl implements GradientEstimator {
             if (tau == 0.0) {
                 gamma = 0.0;
                 rd[j * r1 + j] = 0.0;
+                for (int i = 0; i < j; i++) {
+                    gram[i * r1 + j] = q[i * rows + j]; // u_j = e_j
+                }
             } else {
                 if (x0 < 0) {
                     tau = -tau;
@@ -261,9 +277,15 @@ public final class OkRtrl implements GradientEstimator {
                     for (int i = cj + j + 1; i < cj + rows; i++) {
                         q[i] *= inv;
                     }
+                    for (int i = 0; i < j; i++) {
+                        gram[i * r1 + j] = q[i * rows + j] + gDots[i] * inv;
+                    }
                 } else { // 1/u0 would overflow (subnormal column)
                     for (int i = cj + j + 1; i < cj + rows; i++) {
                         q[i] /= u0;
+                    }
+                    for (int i = 0; i < j; i++) {
+                        gram[i * r1 + j] = q[i * rows + j] + gDots[i] / u0;
                     }
                 }
                 q[cj + j] = -tau;
@@ -307,26 +329,12 @@ public final class OkRtrl implements GradientEstimator {
      * lower trapezoidal reflector matrix and T p x p upper triangular, so {@code Q [Y; 0] = [Y; 0] - U (T (U^T
      * [Y; 0]))}. The tall part is then one product, {@code out[p.., :]^T = -(T W)^T U[p.., :]^T}, on the kernels
      * (U stored column-major is U^T row-major), instead of p sequential reflector passes over the r columns.
-     * T needs the reflectors' Gram matrix: p(p-1)/2 dot products over the tall rows.
+     * T needs the reflectors' Gram matrix, which {@link #householderQr} accumulated.
      */
-    private void applyQ(double[] q, int rows, int p, double[] gammas, DMatrixRMaj yIn, double[] out) {
+    private void applyQ(double[] q, int rows, int p, double[] gammas, double[] gram, DMatrixRMaj yIn,
+                        double[] out) {
         double[] yd = yIn.data;
         int tall = rows - p;
-        // Gram G[j][l] = u_j . u_l (j < l): top p rows from the structure (u_j[j] = 1, u_j[e] = 0 for e < j).
-        for (int l = 1; l < p; l++) {
-            int cl = l * rows;
-            for (int j = 0; j < l; j++) {
-                int cj = j * rows;
-                double g = q[cj + l]; // u_j[l] * u_l[l]
-                for (int e = l + 1; e < p; e++) {
-                    g += q[cj + e] * q[cl + e];
-                }
-                if (tall > 0) {
-                    g += kern.dot(q, cj + p, q, cl + p, tall);
-                }
-                gram[j * r1 + l] = g;
-            }
-        }
         // T (upper triangular): T[j][j] = gamma_j, T[0:j, j] = -gamma_j T[0:j, 0:j] G[0:j, j].
         for (int j = 0; j < p; j++) {
             double gj = gammas[j];

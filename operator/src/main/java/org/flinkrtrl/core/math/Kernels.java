@@ -127,6 +127,17 @@ public abstract class Kernels {
                                  int ncols);
 
     /**
+     * out[outOff + c] = sum_i x[xOff + i] v[vOff + c vStride + i], i in [0, len), for c in [0, count): several dot
+     * products against one vector (the SIMD version reads x once per group of vectors).
+     */
+    public void multiDot(double[] x, int xOff, int len, double[] v, int vOff, int vStride, int count, double[] out,
+                         int outOff) {
+        for (int c = 0; c < count; c++) {
+            out[outOff + c] = dot(x, xOff, v, vOff + c * vStride, len);
+        }
+    }
+
+    /**
      * The Adam update of {@code len} parameters (see {@code optim.Adam}): {@code m = b1 m + (1 - b1) g},
      * {@code v = b2 v + ((1 - b2) g) g}, {@code p -= (lrT m) / (sqrt(v) + eps)}, evaluated in exactly this order
      * so that every implementation gives the same bits (element-wise, no reassociation).
