@@ -34,8 +34,9 @@ import org.flinkrtrl.core.math.Rng;
  *   <li>the QRs are an in-place Householder QR with EJML's conventions (same reflectors, same signs of R), but an
  *       all-zero column gets R[j,j] = 0 and the identity reflector (EJML 0.46.1 writes a stale value there, which
  *       broke the first reduction after a mid-stream reset);</li>
- *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors to the small (r+1) x r factors instead
- *       of forming the tall Q: 4 nk r (r+1) flops instead of about 4 nk (r+1)^2 + 2 nk r (r+1);</li>
+ *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors in compact-WY form
+ *       ({@code I - U T U^T}, T from the reflector Gram accumulated during the QR) to the small (r+1) x r factors:
+ *       one kernel product of 2 nk r (r+1) flops, the tall Q is never formed;</li>
  *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) stays on EJML.</li>
  * </ul>
  * All buffers are allocated at construction; a step allocates nothing.
