@@ -28,6 +28,11 @@ final class VectorKernels extends Kernels {
     public void gemm(int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc) {
         int i = 0;
+        if (cols >= 2 * L && cols % (2 * L) == 0) {
+            for (; i + 6 <= rows; i += 6) {
+                gemm6(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            }
+        }
         for (; i + 4 <= rows; i += 4) {
             gemm4(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }
@@ -87,6 +92,76 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /**
+     * 6 rows x 2 vectors of C (12 accumulators, 2 B loads, 1 broadcast: 15 of the 16 AVX2 registers), for cols a
+     * multiple of 2 vectors. Twelve independent FMA chains hide the FMA latency better than gemm4's eight.
+     */
+    private static void gemm6(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                              int ldb, double[] c, int cOff, int ldc) {
+        int a0 = aOff + i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c0 = cOff + i * ldc;
+        for (int x = 0; x + 2 * L <= cols; x += 2 * L) {
+            DoubleVector s00 = DoubleVector.zero(S);
+            DoubleVector s01 = DoubleVector.zero(S);
+            DoubleVector s10 = DoubleVector.zero(S);
+            DoubleVector s11 = DoubleVector.zero(S);
+            DoubleVector s20 = DoubleVector.zero(S);
+            DoubleVector s21 = DoubleVector.zero(S);
+            DoubleVector s30 = DoubleVector.zero(S);
+            DoubleVector s31 = DoubleVector.zero(S);
+            DoubleVector s40 = DoubleVector.zero(S);
+            DoubleVector s41 = DoubleVector.zero(S);
+            DoubleVector s50 = DoubleVector.zero(S);
+            DoubleVector s51 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
+                s00 = b0.fma(v, s00);
+                s01 = b1.fma(v, s01);
+                v = DoubleVector.broadcast(S, a[a1 + p]);
+                s10 = b0.fma(v, s10);
+                s11 = b1.fma(v, s11);
+                v = DoubleVector.broadcast(S, a[a2 + p]);
+                s20 = b0.fma(v, s20);
+                s21 = b1.fma(v, s21);
+                v = DoubleVector.broadcast(S, a[a3 + p]);
+                s30 = b0.fma(v, s30);
+                s31 = b1.fma(v, s31);
+                v = DoubleVector.broadcast(S, a[a4 + p]);
+                s40 = b0.fma(v, s40);
+                s41 = b1.fma(v, s41);
+                v = DoubleVector.broadcast(S, a[a5 + p]);
+                s50 = b0.fma(v, s50);
+                s51 = b1.fma(v, s51);
+            }
+            int cx = c0 + x;
+            s00.intoArray(c, cx);
+            s01.intoArray(c, cx + L);
+            cx += ldc;
+            s10.intoArray(c, cx);
+            s11.intoArray(c, cx + L);
+            cx += ldc;
+            s20.intoArray(c, cx);
+            s21.intoArray(c, cx + L);
+            cx += ldc;
+            s30.intoArray(c, cx);
+            s31.intoArray(c, cx + L);
+            cx += ldc;
+            s40.intoArray(c, cx);
+            s41.intoArray(c, cx + L);
+            cx += ldc;
+            s50.intoArray(c, cx);
+            s51.intoArray(c, cx + L);
+        }
+    }
+
     /** Columns [x0, cols) of a 4-row block: one vector, then scalars (split off so gemm4's loop stays small). */
     private static void gemm4Tail(int xStart, int inner, int cols, double[] a, int a0, int a1, int a2, int a3,
                                   double[] b, int bOff, int ldb, double[] c, int c0, int c1, int c2, int c3) {
@@ -134,6 +209,24 @@ final class VectorKernels extends Kernels {
         int a0 = aOff + i * lda;
         int c0 = cOff + i * ldc;
         int x = 0;
+        for (; x + 4 * L <= cols; x += 4 * L) { // 4 independent accumulators (one FMA chain would be latency-bound)
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s3 = DoubleVector.zero(S);
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector av = DoubleVector.broadcast(S, a[a0 + p]);
+                s0 = DoubleVector.fromArray(S, b, bp).fma(av, s0);
+                s1 = DoubleVector.fromArray(S, b, bp + L).fma(av, s1);
+                s2 = DoubleVector.fromArray(S, b, bp + 2 * L).fma(av, s2);
+                s3 = DoubleVector.fromArray(S, b, bp + 3 * L).fma(av, s3);
+            }
+            s0.intoArray(c, c0 + x);
+            s1.intoArray(c, c0 + x + L);
+            s2.intoArray(c, c0 + x + 2 * L);
+            s3.intoArray(c, c0 + x + 3 * L);
+        }
         for (; x + L <= cols; x += L) {
             DoubleVector s0 = DoubleVector.zero(S);
             int bp = bOff + x;
@@ -157,14 +250,24 @@ final class VectorKernels extends Kernels {
         int i = 0;
         double s = 0.0;
         if (len >= 2 * L) {
+            // 4 accumulators hide the FMA latency (a dot is load-bound at 2 loads per FMA).
             DoubleVector acc0 = DoubleVector.zero(S);
             DoubleVector acc1 = DoubleVector.zero(S);
-            for (; i + 2 * L <= len; i += 2 * L) {
+            DoubleVector acc2 = DoubleVector.zero(S);
+            DoubleVector acc3 = DoubleVector.zero(S);
+            for (; i + 4 * L <= len; i += 4 * L) {
                 acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
                 acc1 = DoubleVector.fromArray(S, x, xOff + i + L)
                     .fma(DoubleVector.fromArray(S, y, yOff + i + L), acc1);
+                acc2 = DoubleVector.fromArray(S, x, xOff + i + 2 * L)
+                    .fma(DoubleVector.fromArray(S, y, yOff + i + 2 * L), acc2);
+                acc3 = DoubleVector.fromArray(S, x, xOff + i + 3 * L)
+                    .fma(DoubleVector.fromArray(S, y, yOff + i + 3 * L), acc3);
             }
-            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i + L <= len; i += L) {
+                acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
+            }
+            s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
         for (; i < len; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
@@ -186,6 +289,106 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void multiDot(double[] x, int xOff, int len, double[] v, int vOff, int vStride, int count, double[] out,
+                         int outOff) {
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            int v0 = vOff + c * vStride;
+            int v1 = v0 + vStride;
+            int v2 = v1 + vStride;
+            int v3 = v2 + vStride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector a2 = DoubleVector.zero(S);
+            DoubleVector a3 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + L <= len; i += L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
+                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
+                a2 = xv.fma(DoubleVector.fromArray(S, v, v2 + i), a2);
+                a3 = xv.fma(DoubleVector.fromArray(S, v, v3 + i), a3);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD);
+            double s1 = a1.reduceLanes(VectorOperators.ADD);
+            double s2 = a2.reduceLanes(VectorOperators.ADD);
+            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                double xi = x[xOff + i];
+                s0 = Math.fma(xi, v[v0 + i], s0);
+                s1 = Math.fma(xi, v[v1 + i], s1);
+                s2 = Math.fma(xi, v[v2 + i], s2);
+                s3 = Math.fma(xi, v[v3 + i], s3);
+            }
+            out[outOff + c] = s0;
+            out[outOff + c + 1] = s1;
+            out[outOff + c + 2] = s2;
+            out[outOff + c + 3] = s3;
+        }
+        if (c + 2 <= count) {
+            int v0 = vOff + c * vStride;
+            int v1 = v0 + vStride;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = DoubleVector.zero(S);
+            DoubleVector b0 = DoubleVector.zero(S);
+            DoubleVector b1 = DoubleVector.zero(S);
+            int i = 0;
+            for (; i + 2 * L <= len; i += 2 * L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
+                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
+                DoubleVector xw = DoubleVector.fromArray(S, x, xOff + i + L);
+                b0 = xw.fma(DoubleVector.fromArray(S, v, v0 + i + L), b0);
+                b1 = xw.fma(DoubleVector.fromArray(S, v, v1 + i + L), b1);
+            }
+            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                double xi = x[xOff + i];
+                s0 = Math.fma(xi, v[v0 + i], s0);
+                s1 = Math.fma(xi, v[v1 + i], s1);
+            }
+            out[outOff + c] = s0;
+            out[outOff + c + 1] = s1;
+            c += 2;
+        }
+        if (c < count) {
+            out[outOff + c] = dot(x, xOff, v, vOff + c * vStride, len);
+        }
+    }
+
+    @Override
+    public void adam(double[] params, double[] grad, double[] mom1, double[] mom2, int len, double beta1,
+                     double beta2, double lrT, double eps) {
+        double c1 = 1.0 - beta1;
+        double c2 = 1.0 - beta2;
+        DoubleVector vb1 = DoubleVector.broadcast(S, beta1);
+        DoubleVector vb2 = DoubleVector.broadcast(S, beta2);
+        DoubleVector vc1 = DoubleVector.broadcast(S, c1);
+        DoubleVector vc2 = DoubleVector.broadcast(S, c2);
+        DoubleVector vlr = DoubleVector.broadcast(S, lrT);
+        DoubleVector veps = DoubleVector.broadcast(S, eps);
+        int i = 0;
+        for (; i + L <= len; i += L) { // same operations in the same order as the scalar loop: identical bits
+            DoubleVector g = DoubleVector.fromArray(S, grad, i);
+            DoubleVector m1 = vb1.mul(DoubleVector.fromArray(S, mom1, i)).add(vc1.mul(g));
+            DoubleVector m2 = vb2.mul(DoubleVector.fromArray(S, mom2, i)).add(vc2.mul(g).mul(g));
+            m1.intoArray(mom1, i);
+            m2.intoArray(mom2, i);
+            DoubleVector upd = vlr.mul(m1).div(m2.lanewise(VectorOperators.SQRT).add(veps));
+            DoubleVector.fromArray(S, params, i).sub(upd).intoArray(params, i);
+        }
+        for (; i < len; i++) {
+            double g = grad[i];
+            double m1 = beta1 * mom1[i] + c1 * g;
+            double m2 = beta2 * mom2[i] + c2 * g * g;
+            mom1[i] = m1;
+            mom2[i] = m2;
+            params[i] -= lrT * m1 / (Math.sqrt(m2) + eps);
+        }
+    }
+
+    @Override
     public void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride, int ncols) {
         int c = 0;
         for (; c + 4 <= ncols; c += 4) {
@@ -197,7 +400,23 @@ final class VectorKernels extends Kernels {
             DoubleVector a1 = DoubleVector.zero(S);
             DoubleVector a2 = DoubleVector.zero(S);
             DoubleVector a3 = DoubleVector.zero(S);
+            DoubleVector b0 = DoubleVector.zero(S);
+            DoubleVector b1 = DoubleVector.zero(S);
+            DoubleVector b2 = DoubleVector.zero(S);
+            DoubleVector b3 = DoubleVector.zero(S);
             int i = 0;
+            for (; i + 2 * L <= len; i += 2 * L) { // two accumulators per column: FMA latency, not loads, bound one
+                DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+                DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
+                b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
+                b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
+                b2 = vw.fma(DoubleVector.fromArray(S, x, x2 + i + L), b2);
+                b3 = vw.fma(DoubleVector.fromArray(S, x, x3 + i + L), b3);
+            }
             for (; i + L <= len; i += L) {
                 DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
                 a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
@@ -205,10 +424,10 @@ final class VectorKernels extends Kernels {
                 a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
                 a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
             }
-            double s0 = a0.reduceLanes(VectorOperators.ADD);
-            double s1 = a1.reduceLanes(VectorOperators.ADD);
-            double s2 = a2.reduceLanes(VectorOperators.ADD);
-            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            double s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+            double s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
             for (int t = i; t < len; t++) {
                 double vt = v[vOff + t];
                 s0 = Math.fma(vt, x[x0 + t], s0);
@@ -226,8 +445,84 @@ final class VectorKernels extends Kernels {
             x[x3 - 1] -= w3;
             update4(-w0, -w1, -w2, -w3, v, vOff, len, x, x0, x1, x2, x3);
         }
-        for (; c < ncols; c++) {
-            reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
+        if (c + 2 <= ncols) {
+            reflect2(gamma, v, vOff, len, x, xOff + c * stride + 1, xOff + (c + 1) * stride + 1);
+            c += 2;
+        }
+        if (c < ncols) {
+            reflect1v(gamma, v, vOff, len, x, xOff + c * stride + 1);
+        }
+    }
+
+    /** {@link #reflect} for two columns whose tails start at x0 and x1 (v read once for both dots). */
+    private static void reflect2(double gamma, double[] v, int vOff, int len, double[] x, int x0, int x1) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        DoubleVector b0 = DoubleVector.zero(S);
+        DoubleVector b1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+            DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
+            b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
+            b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
+        }
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+        }
+        double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        for (int t = i; t < len; t++) {
+            double vt = v[vOff + t];
+            s0 = Math.fma(vt, x[x0 + t], s0);
+            s1 = Math.fma(vt, x[x1 + t], s1);
+        }
+        double w0 = gamma * (x[x0 - 1] + s0);
+        double w1 = gamma * (x[x1 - 1] + s1);
+        x[x0 - 1] -= w0;
+        x[x1 - 1] -= w1;
+        DoubleVector m0 = DoubleVector.broadcast(S, -w0);
+        DoubleVector m1 = DoubleVector.broadcast(S, -w1);
+        i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+        }
+        for (; i < len; i++) {
+            double vi = v[vOff + i];
+            x[x0 + i] = Math.fma(-w0, vi, x[x0 + i]);
+            x[x1 + i] = Math.fma(-w1, vi, x[x1 + i]);
+        }
+    }
+
+    /** {@link #reflect} for one column whose tail starts at x0 (two accumulators for the dot). */
+    private static void reflect1v(double gamma, double[] v, int vOff, int len, double[] x, int x0) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            a0 = DoubleVector.fromArray(S, v, vOff + i).fma(DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = DoubleVector.fromArray(S, v, vOff + i + L).fma(DoubleVector.fromArray(S, x, x0 + i + L), a1);
+        }
+        double s0 = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (int t = i; t < len; t++) {
+            s0 = Math.fma(v[vOff + t], x[x0 + t], s0);
+        }
+        double w0 = gamma * (x[x0 - 1] + s0);
+        x[x0 - 1] -= w0;
+        DoubleVector m0 = DoubleVector.broadcast(S, -w0);
+        i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector.fromArray(S, v, vOff + i).fma(m0, DoubleVector.fromArray(S, x, x0 + i))
+                .intoArray(x, x0 + i);
+        }
+        for (; i < len; i++) {
+            x[x0 + i] = Math.fma(-w0, v[vOff + i], x[x0 + i]);
         }
     }
 

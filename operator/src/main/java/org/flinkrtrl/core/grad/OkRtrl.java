@@ -34,8 +34,9 @@ import org.flinkrtrl.core.math.Rng;
  *   <li>the QRs are an in-place Householder QR with EJML's conventions (same reflectors, same signs of R), but an
  *       all-zero column gets R[j,j] = 0 and the identity reflector (EJML 0.46.1 writes a stale value there, which
  *       broke the first reduction after a mid-stream reset);</li>
- *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors to the small (r+1) x r factors instead
- *       of forming the tall Q: 4 nk r (r+1) flops instead of about 4 nk (r+1)^2 + 2 nk r (r+1);</li>
+ *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors in compact-WY form
+ *       ({@code I - U T U^T}, T from the reflector Gram accumulated during the QR) to the small (r+1) x r factors:
+ *       one kernel product of 2 nk r (r+1) flops, the tall Q is never formed;</li>
  *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) stays on EJML.</li>
  * </ul>
  * All buffers are allocated at construction; a step allocates nothing.
@@ -82,6 +83,16 @@ public final class OkRtrl implements GradientEstimator {
     private final DMatrixRMaj xp;
     private final DMatrixRMaj yp;
     private final double[] y;
+    private final double[] yt;
+    /** Reflector Gram matrices u_i . u_j (i < j, upper part) of V's and M's QR, filled by {@link #householderQr}. */
+    private final double[] gramV;
+    private final double[] gramM;
+    /** Workspace of the QR: u_i . x_j over the rows below j. */
+    private final double[] gDots;
+    /** Compact-WY workspace of {@link #applyQ}: T, U^T Y and -(T U^T Y)^T. */
+    private final double[] tMat;
+    private final double[] wMat;
+    private final double[] zNegT;
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
@@ -136,6 +147,13 @@ public final class OkRtrl implements GradientEstimator {
         this.xp = new DMatrixRMaj(pv, r);
         this.yp = new DMatrixRMaj(pm, r);
         this.y = new double[k * r];
+        this.yt = new double[k * r];
+        this.gramV = new double[r1 * r1];
+        this.gramM = new double[r1 * r1];
+        this.gDots = new double[r1];
+        this.tMat = new double[r1 * r1];
+        this.wMat = new double[r1 * r];
+        this.zNegT = new double[r * r1];
         this.mixing = new OptimalMixing(r, pairMix);
     }
 
@@ -182,8 +200,8 @@ public final class OkRtrl implements GradientEstimator {
         System.arraycopy(uT, 0, vq, 0, r * m);
         System.arraycopy(s.a, 0, vq, r * m, m);
         // 2. Householder thin QR of V and M in place (R -> rv, rm; reflectors stay in vq, mq).
-        householderQr(vq, m, pv, gammaV, rv);
-        householderQr(mq, nk, pm, gammaM, rm);
+        householderQr(vq, m, pv, gammaV, rv, gramV);
+        householderQr(mq, nk, pm, gammaM, rm, gramM);
         CommonOps_DDRM.multTransB(rv, rm, cMat);
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired.
         if (!svd.decompose(cMat)) {
@@ -212,8 +230,8 @@ public final class OkRtrl implements GradientEstimator {
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
         CommonOps_DDRM.mult(yc, pMat, yp);
-        applyQ(vq, m, pv, gammaV, xp, uT);
-        applyQ(mq, nk, pm, gammaM, yp, aT);
+        applyQ(vq, m, pv, gammaV, gramV, xp, uT);
+        applyQ(mq, nk, pm, gammaM, gramM, yp, aT);
     }
 
     /**
@@ -221,13 +239,20 @@ public final class OkRtrl implements GradientEstimator {
      * ({@code H_j = I - gamma_j v_j v_j^T}, {@code v_j[j] = 1}, {@code R[j,j] = -sign(x_j) |x|}); the reflectors'
      * tails overwrite the sub-diagonal part, the p x (r+1) R goes to {@code rOut}. An all-zero column gets the
      * identity reflector (gamma 0) and R[j,j] = 0.
+     *
+     * <p>Also fills the upper part of {@code gram} with {@code u_i . u_j} (i < j) for {@link #applyQ}'s compact-WY
+     * T: {@code u_i[j] + (u_i[j+1..] . x_j[j+1..]) / u0_j}, the dots taken in one pass over x_j (before it is
+     * scaled) together with the previous reflectors.
      */
-    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut) {
+    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut, double[] gram) {
         double[] rd = rOut.data;
         for (int j = 0; j < p; j++) {
             int cj = j * rows;
             int len = rows - j;
             double x0 = q[cj + j];
+            if (j > 0) {
+                kern.multiDot(q, cj + j + 1, len - 1, q, j + 1, rows, j, gDots, 0);
+            }
             double sumSq = kern.dot(q, cj + j, q, cj + j, len);
             double tau;
             if (sumSq > 1e-280 && sumSq < 1e280) {
@@ -239,6 +264,9 @@ public final class OkRtrl implements GradientEstimator {
             if (tau == 0.0) {
                 gamma = 0.0;
                 rd[j * r1 + j] = 0.0;
+                for (int i = 0; i < j; i++) {
+                    gram[i * r1 + j] = q[i * rows + j]; // u_j = e_j
+                }
             } else {
                 if (x0 < 0) {
                     tau = -tau;
@@ -250,9 +278,15 @@ public final class OkRtrl implements GradientEstimator {
                     for (int i = cj + j + 1; i < cj + rows; i++) {
                         q[i] *= inv;
                     }
+                    for (int i = 0; i < j; i++) {
+                        gram[i * r1 + j] = q[i * rows + j] + gDots[i] * inv;
+                    }
                 } else { // 1/u0 would overflow (subnormal column)
                     for (int i = cj + j + 1; i < cj + rows; i++) {
                         q[i] /= u0;
+                    }
+                    for (int i = 0; i < j; i++) {
+                        gram[i * r1 + j] = q[i * rows + j] + gDots[i] / u0;
                     }
                 }
                 q[cj + j] = -tau;
@@ -291,49 +325,80 @@ public final class OkRtrl implements GradientEstimator {
     /**
      * out (rows x r, term-major: column i at {@code i rows}) = Q [Y; 0] for the Q whose reflectors
      * {@link #householderQr} left in {@code q}: {@code H_0 H_1 ... H_{p-1} [Y; 0]}, with Y p x r row-major.
+     *
+     * <p>Compact-WY form (LAPACK dlarft/dlarfb): {@code H_0 ... H_{p-1} = I - U T U^T} with U the rows x p unit
+     * lower trapezoidal reflector matrix and T p x p upper triangular, so {@code Q [Y; 0] = [Y; 0] - U (T (U^T
+     * [Y; 0]))}. The tall part is then one product, {@code out[p.., :]^T = -(T W)^T U[p.., :]^T}, on the kernels
+     * (U stored column-major is U^T row-major), instead of p sequential reflector passes over the r columns.
+     * T needs the reflectors' Gram matrix, which {@link #householderQr} accumulated.
      */
-    private void applyQ(double[] q, int rows, int p, double[] gammas, DMatrixRMaj yIn, double[] out) {
+    private void applyQ(double[] q, int rows, int p, double[] gammas, double[] gram, DMatrixRMaj yIn,
+                        double[] out) {
         double[] yd = yIn.data;
-        Arrays.fill(out, 0, r * rows, 0.0);
-        for (int i = 0; i < r; i++) {
-            int ci = i * rows;
-            for (int e = 0; e < p; e++) {
-                out[ci + e] = yd[e * r + i];
+        int tall = rows - p;
+        // T (upper triangular): T[j][j] = gamma_j, T[0:j, j] = -gamma_j T[0:j, 0:j] G[0:j, j].
+        for (int j = 0; j < p; j++) {
+            double gj = gammas[j];
+            for (int i = 0; i < j; i++) {
+                double acc = 0.0;
+                for (int t = i; t < j; t++) {
+                    acc += tMat[i * r1 + t] * gram[t * r1 + j];
+                }
+                tMat[i * r1 + j] = -gj * acc;
+            }
+            tMat[j * r1 + j] = gj;
+        }
+        // W = U_top^T Y (p x r), U_top unit lower triangular.
+        for (int j = 0; j < p; j++) {
+            int cj = j * rows;
+            for (int c = 0; c < r; c++) {
+                double acc = yd[j * r + c];
+                for (int e = j + 1; e < p; e++) {
+                    acc += q[cj + e] * yd[e * r + c];
+                }
+                wMat[j * r + c] = acc;
             }
         }
-        for (int j = p - 1; j >= 0; j--) {
-            double g = gammas[j];
-            if (g == 0.0) {
-                continue;
+        // Z = T W, stored transposed and negated (r x p) for the product.
+        for (int j = 0; j < p; j++) {
+            for (int c = 0; c < r; c++) {
+                double acc = 0.0;
+                for (int t = j; t < p; t++) {
+                    acc += tMat[j * r1 + t] * wMat[t * r + c];
+                }
+                zNegT[c * r1 + j] = -acc;
             }
-            kern.reflect(g, q, j * rows + j + 1, rows - j - 1, out, j, rows, r);
+        }
+        // Top p rows: out[e, c] = Y[e, c] + sum_{j <= e} U[e][j] (-Z[j, c]).
+        for (int c = 0; c < r; c++) {
+            int oc = c * rows;
+            for (int e = 0; e < p; e++) {
+                double acc = yd[e * r + c] + zNegT[c * r1 + e];
+                for (int j = 0; j < e; j++) {
+                    acc += q[j * rows + e] * zNegT[c * r1 + j];
+                }
+                out[oc + e] = acc;
+            }
+        }
+        // Tall rows: out[p.., :]^T (r x tall, ld rows) = (-Z)^T (r x p) U[p.., :]^T (p x tall, ld rows).
+        if (tall > 0) {
+            kern.gemm(r, p, tall, zNegT, 0, r1, q, p, rows, out, p, rows);
         }
     }
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta (stored term-major: y_i = y[i k .. (i+1) k)).
-        Arrays.fill(y, 0.0);
+        // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta: y_i^T = delta^T A_i (1 x n by n x k), then
+        // gradW = Y (k x r, row-major in yt) times U^T (r x m = uT, term-major), both on the kernels.
         for (int i = 0; i < r; i++) {
-            int yi = i * k;
-            int ai = i * nk;
-            for (int j = 0; j < n; j++) {
-                double dj = dLdh[j];
-                if (dj != 0.0) {
-                    kern.axpy(dj, aT, ai + j * k, y, yi, k);
-                }
+            kern.gemm(1, n, k, dLdh, 0, n, aT, i * nk, k, y, i * k, k);
+        }
+        for (int i = 0; i < r; i++) {
+            for (int q = 0; q < k; q++) {
+                yt[q * r + i] = y[i * k + q];
             }
         }
-        for (int q = 0; q < k; q++) {
-            int row = q * m;
-            Arrays.fill(gradW, row, row + m, 0.0);
-            for (int i = 0; i < r; i++) {
-                double yq = y[i * k + q];
-                if (yq != 0.0) {
-                    kern.axpy(yq, uT, i * m, gradW, row, m);
-                }
-            }
-        }
+        kern.gemm(k, r, m, yt, 0, r, uT, 0, m, gradW, 0, m);
         return true;
     }
 

@@ -126,6 +126,36 @@ public abstract class Kernels {
     public abstract void reflect(double gamma, double[] v, int vOff, int len, double[] x, int xOff, int stride,
                                  int ncols);
 
+    /**
+     * out[outOff + c] = sum_i x[xOff + i] v[vOff + c vStride + i], i in [0, len), for c in [0, count): several dot
+     * products against one vector (the SIMD version reads x once per group of vectors).
+     */
+    public void multiDot(double[] x, int xOff, int len, double[] v, int vOff, int vStride, int count, double[] out,
+                         int outOff) {
+        for (int c = 0; c < count; c++) {
+            out[outOff + c] = dot(x, xOff, v, vOff + c * vStride, len);
+        }
+    }
+
+    /**
+     * The Adam update of {@code len} parameters (see {@code optim.Adam}): {@code m = b1 m + (1 - b1) g},
+     * {@code v = b2 v + ((1 - b2) g) g}, {@code p -= (lrT m) / (sqrt(v) + eps)}, evaluated in exactly this order
+     * so that every implementation gives the same bits (element-wise, no reassociation).
+     */
+    public void adam(double[] params, double[] grad, double[] mom1, double[] mom2, int len, double beta1,
+                     double beta2, double lrT, double eps) {
+        double c1 = 1.0 - beta1;
+        double c2 = 1.0 - beta2;
+        for (int i = 0; i < len; i++) {
+            double g = grad[i];
+            double m1 = beta1 * mom1[i] + c1 * g;
+            double m2 = beta2 * mom2[i] + c2 * g * g;
+            mom1[i] = m1;
+            mom2[i] = m2;
+            params[i] -= lrT * m1 / (Math.sqrt(m2) + eps);
+        }
+    }
+
     /** Plain-Java reference of {@link #reflect} for one column (also the tail of the grouped loops). */
     static void reflect1(Kernels k, double gamma, double[] v, int vOff, int len, double[] x, int x0) {
         double w = gamma * (x[x0] + k.dot(v, vOff, x, x0 + 1, len));

@@ -3,6 +3,7 @@ package org.flinkrtrl.core.optim;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import org.flinkrtrl.core.math.Kernels;
 
 /**
  * Adam (Kingma and Ba) with bias correction, in the TF1 form the spec's setup uses:
@@ -16,6 +17,8 @@ public final class Adam implements Optimizer {
     private final double[] mom1;
     private final double[] mom2;
     private long t;
+    /** Element-wise update on the kernels (SIMD when available; the same bits either way). */
+    private final Kernels kern;
 
     public Adam(int size, double lr, double beta1, double beta2, double eps) {
         this.lr = lr;
@@ -24,18 +27,14 @@ public final class Adam implements Optimizer {
         this.eps = eps;
         this.mom1 = new double[size];
         this.mom2 = new double[size];
+        this.kern = Kernels.forWidth(size);
     }
 
     @Override
     public void apply(double[] params, double[] grad) {
         t++;
         double lrT = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
-        for (int i = 0; i < params.length; i++) {
-            double g = grad[i];
-            mom1[i] = beta1 * mom1[i] + (1.0 - beta1) * g;
-            mom2[i] = beta2 * mom2[i] + (1.0 - beta2) * g * g;
-            params[i] -= lrT * mom1[i] / (Math.sqrt(mom2[i]) + eps);
-        }
+        kern.adam(params, grad, mom1, mom2, params.length, beta1, beta2, lrT, eps);
     }
 
     public long steps() {

@@ -323,11 +323,24 @@ class OkRtrlFastPathTest {
         double[] delta = new double[16];
         java.util.Arrays.fill(delta, 0.1);
         double[] grad = new double[cell.parameterCount()];
+        long tid = Thread.currentThread().getId();
+        // Warm-up until C2 has compiled (and intrinsified) the Vector API kernels, which allocate until then: at
+        // least 3000 steps, then batches of 1000 until one allocates nothing (at most 30,000 steps; on a loaded
+        // machine the compilations can take longer than 3000 steps).
         for (int t = 0; t < 3000; t++) {
             ok.step(s.w, s.next(), rng);
             ok.gradient(delta, grad);
         }
-        long tid = Thread.currentThread().getId();
+        for (int batch = 0; batch < 27; batch++) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            for (int t = 0; t < 1000; t++) {
+                ok.step(s.w, s.next(), rng);
+                ok.gradient(delta, grad);
+            }
+            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
+                break;
+            }
+        }
         long before = tb.getThreadAllocatedBytes(tid);
         for (int t = 0; t < 2000; t++) {
             ok.step(s.w, s.next(), rng);
