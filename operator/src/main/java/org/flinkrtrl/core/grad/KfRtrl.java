@@ -139,16 +139,7 @@ public final class KfRtrl implements GradientEstimator {
 
     @Override
     public void influence(double[] out) {
-        int cols = k * m;
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < m; p++) {
-                int off = j * cols + p * k;
-                double up = u[p];
-                for (int q = 0; q < k; q++) {
-                    out[off + q] = aMat[j * k + q] * up;
-                }
-            }
-        }
+        KroneckerSum.toDense(aMat, u, 1, n, k, m, out);
     }
 
     /** Squared error {@code 2 Pi (1 + cos a cos b)} that the last mixing step added (0 for an exact step). */

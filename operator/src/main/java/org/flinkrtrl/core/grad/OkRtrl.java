@@ -404,19 +404,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public void influence(double[] out) {
-        int cols = k * m;
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < m; p++) {
-                int off = j * cols + p * k;
-                for (int q = 0; q < k; q++) {
-                    double acc = 0.0;
-                    for (int i = 0; i < r; i++) {
-                        acc += aT[i * nk + j * k + q] * uT[i * m + p];
-                    }
-                    out[off + q] = acc;
-                }
-            }
-        }
+        KroneckerSum.toDense(aT, uT, r, n, k, m, out);
     }
 
     /** V_OK = S^2/(K-1) - sum_J sigma_j^2 of the last step: the squared error that step's reduction added. */
