@@ -101,12 +101,7 @@ public final class ForecastingLearner {
     }
 
     public Result observe(double[] raw) {
-        Inputs.checkVector("values", raw, d);
-        for (int i = 0; i < d; i++) {
-            if (Math.abs(raw[i]) > MAX_ABS) {
-                throw new InvalidInputException("values[" + i + "] = " + raw[i] + " exceeds the accepted magnitude " + MAX_ABS);
-            }
-        }
+        checkValues(raw, d);
         Result r = result;
         r.diverged = false;
         boolean first = levels.count() == 0;
@@ -165,6 +160,21 @@ public final class ForecastingLearner {
         System.arraycopy(raw, 0, last, 0, d);
         r.steps = model.steps();
         return r;
+    }
+
+    /**
+     * The forecaster's input rules: {@code raw} present, of dimension {@code channels}, finite, |x| &lt;=
+     * {@value #MAX_ABS}. Callers that must refuse an event before touching any state (the Flink layer) use it too.
+     *
+     * @throws InvalidInputException naming the first violation
+     */
+    public static void checkValues(double[] raw, int channels) {
+        Inputs.checkVector("values", raw, channels);
+        for (int i = 0; i < channels; i++) {
+            if (Math.abs(raw[i]) > MAX_ABS) {
+                throw new InvalidInputException("values[" + i + "] = " + raw[i] + " exceeds the accepted magnitude " + MAX_ABS);
+            }
+        }
     }
 
     private static double clip(double v) {
