@@ -42,6 +42,34 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The plain product sums every entry over p in ascending order from 0.0 in separate (non-fused) multiply and
+     * add, exactly like the naive loop: the same bits, whatever the register blocking.
+     */
+    @Test
+    void plainGemmGivesTheNaiveBits() {
+        Rng rng = new Rng(5);
+        for (int rows : new int[] {1, 3, 4, 5, 8, 9, 32, 33}) {
+            for (int cols : new int[] {1, 2, 3, 4, 5, 7, 32, 34}) {
+                int inner = 19;
+                double[] a = gaussian(rng, rows * inner);
+                double[] b = gaussian(rng, inner * cols);
+                double[] c = new double[rows * cols];
+                Kernels.plain().gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c, 0, cols);
+                for (int i = 0; i < rows; i++) {
+                    for (int x = 0; x < cols; x++) {
+                        double e = 0.0;
+                        for (int p = 0; p < inner; p++) {
+                            e += a[i * inner + p] * b[p * cols + x];
+                        }
+                        assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(c[i * cols + x]),
+                            rows + "x" + cols + " at " + i + "," + x);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void adamGivesTheSameBitsOnEveryKernel() {
         Kernels v = Kernels.vector();
@@ -98,7 +126,7 @@ class KernelsTest {
 
     private static void check(Kernels k) {
         Rng rng = new Rng(1);
-        int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 32, 33};
+        int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 14, 16, 17, 22, 31, 32, 33};
         for (int rows : sizes) {
             for (int inner : new int[] {1, 3, 8, 17}) {
                 for (int cols : sizes) {
