@@ -100,7 +100,12 @@ public final class KernelCost {
                             kk.gemm(n, n, n, h, 0, n, at, i * nk, n, mq, i * nk, n);
                         }
                     });
-                    res[2 * q + 1] = gflops(flops, () -> kk.gemmTerms(r, n, n, n, h, 0, n, at, 0, n, nk, mq, 0, n, nk));
+                    try {
+                        res[2 * q + 1] = gflops(flops,
+                            () -> kk.gemmTerms(r, n, n, n, h, 0, n, at, 0, n, nk, mq, 0, n, nk));
+                    } catch (NoSuchMethodError e) { // run against an older build's classes (before/after runs)
+                        res[2 * q + 1] = Double.NaN;
+                    }
                 }
                 System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f |%n", n, r, res[0], res[1],
                     res[2], res[3]);
