@@ -29,7 +29,7 @@ final class VectorKernels extends Kernels {
                      double[] c, int cOff, int ldc) {
         int i = 0;
         if (cols >= 2 * L && cols % (2 * L) == 0) {
-            for (; i + 6 <= rows; i += 6) {
+            for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
                 gemm6(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
         }
@@ -39,6 +39,20 @@ final class VectorKernels extends Kernels {
         for (; i < rows; i++) {
             gemm1(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }
+    }
+
+    /**
+     * Number of 6-row blocks for {@code rows} rows: the most that leave a multiple of 4 rows for gemm4 (32 = 4 x 6 +
+     * 2 x 4 instead of 5 x 6 + 2 single rows, whose gemm1 has 4 accumulators and 5 loads per 4 FMAs), else as many
+     * as fit.
+     */
+    static int sixRowBlocks(int rows) {
+        for (int q = rows / 6; q >= 0; q--) {
+            if ((rows - 6 * q) % 4 == 0) {
+                return q;
+            }
+        }
+        return rows / 6;
     }
 
     private static void gemm4(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,

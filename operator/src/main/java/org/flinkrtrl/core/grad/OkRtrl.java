@@ -187,9 +187,7 @@ public final class OkRtrl implements GradientEstimator {
         StateIO.checkShape(s, n, k, m, "OkRtrl");
         // 1. Propagate (M_i = H A_i, one n x n by n x k product per term) and append (a_t, D_t).
         s.denseH(W, hMat);
-        for (int i = 0; i < r; i++) {
-            kern.gemm(n, n, k, hMat, 0, n, aT, i * nk, k, mq, i * nk, k);
-        }
+        kern.gemmTerms(r, n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, k, nk);
         int dCol = r * nk;
         Arrays.fill(mq, dCol, dCol + nk, 0.0);
         for (int b = 0; b < s.g; b++) {
@@ -390,9 +388,7 @@ public final class OkRtrl implements GradientEstimator {
     public boolean gradient(double[] dLdh, double[] gradW) {
         // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta: y_i^T = delta^T A_i (1 x n by n x k), then
         // gradW = Y (k x r, row-major in yt) times U^T (r x m = uT, term-major), both on the kernels.
-        for (int i = 0; i < r; i++) {
-            kern.gemm(1, n, k, dLdh, 0, n, aT, i * nk, k, y, i * k, k);
-        }
+        kern.gemmTerms(r, 1, n, k, dLdh, 0, n, aT, 0, k, nk, y, 0, k, k);
         for (int i = 0; i < r; i++) {
             for (int q = 0; q < k; q++) {
                 yt[q * r + i] = y[i * k + q];

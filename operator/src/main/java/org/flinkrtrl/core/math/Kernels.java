@@ -111,6 +111,22 @@ public abstract class Kernels {
                               double[] b, int bOff, int ldb,
                               double[] c, int cOff, int ldc);
 
+    /**
+     * Several products with one shared left matrix: {@code C_t = A B_t} for t in [0, terms), A rows x inner,
+     * B_t inner x cols at {@code b[bOff + t bStride]} (leading dimension ldb), C_t rows x cols at
+     * {@code c[cOff + t cStride]} (leading dimension ldc, overwritten). No C_t may alias A or any B_t. This is the
+     * propagation {@code H A_i} of the r-term estimators; the SIMD version keeps each block of rows of A in cache
+     * across the terms. Results equal {@code terms} calls of {@link #gemm} up to reassociation.
+     */
+    public void gemmTerms(int terms, int rows, int inner, int cols,
+                          double[] a, int aOff, int lda,
+                          double[] b, int bOff, int ldb, int bStride,
+                          double[] c, int cOff, int ldc, int cStride) {
+        for (int t = 0; t < terms; t++) {
+            gemm(rows, inner, cols, a, aOff, lda, b, bOff + t * bStride, ldb, c, cOff + t * cStride, ldc);
+        }
+    }
+
     /** Returns sum_i x[xOff + i] y[yOff + i], i in [0, len). */
     public abstract double dot(double[] x, int xOff, double[] y, int yOff, int len);
 

@@ -18,49 +18,103 @@ final class PlainKernels extends Kernels {
                      double[] c, int cOff, int ldc) {
         int i = 0;
         for (; i + 4 <= rows; i += 4) {
-            int c0 = cOff + i * ldc;
-            int c1 = c0 + ldc;
-            int c2 = c1 + ldc;
-            int c3 = c2 + ldc;
             int a0 = aOff + i * lda;
-            int a1 = a0 + lda;
-            int a2 = a1 + lda;
-            int a3 = a2 + lda;
-            for (int x = 0; x < cols; x++) {
-                c[c0 + x] = 0.0;
-                c[c1 + x] = 0.0;
-                c[c2 + x] = 0.0;
-                c[c3 + x] = 0.0;
+            int c0 = cOff + i * ldc;
+            int x = 0;
+            for (; x + 2 <= cols; x += 2) {
+                gemm4x2(inner, a, a0, lda, b, bOff + x, ldb, c, c0 + x, ldc);
             }
-            for (int p = 0; p < inner; p++) {
-                double v0 = a[a0 + p];
-                double v1 = a[a1 + p];
-                double v2 = a[a2 + p];
-                double v3 = a[a3 + p];
-                int bRow = bOff + p * ldb;
-                for (int x = 0; x < cols; x++) {
-                    double bv = b[bRow + x];
-                    c[c0 + x] += v0 * bv;
-                    c[c1 + x] += v1 * bv;
-                    c[c2 + x] += v2 * bv;
-                    c[c3 + x] += v3 * bv;
+            if (x < cols) {
+                for (int q = 0; q < 4; q++) {
+                    c[c0 + q * ldc + x] = dotCol(inner, a, a0 + q * lda, b, bOff + x, ldb);
                 }
             }
         }
         for (; i < rows; i++) {
-            int c0 = cOff + i * ldc;
             int a0 = aOff + i * lda;
-            for (int x = 0; x < cols; x++) {
-                c[c0 + x] = 0.0;
+            int c0 = cOff + i * ldc;
+            int x = 0;
+            for (; x + 4 <= cols; x += 4) {
+                gemm1x4(inner, a, a0, b, bOff + x, ldb, c, c0 + x);
             }
-            for (int p = 0; p < inner; p++) {
-                double v0 = a[a0 + p];
-                int bRow = bOff + p * ldb;
-                for (int x = 0; x < cols; x++) {
-                    c[c0 + x] += v0 * b[bRow + x];
-                }
+            for (; x < cols; x++) {
+                c[c0 + x] = dotCol(inner, a, a0, b, bOff + x, ldb);
             }
         }
+    }
+
+    /**
+     * A 4 x 2 block of C in 8 scalar accumulators (the A and B values of one p are loaded once for the block, and no
+     * partial sum goes through memory). Each entry is summed over p in ascending order from 0.0, as before.
+     */
+    private static void gemm4x2(int inner, double[] a, int a0, int lda, double[] b, int bp0, int ldb, double[] c,
+                                int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        double s00 = 0.0;
+        double s01 = 0.0;
+        double s10 = 0.0;
+        double s11 = 0.0;
+        double s20 = 0.0;
+        double s21 = 0.0;
+        double s30 = 0.0;
+        double s31 = 0.0;
+        int bp = bp0;
+        for (int p = 0; p < inner; p++, bp += ldb) {
+            double b0 = b[bp];
+            double b1 = b[bp + 1];
+            double v = a[a0 + p];
+            s00 += v * b0;
+            s01 += v * b1;
+            v = a[a1 + p];
+            s10 += v * b0;
+            s11 += v * b1;
+            v = a[a2 + p];
+            s20 += v * b0;
+            s21 += v * b1;
+            v = a[a3 + p];
+            s30 += v * b0;
+            s31 += v * b1;
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + ldc] = s10;
+        c[c0 + ldc + 1] = s11;
+        c[c0 + 2 * ldc] = s20;
+        c[c0 + 2 * ldc + 1] = s21;
+        c[c0 + 3 * ldc] = s30;
+        c[c0 + 3 * ldc + 1] = s31;
+    }
+
+    /** One row, 4 columns of C (4 independent accumulators). */
+    private static void gemm1x4(int inner, double[] a, int a0, double[] b, int bp0, int ldb, double[] c, int c0) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int bp = bp0;
+        for (int p = 0; p < inner; p++, bp += ldb) {
+            double v = a[a0 + p];
+            s0 += v * b[bp];
+            s1 += v * b[bp + 1];
+            s2 += v * b[bp + 2];
+            s3 += v * b[bp + 3];
+        }
+        c[c0] = s0;
+        c[c0 + 1] = s1;
+        c[c0 + 2] = s2;
+        c[c0 + 3] = s3;
+    }
+
+    /** sum_p a[a0 + p] b[bp0 + p ldb], p ascending from 0.0. */
+    private static double dotCol(int inner, double[] a, int a0, double[] b, int bp0, int ldb) {
+        double s = 0.0;
+        int bp = bp0;
+        for (int p = 0; p < inner; p++, bp += ldb) {
+            s += a[a0 + p] * b[bp];
+        }
+        return s;
     }
 
     @Override

@@ -42,6 +42,91 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The plain product sums every entry over p in ascending order from 0.0 in separate (non-fused) multiply and
+     * add, exactly like the naive loop: the same bits, whatever the register blocking.
+     */
+    @Test
+    void plainGemmGivesTheNaiveBits() {
+        Rng rng = new Rng(5);
+        for (int rows : new int[] {1, 3, 4, 5, 8, 9, 32, 33}) {
+            for (int cols : new int[] {1, 2, 3, 4, 5, 7, 32, 34}) {
+                int inner = 19;
+                double[] a = gaussian(rng, rows * inner);
+                double[] b = gaussian(rng, inner * cols);
+                double[] c = new double[rows * cols];
+                Kernels.plain().gemm(rows, inner, cols, a, 0, inner, b, 0, cols, c, 0, cols);
+                for (int i = 0; i < rows; i++) {
+                    for (int x = 0; x < cols; x++) {
+                        double e = 0.0;
+                        for (int p = 0; p < inner; p++) {
+                            e += a[i * inner + p] * b[p * cols + x];
+                        }
+                        assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(c[i * cols + x]),
+                            rows + "x" + cols + " at " + i + "," + x);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void plainGemmTermsMatchesNaive() {
+        checkTerms(Kernels.plain());
+    }
+
+    @Test
+    void vectorGemmTermsMatchesNaive() {
+        Kernels v = Kernels.vector();
+        if (v != null) {
+            checkTerms(v);
+        }
+    }
+
+    /**
+     * gemmTerms on the propagation shapes (n x n by n x k, k = n and the gated 3n, 4n, terms 1..9) and on odd
+     * shapes that hit every row and column tail of the blocking (6-, 4- and 1-row blocks, 2-vector, 1-vector and
+     * scalar columns), with offsets, padded leading dimensions and term strides; nothing outside the C_t may change.
+     */
+    private static void checkTerms(Kernels k) {
+        Rng rng = new Rng(3);
+        int[][] shapes = {
+            {16, 16, 16}, {32, 32, 32}, {64, 64, 64}, {16, 16, 48}, {32, 32, 128}, {8, 8, 32}, {6, 6, 6},
+            {10, 7, 8}, {14, 5, 16}, {22, 9, 24}, {13, 11, 13}, {33, 4, 33}, {2, 3, 9}, {1, 5, 40}, {40, 40, 3}};
+        for (int[] sh : shapes) {
+            int rows = sh[0];
+            int inner = sh[1];
+            int cols = sh[2];
+            for (int terms : new int[] {1, 2, 3, 4, 5, 8, 9}) {
+                int lda = inner + 1;
+                int ldb = cols + (cols % 3);
+                int ldc = cols + 2;
+                int bStride = inner * ldb + 7;
+                int cStride = rows * ldc + 5;
+                double[] a = gaussian(rng, 2 + rows * lda);
+                double[] b = gaussian(rng, 3 + terms * bStride);
+                double[] c = gaussian(rng, 4 + terms * cStride + 3);
+                double[] expect = c.clone();
+                for (int t = 0; t < terms; t++) {
+                    for (int i = 0; i < rows; i++) {
+                        for (int x = 0; x < cols; x++) {
+                            double s = 0.0;
+                            for (int p = 0; p < inner; p++) {
+                                s += a[2 + i * lda + p] * b[3 + t * bStride + p * ldb + x];
+                            }
+                            expect[4 + t * cStride + i * ldc + x] = s;
+                        }
+                    }
+                }
+                k.gemmTerms(terms, rows, inner, cols, a, 2, lda, b, 3, ldb, bStride, c, 4, ldc, cStride);
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(expect[i], c[i], 1e-12,
+                        k.name() + " gemmTerms " + terms + " x " + rows + "x" + inner + "x" + cols + " at " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void adamGivesTheSameBitsOnEveryKernel() {
         Kernels v = Kernels.vector();
@@ -98,7 +183,7 @@ class KernelsTest {
 
     private static void check(Kernels k) {
         Rng rng = new Rng(1);
-        int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 32, 33};
+        int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 14, 16, 17, 22, 31, 32, 33};
         for (int rows : sizes) {
             for (int inner : new int[] {1, 3, 8, 17}) {
                 for (int cols : sizes) {
