@@ -1,0 +1,57 @@
+/*
+ * Double-precision FMA ceiling of one core, measured (bench/fma-peak.sh builds and runs it).
+ *
+ * 1. throughput: 12 or 16 independent FMA chains held in registers (no loads), 256-bit and 128-bit vectors;
+ *    enough chains to cover the FMA latency on every x86 core in use, so the figure is the core's peak.
+ * 2. latency: one dependent 256-bit FMA chain; ns per FMA / latency in cycles (5 on Zen 1-4, 4 on Intel since
+ *    Skylake) estimates the clock the core actually runs at.
+ * Times are thread CPU time. Prints GFLOP/s (2 flops per lane per FMA).
+ */
+#include <immintrin.h>
+#include <stdio.h>
+#include <time.h>
+
+static double cpu_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+#define ITERS 100000000L
+
+#define THROUGHPUT(NAME, VT, SET1, FMA, STORE, LANES, CHAINS)                                  \
+    static double NAME(void) {                                                                 \
+        VT a[CHAINS];                                                                          \
+        VT x = SET1(0.999999), y = SET1(1e-7);                                                 \
+        for (int i = 0; i < CHAINS; i++) a[i] = SET1((double) i);                              \
+        double t0 = cpu_now();                                                                 \
+        for (long it = 0; it < ITERS; it++) {                                                  \
+            _Pragma("GCC unroll 16")                                                           \
+            for (int i = 0; i < CHAINS; i++) a[i] = FMA(a[i], x, y);                           \
+        }                                                                                      \
+        double t = cpu_now() - t0;                                                             \
+        double s = 0, b[4];                                                                    \
+        for (int i = 0; i < CHAINS; i++) { STORE(b, a[i]); s += b[0]; }                        \
+        if (s == 12345.678) printf("%g", s); /* keep the chains live */                        \
+        return (double) ITERS * CHAINS * LANES * 2 / t / 1e9;                                  \
+    }
+
+THROUGHPUT(ymm12, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_storeu_pd, 4, 12)
+THROUGHPUT(ymm16, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_storeu_pd, 4, 16)
+THROUGHPUT(xmm12, __m128d, _mm_set1_pd, _mm_fmadd_pd, _mm_storeu_pd, 2, 12)
+
+int main(void) {
+    for (int rep = 0; rep < 3; rep++) {
+        printf("256-bit, 12 chains: %6.2f GFLOP/s | 256-bit, 16 chains: %6.2f | 128-bit, 12 chains: %6.2f\n",
+               ymm12(), ymm16(), xmm12());
+    }
+    __m256d x = _mm256_set1_pd(0.999999), y = _mm256_set1_pd(1e-7), c = _mm256_set1_pd(1.0);
+    double t0 = cpu_now();
+    for (long it = 0; it < ITERS; it++) c = _mm256_fmadd_pd(c, x, y);
+    double t = cpu_now() - t0, b[4];
+    _mm256_storeu_pd(b, c);
+    double ns = t / ITERS * 1e9;
+    printf("dependent 256-bit FMA chain: %.3f ns per FMA (%.2f GHz if the latency is 5 cycles, %.2f GHz if 4)%s\n",
+           ns, 5 / ns, 4 / ns, b[0] == 12345.678 ? "!" : "");
+    return 0;
+}
