@@ -24,6 +24,16 @@ import org.flinkrtrl.core.math.Rng;
  * so {@code |u_l| = |A_l|_F}). When m or nk is below r+1 (e.g. r >= n) the thin factors have min(., r+1) columns and
  * the spectrum is padded with zeros, which makes the reduction exact as it must be (Kronecker rank <= r).
  *
+ * <p><b>Canonical signs of the singular pairs.</b> An SVD returns each pair (x_j, y_j) only up to a joint sign
+ * flip, which relabels the Rademacher signs of the mixed components (same distribution, different realisation). The
+ * sign is therefore fixed by a basis-independent rule on the full-space component: {@code 1^T (Qv x_j) > 0} (the sum
+ * of the entries of the unit m-vector a_j), computed as {@code (Qv^T 1)^T x_j} by applying the stored reflectors to
+ * the all-ones vector (O(m r)); if that is exactly 0, {@code 1^T vec(QM y_j) > 0} (sum of the entries of B_j); if
+ * both are exactly 0 the pair is left as the SVD returned it. With it, a realisation depends only on the stream,
+ * the parameters and the generator, not on the SVD implementation, the kernels or the column order (up to round-off,
+ * amplified near ties of the spectrum). This changed the realisations (not the distribution) relative to versions
+ * without the rule; the checkpoint format is unchanged.
+ *
  * <p>Implementation (issue 6; same mathematics as the plain EJML version, kept as the test reference
  * {@code OkRtrlReference}, up to floating-point reassociation):
  * <ul>
@@ -93,6 +103,9 @@ public final class OkRtrl implements GradientEstimator {
     private final double[] tMat;
     private final double[] wMat;
     private final double[] zNegT;
+    /** Q^T 1 on the V side (and, only when needed, on the M side) for {@link #canonicalSigns}. */
+    private final double[] onesV;
+    private final double[] onesM;
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
@@ -154,6 +167,8 @@ public final class OkRtrl implements GradientEstimator {
         this.tMat = new double[r1 * r1];
         this.wMat = new double[r1 * r];
         this.zNegT = new double[r * r1];
+        this.onesV = new double[m];
+        this.onesM = new double[nk];
         this.mixing = new OptimalMixing(r, pairMix);
     }
 
@@ -217,6 +232,7 @@ public final class OkRtrl implements GradientEstimator {
         CommonOps_DDRM.insert(xs, xc, 0, 0);
         CommonOps_DDRM.insert(ys, yc, 0, 0);
         System.arraycopy(sv, 0, sigma, 0, ns);
+        canonicalSigns();
         // Numerical rank: singular values below the SVD's resolution are round-off of an exactly rank-deficient
         // X (e.g. t <= r steps after a reset). Mixing such a sigma_j with sigma_1 would add a random error of size
         // sqrt(2 sigma_1 sigma_j) ~ 1e-8 sigma_1; zeroing it changes X by at most 1e-13 sigma_1.
@@ -232,6 +248,64 @@ public final class OkRtrl implements GradientEstimator {
         CommonOps_DDRM.mult(yc, pMat, yp);
         applyQ(vq, m, pv, gammaV, gramV, xp, uT);
         applyQ(mq, nk, pm, gammaM, gramM, yp, aT);
+    }
+
+    /**
+     * Fixes the joint sign of every singular pair (x_j, y_j) (the SVD returns each only up to a joint flip):
+     * {@code 1^T (Qv x_j) > 0}, computed as {@code (Qv^T 1)^T x_j} with the stored reflectors applied to the all-ones
+     * m-vector; when that is exactly 0, {@code 1^T vec(QM y_j) > 0} instead; when both are 0 the pair is left as the
+     * SVD returned it. The full-space vectors {@code Qv x_j}, {@code QM y_j} do not depend on the bases, so the
+     * rule picks the same realisation whatever the SVD, the kernels or the column order.
+     */
+    private void canonicalSigns() {
+        reflectorsTransposeOnes(vq, m, pv, gammaV, onesV);
+        boolean fallbackReady = false;
+        double[] xd = xc.data;
+        double[] yd = yc.data;
+        for (int j = 0; j < ns; j++) {
+            double s = 0.0;
+            for (int i = 0; i < pv; i++) {
+                s += onesV[i] * xd[i * r1 + j];
+            }
+            if (s == 0.0) {
+                if (!fallbackReady) {
+                    reflectorsTransposeOnes(mq, nk, pm, gammaM, onesM);
+                    fallbackReady = true;
+                }
+                for (int i = 0; i < pm; i++) {
+                    s += onesM[i] * yd[i * r1 + j];
+                }
+            }
+            if (s < 0.0) {
+                for (int i = 0; i < pv; i++) {
+                    xd[i * r1 + j] = -xd[i * r1 + j];
+                }
+                for (int i = 0; i < pm; i++) {
+                    yd[i * r1 + j] = -yd[i * r1 + j];
+                }
+            }
+        }
+    }
+
+    /** out[0..rows) = Q^T 1 = H_{p-1} ... H_0 1 for the reflectors {@link #householderQr} left in {@code q}. */
+    private static void reflectorsTransposeOnes(double[] q, int rows, int p, double[] gammas, double[] out) {
+        Arrays.fill(out, 0, rows, 1.0);
+        for (int j = 0; j < p; j++) {
+            double g = gammas[j];
+            if (g == 0.0) {
+                continue;
+            }
+            int cj = j * rows;
+            double acc = out[j];
+            for (int i = j + 1; i < rows; i++) {
+                acc += q[cj + i] * out[i];
+            }
+            double w = g * acc;
+            out[j] -= w;
+            for (int i = j + 1; i < rows; i++) {
+                out[i] -= w * q[cj + i];
+            }
+        }
     }
 
     /**
