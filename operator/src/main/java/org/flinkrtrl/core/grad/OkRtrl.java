@@ -4,11 +4,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
@@ -47,7 +42,8 @@ import org.flinkrtrl.core.math.Rng;
  *   <li>{@code QM (Yc P)} and {@code Qv (Xc P)} apply the stored reflectors in compact-WY form
  *       ({@code I - U T U^T}, T from the reflector Gram accumulated during the QR) to the small (r+1) x r factors:
  *       one kernel product of 2 nk r (r+1) flops, the tall Q is never formed;</li>
- *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) stays on EJML.</li>
+ *   <li>the small core is plain loops: C = Rv RM^T, its SVD by one-sided Jacobi ({@link SmallSvd}, descending,
+ *       pairs kept together, any shape pv x pm), Opt, Xc P and Yc P; no EJML in the step.</li>
  * </ul>
  * All buffers are allocated at construction; a step allocates nothing.
  */
@@ -79,19 +75,20 @@ public final class OkRtrl implements GradientEstimator {
     private final double[] gammaM;
     /** H_t, n x n row-major. */
     private final double[] hMat;
-    private final DMatrixRMaj rv;
-    private final DMatrixRMaj rm;
-    private final DMatrixRMaj cMat;
-    private final SingularValueDecomposition_F64<DMatrixRMaj> svd;
-    private final DMatrixRMaj xs;
-    private final DMatrixRMaj ys;
-    private final double[] sv;
-    private final DMatrixRMaj xc;
-    private final DMatrixRMaj yc;
+    /** R factors, pv x (r+1) and pm x (r+1) row-major (zero below the diagonal). */
+    private final double[] rv;
+    private final double[] rm;
+    /** Core C = Rv RM^T, pv x pm row-major. */
+    private final double[] cMat;
+    private final SmallSvd svd;
+    /** Singular vectors of C as columns, (r+1) x (r+1) row-major; columns ns.. stay zero. */
+    private final double[] xc;
+    private final double[] yc;
     private final double[] sigma;
-    private final DMatrixRMaj pMat;
-    private final DMatrixRMaj xp;
-    private final DMatrixRMaj yp;
+    /** P ((r+1) x r), Xc P (pv x r), Yc P (pm x r), row-major. */
+    private final double[] pMat;
+    private final double[] xp;
+    private final double[] yp;
     private final double[] y;
     private final double[] yt;
     /** Reflector Gram matrices u_i . u_j (i < j, upper part) of V's and M's QR, filled by {@link #householderQr}. */
@@ -146,19 +143,16 @@ public final class OkRtrl implements GradientEstimator {
         this.gammaV = new double[pv];
         this.gammaM = new double[pm];
         this.hMat = new double[n * n];
-        this.rv = new DMatrixRMaj(pv, r1);
-        this.rm = new DMatrixRMaj(pm, r1);
-        this.cMat = new DMatrixRMaj(pv, pm);
-        this.svd = DecompositionFactory_DDRM.svd(pv, pm, true, true, true);
-        this.xs = new DMatrixRMaj(pv, ns);
-        this.ys = new DMatrixRMaj(pm, ns);
-        this.sv = new double[ns];
-        this.xc = new DMatrixRMaj(pv, r1);
-        this.yc = new DMatrixRMaj(pm, r1);
+        this.rv = new double[pv * r1];
+        this.rm = new double[pm * r1];
+        this.cMat = new double[pv * pm];
+        this.svd = new SmallSvd(pv, pm);
+        this.xc = new double[r1 * r1];
+        this.yc = new double[r1 * r1];
         this.sigma = new double[r1];
-        this.pMat = new DMatrixRMaj(r1, r);
-        this.xp = new DMatrixRMaj(pv, r);
-        this.yp = new DMatrixRMaj(pm, r);
+        this.pMat = new double[r1 * r];
+        this.xp = new double[pv * r];
+        this.yp = new double[pm * r];
         this.y = new double[k * r];
         this.yt = new double[k * r];
         this.gramV = new double[r1 * r1];
@@ -217,21 +211,20 @@ public final class OkRtrl implements GradientEstimator {
         // 2. Householder thin QR of V and M in place (R -> rv, rm; reflectors stay in vq, mq).
         householderQr(vq, m, pv, gammaV, rv, gramV);
         householderQr(mq, nk, pm, gammaM, rm, gramM);
-        CommonOps_DDRM.multTransB(rv, rm, cMat);
-        // 3. SVD of the small core, sorted descending with the singular vectors kept paired.
-        if (!svd.decompose(cMat)) {
+        // C = Rv RM^T (both upper trapezoidal: only t >= max(a, b) contributes).
+        for (int a = 0; a < pv; a++) {
+            for (int b = 0; b < pm; b++) {
+                double acc = 0.0;
+                for (int t = Math.max(a, b); t < r1; t++) {
+                    acc += rv[a * r1 + t] * rm[b * r1 + t];
+                }
+                cMat[a * pm + b] = acc;
+            }
+        }
+        // 3. SVD of the small core, sorted descending with the singular vectors kept paired, canonical signs.
+        if (!svd.decompose(cMat, pv, pm, pm, xc, r1, yc, r1, sigma)) {
             throw new IllegalStateException("OK-RTRL: SVD failed (non-finite influence state?)");
         }
-        svd.getU(xs, false);
-        svd.getV(ys, false);
-        System.arraycopy(svd.getSingularValues(), 0, sv, 0, ns);
-        SingularOps_DDRM.descendingOrder(xs, false, sv, ns, ys, false);
-        xc.zero();
-        yc.zero();
-        Arrays.fill(sigma, 0.0);
-        CommonOps_DDRM.insert(xs, xc, 0, 0);
-        CommonOps_DDRM.insert(ys, yc, 0, 0);
-        System.arraycopy(sv, 0, sigma, 0, ns);
         canonicalSigns();
         // Numerical rank: singular values below the SVD's resolution are round-off of an exactly rank-deficient
         // X (e.g. t <= r steps after a reset). Mixing such a sigma_j with sigma_1 would add a random error of size
@@ -243,9 +236,9 @@ public final class OkRtrl implements GradientEstimator {
             }
         }
         // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides, applying the reflectors.
-        mixing.mix(sigma, rng, pMat.data);
-        CommonOps_DDRM.mult(xc, pMat, xp);
-        CommonOps_DDRM.mult(yc, pMat, yp);
+        mixing.mix(sigma, rng, pMat);
+        timesP(xc, pv, xp);
+        timesP(yc, pm, yp);
         applyQ(vq, m, pv, gammaV, gramV, xp, uT);
         applyQ(mq, nk, pm, gammaM, gramM, yp, aT);
     }
@@ -260,8 +253,8 @@ public final class OkRtrl implements GradientEstimator {
     private void canonicalSigns() {
         reflectorsTransposeOnes(vq, m, pv, gammaV, onesV);
         boolean fallbackReady = false;
-        double[] xd = xc.data;
-        double[] yd = yc.data;
+        double[] xd = xc;
+        double[] yd = yc;
         for (int j = 0; j < ns; j++) {
             double s = 0.0;
             for (int i = 0; i < pv; i++) {
@@ -308,6 +301,19 @@ public final class OkRtrl implements GradientEstimator {
         }
     }
 
+    /** out (rows x r) = F[0..rows, 0..ns) P[0..ns, :] for F = Xc or Yc ((r+1) x (r+1) row-major). */
+    private void timesP(double[] f, int rows, double[] out) {
+        for (int i = 0; i < rows; i++) {
+            for (int l = 0; l < r; l++) {
+                double acc = 0.0;
+                for (int j = 0; j < ns; j++) {
+                    acc += f[i * r1 + j] * pMat[j * r + l];
+                }
+                out[i * r + l] = acc;
+            }
+        }
+    }
+
     /**
      * In-place Householder QR of the column-major rows x (r+1) matrix {@code q} with EJML's conventions
      * ({@code H_j = I - gamma_j v_j v_j^T}, {@code v_j[j] = 1}, {@code R[j,j] = -sign(x_j) |x|}); the reflectors'
@@ -318,8 +324,7 @@ public final class OkRtrl implements GradientEstimator {
      * T: {@code u_i[j] + (u_i[j+1..] . x_j[j+1..]) / u0_j}, the dots taken in one pass over x_j (before it is
      * scaled) together with the previous reflectors.
      */
-    private void householderQr(double[] q, int rows, int p, double[] gammas, DMatrixRMaj rOut, double[] gram) {
-        double[] rd = rOut.data;
+    private void householderQr(double[] q, int rows, int p, double[] gammas, double[] rd, double[] gram) {
         for (int j = 0; j < p; j++) {
             int cj = j * rows;
             int len = rows - j;
@@ -406,9 +411,8 @@ public final class OkRtrl implements GradientEstimator {
      * (U stored column-major is U^T row-major), instead of p sequential reflector passes over the r columns.
      * T needs the reflectors' Gram matrix, which {@link #householderQr} accumulated.
      */
-    private void applyQ(double[] q, int rows, int p, double[] gammas, double[] gram, DMatrixRMaj yIn,
+    private void applyQ(double[] q, int rows, int p, double[] gammas, double[] gram, double[] yd,
                         double[] out) {
-        double[] yd = yIn.data;
         int tall = rows - p;
         // T (upper triangular): T[j][j] = gamma_j, T[0:j, j] = -gamma_j T[0:j, 0:j] G[0:j, j].
         for (int j = 0; j < p; j++) {
