@@ -356,23 +356,26 @@ public final class OkRtrl implements GradientEstimator {
             int cj = col(j) * rows;
             int len = rows - j;
             double x0 = q[cj + j];
-            // Dots of x_j's tail with the earlier reflectors: logical 1..j-1 are physical 0..j-2 (contiguous);
-            // logical 0 separately (dense), or after the scaling below (sparse).
-            if (j > 1) {
-                kern.multiDot(q, cj + j + 1, len - 1, q, j + 1, rows, j - 1, gDots, 1);
-            }
-            if (j > 0 && sparse == null) {
-                gDots[0] = kern.dot(q, cj + j + 1, q, c0 + j + 1, len - 1);
-            }
+            // Dots of x_j's tail with the earlier reflectors and with itself in one pass: logical 1..j-1 are
+            // physical 0..j-2 and x_j (logical j >= 1) is physical j-1, so the j vectors are contiguous at stride
+            // rows; gDots[j] = |x_j[j+1..]|^2. Logical 0 separately (dense), or after the scaling below (sparse).
             double sumSq;
-            if (j == 0 && sparse != null) {
-                sumSq = 0.0;
-                for (int idx : sparse) {
-                    double v = q[cj + idx];
-                    sumSq += v * v;
+            if (j == 0) {
+                if (sparse != null) {
+                    sumSq = 0.0;
+                    for (int idx : sparse) {
+                        double v = q[cj + idx];
+                        sumSq += v * v;
+                    }
+                } else {
+                    sumSq = kern.dot(q, cj, q, cj, len);
                 }
             } else {
-                sumSq = kern.dot(q, cj + j, q, cj + j, len);
+                kern.multiDot(q, cj + j + 1, len - 1, q, j + 1, rows, j, gDots, 1);
+                sumSq = x0 * x0 + gDots[j];
+                if (sparse == null) {
+                    gDots[0] = kern.dot(q, cj + j + 1, q, c0 + j + 1, len - 1);
+                }
             }
             double tau;
             if (sumSq > 1e-280 && sumSq < 1e280) {
