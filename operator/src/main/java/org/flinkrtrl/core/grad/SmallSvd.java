@@ -96,6 +96,11 @@ final class SmallSvd {
         while (rotated && sweep < MAX_SWEEPS) {
             rotated = false;
             sweep++;
+            if (sweep > 1) { // the in-sweep norm updates below drift by round-off: every sweep starts from exact norms
+                for (int c = 0; c < nc; c++) {
+                    norm[c] = sumSq(w, c * big, big);
+                }
+            }
             for (int p = 0; p < nc - 1; p++) {
                 for (int q = p + 1; q < nc; q++) {
                     double alpha = norm[p];
@@ -105,36 +110,36 @@ final class SmallSvd {
                     }
                     int wp = p * big;
                     int wq = q * big;
-                    double gamma = 0.0;
-                    for (int i = 0; i < big; i++) {
-                        gamma += w[wp + i] * w[wq + i];
-                    }
+                    double gamma = dot(w, wp, wq, big);
                     if (!(Math.abs(gamma) > TOL * Math.sqrt(alpha) * Math.sqrt(beta))) {
                         continue;
                     }
                     rotated = true;
-                    // Rotation that zeroes the (p, q) entry of W^T W (Rutishauser's formulas).
-                    double zeta = (beta - alpha) / (2.0 * gamma);
-                    double t;
-                    if (Math.abs(zeta) > 1e150) {
-                        t = 0.5 / zeta;
-                    } else {
-                        t = Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
-                        if (zeta == 0.0) {
-                            t = 1.0;
-                        }
+                    // Rotation that zeroes the (p, q) entry of W^T W: tan(theta) = t, the smaller root of
+                    // t^2 + 2 zeta t - 1 = 0 with zeta = (beta - alpha) / (2 gamma) (Rutishauser), written without the
+                    // division for zeta: t = sign(d g) |g| / (|d| + sqrt(d^2 + g^2)), d = beta - alpha, g = 2 gamma
+                    // (no overflow: the columns are scaled to entries <= 2). d = 0 gives t = 1 (45 degrees).
+                    double d = beta - alpha;
+                    double g = 2.0 * gamma;
+                    double t = Math.abs(g) / (Math.abs(d) + Math.sqrt(d * d + g * g));
+                    if ((d < 0.0) != (g < 0.0) && d != 0.0) {
+                        t = -t;
                     }
                     double cs = 1.0 / Math.sqrt(1.0 + t * t);
                     double sn = cs * t;
                     rotate(w, wp, wq, big, cs, sn);
                     rotate(v, p * nc, q * nc, nc, cs, sn);
-                    // Exact-arithmetic updates would be alpha - t gamma, beta + t gamma; recompute (short columns).
-                    norm[p] = sumSq(w, wp, big);
-                    norm[q] = sumSq(w, wq, big);
+                    // In exact arithmetic the rotation moves t gamma between the two squared norms; the exact norms
+                    // are recomputed at the start of every sweep and at the end.
+                    norm[p] = Math.max(0.0, alpha - t * gamma);
+                    norm[q] = beta + t * gamma;
                 }
             }
         }
         lastSweeps = sweep;
+        for (int c = 0; c < nc; c++) {
+            norm[c] = sumSq(w, c * big, big);
+        }
         // Sort descending (stable insertion sort on the indices; nc is small).
         for (int c = 0; c < nc; c++) {
             order[c] = c;
@@ -221,6 +226,21 @@ final class SmallSvd {
             a[p + i] = cs * ap - sn * aq;
             a[q + i] = sn * ap + cs * aq;
         }
+    }
+
+    /** a[p..p+len) . a[q..q+len) with two partial sums (halves the FMA latency chain). */
+    private static double dot(double[] a, int p, int q, int len) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) {
+            s0 += a[p + i] * a[q + i];
+            s1 += a[p + i + 1] * a[q + i + 1];
+        }
+        if (i < len) {
+            s0 += a[p + i] * a[q + i];
+        }
+        return s0 + s1;
     }
 
     private static double sumSq(double[] a, int off, int len) {
