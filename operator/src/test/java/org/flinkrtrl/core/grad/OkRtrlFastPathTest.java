@@ -96,9 +96,8 @@ class OkRtrlFastPathTest {
     /**
      * Steps {@code a} along a random stream; before every step {@code b} is set to a's state, both step with the
      * same generator state, and the results are checked against the exact target X = H G~ + F (dense): the same
-     * spectrum (V_OK, kept count, mixed fraction) and, for each, ||G~' - X||^2 = V_OK. The realisations themselves may
-     * differ: an SVD returns each singular pair up to a joint sign, which relabels the random signs (same
-     * distribution), and which sign comes out is decided by round-off when singular values are (near) zero.
+     * spectrum (V_OK, kept count, mixed fraction) and, for each, ||G~' - X||^2 = V_OK. (With the canonical pair signs
+     * the realisations agree too, see {@link #sameRealisationAsTheEjmlReference}; this check does not rely on it.)
      */
     private static void assertSameReduction(OkRtrl a, GradientEstimator b, Cell cell, long seed, int steps)
         throws IOException {
