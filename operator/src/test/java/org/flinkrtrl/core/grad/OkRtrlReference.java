@@ -188,6 +188,34 @@ final class OkRtrlReference implements GradientEstimator {
         CommonOps_DDRM.insert(xs, xc, 0, 0);
         CommonOps_DDRM.insert(ys, yc, 0, 0);
         System.arraycopy(sv, 0, sigma, 0, ns);
+        // Canonical joint signs of the singular pairs (as OkRtrl): 1^T (Qv x_j) > 0, else 1^T (QM y_j) > 0.
+        for (int j = 0; j < ns; j++) {
+            double sg = 0.0;
+            for (int i = 0; i < pv; i++) {
+                double colSum = 0.0;
+                for (int e = 0; e < m; e++) {
+                    colSum += qv.get(e, i);
+                }
+                sg += colSum * xc.get(i, j);
+            }
+            if (sg == 0.0) {
+                for (int i = 0; i < pm; i++) {
+                    double colSum = 0.0;
+                    for (int e = 0; e < nk; e++) {
+                        colSum += qm.get(e, i);
+                    }
+                    sg += colSum * yc.get(i, j);
+                }
+            }
+            if (sg < 0.0) {
+                for (int i = 0; i < pv; i++) {
+                    xc.set(i, j, -xc.get(i, j));
+                }
+                for (int i = 0; i < pm; i++) {
+                    yc.set(i, j, -yc.get(i, j));
+                }
+            }
+        }
         // 4. Opt(sigma) -> P, 5. rebuild the factors with the same P on both sides.
         mixing.mix(sigma, rng, pMat.data);
         CommonOps_DDRM.mult(xc, pMat, xp);
