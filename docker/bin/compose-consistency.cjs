@@ -41,9 +41,19 @@ for (const line of heredoc.split('\n')) {
   const m = line.match(/^([a-z][\w.-]+):\s*(.+)$/);
   if (m) scriptConf[m[1]] = m[2].trim();
 }
+// the TaskManagers run the learner's SIMD kernels only with the Vector API module (docs/performance.md)
+const TM_OPTS = 'env.java.opts.taskmanager';
+const VECTOR_OPT = '--add-modules=jdk.incubator.vector';
+expect((scriptConf[TM_OPTS] || '').split(/\s+/).includes(VECTOR_OPT), `flink-cluster.sh config.yaml: ${TM_OPTS} lacks ${VECTOR_OPT}`);
+// flink-cluster.sh starts the TaskManager JVMs itself (no flink-dist taskmanager.sh): launch_tm must pass the option
+const launchTm = (clusterScript.split('launch_tm() {')[1] || '').split('\n}')[0];
+const tmOptsFn = (clusterScript.split('tm_java_opts() {')[1] || '').split('}')[0];
+expect(/"\$\{opts\[@\]\}"/.test(launchTm) && /tm_java_opts/.test(launchTm) && tmOptsFn.includes('env\\.java\\.opts\\.taskmanager'),
+  'flink-cluster.sh launch_tm does not pass env.java.opts.taskmanager (tm_java_opts) to the TaskManager JVM');
 const mustMatch = ['state.backend.type', 'execution.checkpointing.interval', 'execution.checkpointing.mode',
   'execution.checkpointing.storage', 'execution.checkpointing.externalized-checkpoint-retention',
-  'execution.checkpointing.num-retained', 'restart-strategy.type', 'taskmanager.load-balance.mode'];
+  'execution.checkpointing.num-retained', 'restart-strategy.type', 'taskmanager.load-balance.mode',
+  'env.java.opts.taskmanager'];
 const flinkServices = Object.entries(compose.services).filter(([, s]) => s.environment && s.environment.FLINK_PROPERTIES);
 expect(flinkServices.length >= 2, 'jobmanager and taskmanager services must set FLINK_PROPERTIES');
 for (const [name, svc] of flinkServices) {
@@ -51,7 +61,16 @@ for (const [name, svc] of flinkServices) {
   for (const line of svc.environment.FLINK_PROPERTIES.split('\n')) {
     const m = line.match(/^([a-z][\w.-]+):\s*(.+)$/);
     if (m) props[m[1]] = m[2].trim();
+    // the image's entrypoint turns every non-blank line into a property, comments included
+    else expect(line.trim() === '', `service ${name}: FLINK_PROPERTIES line "${line}" is not "key: value" (the entrypoint would still pass it on)`);
   }
+  // JVM options: the entrypoint deletes every blank of a line ("--add-modules x" would become "--add-modulesx"), and
+  // env.java.opts.all / env.java.opts would replace the image's Java 17 --add-opens flags
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith('env.java.')) expect(!/\s/.test(v), `service ${name}: ${k} "${v}" contains blanks, which the image's entrypoint deletes; use --opt=value`);
+  }
+  for (const k of ['env.java.opts', 'env.java.opts.all']) expect(!(k in props), `service ${name}: ${k} would replace the image's Java 17 module flags; use env.java.opts.taskmanager`);
+  expect((props[TM_OPTS] || '').split(/\s+/).includes(VECTOR_OPT), `service ${name}: ${TM_OPTS} lacks ${VECTOR_OPT} (the SIMD kernels)`);
   for (const k of mustMatch) expect(k in props, `service ${name}: FLINK_PROPERTIES lacks ${k}`);
   for (const [k, v] of Object.entries(props)) {
     const s = scriptConf[k];

@@ -13,7 +13,8 @@
 #                    new job from it (the upgrade path of docker/README.md): models and offsets must carry over.
 # 4. reference:      the same job jar on input A -> output REF with no failures.
 # Each failure run must then give, read with isolation.level=read_committed: exactly EVENTS outputs, no
-# duplicate and no missing (key, steps), and every record bit-identical to the reference record.
+# duplicate and no missing (key, steps), and every record bit-identical to the reference record. All runs use the
+# same TaskManager JVMs and options, so the same (Vector API) kernels; the test checks that in the TM logs.
 #
 # Env (all optional):
 #   JOB_JAR         deployable job jar (default jobs/target/flink-rtrl-job.jar; built when missing)
@@ -274,6 +275,21 @@ check reference out-ref
 [[ "$SCENARIO" == all || "$SCENARIO" == tm-kill ]] && check tm-kill out-tm out-ref
 [[ "$SCENARIO" == all || "$SCENARIO" == broker-restart ]] && check broker-restart out-br out-ref
 [[ "$SCENARIO" == all || "$SCENARIO" == savepoint ]] && check savepoint out-sp out-ref
+
+# Kernels. Every run above, the reference included, executed on this cluster's TaskManagers, all started by
+# flink-cluster.sh's launch_tm with env.java.opts.taskmanager (--add-modules=jdk.incubator.vector), so all of them
+# use the Vector API kernels. The byte-for-byte comparison depends on that: the plain kernels sum in another order
+# and differ in the last bits. Each subtask logs "kernels: NAME (...)" at open(); require one name, a vector one.
+KERNELS=$(grep -ho 'kernels: [^ ]*' "$FLINK_CLUSTER_DIR"/logs/taskmanager-*.log 2>/dev/null | sed 's/^kernels: //' \
+            | sort | uniq -c | awk '{ printf "%s%s (%d task starts)", (NR > 1 ? ", " : ""), $2, $1 }')
+if [[ "${STANDIN:-0}" == 1 ]]; then
+  note "kernels: not checked (stand-in job)"
+elif [[ -n "$KERNELS" && "$KERNELS" != *,* && "$KERNELS" == vector-* ]]; then
+  note "kernels: every TaskManager task used $KERNELS"; PASSED=$((PASSED + 1))
+else
+  note "kernels: FAILED, expected one Vector API implementation on every TaskManager, got: ${KERNELS:-no kernels line in $FLINK_CLUSTER_DIR/logs}"
+  FAILED=$((FAILED + 1))
+fi
 
 note "failover-test: total wall time $(( ($(now_ms) - T_START) / 1000 )) s (broker + cluster start $T_UP ms); job $JOB_CLASS"
 echo "failover-test: $PASSED passed, $FAILED failed"

@@ -98,6 +98,10 @@ heartbeat.timeout: 10 s
 # RPC start-up and ask timeouts (default 10 s) raised: a loaded 2-core machine exceeded them
 pekko.startup-timeout: 60 s
 pekko.ask.timeout: 30 s
+# TaskManager JVMs only: the Vector API module turns on the learner's SIMD kernels (~2.5x, docs/performance.md).
+# "=" form without blanks because the flink image's entrypoint deletes every blank of a FLINK_PROPERTIES line.
+# flink-dist's taskmanager.sh appends this to env.java.opts.all; launch_tm below does the same from this file.
+env.java.opts.taskmanager: --add-modules=jdk.incubator.vector
 YAML
   cat > "$CONF/log4j.properties" <<'PROPS'
 rootLogger.level = INFO
@@ -136,10 +140,15 @@ launch_jm() {
   echo $! > "$STATE/jm.pid"
 }
 
+# tm_java_opts: env.java.opts.taskmanager from the generated config.yaml, one word per line (what flink-dist's
+# config.sh reads into FLINK_ENV_JAVA_OPTS_TM; this script builds the java command itself, so it must pass them).
+tm_java_opts() { sed -n 's/^env\.java\.opts\.taskmanager:[[:space:]]*//p' "$CONF/config.yaml" | tr -s ' \t' '\n' | sed '/^$/d'; }
+
 launch_tm() {
-  local n="$1" jvm dyn
+  local n="$1" jvm dyn opts
   read -r -a jvm < "$STATE/tm.jvm"; read -r -a dyn < "$STATE/tm.dyn" || true
-  FLINK_PLUGINS_DIR="$STATE/plugins" nohup java "${jvm[@]}" "${JAVA17_OPENS[@]}" -XX:+UseG1GC \
+  mapfile -t opts < <(tm_java_opts)
+  FLINK_PLUGINS_DIR="$STATE/plugins" nohup java "${jvm[@]}" "${JAVA17_OPENS[@]}" "${opts[@]}" -XX:+UseG1GC \
     -Dlog.file="$LOGDIR/taskmanager-$n.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
     -cp "$LIB/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     --configDir "$CONF" "${dyn[@]}" -D "taskmanager.resource-id=tm$n" \

@@ -33,7 +33,8 @@ public final class JobOptions {
     public enum Mode { EMBEDDED, FILE, KAFKA }
 
     public static final String USAGE = String.join("\n",
-        "Usage: java -jar flink-rtrl-local.jar [options]      (no options: bundled sensor data, embedded Flink)",
+        "Usage: java --add-modules jdk.incubator.vector -jar flink-rtrl-local.jar [options]",
+        "                                              (no options: bundled sensor data, embedded Flink)",
         "       flink run flink-rtrl-job.jar [options]",
         "",
         "Forecasts every key's next event with one small RNN per key trained online (r-OK RTRL) and scores anomalies.",

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.flink.Prediction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
@@ -239,7 +240,9 @@ public final class Report {
             .append("td.l,th.l{text-align:left}.better{color:#060;font-weight:bold}img{max-width:100%}</style></head><body>\n");
         h.append("<h1>flink-rtrl: per-key online forecasting and anomaly scores</h1>\n");
         h.append("<p>Input: ").append(esc(title)).append("<br>Mapping: ").append(esc(mapping.toString()))
-            .append("<br>Model: ").append(esc(cfg.toString())).append("</p>\n");
+            .append("<br>Model: ").append(esc(cfg.toString()))
+            // the report is written by the JVM that ran the embedded MiniCluster, i.e. the one whose kernels were used
+            .append("<br>Kernels: ").append(esc(Kernels.describe())).append("</p>\n");
         h.append(String.format(Locale.ROOT, "<p>%d events, %d keys, %d dead letters, %d divergence resets. "
             + "%.1f s wall clock including start-up (%.0f events/s); <b>%.0f events/s</b> from the first output to the "
             + "last. Anomaly ROC AUC (all keys): <b>%s</b>.</p>%n", s.events, s.perKey.size(), deadLetters, s.diverged,

@@ -10,6 +10,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One online forecaster per key. For every valid event it loads the key's {@link ForecastingLearner} (created on the
@@ -22,12 +25,17 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
  * (processing time, refreshed on read and write, expired state never returned).
  *
+ * <p>At {@link #open} every subtask logs which dense kernels its JVM uses ({@link Kernels#describe()}: Vector API or
+ * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
+ * {@code rtrl.kernels}.
+ *
  * <p>A stored model built with a different configuration than the job's (a restore after the model options
  * changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run the declared
  * configuration.
  */
 public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
     /** State name; part of the savepoint layout, do not rename. */
     public static final String STATE_NAME = "rtrl-learner";
@@ -83,7 +91,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(stateDescriptor(ttl));
-        metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup());
+        metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
+        // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
+        LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
     }
 
     @Override

@@ -29,6 +29,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *   <dt>learnLatencyNanos (histogram)</dt><dd>time of one {@code ForecastingLearner.observe} call (normalise,
  *       score, learn, advance, forecast), over a window of the last {@link #LATENCY_WINDOW} events; state access
  *       is not included.</dd>
+ *   <dt>kernels (gauge, string)</dt><dd>the dense kernels of the subtask's JVM, {@code Kernels.get().name()}:
+ *       {@code vector-256} (or another vector width) when the JVM has {@code jdk.incubator.vector}, else
+ *       {@code plain}.</dd>
  * </dl>
  */
 final class LearnerMetrics {
@@ -45,8 +48,9 @@ final class LearnerMetrics {
     final Ewma meanLoss = new Ewma(EWMA_ALPHA);
     final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
     final Histogram latency;
+    final String kernels;
 
-    LearnerMetrics(MetricGroup parent) {
+    LearnerMetrics(MetricGroup parent, String kernels) {
         MetricGroup g = parent.addGroup("rtrl");
         events = g.counter("eventsProcessed");
         g.meter("eventsPerSecond", new MeterView(events));
@@ -61,5 +65,7 @@ final class LearnerMetrics {
         g.gauge("meanLoss", meanLoss);
         g.gauge("anomalyRate", anomalyRate);
         latency = g.histogram("learnLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        this.kernels = kernels;
+        g.gauge("kernels", (Gauge<String>) () -> kernels);
     }
 }

@@ -10,15 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
 import org.junit.jupiter.api.Test;
 
 /** The keyed function in Flink's operator test harness: outputs, checkpoint/restore, rescaling, TTL. */
@@ -46,6 +52,37 @@ class ForecastFunctionHarnessTest {
             assertEquals(last.key, prevOfLast.key);
             assertTrue(Arrays.equals(prevOfLast.forecast, last.previousForecast));
         }
+    }
+
+    @Test
+    void reportsTheKernelsOfItsJvm() throws Exception {
+        try (var h = Harnesses.open(CFG, Duration.ZERO, 1, 0, null)) {
+            assertEquals(Kernels.get().name(), Harnesses.function(h).metricsForTest().kernels);
+        }
+        // surefire's default execution starts the JVM with jdk.incubator.vector: the SIMD kernels must be the ones
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
+            assertTrue(Kernels.get().name().startsWith("vector-"), Kernels.get().name());
+        }
+    }
+
+    @Test
+    void theKernelsGaugeReadsTheKernelsName() {
+        Map<String, Gauge<?>> gauges = new HashMap<>();
+        MetricGroup capture = new UnregisteredMetricsGroup() {
+            @Override
+            public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+                gauges.put(name, gauge);
+                return gauge;
+            }
+
+            @Override
+            public MetricGroup addGroup(String name) {
+                return this;
+            }
+        };
+        new LearnerMetrics(capture, "vector-256");
+        assertEquals("vector-256", gauges.get("kernels").getValue());
     }
 
     @Test

@@ -29,6 +29,22 @@ class KernelsTest {
         }
     }
 
+    /** The log line (Kernels.describe) names the kernels in use, and tells a plain-path user how to get SIMD. */
+    @Test
+    void describeNamesTheKernelsAndTheFlagWhenPlain() {
+        String d = Kernels.describe();
+        assertTrue(d.startsWith(Kernels.get().name() + " ("), d);
+        boolean forcedPlain = "plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""));
+        if (MODULE && !forcedPlain) {
+            assertEquals(Kernels.get().name() + " (jdk.incubator.vector present)", d);
+        } else if (!MODULE) {
+            assertTrue(d.contains("--add-modules jdk.incubator.vector"), d);
+        }
+        assertTrue(Kernels.describe(Kernels.plain(), false, false).startsWith("plain (start the JVM with --add-modules"));
+        assertTrue(Kernels.describe(Kernels.plain(), true, true).contains("-Dflinkrtrl.kernels=plain"));
+        assertTrue(Kernels.describe(Kernels.plain(), false, true).contains("self-check"));
+    }
+
     @Test
     void plainKernelsMatchNaive() {
         check(Kernels.plain());
