@@ -14,8 +14,9 @@ import org.flinkrtrl.flink.LearnerSerializer;
 
 /**
  * CPU cost of one learner's codec round trip, the work the RocksDB backend does on every event: prints thread CPU
- * microseconds per call (median of rounds) for codec encode, codec decode, a bare learner construction (part of
- * decode), and the Flink serializer's serialize / deserialize through Flink's own DataOutputSerializer /
+ * microseconds per call (median of rounds) for codec encode, codec decode, a learner built by the public
+ * constructor and the {@code initialise()} it runs (the decode path before the fast codec built one so, and drew
+ * all weights only to overwrite them), and the Flink serializer's serialize / deserialize through Flink's own DataOutputSerializer /
  * DataInputDeserializer (what RocksDB state uses). No assertions: a measuring tool, not a test.
  *
  * <pre>java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) org.flinkrtrl.bench.CodecCost 16,32 4 2000 7</pre>
@@ -76,8 +77,8 @@ public final class CodecCost {
             System.out.printf("n=%d r=%d %s: %d bytes%n", n, rank, cellName, bytes.length);
             report("codec encode", encode, calls, rounds);
             report("codec decode", decode, calls, rounds);
-            report("  of which new learner", construct, calls, rounds);
-            report("    of which initialise", initialise, calls, rounds);
+            report("new learner (public ctor)", construct, calls, rounds);
+            report("  of which initialise()", initialise, calls, rounds);
             report("serializer serialize", serialize, calls, rounds);
             report("serializer deserialize", deserialize, calls, rounds);
         }
