@@ -20,11 +20,14 @@ import org.flinkrtrl.flink.LearnerSerializer;
  * DataInputDeserializer (what RocksDB state uses). No assertions: a measuring tool, not a test.
  *
  * <pre>java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) org.flinkrtrl.bench.CodecCost 16,32 4 2000 7</pre>
- * (hidden sizes, rank, calls per round, rounds; tanh, OK, 2 channels, 300 training steps before measuring)
+ * (hidden sizes, rank, calls per round, rounds, optional cell TANH|GATED and label filter; OK, 2 channels, 300
+ * training steps before measuring)
  */
 public final class CodecCost {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
     static volatile Object sink;
+    /** Optional sixth argument: run only the measurements whose label contains it (e.g. for a profiler). */
+    private static String only = "";
 
     public static void main(String[] args) throws Exception {
         String[] sizes = (args.length > 0 ? args[0] : "16,32").split(",");
@@ -32,6 +35,7 @@ public final class CodecCost {
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 7;
         String cellName = args.length > 4 ? args[4] : "TANH";
+        only = args.length > 5 ? args[5] : "";
         for (String s : sizes) {
             int n = Integer.parseInt(s.trim());
             ModelConfig cfg = ModelConfig.builder().cell(ModelConfig.CellType.valueOf(cellName)).hidden(n).inputs(2)
@@ -85,6 +89,9 @@ public final class CodecCost {
     }
 
     private static void report(String what, Runnable op, int calls, int rounds) {
+        if (!what.contains(only)) {
+            return;
+        }
         for (int i = 0; i < calls; i++) {
             op.run(); // warm-up
         }
