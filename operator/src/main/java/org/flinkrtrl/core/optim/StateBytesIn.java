@@ -69,14 +69,16 @@ public final class StateBytesIn implements DataInput {
             throw new EOFException("learner state ends before " + rows * cols + " doubles");
         }
         byte[] b = buf;
-        int p = pos;
-        for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
-                a[i * cols + j] = Double.longBitsToDouble((long) LONG.get(b, p));
-                p += 8;
+        int stride = 8 * rows;
+        for (int i = 0; i < rows; i++) { // row by row, as StateBytesOut writes it
+            int p = pos + 8 * i;
+            int row = i * cols;
+            for (int j = 0; j < cols; j++) {
+                a[row + j] = Double.longBitsToDouble((long) LONG.get(b, p));
+                p += stride;
             }
         }
-        pos = p;
+        pos += 8 * rows * cols;
     }
 
     @Override

@@ -86,14 +86,18 @@ public final class StateBytesOut implements DataOutput {
         java.util.Objects.checkFromIndexSize(0, rows * cols, a.length);
         ensure(8 * rows * cols);
         byte[] b = buf;
-        int p = pos;
-        for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
-                LONG.set(b, p, Double.doubleToLongBits(a[i * cols + j]));
-                p += 8;
+        int stride = 8 * rows;
+        // Row by row (long contiguous reads, strided writes): the column-major order with its rows-long inner
+        // loop (rows = the OK rank, ~4) ran at a third of the speed.
+        for (int i = 0; i < rows; i++) {
+            int p = pos + 8 * i;
+            int row = i * cols;
+            for (int j = 0; j < cols; j++) {
+                LONG.set(b, p, Double.doubleToLongBits(a[row + j]));
+                p += stride;
             }
         }
-        pos = p;
+        pos += 8 * rows * cols;
     }
 
     @Override
