@@ -7,6 +7,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
+import org.flinkrtrl.core.optim.StateBytesOut;
 
 /**
  * Flink serializer of a key's {@link ForecastingLearner}: a thin wrapper around {@link LearnerCodec}, the one
@@ -18,6 +19,12 @@ import org.flinkrtrl.core.learner.LearnerCodec;
  * <p>The learner is mutable and updated in place by the operator; {@link #copy(ForecastingLearner)} is therefore a
  * deep copy (encode + decode), which the heap backend uses for copy-on-write during asynchronous snapshots.
  * The serializer is stateless: the model's configuration travels inside the codec bytes.
+ *
+ * <p>Cost: with RocksDB every event deserializes and serializes the key's whole learner, so both avoid copies.
+ * Encoding goes into a per-thread {@link StateBytesOut} that is handed to Flink with one bulk
+ * {@code write(bytes, 0, len)}; decoding reads the record into a per-thread byte array and decodes from it. The
+ * per-thread buffers grow to the largest model seen and are dropped when one exceeds {@value #KEEP_SCRATCH_BYTES}
+ * bytes. The bytes are exactly {@link LearnerCodec#toBytes}'s.
  */
 public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> {
     private static final long serialVersionUID = 1L;
@@ -26,6 +33,17 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
 
     /** Upper bound on one encoded model, a guard against reading garbage as a huge length. */
     static final int MAX_BYTES = 1 << 30;
+
+    /** Per-thread buffers larger than this (one huge model) are not kept after use. */
+    static final int KEEP_SCRATCH_BYTES = 4 << 20;
+
+    /** Per-thread encode and decode buffers; the serializer instance itself stays stateless. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final StateBytesOut out = new StateBytesOut(4096);
+        byte[] in = new byte[4096];
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -48,8 +66,11 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
         if (from == null) {
             return null;
         }
+        Scratch scratch = SCRATCH.get();
+        StateBytesOut out = scratch.out;
         try {
-            return LearnerCodec.forecastingFromBytes(LearnerCodec.toBytes(from));
+            LearnerCodec.encode(from, out);
+            return LearnerCodec.forecastingFromBytes(out.array(), 0, out.length());
         } catch (IOException e) {
             throw new IllegalStateException("could not copy a learner through its codec", e);
         }
@@ -67,14 +88,31 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
 
     @Override
     public void serialize(ForecastingLearner record, DataOutputView target) throws IOException {
-        byte[] bytes = LearnerCodec.toBytes(record);
-        target.writeInt(bytes.length);
-        target.write(bytes);
+        Scratch scratch = SCRATCH.get();
+        StateBytesOut out = scratch.out;
+        LearnerCodec.encode(record, out);
+        target.writeInt(out.length());
+        target.write(out.array(), 0, out.length());
+        trim(scratch);
     }
 
     @Override
     public ForecastingLearner deserialize(DataInputView source) throws IOException {
-        return LearnerCodec.forecastingFromBytes(readBytes(source));
+        Scratch scratch = SCRATCH.get();
+        int length = readLength(source);
+        if (scratch.in.length < length) {
+            scratch.in = new byte[Math.max(length, Math.min(MAX_BYTES, 2 * scratch.in.length))];
+        }
+        source.readFully(scratch.in, 0, length);
+        ForecastingLearner l = LearnerCodec.forecastingFromBytes(scratch.in, 0, length);
+        trim(scratch);
+        return l;
+    }
+
+    private static void trim(Scratch scratch) {
+        if (scratch.out.capacity() > KEEP_SCRATCH_BYTES || scratch.in.length > KEEP_SCRATCH_BYTES) {
+            SCRATCH.remove();
+        }
     }
 
     @Override
@@ -89,11 +127,16 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
         target.write(bytes);
     }
 
-    private static byte[] readBytes(DataInputView source) throws IOException {
+    private static int readLength(DataInputView source) throws IOException {
         int length = source.readInt();
         if (length < 0 || length > MAX_BYTES) {
             throw new IOException("corrupt learner state: encoded length " + length);
         }
+        return length;
+    }
+
+    private static byte[] readBytes(DataInputView source) throws IOException {
+        int length = readLength(source);
         byte[] bytes = new byte[length];
         source.readFully(bytes);
         return bytes;

@@ -8,6 +8,7 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * r-OK RTRL (spec C.5, C.6, H): a rank-r Kronecker sum {@code G~ = sum_i u_i^T (x) A_i} reduced back to r terms
@@ -613,16 +614,8 @@ public final class OkRtrl implements GradientEstimator {
         StateIO.writeHeader(out, TAG, n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
         // Layout of format version 1 (u as m x r and vec A as nk x r, row-major), independent of the term-major
         // layout in memory.
-        for (int p = 0; p < m; p++) {
-            for (int i = 0; i < r; i++) {
-                out.writeDouble(uT[i * m + p]);
-            }
-        }
-        for (int e = 0; e < nk; e++) {
-            for (int i = 0; i < r; i++) {
-                out.writeDouble(aT[i * nk + e]);
-            }
-        }
+        StateArrays.writeTransposed(out, uT, r, m);
+        StateArrays.writeTransposed(out, aT, r, nk);
         out.writeDouble(mixing.lastVariance());
         out.writeInt(mixing.lastKept());
         out.writeDouble(mixing.lastMixedFraction());
@@ -631,16 +624,8 @@ public final class OkRtrl implements GradientEstimator {
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "OkRtrl", n, k, m, r, mixing.isPairMixOnly() ? 1 : 0);
-        for (int p = 0; p < m; p++) {
-            for (int i = 0; i < r; i++) {
-                uT[i * m + p] = in.readDouble();
-            }
-        }
-        for (int e = 0; e < nk; e++) {
-            for (int i = 0; i < r; i++) {
-                aT[i * nk + e] = in.readDouble();
-            }
-        }
+        StateArrays.readTransposed(in, uT, r, m);
+        StateArrays.readTransposed(in, aT, r, nk);
         double v = in.readDouble();
         int kept = in.readInt();
         double f = in.readDouble();

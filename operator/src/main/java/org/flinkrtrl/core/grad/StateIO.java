@@ -3,6 +3,7 @@ package org.flinkrtrl.core.grad;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /** Checkpoint helpers shared by the estimators: a versioned, shape-checked header and raw double arrays. */
 final class StateIO {
@@ -44,15 +45,11 @@ final class StateIO {
     }
 
     static void writeDoubles(DataOutput out, double[] a, int len) throws IOException {
-        for (int i = 0; i < len; i++) {
-            out.writeDouble(a[i]);
-        }
+        StateArrays.writeDoubles(out, a, len);
     }
 
     static void readDoubles(DataInput in, double[] a, int len) throws IOException {
-        for (int i = 0; i < len; i++) {
-            a[i] = in.readDouble();
-        }
+        StateArrays.readDoubles(in, a, len);
     }
 
     static void checkShape(org.flinkrtrl.core.cell.CellStep s, int n, int k, int m, String what) {

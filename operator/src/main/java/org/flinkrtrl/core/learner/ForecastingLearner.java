@@ -78,12 +78,17 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
+        this(config, streamSeed, true);
+    }
+
+    /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
+    ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise) {
         if (config.head != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
         }
         this.config = config;
         this.d = config.inputs;
-        this.model = new OnlineLearner(networkConfig(config), streamSeed);
+        this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
         this.scorer = new AnomalyScorer(config.anomalyAlpha);

@@ -1,13 +1,11 @@
 package org.flinkrtrl.core.learner;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.flinkrtrl.core.optim.StateBytesIn;
+import org.flinkrtrl.core.optim.StateBytesOut;
 
 /**
  * The one codec for model state: a compact, versioned binary form of a learner (config, weights, optimiser
@@ -16,6 +14,11 @@ import java.io.UncheckedIOException;
  * <p>Layout: int magic {@code 0x52544C52} ("RTLR"), short format version, byte kind (1 = OnlineLearner,
  * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
  * versions and kinds with a clear message instead of misreading bytes.
+ *
+ * <p>Speed: the byte-array entry points ({@link #toBytes}, {@link #encode}, {@link #forecastingFromBytes}) go
+ * through {@link StateBytesOut} / {@link StateBytesIn}, unsynchronised big-endian views of a {@code byte[]} with
+ * bulk double-array copies; {@link #write} / {@link #readForecasting} on any other {@code DataOutput} /
+ * {@code DataInput} (e.g. {@code DataOutputStream}) write and read exactly the same bytes, one call per value.
  */
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
@@ -37,46 +40,72 @@ public final class LearnerCodec {
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
         ModelConfig cfg = readHeader(in, KIND_ONLINE);
-        OnlineLearner l = new OnlineLearner(cfg);
+        OnlineLearner l = new OnlineLearner(cfg, cfg.seed, false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
     }
 
     public static ForecastingLearner readForecasting(DataInput in) throws IOException {
         ModelConfig cfg = readHeader(in, KIND_FORECASTING);
-        ForecastingLearner l = new ForecastingLearner(cfg);
+        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed, false); // readState overwrites all of it
         l.readState(in);
         return l;
     }
 
+    /**
+     * Encodes {@code l} into {@code out} after resetting it: the bytes are {@code out.array()[0, out.length())}.
+     * For callers that keep one buffer per thread and copy the bytes on (the Flink serializer).
+     */
+    public static void encode(ForecastingLearner l, StateBytesOut out) {
+        out.reset();
+        try {
+            write(l, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // StateBytesOut does not throw
+        }
+    }
+
     public static byte[] toBytes(ForecastingLearner l) {
-        return bytes(out -> write(l, out));
+        StateBytesOut out = SCRATCH.get();
+        encode(l, out);
+        return detach(out);
     }
 
     public static ForecastingLearner forecastingFromBytes(byte[] bytes) throws IOException {
-        return readForecasting(new DataInputStream(new ByteArrayInputStream(bytes)));
+        return forecastingFromBytes(bytes, 0, bytes.length);
+    }
+
+    /** Decodes the learner held in {@code bytes[off, off + len)}; the array is not retained. */
+    public static ForecastingLearner forecastingFromBytes(byte[] bytes, int off, int len) throws IOException {
+        return readForecasting(new StateBytesIn(bytes, off, len));
     }
 
     public static byte[] toBytes(OnlineLearner l) {
-        return bytes(out -> write(l, out));
-    }
-
-    private interface StateWriter {
-        void write(DataOutput out) throws IOException;
-    }
-
-    private static byte[] bytes(StateWriter writer) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(1024);
-        try (DataOutputStream out = new DataOutputStream(bos)) {
-            writer.write(out);
+        StateBytesOut out = SCRATCH.get();
+        out.reset();
+        try {
+            write(l, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bos.toByteArray();
+        return detach(out);
     }
 
     public static OnlineLearner onlineFromBytes(byte[] bytes) throws IOException {
-        return readOnline(new DataInputStream(new ByteArrayInputStream(bytes)));
+        return readOnline(new StateBytesIn(bytes));
+    }
+
+    /** Per-thread encode buffer for {@link #toBytes}: grows to the largest model once, then no reallocation. */
+    private static final ThreadLocal<StateBytesOut> SCRATCH = ThreadLocal.withInitial(() -> new StateBytesOut(4096));
+    /** A scratch buffer grown beyond this by one huge model is dropped rather than kept for the thread's life. */
+    private static final int KEEP_SCRATCH_BYTES = 4 << 20;
+
+    private static byte[] detach(StateBytesOut out) {
+        byte[] bytes = out.toByteArray();
+        if (out.capacity() > KEEP_SCRATCH_BYTES) {
+            SCRATCH.remove();
+        }
+        return bytes;
     }
 
     private static void header(DataOutput out, byte kind, ModelConfig cfg) throws IOException {

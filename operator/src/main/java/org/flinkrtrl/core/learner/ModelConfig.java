@@ -254,32 +254,60 @@ public final class ModelConfig implements Serializable {
         /** Divergence threshold on the loss, default 1e6. */
         public Builder divergenceLoss(double v) { this.divergenceLoss = v; return this; }
 
+        /** Validates; a message is only built on failure (build() runs on every state decode). */
         public ModelConfig build() {
-            check(hidden >= 1 && hidden <= 4096, "hidden must be in [1, 4096], got " + hidden);
-            check(inputs >= 1, "inputs must be >= 1, got " + inputs);
-            check(head == Head.SOFTMAX ? outputs >= 2 : outputs >= 1,
-                head == Head.SOFTMAX ? "softmax needs >= 2 classes, got " + outputs : "outputs must be >= 1, got " + outputs);
-            check(huberDelta >= 0 && Double.isFinite(huberDelta), "huberDelta must be finite and >= 0, got " + huberDelta);
-            check(rank >= 1, "rank must be >= 1, got " + rank);
-            check(truncation >= 1, "truncation must be >= 1, got " + truncation);
-            check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be finite and > 0, got " + learningRate);
-            check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
-            check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
-            check(epsilon > 0, "epsilon must be > 0, got " + epsilon);
-            check(clipNorm >= 0 && !Double.isNaN(clipNorm), "clipNorm must be >= 0 (0 = off), got " + clipNorm);
-            check(readoutClipNorm >= 0 && !Double.isNaN(readoutClipNorm), "readoutClipNorm must be >= 0 (0 = off), got " + readoutClipNorm);
-            check(resetPeriod >= 0, "resetPeriod must be >= 0 (0 = never), got " + resetPeriod);
-            check(initGain >= 0 && Double.isFinite(initGain), "initGain must be finite and >= 0, got " + initGain);
-            check(readoutInitStd >= 0 && Double.isFinite(readoutInitStd), "readoutInitStd must be finite and >= 0, got " + readoutInitStd);
-            check(anomalyAlpha > 0 && anomalyAlpha <= 1, "anomalyAlpha must be in (0, 1], got " + anomalyAlpha);
-            check(divergenceLoss > 0, "divergenceLoss must be > 0, got " + divergenceLoss);
-            return new ModelConfig(this);
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
+            if (!(hidden >= 1 && hidden <= 4096)) {
+                throw new IllegalArgumentException("hidden must be in [1, 4096], got " + hidden);
             }
+            if (!(inputs >= 1)) {
+                throw new IllegalArgumentException("inputs must be >= 1, got " + inputs);
+            }
+            if (!(head == Head.SOFTMAX ? outputs >= 2 : outputs >= 1)) {
+                throw new IllegalArgumentException(head == Head.SOFTMAX ? "softmax needs >= 2 classes, got " + outputs : "outputs must be >= 1, got " + outputs);
+            }
+            if (!(huberDelta >= 0 && Double.isFinite(huberDelta))) {
+                throw new IllegalArgumentException("huberDelta must be finite and >= 0, got " + huberDelta);
+            }
+            if (!(rank >= 1)) {
+                throw new IllegalArgumentException("rank must be >= 1, got " + rank);
+            }
+            if (!(truncation >= 1)) {
+                throw new IllegalArgumentException("truncation must be >= 1, got " + truncation);
+            }
+            if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+                throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+            }
+            if (!(beta1 >= 0 && beta1 < 1)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            }
+            if (!(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            }
+            if (!(epsilon > 0)) {
+                throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+            }
+            if (!(clipNorm >= 0 && !Double.isNaN(clipNorm))) {
+                throw new IllegalArgumentException("clipNorm must be >= 0 (0 = off), got " + clipNorm);
+            }
+            if (!(readoutClipNorm >= 0 && !Double.isNaN(readoutClipNorm))) {
+                throw new IllegalArgumentException("readoutClipNorm must be >= 0 (0 = off), got " + readoutClipNorm);
+            }
+            if (!(resetPeriod >= 0)) {
+                throw new IllegalArgumentException("resetPeriod must be >= 0 (0 = never), got " + resetPeriod);
+            }
+            if (!(initGain >= 0 && Double.isFinite(initGain))) {
+                throw new IllegalArgumentException("initGain must be finite and >= 0, got " + initGain);
+            }
+            if (!(readoutInitStd >= 0 && Double.isFinite(readoutInitStd))) {
+                throw new IllegalArgumentException("readoutInitStd must be finite and >= 0, got " + readoutInitStd);
+            }
+            if (!(anomalyAlpha > 0 && anomalyAlpha <= 1)) {
+                throw new IllegalArgumentException("anomalyAlpha must be in (0, 1], got " + anomalyAlpha);
+            }
+            if (!(divergenceLoss > 0)) {
+                throw new IllegalArgumentException("divergenceLoss must be > 0, got " + divergenceLoss);
+            }
+            return new ModelConfig(this);
         }
     }
 }

@@ -65,6 +65,17 @@ public final class OnlineLearner {
 
     /** A new model whose generator starts from {@code streamSeed} (e.g. derived from the key). */
     public OnlineLearner(ModelConfig config, long streamSeed) {
+        this(config, streamSeed, true);
+    }
+
+    /**
+     * With {@code initialise == false} the weights stay zero and the generator unused: only for a model that
+     * {@link #readState} is about to overwrite completely (the codec), which spares the Gaussian draws of
+     * {@link #initialise()} (most of the cost of building a model) on every decode.
+     * {@code readState} sets everything {@code initialise()} sets: W, V, optimiser moments, pendingGradV, h, the
+     * estimator state, out, hasOutput and the generator state.
+     */
+    OnlineLearner(ModelConfig config, long streamSeed, boolean initialise) {
         this.config = config;
         this.cell = config.cell == ModelConfig.CellType.GATED
             ? new GatedCell(config.hidden, config.inputs)
@@ -85,7 +96,9 @@ public final class OnlineLearner {
         this.gradV = new double[V.length];
         this.pendingGradV = new double[V.length];
         this.rng = new Rng(streamSeed);
-        initialise();
+        if (initialise) {
+            initialise();
+        }
     }
 
     private Optimizer newOptimizer(int size) {

@@ -1,0 +1,221 @@
+package org.flinkrtrl.core.learner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.math.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Pins the codec's bytes across the byte-array fast path ({@code StateBytesOut}/{@code StateBytesIn}, bulk double
+ * copies, no {@code initialise()} on decode): for every method x cell after training,
+ * <ul>
+ *   <li>{@link LearnerCodec#toBytes} equals the stream reference (the codec written through a plain
+ *       {@code DataOutputStream}, one call per value, which is how every earlier build encoded);</li>
+ *   <li>bytes written by the stream reference, decoded by the fast path and by the old decode path (a fully
+ *       initialised learner filled through {@code DataInputStream}) continue bit-identically with the live
+ *       learner;</li>
+ *   <li>states stored by the build before the fast path (main at 3c6ff34) restore and re-encode to the same
+ *       bytes.</li>
+ * </ul>
+ */
+class CodecBytesTest {
+
+    /** Every method x cell at n=6 (r=3), and OK at n=16 (r=4) for both cells. */
+    static Stream<Arguments> models() {
+        List<Arguments> a = new ArrayList<>();
+        for (Method m : Method.values()) {
+            for (ModelConfig.CellType c : ModelConfig.CellType.values()) {
+                a.add(Arguments.of(6, m, c));
+            }
+        }
+        a.add(Arguments.of(16, Method.OK, ModelConfig.CellType.TANH));
+        a.add(Arguments.of(16, Method.OK, ModelConfig.CellType.GATED));
+        return a.stream();
+    }
+
+    /** Learners encoded by main at 3c6ff34, before the fast path (see src/test/resources/codec/README.md). */
+    static final String OLD_STATES = "/codec/learners-3c6ff34.bin.gz";
+
+    static Map<String, byte[]> oldStates() throws IOException {
+        Map<String, byte[]> states = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
+                CodecBytesTest.class.getResourceAsStream(OLD_STATES)))) {
+            while (true) {
+                String name;
+                try {
+                    name = in.readUTF();
+                } catch (EOFException end) {
+                    break;
+                }
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                states.put(name, b);
+            }
+        }
+        return states;
+    }
+
+    private static ModelConfig config(int n, Method m, ModelConfig.CellType c) {
+        return ModelConfig.builder().cell(c).hidden(n).inputs(2).method(m).rank(n == 6 ? 3 : 4).truncation(5).seed(11)
+            .build();
+    }
+
+    private static double[] input(Rng rng) {
+        return new double[] {rng.nextGaussian(), 10 + rng.nextGaussian()};
+    }
+
+    /** The encoding every build before the fast path used: the codec over DataOutputStream, one call per value. */
+    static byte[] streamBytes(ForecastingLearner l) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bos)) {
+            LearnerCodec.write(l, out);
+        }
+        return bos.toByteArray();
+    }
+
+    static byte[] streamBytes(OnlineLearner l) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bos)) {
+            LearnerCodec.write(l, out);
+        }
+        return bos.toByteArray();
+    }
+
+    /** The decode every build before the fast path used: a fully initialised learner filled through DataInputStream. */
+    static ForecastingLearner streamDecode(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        assertEquals(LearnerCodec.MAGIC, in.readInt());
+        assertEquals(LearnerCodec.VERSION, in.readShort());
+        assertEquals(2, in.readByte());
+        ForecastingLearner l = new ForecastingLearner(ModelConfig.readFrom(in));
+        l.readState(in);
+        assertEquals(-1, in.read(), "every byte consumed");
+        return l;
+    }
+
+    private static long[] bits(ForecastingLearner.Result r) {
+        long[] b = new long[r.forecast.length + 4];
+        for (int i = 0; i < r.forecast.length; i++) {
+            b[i] = Double.doubleToRawLongBits(r.forecast[i]);
+        }
+        b[r.forecast.length] = Double.doubleToRawLongBits(r.loss);
+        b[r.forecast.length + 1] = Double.doubleToRawLongBits(r.error);
+        b[r.forecast.length + 2] = Double.doubleToRawLongBits(r.anomalyScore);
+        b[r.forecast.length + 3] = r.steps;
+        return b;
+    }
+
+    @ParameterizedTest(name = "n={0} {1} {2}")
+    @MethodSource("models")
+    void fastPathWritesTheStreamBytesAndReadsThemBack(int n, Method m, ModelConfig.CellType c) throws Exception {
+        ForecastingLearner live = new ForecastingLearner(config(n, m, c), 99);
+        Rng data = new Rng(5);
+        for (int t = 0; t < 137; t++) {
+            live.observe(input(data));
+        }
+        byte[] old = streamBytes(live);
+        byte[] fast = LearnerCodec.toBytes(live);
+        assertArrayEquals(old, fast, "fast encode == DataOutputStream encode");
+
+        ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(old);
+        ForecastingLearner viaStream = streamDecode(old);
+        ForecastingLearner viaStreamReader = LearnerCodec.readForecasting(new DataInputStream(new ByteArrayInputStream(old)));
+        assertArrayEquals(old, LearnerCodec.toBytes(viaFast));
+        assertArrayEquals(old, streamBytes(viaStream));
+        assertArrayEquals(old, LearnerCodec.toBytes(viaStreamReader));
+        for (int t = 0; t < 80; t++) {
+            double[] x = input(data);
+            long[] a = bits(live.observe(x));
+            assertArrayEquals(a, bits(viaFast.observe(x)), "fast decode, step " + t);
+            assertArrayEquals(a, bits(viaStream.observe(x)), "stream decode, step " + t);
+            assertArrayEquals(a, bits(viaStreamReader.observe(x)), "codec over DataInputStream, step " + t);
+        }
+        byte[] end = streamBytes(live);
+        assertArrayEquals(end, LearnerCodec.toBytes(viaFast));
+        assertArrayEquals(end, LearnerCodec.toBytes(viaStream));
+        assertArrayEquals(end, LearnerCodec.toBytes(viaStreamReader));
+    }
+
+    /**
+     * Checkpoint compatibility with the bytes themselves, independent of the kernels (SIMD or plain) that trained
+     * the learners: every state written by the build before the fast path decodes (fast path and old stream path)
+     * and re-encodes to the very same bytes, and the two decoded learners continue bit-identically.
+     */
+    @Test
+    void statesWrittenBeforeTheFastPathRestoreAndReencodeToTheSameBytes() throws Exception {
+        Map<String, byte[]> states = oldStates();
+        assertEquals(11, states.size());
+        for (Map.Entry<String, byte[]> e : states.entrySet()) {
+            String name = e.getKey();
+            byte[] old = e.getValue();
+            ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(old);
+            ForecastingLearner viaStream = streamDecode(old);
+            assertArrayEquals(old, LearnerCodec.toBytes(viaFast), name + ": fast decode + fast encode");
+            assertArrayEquals(old, streamBytes(viaFast), name + ": fast decode + stream encode");
+            assertArrayEquals(old, LearnerCodec.toBytes(viaStream), name + ": stream decode + fast encode");
+            Rng data = new Rng(17);
+            for (int t = 0; t < 60; t++) {
+                double[] x = input(data);
+                assertArrayEquals(bits(viaStream.observe(x)), bits(viaFast.observe(x)), name + ", step " + t);
+            }
+            assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
+        }
+    }
+
+    @Test
+    void sgdAndSoftmaxLearnersKeepTheirBytesToo() throws Exception {
+        for (Method m : Method.values()) {
+            for (ModelConfig.CellType c : ModelConfig.CellType.values()) {
+                ModelConfig cfg = config(6, m, c).toBuilder().inputs(4).outputs(4).head(ModelConfig.Head.SOFTMAX)
+                    .optimizer(ModelConfig.OptimizerType.SGD).build();
+                OnlineLearner live = new OnlineLearner(cfg);
+                Rng data = new Rng(8);
+                int sym = 0;
+                for (int t = 0; t < 60; t++) {
+                    double[] x = new double[4];
+                    x[sym] = 1.0;
+                    live.advance(x);
+                    sym = data.nextInt(4);
+                    live.learnClass(sym);
+                }
+                byte[] old = streamBytes(live);
+                assertArrayEquals(old, LearnerCodec.toBytes(live), m + " " + c);
+                OnlineLearner restored = LearnerCodec.onlineFromBytes(old);
+                assertArrayEquals(old, streamBytes(restored), m + " " + c);
+            }
+        }
+    }
+
+    @Test
+    void reusedScratchBufferNeverLeaksBytesBetweenModels() throws Exception {
+        ForecastingLearner big = new ForecastingLearner(config(16, Method.RTRL, ModelConfig.CellType.GATED), 1);
+        ForecastingLearner small = new ForecastingLearner(config(6, Method.OK, ModelConfig.CellType.TANH), 2);
+        Rng data = new Rng(3);
+        for (int t = 0; t < 20; t++) {
+            double[] x = input(data);
+            big.observe(x);
+            small.observe(x);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(streamBytes(big), LearnerCodec.toBytes(big));
+            assertArrayEquals(streamBytes(small), LearnerCodec.toBytes(small));
+        }
+    }
+}
