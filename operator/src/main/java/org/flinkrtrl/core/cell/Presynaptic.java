@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.cell;
 
+import org.flinkrtrl.core.math.Kernels;
+
 /** Shared forward pieces of every cell: building a = [h; x; 1] and z = W a. */
 final class Presynaptic {
     private Presynaptic() {}
@@ -11,43 +13,11 @@ final class Presynaptic {
     }
 
     /**
-     * z = W a. Each z_q is one sum over p in ascending order from 0.0 (unchanged bits); four rows are summed side by
-     * side so the four dependent add chains overlap instead of running one after the other.
+     * z = W a on the plain kernels, whichever kernels the estimators use: each z_q is one sum over p in ascending
+     * order from 0.0, so the forward pass has the same bits on every JVM (four rows run side by side in the
+     * kernel's 4-row block).
      */
     static void multWa(double[] W, CellStep s) {
-        int m = s.m;
-        int k = s.k;
-        double[] a = s.a;
-        double[] z = s.z;
-        int q = 0;
-        for (; q + 4 <= k; q += 4) {
-            int r0 = q * m;
-            int r1 = r0 + m;
-            int r2 = r1 + m;
-            int r3 = r2 + m;
-            double acc0 = 0.0;
-            double acc1 = 0.0;
-            double acc2 = 0.0;
-            double acc3 = 0.0;
-            for (int p = 0; p < m; p++) {
-                double ap = a[p];
-                acc0 += W[r0 + p] * ap;
-                acc1 += W[r1 + p] * ap;
-                acc2 += W[r2 + p] * ap;
-                acc3 += W[r3 + p] * ap;
-            }
-            z[q] = acc0;
-            z[q + 1] = acc1;
-            z[q + 2] = acc2;
-            z[q + 3] = acc3;
-        }
-        for (; q < k; q++) {
-            int row = q * m;
-            double acc = 0.0;
-            for (int p = 0; p < m; p++) {
-                acc += W[row + p] * a[p];
-            }
-            z[q] = acc;
-        }
+        Kernels.plain().gemm(s.k, s.m, 1, W, 0, s.m, s.a, 0, 1, s.z, 0, 1);
     }
 }

@@ -25,9 +25,7 @@ final class PlainKernels extends Kernels {
                 gemm4x2(inner, a, a0, lda, b, bOff + x, ldb, c, c0 + x, ldc);
             }
             if (x < cols) {
-                for (int q = 0; q < 4; q++) {
-                    c[c0 + q * ldc + x] = dotCol(inner, a, a0 + q * lda, b, bOff + x, ldb);
-                }
+                gemm4x1(inner, a, a0, lda, b, bOff + x, ldb, c, c0 + x, ldc);
             }
         }
         for (; i < rows; i++) {
@@ -108,6 +106,33 @@ final class PlainKernels extends Kernels {
     }
 
     /** sum_p a[a0 + p] b[bp0 + p ldb], p ascending from 0.0. */
+    /**
+     * One column of a 4-row block: four sums over p in ascending order from 0.0 (each the same bits as
+     * {@link #dotCol}), run side by side so the four dependent add chains overlap (matrix-vector products).
+     */
+    private static void gemm4x1(int inner, double[] a, int a0, int lda, double[] b, int bp0, int ldb, double[] c,
+                                int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int bp = bp0;
+        for (int p = 0; p < inner; p++, bp += ldb) {
+            double bv = b[bp];
+            s0 += a[a0 + p] * bv;
+            s1 += a[a1 + p] * bv;
+            s2 += a[a2 + p] * bv;
+            s3 += a[a3 + p] * bv;
+        }
+        c[c0] = s0;
+        c[c0 + ldc] = s1;
+        c[c0 + 2 * ldc] = s2;
+        c[c0 + 3 * ldc] = s3;
+    }
+
     private static double dotCol(int inner, double[] a, int a0, double[] b, int bp0, int ldb) {
         double s = 0.0;
         int bp = bp0;
