@@ -8,6 +8,7 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * Exact RTRL with the dense influence matrix {@code G} (n x km, {@code G[j, p k + q] = dh_j/dW[q,p]}), updated as
@@ -98,12 +99,12 @@ public final class ExactRtrl implements GradientEstimator {
     @Override
     public void writeState(DataOutput out) throws IOException {
         StateIO.writeHeader(out, TAG, n, k, m);
-        StateIO.writeDoubles(out, g, n * cols);
+        StateArrays.writeDoubles(out, g, n * cols);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "ExactRtrl", n, k, m);
-        StateIO.readDoubles(in, g, n * cols);
+        StateArrays.readDoubles(in, g, n * cols);
     }
 }

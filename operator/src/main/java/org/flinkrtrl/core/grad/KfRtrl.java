@@ -8,6 +8,7 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * KF-RTRL (spec C.3): one Kronecker term {@code G~ = u^T (x) A} ({@code u} in R^m, {@code A} n x k), updated with
@@ -156,16 +157,16 @@ public final class KfRtrl implements GradientEstimator {
     @Override
     public void writeState(DataOutput out) throws IOException {
         StateIO.writeHeader(out, TAG, n, k, m);
-        StateIO.writeDoubles(out, u, m);
-        StateIO.writeDoubles(out, aMat, nk);
+        StateArrays.writeDoubles(out, u, m);
+        StateArrays.writeDoubles(out, aMat, nk);
         out.writeDouble(lastVariance);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "KfRtrl", n, k, m);
-        StateIO.readDoubles(in, u, m);
-        StateIO.readDoubles(in, aMat, nk);
+        StateArrays.readDoubles(in, u, m);
+        StateArrays.readDoubles(in, aMat, nk);
         lastVariance = in.readDouble();
     }
 }

@@ -3,9 +3,9 @@ package org.flinkrtrl.core.grad;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.flinkrtrl.core.optim.StateArrays;
 
-/** Checkpoint helpers shared by the estimators: a versioned, shape-checked header and raw double arrays. */
+/** Checkpoint helpers shared by the estimators: a versioned, shape-checked header (the
+ * double arrays go through {@link org.flinkrtrl.core.optim.StateArrays}). */
 final class StateIO {
     static final int VERSION = 1;
 
@@ -42,14 +42,6 @@ final class StateIO {
                 throw new IOException(what + ": state shape entry " + i + " is " + d + ", expected " + dims[i]);
             }
         }
-    }
-
-    static void writeDoubles(DataOutput out, double[] a, int len) throws IOException {
-        StateArrays.writeDoubles(out, a, len);
-    }
-
-    static void readDoubles(DataInput in, double[] a, int len) throws IOException {
-        StateArrays.readDoubles(in, a, len);
     }
 
     static void checkShape(org.flinkrtrl.core.cell.CellStep s, int n, int k, int m, String what) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * Truncated BPTT with the update lock: records a_t, the cell derivatives and dL/dh_{t+1} of every step, and once a
@@ -164,12 +165,12 @@ public final class TruncatedBptt implements GradientEstimator {
         out.writeInt(count);
         out.writeBoolean(pendingCut);
         if (count > 0) {
-            StateIO.writeDoubles(out, wCopy, k * m);
+            StateArrays.writeDoubles(out, wCopy, k * m);
         }
-        StateIO.writeDoubles(out, as, count * m);
-        StateIO.writeDoubles(out, hDiags, count * n);
-        StateIO.writeDoubles(out, dDiags, count * k);
-        StateIO.writeDoubles(out, losses, count * n);
+        StateArrays.writeDoubles(out, as, count * m);
+        StateArrays.writeDoubles(out, hDiags, count * n);
+        StateArrays.writeDoubles(out, dDiags, count * k);
+        StateArrays.writeDoubles(out, losses, count * n);
         for (int t = 0; t < count; t++) {
             out.writeBoolean(cut[t]);
         }
@@ -188,12 +189,12 @@ public final class TruncatedBptt implements GradientEstimator {
         count = c;
         pendingCut = in.readBoolean();
         if (count > 0) {
-            StateIO.readDoubles(in, wCopy, k * m);
+            StateArrays.readDoubles(in, wCopy, k * m);
         }
-        StateIO.readDoubles(in, as, count * m);
-        StateIO.readDoubles(in, hDiags, count * n);
-        StateIO.readDoubles(in, dDiags, count * k);
-        StateIO.readDoubles(in, losses, count * n);
+        StateArrays.readDoubles(in, as, count * m);
+        StateArrays.readDoubles(in, hDiags, count * n);
+        StateArrays.readDoubles(in, dDiags, count * k);
+        StateArrays.readDoubles(in, losses, count * n);
         for (int t = 0; t < count; t++) {
             cut[t] = in.readBoolean();
         }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * UORO (spec C.2): rank-one estimate {@code G~ = s vec(Theta)^T} with {@code s} in R^n and {@code Theta} k x m,
@@ -105,14 +106,14 @@ public final class Uoro implements GradientEstimator {
     @Override
     public void writeState(DataOutput out) throws IOException {
         StateIO.writeHeader(out, TAG, n, k, m);
-        StateIO.writeDoubles(out, s, n);
-        StateIO.writeDoubles(out, theta, k * m);
+        StateArrays.writeDoubles(out, s, n);
+        StateArrays.writeDoubles(out, theta, k * m);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "Uoro", n, k, m);
-        StateIO.readDoubles(in, s, n);
-        StateIO.readDoubles(in, theta, k * m);
+        StateArrays.readDoubles(in, s, n);
+        StateArrays.readDoubles(in, theta, k * m);
     }
 }

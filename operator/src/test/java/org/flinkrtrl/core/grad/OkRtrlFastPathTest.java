@@ -16,6 +16,7 @@ import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
 import org.junit.jupiter.api.Test;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * Issue 6: the optimised {@link OkRtrl} (term-major factors, formed H, own Householder QR, reflectors applied to the
@@ -74,7 +75,7 @@ class OkRtrlFastPathTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         StateIO.writeHeader(out, 0x52544c31, cell.hiddenSize(), cell.preActivations(), cell.presynapticSize());
-        StateIO.writeDoubles(out, g, g.length);
+        StateArrays.writeDoubles(out, g, g.length);
         ex.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         return ex;
     }

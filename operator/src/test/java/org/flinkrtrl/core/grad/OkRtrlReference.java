@@ -13,6 +13,7 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * TEST ONLY: the straightforward EJML implementation of r-OK RTRL as it was before the performance work (issue 6),
@@ -305,8 +306,8 @@ final class OkRtrlReference implements GradientEstimator {
     @Override
     public void writeState(DataOutput out) throws IOException {
         StateIO.writeHeader(out, TAG, n, k, m, r, 0);
-        StateIO.writeDoubles(out, uMat.data, m * r);
-        StateIO.writeDoubles(out, aMat.data, nk * r);
+        StateArrays.writeDoubles(out, uMat.data, m * r);
+        StateArrays.writeDoubles(out, aMat.data, nk * r);
         out.writeDouble(mixing.lastVariance());
         out.writeInt(mixing.lastKept());
         out.writeDouble(mixing.lastMixedFraction());
@@ -315,8 +316,8 @@ final class OkRtrlReference implements GradientEstimator {
     @Override
     public void readState(DataInput in) throws IOException {
         StateIO.readHeader(in, TAG, "OkRtrlReference", n, k, m, r, 0);
-        StateIO.readDoubles(in, uMat.data, m * r);
-        StateIO.readDoubles(in, aMat.data, nk * r);
+        StateArrays.readDoubles(in, uMat.data, m * r);
+        StateArrays.readDoubles(in, aMat.data, nk * r);
         double v = in.readDouble();
         int kept = in.readInt();
         double f = in.readDouble();
