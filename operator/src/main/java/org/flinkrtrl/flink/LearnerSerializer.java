@@ -21,10 +21,10 @@ import org.flinkrtrl.core.optim.StateBytesOut;
  * The serializer is stateless: the model's configuration travels inside the codec bytes.
  *
  * <p>Cost: with RocksDB every event deserializes and serializes the key's whole learner, so both avoid copies.
- * Encoding goes into a per-thread {@link StateBytesOut} that is handed to Flink with one bulk
- * {@code write(bytes, 0, len)}; decoding reads the record into a per-thread byte array and decodes from it. The
- * per-thread buffers grow to the largest model seen and are dropped when one exceeds {@value #KEEP_SCRATCH_BYTES}
- * bytes. The bytes are exactly {@link LearnerCodec#toBytes}'s.
+ * Encoding goes into the codec's per-thread buffer ({@link LearnerCodec#encodeToScratch}), handed to Flink with
+ * one bulk {@code write(bytes, 0, len)}; decoding reads the record into a per-thread byte array and decodes from
+ * it. Both buffers grow to the largest model seen and are dropped when one exceeds
+ * {@link LearnerCodec#KEEP_SCRATCH_BYTES} bytes. The bytes are exactly {@link LearnerCodec#toBytes}'s.
  */
 public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> {
     private static final long serialVersionUID = 1L;
@@ -34,15 +34,11 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
     /** Upper bound on one encoded model, a guard against reading garbage as a huge length. */
     static final int MAX_BYTES = 1 << 30;
 
-    /** Per-thread buffers larger than this (one huge model) are not kept after use. */
-    static final int KEEP_SCRATCH_BYTES = 4 << 20;
+    /** Per-thread decode buffer (encoding uses the codec's); the serializer instance itself stays stateless. */
+    private static final ThreadLocal<ReadBuffer> READ_BUFFER = ThreadLocal.withInitial(ReadBuffer::new);
 
-    /** Per-thread encode and decode buffers; the serializer instance itself stays stateless. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        final StateBytesOut out = new StateBytesOut(4096);
-        byte[] in = new byte[4096];
+    private static final class ReadBuffer {
+        byte[] bytes = new byte[4096];
     }
 
     @Override
@@ -66,13 +62,13 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
         if (from == null) {
             return null;
         }
-        Scratch scratch = SCRATCH.get();
-        StateBytesOut out = scratch.out;
+        StateBytesOut out = LearnerCodec.encodeToScratch(from);
         try {
-            LearnerCodec.encode(from, out);
             return LearnerCodec.forecastingFromBytes(out.array(), 0, out.length());
         } catch (IOException e) {
             throw new IllegalStateException("could not copy a learner through its codec", e);
+        } finally {
+            LearnerCodec.releaseScratch();
         }
     }
 
@@ -88,31 +84,26 @@ public final class LearnerSerializer extends TypeSerializer<ForecastingLearner> 
 
     @Override
     public void serialize(ForecastingLearner record, DataOutputView target) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        StateBytesOut out = scratch.out;
-        LearnerCodec.encode(record, out);
+        StateBytesOut out = LearnerCodec.encodeToScratch(record);
         target.writeInt(out.length());
         target.write(out.array(), 0, out.length());
-        trim(scratch);
+        LearnerCodec.releaseScratch();
     }
 
     @Override
     public ForecastingLearner deserialize(DataInputView source) throws IOException {
-        Scratch scratch = SCRATCH.get();
+        ReadBuffer buffer = READ_BUFFER.get();
         int length = readLength(source);
-        if (scratch.in.length < length) {
-            scratch.in = new byte[Math.max(length, Math.min(MAX_BYTES, 2 * scratch.in.length))];
+        if (buffer.bytes.length < length) {
+            buffer.bytes = new byte[Math.max(length, Math.min(MAX_BYTES, 2 * buffer.bytes.length))];
         }
-        source.readFully(scratch.in, 0, length);
-        ForecastingLearner l = LearnerCodec.forecastingFromBytes(scratch.in, 0, length);
-        trim(scratch);
+        byte[] in = buffer.bytes;
+        source.readFully(in, 0, length);
+        ForecastingLearner l = LearnerCodec.forecastingFromBytes(in, 0, length);
+        if (in.length > LearnerCodec.KEEP_SCRATCH_BYTES) {
+            READ_BUFFER.remove();
+        }
         return l;
-    }
-
-    private static void trim(Scratch scratch) {
-        if (scratch.out.capacity() > KEEP_SCRATCH_BYTES || scratch.in.length > KEEP_SCRATCH_BYTES) {
-            SCRATCH.remove();
-        }
     }
 
     @Override

@@ -54,21 +54,33 @@ public final class LearnerCodec {
 
     /**
      * Encodes {@code l} into {@code out} after resetting it: the bytes are {@code out.array()[0, out.length())}.
-     * For callers that keep one buffer per thread and copy the bytes on (the Flink serializer).
      */
     public static void encode(ForecastingLearner l, StateBytesOut out) {
-        out.reset();
-        try {
-            write(l, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // StateBytesOut does not throw
+        encode(out, o -> write(l, o));
+    }
+
+    /**
+     * Encodes {@code l} into this thread's reusable buffer and returns it: the bytes are
+     * {@code array()[0, length())}, valid until this thread's next encode. Call {@link #releaseScratch()} when done
+     * with them. For callers that copy the bytes on (the Flink serializer): no per-call buffer, no extra copy.
+     */
+    public static StateBytesOut encodeToScratch(ForecastingLearner l) {
+        StateBytesOut out = SCRATCH.get();
+        encode(l, out);
+        return out;
+    }
+
+    /** Drops this thread's encode buffer if one huge model grew it beyond {@value #KEEP_SCRATCH_BYTES} bytes. */
+    public static void releaseScratch() {
+        if (SCRATCH.get().capacity() > KEEP_SCRATCH_BYTES) {
+            SCRATCH.remove();
         }
     }
 
     public static byte[] toBytes(ForecastingLearner l) {
-        StateBytesOut out = SCRATCH.get();
-        encode(l, out);
-        return detach(out);
+        byte[] bytes = encodeToScratch(l).toByteArray();
+        releaseScratch();
+        return bytes;
     }
 
     public static ForecastingLearner forecastingFromBytes(byte[] bytes) throws IOException {
@@ -82,30 +94,32 @@ public final class LearnerCodec {
 
     public static byte[] toBytes(OnlineLearner l) {
         StateBytesOut out = SCRATCH.get();
-        out.reset();
-        try {
-            write(l, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return detach(out);
+        encode(out, o -> write(l, o));
+        byte[] bytes = out.toByteArray();
+        releaseScratch();
+        return bytes;
     }
 
     public static OnlineLearner onlineFromBytes(byte[] bytes) throws IOException {
         return readOnline(new StateBytesIn(bytes));
     }
 
-    /** Per-thread encode buffer for {@link #toBytes}: grows to the largest model once, then no reallocation. */
+    /** Per-thread encode buffer: grows to the largest model once, then no reallocation. */
     private static final ThreadLocal<StateBytesOut> SCRATCH = ThreadLocal.withInitial(() -> new StateBytesOut(4096));
-    /** A scratch buffer grown beyond this by one huge model is dropped rather than kept for the thread's life. */
-    private static final int KEEP_SCRATCH_BYTES = 4 << 20;
+    /** A per-thread buffer grown beyond this by one huge model is dropped rather than kept for the thread's life. */
+    public static final int KEEP_SCRATCH_BYTES = 4 << 20;
 
-    private static byte[] detach(StateBytesOut out) {
-        byte[] bytes = out.toByteArray();
-        if (out.capacity() > KEEP_SCRATCH_BYTES) {
-            SCRATCH.remove();
+    private interface StateWriter {
+        void write(DataOutput out) throws IOException;
+    }
+
+    private static void encode(StateBytesOut out, StateWriter writer) {
+        out.reset();
+        try {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // StateBytesOut does not throw
         }
-        return bytes;
     }
 
     private static void header(DataOutput out, byte kind, ModelConfig cfg) throws IOException {
