@@ -307,16 +307,7 @@ public final class OkRtrl implements GradientEstimator {
             if (g == 0.0) {
                 continue;
             }
-            int cj = col(j) * rows;
-            double acc = out[j];
-            for (int i = j + 1; i < rows; i++) {
-                acc += q[cj + i] * out[i];
-            }
-            double w = g * acc;
-            out[j] -= w;
-            for (int i = j + 1; i < rows; i++) {
-                out[i] -= w * q[cj + i];
-            }
+            kern.reflect(g, q, col(j) * rows + j + 1, rows - j - 1, out, j, rows, 1);
         }
     }
 
