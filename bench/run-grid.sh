@@ -4,9 +4,8 @@
 set -euo pipefail
 label=$1; shift || true
 cd "$(dirname "$0")/.."
-[ -f operator/cp.txt ] || mvn -q -o -pl operator dependency:build-classpath -Dmdep.outputFile=cp.txt
-CLASSES=${CLASSES:-operator/target}
-CP=$CLASSES/test-classes:$CLASSES/classes:$(cat operator/cp.txt)
+CLASSES=${CLASSES:-core/target}
+CP=$CLASSES/classes:$(bench/classpath.sh)
 JAVA=${JAVA:-java}
 JVMARGS=${JVMARGS:-}
 mkdir -p bench/results

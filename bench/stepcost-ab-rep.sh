@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Like stepcost-ab.sh, but R rounds (default 3) of before/after interleaved per point; prints the medians and every value:
-#   bench/stepcost-ab-rep.sh <before-target-dir> <after-target-dir> [R]   (dirs holding classes/ and test-classes/)
+#   bench/stepcost-ab-rep.sh <before-target-dir> <after-target-dir> [R]   (core target dirs holding classes/)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-[ -f operator/cp.txt ] || mvn -q -o -pl operator dependency:build-classpath -Dmdep.outputFile=cp.txt
 B=$1; A=$2; R=${3:-3}
-DEPS=$(cat operator/cp.txt)
+DEPS=$(bench/classpath.sh)
 VEC="--add-modules jdk.incubator.vector"
 run() { local opts=""; [ "$2" = vec ] && opts=$VEC
-  java $opts -cp "$1/test-classes:$1/classes:$DEPS" org.flinkrtrl.bench.StepCost "$3" "$4" "$5" 2>/dev/null \
+  java $opts -cp "$1/classes:$DEPS" org.flinkrtrl.bench.StepCost "$3" "$4" "$5" 2>/dev/null \
     | grep "^| $3 " | head -1 | awk -F'|' '{gsub(/[ ,]/,"",$5); print $5}'; }
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "# $(uptime)"

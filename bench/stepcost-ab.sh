@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Before/after CPU-time grid of docs/performance.md, interleaved so that both builds see the same machine load:
-#   bench/stepcost-ab.sh <before-target-dir> [after-target-dir]   (dirs holding classes/ and test-classes/)
+#   bench/stepcost-ab.sh <before-target-dir> [after-target-dir]   (core target dirs holding classes/)
 # For each point: before-vector, after-vector, before-plain, after-plain (plain = JVM without the module).
 # REPEAT=k (default 1) measures each point k times in the same JVM and reports the last: on this 2-vCPU host the
 # single C2 thread sometimes has not compiled the Vector API kernels after StepCost's 1.5 s warm-up (a first run of
@@ -8,14 +8,13 @@
 # the grid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f operator/cp.txt ] || mvn -q -o -pl operator dependency:build-classpath -Dmdep.outputFile=cp.txt
-B=$1; A=${2:-operator/target}
-DEPS=$(cat operator/cp.txt)
+B=$1; A=${2:-core/target}
+DEPS=$(bench/classpath.sh)
 VEC="--add-modules jdk.incubator.vector"
 run() { # dir vec|plain method n r
   local opts=""; [ "$2" = vec ] && opts=$VEC
   local rs=$5; for ((i = 1; i < ${REPEAT:-1}; i++)); do rs="$rs,$5"; done
-  java $opts -cp "$1/test-classes:$1/classes:$DEPS" org.flinkrtrl.bench.StepCost "$3" "$4" "$rs" 2>/dev/null \
+  java $opts -cp "$1/classes:$DEPS" org.flinkrtrl.bench.StepCost "$3" "$4" "$rs" 2>/dev/null \
     | grep '^| [A-Z]' | grep -v method | tail -1 | awk -F'|' '{gsub(/ /,"",$5); print $5}'
 }
 echo "# $(uptime)"

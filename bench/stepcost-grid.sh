@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # CPU-time grid of docs/performance.md: bench/stepcost-grid.sh <label> [java options...]
-# CLASSES=<dir with classes/ and test-classes/> selects another build (default operator/target).
+# CLASSES=<core target dir with classes/> selects another build (default core/target).
 set -euo pipefail
 label=$1; shift || true
 cd "$(dirname "$0")/.."
-[ -f operator/cp.txt ] || mvn -q -o -pl operator dependency:build-classpath -Dmdep.outputFile=cp.txt
-CLASSES=${CLASSES:-operator/target}
-CP=$CLASSES/test-classes:$CLASSES/classes:$(cat operator/cp.txt)
+CLASSES=${CLASSES:-core/target}
+CP=$CLASSES/classes:$(bench/classpath.sh)
 mkdir -p bench/results
 {
   uptime

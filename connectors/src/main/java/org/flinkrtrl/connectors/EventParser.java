@@ -16,8 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
 
 /**
  * Parses one record (a JSON object or a CSV line) with a {@link FieldMapping}. Never throws on bad input: the

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a record's fields become an {@link org.flinkrtrl.flink.Event}: key, event time, numeric values, optional
+ * How a record's fields become an {@link org.flinkrtrl.record.Event}: key, event time, numeric values, optional
  * category and label. Immutable and validated on build.
  *
  * <p>Event time, in order of precedence:

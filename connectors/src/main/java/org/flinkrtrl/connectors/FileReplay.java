@@ -10,8 +10,8 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
 
 /**
  * Bounded replay of a CSV or JSON-lines file: a {@link FileSource} at parallelism 1 (file order, hence per-key

@@ -10,8 +10,8 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Prediction;
 
 /**
  * Builders for the job's Kafka source and sinks. Client properties are passed through unchanged (security

@@ -4,8 +4,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
 
 /** Turns raw records into events; records that do not parse go to {@link #DEAD_LETTERS} with their reason. */
 public class ParseFunction extends ProcessFunction<RawRecord, Event> {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Prediction;
 
 /**
  * The output format: one JSON object per prediction,

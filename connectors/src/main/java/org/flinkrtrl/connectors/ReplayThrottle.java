@@ -2,7 +2,7 @@ package org.flinkrtrl.connectors;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.Event;
 
 /**
  * Paces a replay: either a fixed rate in events per second, or event time sped up by a factor (2 = twice as

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
 import org.junit.jupiter.api.Test;
 
 /** Records become events with the mapping, or dead letters with a reason and the original text. */

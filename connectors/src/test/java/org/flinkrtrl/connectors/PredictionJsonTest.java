@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Properties;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
 
 /** Output records round-trip, with NaN as null, and secrets never reach the log form of Kafka properties. */

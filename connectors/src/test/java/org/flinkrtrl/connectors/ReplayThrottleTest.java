@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.Event;
 import org.junit.jupiter.api.Test;
 
 /** A replay is paced by rate or by event time, never faster than asked, and passes events through unchanged. */

@@ -1,7 +1,7 @@
 package org.flinkrtrl.jobs;
 
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Prediction;
 
 /** A prediction or a dead letter, so a bounded run collects both through one result stream. A Flink POJO. */
 public class Output {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.Prediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

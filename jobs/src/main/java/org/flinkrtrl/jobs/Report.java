@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.Prediction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;

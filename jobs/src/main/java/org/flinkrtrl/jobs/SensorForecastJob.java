@@ -35,10 +35,10 @@ import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Event;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
 import org.flinkrtrl.flink.LearnerOperator;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.Prediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,8 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.flinkrtrl.connectors.PredictionJson;
-import org.flinkrtrl.flink.DeadLetter;
-import org.flinkrtrl.flink.Prediction;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

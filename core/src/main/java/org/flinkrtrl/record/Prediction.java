@@ -1,0 +1,56 @@
+package org.flinkrtrl.record;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One output record per input event: what the key's model saw, how wrong its previous forecast was, and what it
+ * forecasts for the key's next event (raw units). A Flink POJO.
+ */
+public class Prediction {
+    public String key;
+    /** Event time of the input event, epoch milliseconds. */
+    public long timestamp;
+    /** The event's values, raw units. */
+    public double[] actual;
+    /** Forecast for this key's next event, raw units. */
+    public double[] forecast;
+    /** The forecast that had been made for this event, raw units (NaN entries for a key's first event). */
+    public double[] previousForecast;
+    /** Training loss of the previous forecast against this event, normalised units (NaN for a key's first event). */
+    public double loss;
+    /** Anomaly score of this event (see AnomalyScorer); 0 for a key's first event. */
+    public double anomalyScore;
+    /** Events seen by this key's model, this one included: (key, steps) identifies an output. */
+    public long steps;
+    /** True when this event made the divergence guard re-initialise the key's model. */
+    public boolean diverged;
+    /** The input's label, carried through; null when absent. */
+    public String label;
+
+    public Prediction() {}
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Prediction)) {
+            return false;
+        }
+        Prediction p = (Prediction) o;
+        return timestamp == p.timestamp && steps == p.steps && diverged == p.diverged
+            && Double.compare(loss, p.loss) == 0 && Double.compare(anomalyScore, p.anomalyScore) == 0
+            && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
+            && Arrays.equals(previousForecast, p.previousForecast) && Objects.equals(label, p.label);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, timestamp, steps);
+    }
+
+    @Override
+    public String toString() {
+        return "Prediction{key=" + key + ", ts=" + timestamp + ", steps=" + steps + ", actual=" + Arrays.toString(actual)
+            + ", forecast=" + Arrays.toString(forecast) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
+            + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
+    }
+}

@@ -1,0 +1,186 @@
+package org.flinkrtrl.flink;
+
+import org.flinkrtrl.record.DeadLetter;
+
+import org.flinkrtrl.record.Prediction;
+
+import org.flinkrtrl.record.Event;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One online forecaster per key. For every valid event it loads the key's {@link ForecastingLearner} (created on the
+ * key's first event with a seed derived from the job seed and the key), lets it score, learn and forecast, stores it
+ * back and emits one {@link Prediction}. Invalid events go to {@link LearnerOperator#DEAD_LETTERS} with stage
+ * {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
+ * overflowing on extreme values), the key's model is dropped, the event goes to the dead letters with stage
+ * {@code "learn"}, and the job and all other keys carry on.
+ *
+ * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
+ * (processing time, refreshed on read and write, expired state never returned).
+ *
+ * <p>At {@link #open} every subtask logs which dense kernels its JVM uses ({@link Kernels#describe()}: Vector API or
+ * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
+ * {@code rtrl.kernels}.
+ *
+ * <p>A stored model built with a different configuration than the job's (a restore after the model options
+ * changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run the declared
+ * configuration.
+ */
+public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
+
+    /** State name; part of the savepoint layout, do not rename. */
+    public static final String STATE_NAME = "rtrl-learner";
+
+    /** Dead-letter stage of events the operator refused before learning. */
+    public static final String STAGE_VALIDATE = "validate";
+    /** Dead-letter stage of events on which the core failed; the key's model was reset. */
+    public static final String STAGE_LEARN = "learn";
+
+    private final ModelConfig config;
+    private final Duration ttl;
+    private final double anomalyThreshold;
+
+    private transient ValueState<ForecastingLearner> state;
+    private transient LearnerMetrics metrics;
+
+    /**
+     * @param config           model configuration; {@code config.inputs} is the number of values per event (the
+     *                         forecaster derives its network's own sizes from it)
+     * @param ttl              idle-key state TTL; null or zero disables expiry
+     * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
+     */
+    public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
+        Objects.requireNonNull(config, "config");
+        if (config.head != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head);
+        }
+        if (ttl != null && ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must be >= 0, got " + ttl);
+        }
+        if (!Double.isFinite(anomalyThreshold)) {
+            throw new IllegalArgumentException("anomalyThreshold must be finite, got " + anomalyThreshold);
+        }
+        this.config = config;
+        this.ttl = ttl == null ? Duration.ZERO : ttl;
+        this.anomalyThreshold = anomalyThreshold;
+    }
+
+    /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
+    public static ValueStateDescriptor<ForecastingLearner> stateDescriptor(Duration ttl) {
+        ValueStateDescriptor<ForecastingLearner> d = new ValueStateDescriptor<>(STATE_NAME, LearnerSerializer.INSTANCE);
+        if (ttl != null && !ttl.isZero()) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .updateTtlOnReadAndWrite()
+                .neverReturnExpired()
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        }
+        return d;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        state = getRuntimeContext().getState(stateDescriptor(ttl));
+        metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
+        // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
+        LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<Prediction> out) throws Exception {
+        String reason = EventValidation.reason(e, config.inputs);
+        if (reason != null) {
+            metrics.invalid.inc();
+            ctx.output(LearnerOperator.DEAD_LETTERS,
+                new DeadLetter(STAGE_VALIDATE, reason, String.valueOf(e), e == null ? null : e.key,
+                    e == null ? Long.MIN_VALUE : e.timestamp));
+            return;
+        }
+        ForecastingLearner learner = state.value();
+        if (learner == null) {
+            learner = newLearner(e.key);
+        } else if (!ConfigMatch.sameModel(learner.config(), config)) {
+            metrics.modelResets.inc();
+            learner = newLearner(e.key);
+        }
+        long t0 = System.nanoTime();
+        ForecastingLearner.Result r;
+        try {
+            r = observe(learner, e.values);
+        } catch (RuntimeException ex) {
+            // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
+            // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
+            state.clear();
+            metrics.learnerFailures.inc();
+            ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(STAGE_LEARN,
+                "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
+            return;
+        }
+        metrics.latency.update(System.nanoTime() - t0);
+        state.update(learner);
+
+        metrics.events.inc();
+        if (r.diverged) {
+            metrics.divergences.inc();
+        }
+        if (r.scored) {
+            metrics.meanLoss.add(r.loss);
+            boolean anomaly = r.anomalyScore > anomalyThreshold;
+            if (anomaly) {
+                metrics.anomalies.inc();
+            }
+            metrics.anomalyRate.add(anomaly ? 1.0 : 0.0);
+        }
+        out.collect(toPrediction(e, r));
+    }
+
+    private ForecastingLearner newLearner(String key) {
+        metrics.learnersCreated.inc();
+        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+    }
+
+    /** One learning step; a seam for tests that need the core to fail. */
+    ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
+        return learner.observe(values);
+    }
+
+    /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
+    ForecastingLearner currentLearner() throws java.io.IOException {
+        return state.value();
+    }
+
+    LearnerMetrics metricsForTest() {
+        return metrics;
+    }
+
+    static Prediction toPrediction(Event e, ForecastingLearner.Result r) {
+        Prediction p = new Prediction();
+        p.key = e.key;
+        p.timestamp = e.timestamp;
+        p.actual = e.values.clone();
+        p.forecast = r.forecast.clone();
+        p.previousForecast = r.previousForecast.clone();
+        p.loss = r.loss;
+        p.anomalyScore = r.anomalyScore;
+        p.steps = r.steps;
+        p.diverged = r.diverged;
+        p.label = e.label;
+        return p;
+    }
+}

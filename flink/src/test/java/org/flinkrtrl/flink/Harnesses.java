@@ -1,0 +1,73 @@
+package org.flinkrtrl.flink;
+
+import org.flinkrtrl.record.Prediction;
+
+import org.flinkrtrl.record.Event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.ModelConfig;
+
+/** Builds operator test harnesses around {@link ForecastFunction}, and the bare-core reference outputs. */
+final class Harnesses {
+    static final int MAX_PARALLELISM = 128;
+
+    private Harnesses() {}
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> open(
+        ModelConfig cfg, Duration ttl, int parallelism, int subtask, OperatorSubtaskState restore) throws Exception {
+        KeyedProcessOperator<String, Event, Prediction> op =
+            new KeyedProcessOperator<>(new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD));
+        KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h = new KeyedOneInputStreamOperatorTestHarness<>(
+            op, new EventKeySelector(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        h.setup();
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    static ForecastFunction function(KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h) {
+        return (ForecastFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction();
+    }
+
+    static ForecastingLearner learner(KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h, String key)
+        throws Exception {
+        ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).setCurrentKey(key);
+        return function(h).currentLearner();
+    }
+
+    static List<Prediction> feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h, List<Event> events)
+        throws Exception {
+        int before = h.extractOutputValues().size();
+        for (Event e : events) {
+            h.processElement(e, e.timestamp);
+        }
+        List<Prediction> all = h.extractOutputValues();
+        return new ArrayList<>(all.subList(before, all.size()));
+    }
+
+    /** What the operator must emit: one bare ForecastingLearner per key, seeded as the operator seeds it. */
+    static List<Prediction> reference(List<Event> events, ModelConfig cfg) {
+        Map<String, ForecastingLearner> learners = new HashMap<>();
+        List<Prediction> out = new ArrayList<>();
+        for (Event e : events) {
+            if (EventValidation.reason(e, cfg.inputs) != null) {
+                continue;
+            }
+            ForecastingLearner l = learners.computeIfAbsent(e.key,
+                k -> new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed, k)));
+            out.add(ForecastFunction.toPrediction(e, l.observe(e.values)));
+        }
+        return out;
+    }
+}
