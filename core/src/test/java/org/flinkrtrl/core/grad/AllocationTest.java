@@ -27,8 +27,8 @@ class AllocationTest {
             for (GradientEstimator est : ests) {
                 Rng rng = new Rng(2);
                 double[] g = new double[pb.w.length];
-                // warm-up: EJML sizes its work arrays, JIT compiles. 500 runs (10,000 steps), not 100: with the Vector API
-                // kernels (issue 6) vector ops allocate until C2 has compiled and intrinsified them.
+                // warm-up: the JIT compiles. 500 runs (10,000 steps), not 100: with the Vector API kernels, vector ops
+                // allocate until C2 has compiled and intrinsified them.
                 run(est, pb, st, rng, g, 500);
                 long tid = Thread.currentThread().getId();
                 long b0 = mx.getThreadAllocatedBytes(tid);
