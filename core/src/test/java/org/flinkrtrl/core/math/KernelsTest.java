@@ -148,28 +148,23 @@ class KernelsTest {
 
     @Test
     void plainAdamGivesTheBitsOfTheScalarLoop() {
-        for (int len : new int[] {1, 3, 4, 7, 16, 33, 1088}) {
-            double[][] ref = adamRun(Kernels.plain(), len);
-            double[][] naive = adamRun(null, len);
-            for (int a = 0; a < 3; a++) {
-                for (int i = 0; i < len; i++) {
-                    assertEquals(Double.doubleToLongBits(naive[a][i]), Double.doubleToLongBits(ref[a][i]),
-                        "len " + len + " array " + a + " index " + i);
-                }
-            }
-        }
+        assertSameAdamBits(null, Kernels.plain());
     }
 
     @Test
     void vectorAdamGivesTheBitsOfThePlainKernels() {
-        Kernels v = vectorOrSkip();
+        assertSameAdamBits(Kernels.plain(), vectorOrSkip());
+    }
+
+    /** Three Adam steps on {@code expected} (null = the scalar loop) and {@code actual} give the same bits. */
+    private static void assertSameAdamBits(Kernels expected, Kernels actual) {
         for (int len : new int[] {1, 3, 4, 7, 16, 33, 1088}) {
-            double[][] ref = adamRun(Kernels.plain(), len);
-            double[][] vec = adamRun(v, len);
+            double[][] ref = adamRun(expected, len);
+            double[][] got = adamRun(actual, len);
             for (int a = 0; a < 3; a++) {
                 for (int i = 0; i < len; i++) {
-                    assertEquals(Double.doubleToLongBits(ref[a][i]), Double.doubleToLongBits(vec[a][i]),
-                        "len " + len + " array " + a + " index " + i);
+                    assertEquals(Double.doubleToLongBits(ref[a][i]), Double.doubleToLongBits(got[a][i]),
+                        actual.name() + " len " + len + " array " + a + " index " + i);
                 }
             }
         }
