@@ -45,7 +45,7 @@ final class Cli {
 
     Cli(String usage) {
         spec.parser().expandAtFiles(false);
-        spec.usageMessage().customSynopsis(usage).sortOptions(false).width(118).longOptionsMaxWidth(34);
+        spec.usageMessage().synopsisHeading("").customSynopsis(usage).sortOptions(false).width(118).longOptionsMaxWidth(34);
         spec.usageMessage().sectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, help -> {
             StringBuilder sb = new StringBuilder();
             for (Map.Entry<String, List<OptionSpec>> e : sections.entrySet()) {

@@ -61,11 +61,11 @@ public final class ModelSettings {
     public static final ModelSetting<Double> EPSILON = add("epsilon", 1e-8, "eps", null,
         v -> v > 0, "must be > 0", "Adam denominator offset");
     public static final ModelSetting<Double> CLIP_NORM = add("clipNorm", 1.0, "norm", "clip",
-        v -> v >= 0, "must be >= 0 (0 = off)", "max L2 norm of the recurrent-weight gradient, 0 = no clipping");
+        v -> v >= 0, "must be >= 0", "max L2 norm of the recurrent-weight gradient, 0 = no clipping");
     public static final ModelSetting<Double> READOUT_CLIP_NORM = add("readoutClipNorm", 0.0, "norm", null,
-        v -> v >= 0, "must be >= 0 (0 = off)", "max L2 norm of the readout gradient, 0 = no clipping");
+        v -> v >= 0, "must be >= 0", "max L2 norm of the readout gradient, 0 = no clipping");
     public static final ModelSetting<Integer> RESET_PERIOD = add("resetPeriod", 0, "events", null,
-        v -> v >= 0, "must be >= 0 (0 = never)", "reset hidden and influence state every this many events, 0 = never");
+        v -> v >= 0, "must be >= 0", "reset hidden and influence state every this many events, 0 = never");
     public static final ModelSetting<Long> SEED = add("seed", 42L, "long", null,
         v -> true, "", "job seed; each key's model seed is derived from it and the key");
     public static final ModelSetting<Double> INIT_GAIN = add("initGain", 1.0, "gain", null,
