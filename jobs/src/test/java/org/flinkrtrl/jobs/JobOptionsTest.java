@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.flinkrtrl.connectors.EventParser;
@@ -61,28 +63,32 @@ class JobOptionsTest {
     }
 
     private static <T> void assertReachable(ModelSetting<T> s, ModelConfig defaults) {
-        T other = otherValidValue(s);
-        ModelConfig c = JobOptions.parse("--" + s.key(), s.format(other)).modelConfig();
+        String text = anotherValidText(s);
+        T other = s.parse(text);
+        ModelConfig c = JobOptions.parse("--" + s.key(), text).modelConfig();
         assertEquals(other, s.get(c), s.key());
         assertEquals(defaults.with(s, other), c, "--" + s.key() + " changes only " + s.name());
     }
 
-    private static <T> T otherValidValue(ModelSetting<T> s) {
-        T d = s.defaultValue();
-        Object v;
-        if (d instanceof Integer i) {
-            v = i + 1;
-        } else if (d instanceof Long l) {
-            v = l + 1;
-        } else if (d instanceof Double x) {
-            v = x == 0 ? 0.25 : x / 2;
-        } else {
-            Object[] all = s.type().getEnumConstants();
-            v = all[(((Enum<?>) d).ordinal() + 1) % all.length];
+    /** The first of a few typical texts (or enum choices) that is a valid value other than the default. */
+    private static String anotherValidText(ModelSetting<?> s) {
+        List<String> candidates = new ArrayList<>(List.of("0.5", "2", "3", "0.25"));
+        candidates.addAll(List.of(s.choices().split(", ")));
+        for (String text : candidates) {
+            if (isOtherValid(s, text)) {
+                return text;
+            }
         }
-        T t = s.type().cast(v);
-        assertTrue(s.isValid(t) && !t.equals(d), s.key());
-        return t;
+        throw new AssertionError("no valid non-default text for " + s.key());
+    }
+
+    private static <T> boolean isOtherValid(ModelSetting<T> s, String text) {
+        try {
+            T v = s.parse(text);
+            return s.isValid(v) && !v.equals(s.defaultValue());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Test
