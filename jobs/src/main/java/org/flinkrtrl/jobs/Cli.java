@@ -126,7 +126,8 @@ final class Cli {
         } catch (CommandLine.OverwrittenOptionException e) {
             throw new UsageException("option " + typed((OptionSpec) e.getOverwritten()) + " given twice");
         } catch (CommandLine.MaxValuesExceededException e) {
-            throw new UsageException(e.getMessage().replace("should be specified without", "takes no value, got"));
+            String name = e.getArgSpec() instanceof OptionSpec o ? typed(o) : "";
+            throw new UsageException(name.isEmpty() ? e.getMessage() : "option " + name + " takes no value");
         } catch (ParameterException e) {
             throw new UsageException(e.getMessage());
         }

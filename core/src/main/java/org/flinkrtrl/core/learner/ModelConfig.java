@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -89,36 +91,37 @@ public record ModelConfig(
 
     /** Reads what {@link #writeTo} wrote and validates it. */
     public static ModelConfig readFrom(DataInput in) throws IOException {
-        return new Builder(new Object[] {
-            CellType.values()[in.readByte()],
-            in.readInt(),
-            in.readInt(),
-            in.readInt(),
-            Head.values()[in.readByte()],
-            in.readDouble(),
-            Method.values()[in.readByte()],
-            in.readInt(),
-            in.readInt(),
-            OptimizerType.values()[in.readByte()],
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readInt(),
-            in.readLong(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble(),
-            in.readDouble()}).build();
+        return builder()
+            .set(CELL, CellType.values()[in.readByte()])
+            .set(HIDDEN, in.readInt())
+            .set(INPUTS, in.readInt())
+            .set(OUTPUTS, in.readInt())
+            .set(HEAD, Head.values()[in.readByte()])
+            .set(HUBER_DELTA, in.readDouble())
+            .set(METHOD, Method.values()[in.readByte()])
+            .set(RANK, in.readInt())
+            .set(TRUNCATION, in.readInt())
+            .set(OPTIMIZER, OptimizerType.values()[in.readByte()])
+            .set(LEARNING_RATE, in.readDouble())
+            .set(BETA1, in.readDouble())
+            .set(BETA2, in.readDouble())
+            .set(EPSILON, in.readDouble())
+            .set(CLIP_NORM, in.readDouble())
+            .set(READOUT_CLIP_NORM, in.readDouble())
+            .set(RESET_PERIOD, in.readInt())
+            .set(SEED, in.readLong())
+            .set(INIT_GAIN, in.readDouble())
+            .set(READOUT_INIT_STD, in.readDouble())
+            .set(ANOMALY_ALPHA, in.readDouble())
+            .set(DIVERGENCE_LOSS, in.readDouble())
+            .build();
     }
 
     /** Collects values by {@link ModelSetting}; {@link #build()} validates them all. */
     public static final class Builder {
         private final Object[] values;
 
-        private Builder(Object[] values) {
+        Builder(Object[] values) {
             this.values = values;
         }
 

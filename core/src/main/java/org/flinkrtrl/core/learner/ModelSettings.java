@@ -19,10 +19,14 @@ import org.flinkrtrl.core.learner.ModelConfig.OptimizerType;
  * component per setting, in this order; the command line ({@code --hidden}), the Flink configuration
  * ({@code rtrl.model.hidden}) and {@code --help} are generated from {@link #ALL}.
  *
- * <p>Adding a setting: add a component at the end of the {@link ModelConfig} record and one declaration at the end
- * of this list (same name, same type, same place; the class refuses to load otherwise). If models must keep it
- * across restarts, write and read it in {@link ModelConfig#writeTo} / {@link ModelConfig#readFrom}, which changes
- * the state format (new {@link LearnerCodec#VERSION}). Nothing else: options, help and validation follow.
+ * <p>Adding a setting costs two lines here and there: a component at the end of the {@link ModelConfig} record and
+ * one declaration at the end of this list (same name, same type, same place; the class refuses to load otherwise).
+ * {@code ModelConfig.builder().set(NEW, v)}, validation, {@code --new-key}, {@code rtrl.model.new-key} and the help
+ * text follow from the declaration. Then the state: every learner state holds its config, and the operator replaces a
+ * stored model whose config differs from the job's; a setting left out of {@link ModelConfig#writeTo} comes back as
+ * its default, so a job that sets another value would start every restored key afresh. Write and read it in
+ * {@link ModelConfig#writeTo} / {@link ModelConfig#readFrom} with a new {@link LearnerCodec#VERSION} whose reader
+ * gives states of the older version the default.
  */
 public final class ModelSettings {
     private ModelSettings() {}
@@ -41,7 +45,8 @@ public final class ModelSettings {
     public static final ModelSetting<Head> HEAD = fromData("head", Head.REGRESSION,
         v -> true, "", "output head: regression (forecasting) or softmax (classification)");
     public static final ModelSetting<Double> HUBER_DELTA = add("huberDelta", 0.0, "delta", null,
-        v -> v >= 0 && Double.isFinite(v), "must be finite and >= 0", "Huber threshold of the loss in normalised units, 0 = squared error");
+        v -> v >= 0 && Double.isFinite(v), "must be finite and >= 0",
+        "Huber threshold of the loss in normalised units, 0 = squared error");
     public static final ModelSetting<Method> METHOD = add("method", Method.OK, null, null,
         v -> true, "", "gradient method: ok (r-OK RTRL), kf, uoro, rtrl (exact), tbptt");
     public static final ModelSetting<Integer> RANK = add("rank", 4, "r", null,
