@@ -125,9 +125,6 @@ final class Cli {
             throw new UsageException("option " + typed(o) + " needs a value " + o.paramLabel());
         } catch (CommandLine.OverwrittenOptionException e) {
             throw new UsageException("option " + typed((OptionSpec) e.getOverwritten()) + " given twice");
-        } catch (CommandLine.MaxValuesExceededException e) {
-            String name = e.getArgSpec() instanceof OptionSpec o ? typed(o) : "";
-            throw new UsageException(name.isEmpty() ? e.getMessage() : "option " + name + " takes no value");
         } catch (ParameterException e) {
             throw new UsageException(e.getMessage());
         }

@@ -123,7 +123,7 @@ class JobOptionsTest {
             {"invalid value 'soon' for --ttl: expected a duration", "--ttl", "soon"},
             {"option --hidden given twice", "--hidden", "4", "--hidden", "8"},
             {"option --learning-rate given twice", "--learning-rate", "0.1", "--lr", "0.2"},
-            {"option --help takes no value", "--help=yes"},
+            {"option '--help' should be specified without 'yes' parameter", "--help=yes"},
             {"input file not found: /nonexistent/in.csv", "--input", "/nonexistent/in.csv", "--key-field", "k", "--value-fields", "v"},
         };
         for (String[] c : cases) {

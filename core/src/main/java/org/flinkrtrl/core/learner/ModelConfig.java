@@ -121,7 +121,7 @@ public record ModelConfig(
     public static final class Builder {
         private final Object[] values;
 
-        Builder(Object[] values) {
+        private Builder(Object[] values) {
             this.values = values;
         }
 
