@@ -6,7 +6,6 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 import org.flinkrtrl.core.grad.Method;
@@ -83,7 +82,9 @@ public final class ModelSettings {
         v -> v > 0, "must be > 0", "a loss above this (normalised units) re-initialises the key's model");
 
     /** Every setting, in {@link ModelConfig} component order. */
-    public static final List<ModelSetting<?>> ALL = Collections.unmodifiableList(LIST);
+    public static final List<ModelSetting<?>> ALL = List.copyOf(LIST);
+
+    private static final List<ModelSetting<?>> OPTIONS = ALL.stream().filter(s -> !s.fromData()).toList();
 
     private static final java.lang.reflect.Method[] ACCESSORS;
     private static final MethodHandle CANONICAL;
@@ -129,13 +130,7 @@ public final class ModelSettings {
 
     /** The settings a user sets (command line, Flink configuration); the others come from the job's data. */
     public static List<ModelSetting<?>> options() {
-        List<ModelSetting<?>> out = new ArrayList<>();
-        for (ModelSetting<?> s : ALL) {
-            if (!s.fromData()) {
-                out.add(s);
-            }
-        }
-        return out;
+        return OPTIONS;
     }
 
     static Object[] defaults() {
