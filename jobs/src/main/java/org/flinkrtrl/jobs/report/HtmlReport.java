@@ -52,7 +52,7 @@ public final class HtmlReport {
                 run.processingEventsPerSecond(events), auc == null ? "n/a" : fmt(auc.auc())));
             h.write("<p>Errors are one-step-ahead forecast errors in raw units, over every event after a key's first. "
                 + "Persistence forecasts the key's last value. The anomaly ROC AUC is computed from scores in bins "
-                + "1.1 % wide; the binning bound is the most it can differ from the exact AUC. Every key's figures "
+                + "1.1 % wide (relative); the binning bound is the most it can differ from the exact AUC. Every key's figures "
                 + "are in <a href=\"" + esc(jsonName) + "\">" + esc(jsonName) + "</a>.</p>\n");
             h.write("<table><tr><th class=l>key</th>");
             for (Figure f : columns) {

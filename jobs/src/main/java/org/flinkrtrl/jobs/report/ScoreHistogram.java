@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * Counts of labelled anomaly scores in logarithmic bins, normal and anomalous apart: the ROC AUC without holding
  * the scores. Bin 0 holds the score 0, bin {@link #INFINITE} the score +Inf (and its negative -Inf); a finite score
- * {@code s > 0} falls in bin {@code 1 + floor(64 log2(1 + s))}, i.e. 64 bins per doubling of {@code 1 + s} (bins
- * about 1.1 % wide), and {@code -s} in the negative of that bin. Bins 0 and +-{@link #INFINITE} hold equal scores
- * only. Sparse: only bins that occur are stored, sorted, so a key with few events holds few entries.
+ * {@code s > 0} falls in bin {@code 1 + floor(64 (log2(s) + 1075))}, i.e. 64 bins per doubling of {@code s} (bins
+ * about 1.1 % wide) at every magnitude from the smallest subnormal up, and {@code -s} in the negative of that bin.
+ * Bins 0 and +-{@link #INFINITE} hold equal scores only. Sparse: only bins that occur are stored, sorted, so a key
+ * with few events holds few entries.
  */
 public final class ScoreHistogram {
     /** Bins per doubling of 1 + score. */
@@ -20,8 +21,10 @@ public final class ScoreHistogram {
     private long totalPositives;
     private long totalNegatives;
 
-    /** The bin of +Inf, beyond every finite score's (log2(1 + Double.MAX_VALUE) is about 1024). */
-    public static final int INFINITE = 1 + BINS_PER_OCTAVE * 1100;
+    /** log2 of the smallest positive double is -1074. */
+    private static final int OCTAVE_OFFSET = 1075;
+    /** The bin of +Inf, beyond every finite score's (log2(Double.MAX_VALUE) is below 1024). */
+    public static final int INFINITE = 1 + BINS_PER_OCTAVE * (OCTAVE_OFFSET + 1025);
 
     /** The bin of a score that is not NaN. */
     public static int bin(double score) {
@@ -31,7 +34,8 @@ public final class ScoreHistogram {
         if (Double.isInfinite(score)) {
             return score > 0 ? INFINITE : -INFINITE;
         }
-        int b = 1 + (int) Math.floor(BINS_PER_OCTAVE * Math.log1p(Math.abs(score)) / Math.log(2));
+        double log2 = Math.log(Math.abs(score)) / Math.log(2);
+        int b = 1 + (int) Math.floor(BINS_PER_OCTAVE * (log2 + OCTAVE_OFFSET));
         return score > 0 ? b : -b;
     }
 
