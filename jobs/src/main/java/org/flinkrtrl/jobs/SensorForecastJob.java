@@ -178,15 +178,18 @@ public final class SensorForecastJob {
         public final double seconds;
         public final Evaluation evaluation;
         public final RunInfo run;
+        /** Time to write the report (HTML and JSON) after the last output. */
+        public final double reportSeconds;
         public final boolean failed;
 
         FileRunResult(long predictions, long deadLetters, double seconds, Evaluation evaluation, RunInfo run,
-                      boolean failed) {
+                      double reportSeconds, boolean failed) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.seconds = seconds;
             this.evaluation = evaluation;
             this.run = run;
+            this.reportSeconds = reportSeconds;
             this.failed = failed;
         }
     }
@@ -288,7 +291,7 @@ public final class SensorForecastJob {
         out.println("dead letters: " + deadFile.toAbsolutePath());
         out.printf(Locale.ROOT, "report:       %s (and %s, written in %.1f s)%n", reportFile.toAbsolutePath(),
             RunReport.jsonBeside(reportFile).getFileName(), reportSecs);
-        return new FileRunResult(count, deadCount, secs, eval, run, !complete);
+        return new FileRunResult(count, deadCount, secs, eval, run, reportSecs, !complete);
     }
 
     private static String[] channelNames(int d) {
