@@ -97,7 +97,7 @@ final class Pipeline {
                     transactionalIdPrefix + "-dead-letters", props))
                 .uid("kafka-sink-dead-letters").name("kafka:" + deadLetterTopic);
         } else {
-            deadLetters.map(new SensorForecastJob.DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")
+            deadLetters.map(new DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")
                 .sinkTo(new DiscardingSink<>()).uid("dead-letter-discard").name("dead-letter-discard");
         }
     }

@@ -37,7 +37,6 @@ import org.flinkrtrl.jobs.report.Evaluation;
 import org.flinkrtrl.jobs.report.ForecastErrors;
 import org.flinkrtrl.jobs.report.RunInfo;
 import org.flinkrtrl.jobs.report.RunReport;
-import org.flinkrtrl.record.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,17 +322,6 @@ public final class SensorForecastJob {
     static long dataRows(Path file, boolean header) throws IOException {
         try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.filter(l -> !l.isBlank()).count() - (header ? 1 : 0);
-        }
-    }
-
-    /** Logs rejected records when no dead-letter topic is configured (payloads are not logged). */
-    static final class DeadLetterLogger implements org.apache.flink.api.common.functions.MapFunction<DeadLetter, DeadLetter> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public DeadLetter map(DeadLetter d) {
-            LOG.warn("rejected record ({}): {} key={}", d.stage, d.reason, d.key);
-            return d;
         }
     }
 }
