@@ -32,22 +32,10 @@ public final class AnomalyAuc implements Metric {
 
         @Override
         public void add(Prediction p) {
-            if (seen && p.label != null && !Double.isNaN(p.anomalyScore) && finite(p.previousForecast)) {
+            if (seen && p.label != null && !Double.isNaN(p.anomalyScore) && ForecastErrors.allFinite(p.previousForecast)) {
                 histogram.add(p.anomalyScore, Labels.isPositive(p.label));
             }
             seen = true;
-        }
-
-        private static boolean finite(double[] a) {
-            if (a == null) {
-                return false;
-            }
-            for (double v : a) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         @Override

@@ -153,13 +153,20 @@ public final class Evaluation {
 
     private static Long integer(String s) {
         int n = s.length();
-        if (n == 0 || n > 20) {
+        int start = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        if (n == start || n > 20) {
             return null;
+        }
+        for (int i = start; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
         }
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            return null;
+            return null; // beyond the range of a long
         }
     }
 }

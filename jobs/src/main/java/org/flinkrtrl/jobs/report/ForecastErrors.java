@@ -11,6 +11,19 @@ import org.flinkrtrl.record.Prediction;
 public final class ForecastErrors implements Metric {
     private static final int FIGURES = 5;
 
+    /** Whether a forecast exists and every channel of it is finite. */
+    static boolean allFinite(double[] forecast) {
+        if (forecast == null) {
+            return false;
+        }
+        for (double v : forecast) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String name() {
         return "forecast";
@@ -55,7 +68,7 @@ public final class ForecastErrors implements Metric {
 
         @Override
         public void add(Prediction p) {
-            if (hasLast && p.previousForecast != null && allFinite(p.previousForecast)) {
+            if (hasLast && allFinite(p.previousForecast)) {
                 for (int c = 0; c < n.length; c++) {
                     double model = p.previousForecast[c] - p.actual[c];
                     double persist = last[c] - p.actual[c];
@@ -68,15 +81,6 @@ public final class ForecastErrors implements Metric {
             }
             System.arraycopy(p.actual, 0, last, 0, last.length);
             hasLast = true;
-        }
-
-        private static boolean allFinite(double[] a) {
-            for (double v : a) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         @Override

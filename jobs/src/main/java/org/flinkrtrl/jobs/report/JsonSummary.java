@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.flinkrtrl.connectors.PredictionJson;
 
 /**
  * {@code report.json}: the run's figures for machines, written while streaming over the keys.
@@ -35,9 +36,9 @@ public final class JsonSummary {
             g.writeNumberField("events", eval.predictions());
             g.writeNumberField("keyCount", eval.keyCount());
             g.writeNumberField("deadLetters", run.deadLetters());
-            number(g, "seconds", run.seconds());
-            number(g, "processingSeconds", run.processingSeconds());
-            number(g, "processingEventsPerSecond", run.processingEventsPerSecond(eval.predictions()));
+            PredictionJson.number(g, "seconds", run.seconds());
+            PredictionJson.number(g, "processingSeconds", run.processingSeconds());
+            PredictionJson.number(g, "processingEventsPerSecond", run.processingEventsPerSecond(eval.predictions()));
             g.writeArrayFieldStart("channels");
             for (String c : run.channels()) {
                 g.writeString(c);
@@ -84,21 +85,13 @@ public final class JsonSummary {
                 if (fi.count() && Double.isFinite(v[i]) && Math.abs(v[i]) < 0x1p53) {
                     g.writeNumberField(fi.name(), (long) v[i]);
                 } else {
-                    number(g, fi.name(), v[i]);
+                    PredictionJson.number(g, fi.name(), v[i]);
                 }
             }
             if (channel != null) {
                 g.writeEndObject();
             }
             g.writeEndObject();
-        }
-    }
-
-    private static void number(JsonGenerator g, String name, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumberField(name, v);
-        } else {
-            g.writeNullField(name);
         }
     }
 }
