@@ -16,6 +16,8 @@ public final class Evaluation {
     private final int dims;
     private final List<Metric> metrics;
     private final Map<String, KeyResult> keys = new HashMap<>();
+    /** The keys in key order, kept until a new key arrives. */
+    private List<KeyResult> sorted;
     private long predictions;
 
     /** One key's accumulators, in the order of {@link #metrics()}. */
@@ -79,6 +81,7 @@ public final class Evaluation {
             }
             k = new KeyResult(p.key, a);
             keys.put(p.key, k);
+            sorted = null;
         }
         for (KeyAccumulator a : k.accumulators) {
             a.add(p);
@@ -109,6 +112,13 @@ public final class Evaluation {
 
     /** Every key's result, ordered by {@link #compareKeys}. */
     public List<KeyResult> keys() {
+        if (sorted == null) {
+            sorted = Collections.unmodifiableList(sortedKeys());
+        }
+        return sorted;
+    }
+
+    private List<KeyResult> sortedKeys() {
         record Sortable(Long number, KeyResult result) {}
         List<Sortable> l = new ArrayList<>(keys.size());
         for (KeyResult k : keys.values()) {
