@@ -69,6 +69,7 @@ public final class Charts {
         }
         XYSeries score = series("log10(1 + anomaly score)", s, 2 * s.dims());
         NumberAxis y = new NumberAxis("log10(1 + score)");
+        y.setAutoRangeMinimumSize(0.5); // a flat zero score gets a readable axis
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         r.setSeriesPaint(0, new Color(0xd62728));
         XYPlot sub = new XYPlot(new XYSeriesCollection(score), null, y, r);
