@@ -95,4 +95,17 @@ class ReportRobustnessTest {
         assertTrue(page.contains("<h2>key k\uFFFD&lt;b&gt;</h2>"));
         assertTrue(Files.size(dir.resolve("r.json")) > 1 << 20, "the JSON summary has the full key");
     }
+
+    @Test
+    void aRunWithoutPredictionsStillGetsAReport(@TempDir Path dir) throws Exception {
+        Path predictions = dir.resolve("p.jsonl");
+        Files.writeString(predictions, "");
+        Path html = dir.resolve("r.html");
+        Evaluation e = Evaluation.standard(2, 3.0);
+        List<ChartSeries> charts = RunReport.write(html, predictions,
+            new RunInfo("in", "m", "c", "k", new String[] {"a", "b"}, 1, 0, 5), e, 12);
+        assertEquals(0, charts.size());
+        assertTrue(Files.readString(html).contains("0 events, 0 keys, 5 dead letters"));
+        assertTrue(Files.readString(dir.resolve("r.json")).contains("\"keys\":[]"));
+    }
 }
