@@ -33,6 +33,14 @@ final class OptionValues {
         return v;
     }
 
+    static Integer nonNegativeInt(String s) {
+        int v = integer(s);
+        if (v < 0) {
+            throw new IllegalArgumentException("must be >= 0");
+        }
+        return v;
+    }
+
     static Double positiveDouble(String s) {
         double v = number(s);
         if (!(v > 0) || Double.isInfinite(v)) {
