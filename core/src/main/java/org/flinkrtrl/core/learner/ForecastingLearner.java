@@ -1,5 +1,8 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.INPUTS;
+import static org.flinkrtrl.core.learner.ModelSettings.OUTPUTS;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -59,7 +62,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       as a divergence; the statistics are kept;</li>
  *   <li>folds x_t into the statistics and the context, forecasts the next event.</li>
  * </ol>
- * {@code config.inputs} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
+ * {@code config.inputs()} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
  */
 public final class ForecastingLearner {
     /** Bound on normalised inputs and targets used for learning. */
@@ -188,7 +191,7 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
@@ -201,16 +204,16 @@ public final class ForecastingLearner {
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
     ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, boolean initialise) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
         this.config = config;
         this.options = options;
-        this.d = config.inputs;
+        this.d = config.inputs();
         this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
-        this.scorer = new AnomalyScorer(config.anomalyAlpha);
+        this.scorer = new AnomalyScorer(config.anomalyAlpha());
         this.context = new SeasonalContext(d, options);
         double[] prior = new double[FEATURES];
         prior[1] = 1.0;
@@ -242,9 +245,9 @@ public final class ForecastingLearner {
         result.intervalLevel = options.intervalLevel();
     }
 
-    /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
+    /** The network's own config for a stream of {@code config.inputs()} channels: 2d inputs, d outputs. */
     public static ModelConfig networkConfig(ModelConfig config) {
-        return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
+        return config.toBuilder().set(INPUTS, 2 * config.inputs()).set(OUTPUTS, config.inputs()).build();
     }
 
     /**
@@ -374,7 +377,7 @@ public final class ForecastingLearner {
         r.loss = loss;
         r.error = err;
         r.anomalyScore = scorer.score(err);
-        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite())) {
+        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss() || !model.isFinite())) {
             model.initialise();
             divergences++;
             r.diverged = true;
@@ -606,15 +609,15 @@ public final class ForecastingLearner {
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, result.forecast);
-        ModelConfig v1Network = config.toBuilder().inputs(2 * d).outputs(d).build();
+        ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
             model.readState(in);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed, false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in);
             model.initialise();
-            migration = "state format 1: network shape " + v1Network.inputs + " inputs no longer matches this build's "
-                + model.config().inputs + ", replaced by a fresh one; linear path, seasonal context and interval"
+            migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
+                + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"
                 + " started fresh";
         }
         Arrays.fill(units, 1.0);
@@ -647,7 +650,7 @@ public final class ForecastingLearner {
     /** Network shapes: same inputs and outputs. */
     private static final class ConfigShape {
         static boolean same(ModelConfig a, ModelConfig b) {
-            return a.inputs == b.inputs && a.outputs == b.outputs;
+            return a.inputs() == b.inputs() && a.outputs() == b.outputs();
         }
     }
 

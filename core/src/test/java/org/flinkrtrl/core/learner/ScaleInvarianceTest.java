@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +34,7 @@ class ScaleInvarianceTest {
 
     static Run run(double unit) {
         double[] x = series();
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(8).build(), 3);
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 8).build(), 3);
         Run r = new Run(new double[EVENTS], new double[EVENTS], new double[EVENTS], new double[EVENTS]);
         for (int t = 0; t < EVENTS; t++) {
             ForecastingLearner.Result res = f.observe(t * 1_800_000L, new double[] {x[t] * unit});
@@ -98,7 +100,7 @@ class ScaleInvarianceTest {
     @Test
     void constantSeriesStaysPut() {
         for (double v : new double[] {0.0, 1e-300, 3.0, -7e12, Double.MIN_VALUE}) {
-            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(8).build(), 1);
+            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 8).build(), 1);
             ForecastingLearner.Result r = null;
             for (int t = 0; t < 500; t++) {
                 r = f.observe(t * 1000L, new double[] {v});
