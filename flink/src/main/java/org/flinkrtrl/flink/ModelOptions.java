@@ -65,6 +65,10 @@ public final class ModelOptions {
             o = b.longType().defaultValue((Long) s.defaultValue()).withDescription(description);
         } else if (t == Double.class) {
             o = b.doubleType().defaultValue((Double) s.defaultValue()).withDescription(description);
+        } else if (t == Boolean.class) {
+            o = b.booleanType().defaultValue((Boolean) s.defaultValue()).withDescription(description);
+        } else if (t == String.class) {
+            o = b.stringType().defaultValue((String) s.defaultValue()).withDescription(description);
         } else if (t.isEnum()) {
             o = b.enumType((Class) t).defaultValue((Enum) s.defaultValue())
                 .withDescription(capitalised(s.description()) + ": one of " + s.choices() + ".");

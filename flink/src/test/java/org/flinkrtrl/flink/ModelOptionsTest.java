@@ -58,7 +58,14 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.anomaly-alpha", "0.2"),
             Map.entry("rtrl.model.divergence-loss", "1e4"),
             Map.entry("rtrl.model.init-gain", "0.9"),
-            Map.entry("rtrl.model.readout-init-std", "0.05")));
+            Map.entry("rtrl.model.readout-init-std", "0.05"),
+            Map.entry("rtrl.model.seasonal-context", "false"),
+            Map.entry("rtrl.model.linear-path", "false"),
+            Map.entry("rtrl.model.recurrent-path", "false"),
+            Map.entry("rtrl.model.interval-level", "0.9"),
+            Map.entry("rtrl.model.time-zone", "Europe/Paris"),
+            Map.entry("rtrl.model.max-lag-steps", "500"),
+            Map.entry("rtrl.model.linear-forgetting", "0.99")));
         for (ModelSetting<?> s : ModelSettings.options()) {
             assertTrue(params.containsKey("rtrl.model." + s.key()), "the test sets every option; missing " + s.key());
         }
@@ -88,6 +95,8 @@ class ModelOptionsTest {
         assertEquals(1e4, c.divergenceLoss());
         assertEquals(0.9, c.initGain());
         assertEquals(0.05, c.readoutInitStd());
+        assertEquals(new org.flinkrtrl.core.learner.ForecasterOptions(false, false, false, 0.9, "Europe/Paris", 500, 0.99),
+            org.flinkrtrl.core.learner.ForecasterOptions.of(c));
         assertEquals(Duration.ofHours(2), ModelOptions.stateTtl(conf));
         assertEquals(4.5, ModelOptions.anomalyThreshold(conf));
     }

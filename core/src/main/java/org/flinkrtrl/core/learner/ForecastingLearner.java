@@ -195,15 +195,17 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
-        this(config, ForecasterOptions.DEFAULTS, streamSeed, true);
+        this(config, streamSeed, true);
     }
 
+    /** A forecaster with {@code config}'s network settings and {@code options}' forecaster settings. */
     public ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed) {
-        this(config, options, streamSeed, true);
+        this(options.applyTo(config), streamSeed, true);
     }
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
-    ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, boolean initialise) {
+    ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise) {
+        ForecasterOptions options = ForecasterOptions.of(config);
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
@@ -525,7 +527,6 @@ public final class ForecastingLearner {
     public void clearMigration() { migration = null; }
 
     void writeState(DataOutput o) throws IOException {
-        options.writeTo(o);
         o.writeLong(events);
         o.writeLong(divergences);
         StateArrays.write(o, units);
@@ -559,7 +560,7 @@ public final class ForecastingLearner {
         model.writeState(o);
     }
 
-    /** Reads what {@link #writeState} wrote, after the options (read by the codec to build this shell). */
+    /** Reads what {@link #writeState} wrote. */
     void readState(DataInput in) throws IOException {
         events = in.readLong();
         divergences = in.readLong();

@@ -40,7 +40,14 @@ public record ModelConfig(
     double initGain,
     double readoutInitStd,
     double anomalyAlpha,
-    double divergenceLoss) implements Serializable {
+    double divergenceLoss,
+    boolean seasonalContext,
+    boolean linearPath,
+    boolean recurrentPath,
+    double intervalLevel,
+    String timeZone,
+    int maxLagSteps,
+    double linearForgetting) implements Serializable {
 
     public enum CellType { TANH, GATED }
 
@@ -87,11 +94,26 @@ public record ModelConfig(
         out.writeDouble(readoutInitStd);
         out.writeDouble(anomalyAlpha);
         out.writeDouble(divergenceLoss);
+        out.writeBoolean(seasonalContext);
+        out.writeBoolean(linearPath);
+        out.writeBoolean(recurrentPath);
+        out.writeDouble(intervalLevel);
+        out.writeUTF(timeZone);
+        out.writeInt(maxLagSteps);
+        out.writeDouble(linearForgetting);
     }
 
     /** Reads what {@link #writeTo} wrote and validates it. */
     public static ModelConfig readFrom(DataInput in) throws IOException {
-        return builder()
+        return readFrom(in, LearnerCodec.VERSION);
+    }
+
+    /**
+     * Reads a config written in learner state format {@code version}: format 1 ends after divergenceLoss, so the
+     * forecaster's settings (seasonalContext ... linearForgetting) take their defaults.
+     */
+    public static ModelConfig readFrom(DataInput in, int version) throws IOException {
+        Builder b = builder()
             .set(CELL, CellType.values()[in.readByte()])
             .set(HIDDEN, in.readInt())
             .set(INPUTS, in.readInt())
@@ -113,8 +135,17 @@ public record ModelConfig(
             .set(INIT_GAIN, in.readDouble())
             .set(READOUT_INIT_STD, in.readDouble())
             .set(ANOMALY_ALPHA, in.readDouble())
-            .set(DIVERGENCE_LOSS, in.readDouble())
-            .build();
+            .set(DIVERGENCE_LOSS, in.readDouble());
+        if (version >= 2) {
+            b.set(SEASONAL_CONTEXT, in.readBoolean())
+                .set(LINEAR_PATH, in.readBoolean())
+                .set(RECURRENT_PATH, in.readBoolean())
+                .set(INTERVAL_LEVEL, in.readDouble())
+                .set(TIME_ZONE, in.readUTF())
+                .set(MAX_LAG_STEPS, in.readInt())
+                .set(LINEAR_FORGETTING, in.readDouble());
+        }
+        return b.build();
     }
 
     /** Collects values by {@link ModelSetting}; {@link #build()} validates them all. */
