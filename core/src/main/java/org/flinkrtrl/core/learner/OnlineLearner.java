@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
-import org.flinkrtrl.core.cell.GatedCell;
-import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.grad.GradientEstimator;
 import org.flinkrtrl.core.grad.GradientEstimators;
 import org.flinkrtrl.core.math.Rng;
@@ -16,9 +14,7 @@ import org.flinkrtrl.core.optim.Clipping;
 import org.flinkrtrl.core.optim.Optimizer;
 import org.flinkrtrl.core.optim.Sgd;
 import org.flinkrtrl.core.optim.StateArrays;
-import org.flinkrtrl.core.readout.LinearReadout;
 import org.flinkrtrl.core.readout.Readout;
-import org.flinkrtrl.core.readout.SoftmaxReadout;
 
 /**
  * One recurrent network for one stream, trained online on every step with no update lock (spec section D).
@@ -77,21 +73,17 @@ public final class OnlineLearner {
      */
     OnlineLearner(ModelConfig config, long streamSeed, boolean initialise) {
         this.config = config;
-        this.cell = config.cell == ModelConfig.CellType.GATED
-            ? new GatedCell(config.hidden, config.inputs)
-            : new TanhCell(config.hidden, config.inputs);
+        this.cell = Networks.cell(config);
         this.step = cell.newStep();
         this.estimator = GradientEstimators.create(config.method, cell, config.rank, config.truncation);
-        this.readout = config.head == ModelConfig.Head.SOFTMAX
-            ? new SoftmaxReadout(config.hidden, config.outputs)
-            : new LinearReadout(config.hidden, config.outputs, config.huberDelta);
+        this.readout = Networks.readout(config, cell);
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
         this.optW = newOptimizer(W.length);
         this.optV = newOptimizer(V.length);
-        this.h = new double[config.hidden];
+        this.h = new double[cell.hiddenSize()];
         this.out = new double[config.outputs];
-        this.dLdh = new double[config.hidden];
+        this.dLdh = new double[cell.hiddenSize()];
         this.gradW = new double[W.length];
         this.gradV = new double[V.length];
         this.pendingGradV = new double[V.length];
@@ -110,9 +102,7 @@ public final class OnlineLearner {
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
     public void initialise() {
         cell.initWeights(W, rng, config.initGain / Math.sqrt(cell.presynapticSize()));
-        for (int i = 0; i < V.length; i++) {
-            V[i] = config.readoutInitStd * rng.nextGaussian();
-        }
+        readout.initWeights(V, rng, config.readoutInitStd);
         optW.reset();
         optV.reset();
         Arrays.fill(pendingGradV, 0.0);
