@@ -5,7 +5,8 @@ import org.flinkrtrl.core.math.Rng;
 /**
  * The linear recurrent unit (Orvieto et al. 2023) in the form trained online by Zucchet et al. (NeurIPS 2023): N
  * complex units {@code h_t = lambda (.) h_{t-1} + gamma (.) (B x_t)} with {@code lambda = exp(-exp(nu) + i
- * exp(theta))}, so {@code |lambda| < 1} for every finite nu, and {@code gamma = exp(gamma_log)} (docs/spec-lru.md).
+ * exp(theta))}, so {@code |lambda| < 1} for every finite nu (see {@link #MIN_DECAY} for floating point), and
+ * {@code gamma = exp(gamma_log)} (docs/spec-lru.md).
  * Real arithmetic only: a complex number is a pair of doubles.
  *
  * <p>The state vector the learner carries and the readout sees is {@code [Re h_t (N); Im h_t (N); x_t (n_x)]}
@@ -25,6 +26,12 @@ public final class LruCell implements Cell {
     public static final double DEFAULT_R_MAX = 0.99;
     /** Default largest initial phase of lambda (radians). */
     public static final double DEFAULT_MAX_PHASE = Math.PI;
+    /**
+     * Floor of the decay rate: {@code |lambda| = exp(-(exp(nu) + MIN_DECAY))}, so {@code |lambda| <= exp(-2^-40) < 1}
+     * also in floating point, where {@code exp(-exp(nu))} rounds to exactly 1 once nu < -36.7. The derivative with
+     * respect to nu is unchanged ({@code -exp(nu) lambda}).
+     */
+    public static final double MIN_DECAY = 0x1p-40;
 
     private final int units;
     private final int nx;
@@ -115,7 +122,7 @@ public final class LruCell implements Cell {
             double en = Math.exp(W[i]);
             double et = Math.exp(W[n + i]);
             double g = Math.exp(W[2 * n + i]);
-            double mod = Math.exp(-en);
+            double mod = Math.exp(-(en + MIN_DECAY));
             double lr = mod * Math.cos(et);
             double li = mod * Math.sin(et);
             double br = 0.0;

@@ -86,8 +86,8 @@ class OnlineLruTest {
                 en[i] = Math.exp(w[i]);
                 et[i] = Math.exp(w[N + i]);
                 gam[i] = Math.exp(w[2 * N + i]);
-                a[i] = Math.exp(-en[i]) * Math.cos(et[i]);
-                b[i] = Math.exp(-en[i]) * Math.sin(et[i]);
+                a[i] = Math.exp(-(en[i] + LruCell.MIN_DECAY)) * Math.cos(et[i]);
+                b[i] = Math.exp(-(en[i] + LruCell.MIN_DECAY)) * Math.sin(et[i]);
             }
             int bRe = cell.bReOffset();
             int bIm = cell.bImOffset();
@@ -126,7 +126,7 @@ class OnlineLruTest {
                         grad[bIm + i * NX + j] += di * gam[i] * xs[t][j];
                     }
                 }
-                // a = exp(-e^nu) cos(e^theta), b = exp(-e^nu) sin(e^theta)
+                // a = exp(-(e^nu + MIN_DECAY)) cos(e^theta), b = exp(-(e^nu + MIN_DECAY)) sin(e^theta)
                 grad[i] = ga[i] * (-en[i] * a[i]) + gb[i] * (-en[i] * b[i]);
                 grad[N + i] = ga[i] * (-et[i] * b[i]) + gb[i] * (et[i] * a[i]);
                 grad[2 * N + i] = gg[i] * gam[i];
