@@ -1,16 +1,18 @@
 package org.flinkrtrl.core.readout;
 
+import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
- * A one-hidden-layer MLP head: features {@code f = tanh(V1 [h; 1])} (width F), then a linear regression or softmax
+ * A one-hidden-layer MLP head: features {@code f = tanh(V1 [h; 1])} (width F; {@link #tanh}), then a linear regression or softmax
  * head on {@code [f; 1]}, with the exact gradient of both layers. The input h is the recurrent state as the cell
  * exposes it (for the LRU: {@code [Re h, Im h, x]}).
  *
  * <p>V layout: {@code [V2 (outputs x (F + 1)) | V1 (F x (n + 1))]}, both row-major; the head's block comes first so
- * the head reads its weights from offset 0. The features are recomputed in {@link #lossAndGradients} from V and h
- * (the same arithmetic as {@link #forward}, so the same bits): the gradient needs nothing kept from the forward
- * pass, and a learner restored between its forecast and its target computes the same gradient.
+ * the head reads its weights from offset 0. {@link #lossAndGradients} reuses the features of the latest
+ * {@link #forward} when it was called with the same V array and an h of the same values, and recomputes them
+ * otherwise (the same arithmetic, so the same bits): a learner restored between its forecast and its target, whose
+ * readout has not run yet, computes the same gradient as the uninterrupted one.
  */
 public final class MlpReadout implements Readout {
     private final int n;
@@ -19,6 +21,10 @@ public final class MlpReadout implements Readout {
     private final int headParams;
     private final double[] feat;
     private final double[] dLdf;
+    /** The state and weights {@link #feat} was computed from (null: none yet). */
+    private final double[] featH;
+    private final Kernels kern = Kernels.get();
+    private double[] featV;
 
     /**
      * @param hidden     n, the size of the state the readout reads.
@@ -38,6 +44,7 @@ public final class MlpReadout implements Readout {
         this.headParams = head.parameterCount();
         this.feat = new double[width];
         this.dLdf = new double[width];
+        this.featH = new double[hidden];
     }
 
     @Override public int outputs() { return head.outputs(); }
@@ -68,21 +75,30 @@ public final class MlpReadout implements Readout {
     }
 
     private void features(double[] V, double[] h) {
+        System.arraycopy(h, 0, featH, 0, n);
+        featV = V;
         int cols = n + 1;
         for (int f = 0; f < width; f++) {
             int row = headParams + f * cols;
-            double acc = V[row + n];
-            for (int j = 0; j < n; j++) {
-                acc += V[row + j] * h[j];
-            }
-            feat[f] = Math.tanh(acc);
+            feat[f] = tanh(V[row + n] + kern.dot(V, row, h, 0, n));
         }
+    }
+
+    /**
+     * tanh through the exp intrinsic, {@code sign(v) (1 - e) / (1 + e)} with {@code e = exp(-2 |v|)} (no overflow, a
+     * few ulps from {@code Math.tanh}, which is not intrinsified and costs several times more).
+     */
+    static double tanh(double v) {
+        double e = Math.exp(-2.0 * Math.abs(v));
+        return Math.copySign((1.0 - e) / (1.0 + e), v);
     }
 
     @Override
     public double lossAndGradients(double[] V, double[] h, double[] out, double[] target, double[] dLdh,
                                    double[] gradV) {
-        features(V, h);
+        if (V != featV || !java.util.Arrays.equals(h, 0, n, featH, 0, n)) {
+            features(V, h);
+        }
         double loss = head.lossAndGradients(V, feat, out, target, dLdf, gradV);
         int cols = n + 1;
         java.util.Arrays.fill(dLdh, 0, n, 0.0);
@@ -92,9 +108,9 @@ public final class MlpReadout implements Readout {
             int row = headParams + f * cols;
             for (int j = 0; j < n; j++) {
                 gradV[row + j] = d * h[j];
-                dLdh[j] += V[row + j] * d;
             }
             gradV[row + n] = d;
+            kern.axpy(d, V, row, dLdh, 0, n);
         }
         return loss;
     }
