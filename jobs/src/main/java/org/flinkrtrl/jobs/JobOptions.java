@@ -68,6 +68,7 @@ public final class JobOptions {
     final CommandLine.Option<Path> output;
     final CommandLine.Option<Path> deadLetters;
     final CommandLine.Option<Path> report;
+    final CommandLine.Option<Integer> reportCharts;
     // kafka
     final CommandLine.Option<String> bootstrap;
     final CommandLine.Option<String> inputTopic;
@@ -139,7 +140,10 @@ public final class JobOptions {
         output = cli.option("output", "file", null, Paths::get, "predictions as JSON lines (default: <out-dir>/predictions.jsonl)");
         deadLetters = cli.option("dead-letters", "file", null, Paths::get,
             "rejected records as JSON lines (default: <out-dir>/dead-letters.jsonl)");
-        report = cli.option("report", "file", null, Paths::get, "HTML report (default: <out-dir>/report.html)");
+        report = cli.option("report", "file", null, Paths::get,
+            "HTML report (default: <out-dir>/report.html); the figures also as JSON beside it (report.json)");
+        reportCharts = cli.option("report-charts", "n", "12", CommandLine::nonNegativeInt,
+            "keys charted in the report: the most anomalous and the largest (the rest are in the table)");
 
         cli.group("Kafka");
         bootstrap = cli.option("bootstrap-servers", "host:port,...", null, s -> s, "Kafka brokers; selects the Kafka mode");
@@ -231,7 +235,7 @@ public final class JobOptions {
             if (eventFormat() == EventParser.Format.CSV && !cli.has(csvColumns)) {
                 throw new UsageException("option --csv-columns is required with --format csv on Kafka");
             }
-            for (CommandLine.Option<?> o : List.of(output, deadLetters, report, replayRate, replaySpeedup)) {
+            for (CommandLine.Option<?> o : List.of(output, deadLetters, report, reportCharts, replayRate, replaySpeedup)) {
                 if (cli.has(o)) {
                     throw new UsageException("option " + o.name() + " applies to file runs, not to Kafka");
                 }
