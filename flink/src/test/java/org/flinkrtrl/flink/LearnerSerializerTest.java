@@ -72,6 +72,7 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
             trained(base.toBuilder().method(Method.TBPTT).truncation(4).optimizer(ModelConfig.OptimizerType.SGD)
                 .build(), 10),
             trained(TestEvents.config(1).toBuilder().method(Method.KF).resetPeriod(5).build(), 12),
+            trained(base.toBuilder().method(Method.LRU).hidden(6).build(), 29),
         };
     }
 
