@@ -1,5 +1,7 @@
 package org.flinkrtrl.experiments;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -40,6 +42,9 @@ public final class SensorForecast {
         double readoutClip = a.dbl("readout-clip", 0.0);
         double huber = a.dbl("huber", 0.0);
         int repeats = a.integer("repeats", 3);
+        double rMin = a.dbl("lru-r-min", LRU_R_MIN.defaultValue());
+        double rMax = a.dbl("lru-r-max", LRU_R_MAX.defaultValue());
+        double maxPhase = a.dbl("lru-max-phase", LRU_MAX_PHASE.defaultValue());
         a.checkAllUsed();
 
         Map<Integer, List<double[]>> motes = new LinkedHashMap<>(); // mote -> rows {humidity, temperature, label}
@@ -60,9 +65,11 @@ public final class SensorForecast {
             MethodSpec spec = MethodSpec.parse(parts[0], 16);
             int hidden = parts.length > 1 ? Integer.parseInt(parts[1]) : 16;
             ModelConfig cfg = ModelConfig.builder()
-                .cell(ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
-                .hidden(hidden).inputs(2).outputs(2).method(spec.method).rank(spec.rank).truncation(spec.truncation)
-                .learningRate(lr).readoutClipNorm(readoutClip).huberDelta(huber).seed(seed).build();
+                .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
+                .set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2).set(METHOD, spec.method).set(RANK, spec.rank)
+                .set(TRUNCATION, spec.truncation).set(LEARNING_RATE, lr).set(READOUT_CLIP_NORM, readoutClip)
+                .set(HUBER_DELTA, huber).set(SEED, seed).set(LRU_R_MIN, rMin).set(LRU_R_MAX, rMax)
+                .set(LRU_MAX_PHASE, maxPhase).build();
             Result r = run(cfg, motes);
             // warm-up of at least 2 s CPU (the JIT, and C2's intrinsics for the Vector API kernels), then the best
             // of the timed repeats
@@ -99,7 +106,7 @@ public final class SensorForecast {
         long count = 0;
         double[] x = new double[2];
         for (Map.Entry<Integer, List<double[]>> e : motes.entrySet()) {
-            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed ^ (0x9E3779B97F4A7C15L * e.getKey()));
+            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed() ^ (0x9E3779B97F4A7C15L * e.getKey()));
             for (double[] row : e.getValue()) {
                 x[0] = row[0];
                 x[1] = row[1];
@@ -131,7 +138,7 @@ public final class SensorForecast {
         long events = 0;
         double sink = 0;
         for (Map.Entry<Integer, List<double[]>> e : motes.entrySet()) {
-            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed ^ (0x9E3779B97F4A7C15L * e.getKey()));
+            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed() ^ (0x9E3779B97F4A7C15L * e.getKey()));
             List<double[]> rows = e.getValue();
             double[][] xs = new double[rows.size()][];
             for (int t = 0; t < xs.length; t++) {

@@ -20,12 +20,6 @@ import org.flinkrtrl.core.math.Rng;
  * ~ N(0, 1 / (2 n_x)).
  */
 public final class LruCell implements Cell {
-    /** Default smallest initial |lambda|. */
-    public static final double DEFAULT_R_MIN = 0.4;
-    /** Default largest initial |lambda|. */
-    public static final double DEFAULT_R_MAX = 0.99;
-    /** Default largest initial phase of lambda (radians). */
-    public static final double DEFAULT_MAX_PHASE = Math.PI;
     /**
      * Floor of the decay rate: {@code |lambda| = exp(-(exp(nu) + MIN_DECAY))}, so {@code |lambda| <= exp(-2^-40) < 1}
      * also in floating point, where {@code exp(-exp(nu))} rounds to exactly 1 once nu < -36.7. The derivative with
@@ -39,8 +33,9 @@ public final class LruCell implements Cell {
     private final double rMax;
     private final double maxPhase;
 
+    /** With the settings' default ring (0.4, 0.99, pi). */
     public LruCell(int units, int inputs) {
-        this(units, inputs, DEFAULT_R_MIN, DEFAULT_R_MAX, DEFAULT_MAX_PHASE);
+        this(units, inputs, 0.4, 0.99, Math.PI);
     }
 
     /**

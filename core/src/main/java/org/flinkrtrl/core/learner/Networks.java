@@ -20,20 +20,20 @@ public final class Networks {
     private Networks() {}
 
     public static Cell cell(ModelConfig c) {
-        if (c.method == Method.LRU) {
-            return new LruCell(c.hidden, c.inputs);
+        if (c.method() == Method.LRU) {
+            return new LruCell(c.hidden(), c.inputs(), c.lruRMin(), c.lruRMax(), c.lruMaxPhase());
         }
-        return c.cell == ModelConfig.CellType.GATED ? new GatedCell(c.hidden, c.inputs) : new TanhCell(c.hidden, c.inputs);
+        return c.cell() == ModelConfig.CellType.GATED ? new GatedCell(c.hidden(), c.inputs()) : new TanhCell(c.hidden(), c.inputs());
     }
 
     /** The readout on {@code cell}'s state ({@code cell} built by {@link #cell} for the same config). */
     public static Readout readout(ModelConfig c, Cell cell) {
-        boolean softmax = c.head == ModelConfig.Head.SOFTMAX;
-        if (c.method == Method.LRU) {
-            return new MlpReadout(cell.hiddenSize(), c.hidden, c.outputs, softmax, c.huberDelta);
+        boolean softmax = c.head() == ModelConfig.Head.SOFTMAX;
+        if (c.method() == Method.LRU) {
+            return new MlpReadout(cell.hiddenSize(), c.hidden(), c.outputs(), softmax, c.huberDelta());
         }
         return softmax
-            ? new SoftmaxReadout(cell.hiddenSize(), c.outputs)
-            : new LinearReadout(cell.hiddenSize(), c.outputs, c.huberDelta);
+            ? new SoftmaxReadout(cell.hiddenSize(), c.outputs())
+            : new LinearReadout(cell.hiddenSize(), c.outputs(), c.huberDelta());
     }
 }

@@ -56,7 +56,7 @@ public final class OnlineLearner {
 
     /** A new model with freshly initialised weights from {@code config.seed}. */
     public OnlineLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     /** A new model whose generator starts from {@code streamSeed} (e.g. derived from the key). */
@@ -75,14 +75,14 @@ public final class OnlineLearner {
         this.config = config;
         this.cell = Networks.cell(config);
         this.step = cell.newStep();
-        this.estimator = GradientEstimators.create(config.method, cell, config.rank, config.truncation);
+        this.estimator = GradientEstimators.create(config.method(), cell, config.rank(), config.truncation());
         this.readout = Networks.readout(config, cell);
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
         this.optW = newOptimizer(W.length);
         this.optV = newOptimizer(V.length);
         this.h = new double[cell.hiddenSize()];
-        this.out = new double[config.outputs];
+        this.out = new double[config.outputs()];
         this.dLdh = new double[cell.hiddenSize()];
         this.gradW = new double[W.length];
         this.gradV = new double[V.length];
@@ -94,15 +94,15 @@ public final class OnlineLearner {
     }
 
     private Optimizer newOptimizer(int size) {
-        return config.optimizer == ModelConfig.OptimizerType.SGD
-            ? new Sgd(config.learningRate)
-            : new Adam(size, config.learningRate, config.beta1, config.beta2, config.epsilon);
+        return config.optimizer() == ModelConfig.OptimizerType.SGD
+            ? new Sgd(config.learningRate())
+            : new Adam(size, config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
     }
 
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
     public void initialise() {
-        cell.initWeights(W, rng, config.initGain / Math.sqrt(cell.presynapticSize()));
-        readout.initWeights(V, rng, config.readoutInitStd);
+        cell.initWeights(W, rng, config.initGain() / Math.sqrt(cell.presynapticSize()));
+        readout.initWeights(V, rng, config.readoutInitStd());
         optW.reset();
         optV.reset();
         Arrays.fill(pendingGradV, 0.0);
@@ -125,8 +125,8 @@ public final class OnlineLearner {
      * @throws IllegalArgumentException on a wrong dimension or a non-finite value (the model is untouched)
      */
     public double[] advance(double[] x) {
-        Inputs.checkVector("input", x, config.inputs);
-        if (config.resetPeriod > 0 && steps > 0 && steps % config.resetPeriod == 0) {
+        Inputs.checkVector("input", x, config.inputs());
+        if (config.resetPeriod() > 0 && steps > 0 && steps % config.resetPeriod() == 0) {
             resetSequence();
         }
         cell.forward(W, h, x, step);
@@ -145,20 +145,20 @@ public final class OnlineLearner {
      * @return the loss (squared error / 2 or Huber)
      */
     public double learn(double[] target) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
+        if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalStateException("learn(double[]) needs a regression head; use learnClass");
         }
-        Inputs.checkVector("target", target, config.outputs);
+        Inputs.checkVector("target", target, config.outputs());
         return learnInternal(target);
     }
 
     /** Scores the latest class probabilities against class {@code cls} (cross-entropy, nats) and learns. */
     public double learnClass(int cls) {
-        if (config.head != ModelConfig.Head.SOFTMAX) {
+        if (config.head() != ModelConfig.Head.SOFTMAX) {
             throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
         }
-        if (cls < 0 || cls >= config.outputs) {
-            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs + ")");
+        if (cls < 0 || cls >= config.outputs()) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs() + ")");
         }
         return learnInternal(new double[] {cls});
     }
@@ -166,8 +166,8 @@ public final class OnlineLearner {
     /** The loss of the latest output against a target without learning from it (evaluation). */
     public double evaluate(double[] target) {
         requireOutput();
-        if (config.head == ModelConfig.Head.REGRESSION) {
-            Inputs.checkVector("target", target, config.outputs);
+        if (config.head() == ModelConfig.Head.REGRESSION) {
+            Inputs.checkVector("target", target, config.outputs());
         }
         return readout.lossAndGradients(V, h, out, target, dLdh, gradV);
     }
@@ -177,8 +177,8 @@ public final class OnlineLearner {
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
         if (estimator.gradient(dLdh, gradW)) {
             addInto(pendingGradV, gradV);
-            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm);
-            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm);
+            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
+            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
             optW.apply(W, gradW);
             optV.apply(V, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);

@@ -95,8 +95,9 @@ class AllocationTest {
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
-            org.flinkrtrl.core.learner.ModelConfig.builder().method(Method.LRU).hidden(16).inputs(2).outputs(1)
-                .build());
+            org.flinkrtrl.core.learner.ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 16)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build());
         double[] x = new double[2];
         double[] target = new double[1];
         long tid = Thread.currentThread().getId();

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class LruLearnerTest {
 
     private static ModelConfig config(double lr) {
-        return ModelConfig.builder().method(Method.LRU).hidden(8).inputs(1).learningRate(lr).seed(3).build();
+        return ModelConfig.builder().set(METHOD, Method.LRU).set(HIDDEN, 8).set(INPUTS, 1).set(LEARNING_RATE, lr)
+            .set(SEED, 3L).build();
     }
 
     @Test
@@ -25,6 +28,27 @@ class LruLearnerTest {
         assertEquals(17, l.hidden().length); // [Re h; Im h; x]
         assertEquals(new MlpReadout(17, 8, 1, false, 0).parameterCount(), l.readoutWeights().length);
         assertEquals(Method.LRU, l.estimator().method());
+    }
+
+    @Test
+    void ringSettingsReachTheCellAndTheStateOnlyForLru() throws Exception {
+        ModelConfig cfg = config(1e-3).toBuilder().set(LRU_R_MIN, 0.2).set(LRU_R_MAX, 0.5).set(LRU_MAX_PHASE, 0.1)
+            .build();
+        OnlineLearner l = new OnlineLearner(cfg);
+        double[] w = l.recurrentWeights();
+        for (int i = 0; i < 8; i++) {
+            double mod = Math.exp(-Math.exp(w[i]));
+            assertTrue(mod >= 0.2 - 1e-9 && mod <= 0.5 + 1e-9, "|lambda| " + mod);
+            assertTrue(Math.exp(w[8 + i]) <= 0.1 + 1e-12, "phase");
+        }
+        assertEquals(cfg, LearnerCodec.onlineFromBytes(LearnerCodec.toBytes(l)).config());
+        // another method ignores them, keeps the defaults and so equals itself after a restore
+        ModelConfig ok = cfg.toBuilder().set(METHOD, Method.OK).build();
+        assertEquals(0.4, ok.lruRMin());
+        assertEquals(ok, LearnerCodec.onlineFromBytes(LearnerCodec.toBytes(new OnlineLearner(ok))).config());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> cfg.toBuilder().set(LRU_R_MIN, 0.6).build());
+        assertTrue(e.getMessage().contains("lru-r-min must be below lru-r-max"), e.getMessage());
     }
 
     @Test
@@ -76,7 +100,7 @@ class LruLearnerTest {
 
     @Test
     void forecasterRestoredBeforeItsTargetContinuesBitIdentically() throws Exception {
-        ModelConfig cfg = config(2e-3).toBuilder().hidden(6).inputs(2).build();
+        ModelConfig cfg = config(2e-3).toBuilder().set(HIDDEN, 6).set(INPUTS, 2).build();
         ForecastingLearner live = new ForecastingLearner(cfg, 17);
         Rng data = new Rng(5);
         for (int t = 0; t < 101; t++) {
