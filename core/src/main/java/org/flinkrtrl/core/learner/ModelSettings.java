@@ -47,8 +47,7 @@ public final class ModelSettings {
         v -> v >= 0 && Double.isFinite(v), "must be finite and >= 0",
         "Huber threshold of the loss in normalised units, 0 = squared error");
     public static final ModelSetting<Method> METHOD = add("method", Method.OK, null, null,
-        v -> true, "", "gradient method: ok (r-OK RTRL), kf, uoro, rtrl (exact), tbptt, lru (online LRU with its own cell and MLP readout, "
-            + "docs/spec-lru.md)");
+        v -> true, "", "gradient method: ok (r-OK), kf, uoro, rtrl (exact), tbptt, lru");
     public static final ModelSetting<Integer> RANK = add("rank", 4, "r", null,
         v -> v >= 1, "must be >= 1", "rank r of r-OK");
     public static final ModelSetting<Integer> TRUNCATION = add("truncation", 16, "T", null,
