@@ -10,7 +10,7 @@ import org.flinkrtrl.core.math.Rng;
  *
  * <p>V layout: {@code [V2 (outputs x (F + 1)) | V1 (F x (n + 1))]}, both row-major; the head's block comes first so
  * the head reads its weights from offset 0. {@link #lossAndGradients} reuses the features of the latest
- * {@link #forward} when it was called with the same V array and an h of the same values, and recomputes them
+ * {@link #forward} when nothing else ran since, with the same V array and an h of the same values, and recomputes them
  * otherwise (the same arithmetic, so the same bits): a learner restored between its forecast and its target, whose
  * readout has not run yet, computes the same gradient as the uninterrupted one.
  */
@@ -112,6 +112,7 @@ public final class MlpReadout implements Readout {
             gradV[row + n] = d;
             kern.axpy(d, V, row, dLdh, 0, n);
         }
+        featV = null; // the caller may now update V in place: the next call recomputes unless a forward ran
         return loss;
     }
 }

@@ -102,4 +102,23 @@ class MlpReadoutTest {
         assertArrayEquals(gv, gv2);
         assertArrayEquals(dh, dh2);
     }
+
+    @Test
+    void weightsChangedInPlaceAfterALossAreNotServedFromTheCache() {
+        MlpReadout r = new MlpReadout(4, 3, 1, false, 0.0);
+        double[] v = new double[r.parameterCount()];
+        r.initWeights(v, new Rng(10), 0.3);
+        double[] h = {0.3, -0.1, 0.2, 0.9};
+        double[] out = new double[1];
+        r.forward(v, h, out);
+        r.lossAndGradients(v, h, out, new double[] {1.0}, new double[4], new double[v.length]);
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= 1.5; // an optimiser step in place, then a second loss on the same output (learn twice)
+        }
+        double[] g = new double[v.length];
+        r.lossAndGradients(v, h, out, new double[] {1.0}, new double[4], g);
+        double[] gFresh = new double[v.length];
+        new MlpReadout(4, 3, 1, false, 0.0).lossAndGradients(v, h, out, new double[] {1.0}, new double[4], gFresh);
+        assertArrayEquals(gFresh, g);
+    }
 }
