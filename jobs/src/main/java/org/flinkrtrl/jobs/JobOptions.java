@@ -376,7 +376,17 @@ public final class JobOptions {
         for (String kv : cli.getAll(kafkaProperty)) {
             KafkaProperties.put(p, kv);
         }
+        try {
+            KafkaProperties.validate(p);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + (cli.has(kafkaPropertiesFile) ? " in " + get(kafkaPropertiesFile) : ""));
+        }
         return p;
+    }
+
+    /** How long a Kafka job waits at start for a missing input topic (zero: it fails at once with the reason). */
+    public Duration inputTopicWait() {
+        return Duration.ZERO;
     }
 
     public String transactionalIdPrefix() {

@@ -30,6 +30,8 @@ import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.FileReplay;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
+import org.flinkrtrl.connectors.KafkaTopics;
+import org.flinkrtrl.connectors.NumberedLineFormat;
 import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
@@ -148,6 +150,14 @@ public final class SensorForecastJob {
             o.get(o.outputTopic), o.get(o.deadLetterTopic), delivery, parser.mapping(), o.get(o.groupId),
             KafkaProperties.masked(props));
         LOG.info("model: {}", cfg);
+        try {
+            KafkaTopics.requireTopic(bootstrap, o.get(o.inputTopic), props, o.inputTopicWait(), LOG::info);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the input topic", e);
+        } catch (IllegalStateException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
 
         DataStream<RawRecord> raw = env.fromSource(
                 KafkaConnectors.source(bootstrap, o.get(o.inputTopic), o.get(o.groupId), props),
@@ -299,11 +309,12 @@ public final class SensorForecastJob {
         return new FileRunResult(all, deadCount, secs, summary, !complete);
     }
 
-    /** Non-blank lines of a file, without the header line of a CSV: every one yields a prediction or a dead letter. */
+    /**
+     * Non-blank lines of a file, without the header line of a CSV, read exactly as the file source reads them
+     * ({@link NumberedLineFormat#countRecords}): every one yields a prediction or a dead letter.
+     */
     static long dataRows(Path file, boolean header) throws IOException {
-        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> !l.isBlank()).count() - (header ? 1 : 0);
-        }
+        return NumberedLineFormat.countRecords(file, header);
     }
 
     /** Logs rejected records when no dead-letter topic is configured (payloads are not logged). */
