@@ -8,6 +8,7 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.math.ThreadScratch;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
@@ -50,7 +51,10 @@ import org.flinkrtrl.core.optim.StateArrays;
  *   <li>the small core is plain loops: C = Rv RM^T, its SVD by one-sided Jacobi ({@link SmallSvd}, descending,
  *       pairs kept together, any shape pv x pm), Opt, Xc P and Yc P; no EJML in the step.</li>
  * </ul>
- * All buffers are allocated at construction; a step allocates nothing.
+ * Only the factors (u_i, A_i) and the mixing diagnostics belong to an instance; every other buffer lives only
+ * within a step and is the calling thread's, shared by all instances of the same shape ({@link ThreadScratch}):
+ * with one model per key they are held once per task thread instead of once per key. They are bound at the start of
+ * {@link #step} and {@link #gradient}; a step allocates nothing once its thread has seen the shape.
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
@@ -68,48 +72,91 @@ public final class OkRtrl implements GradientEstimator {
     private final int ns;
     private final Kernels kern;
 
+    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
+
+    /** The per-step buffers of one shape (see the field comments below); nothing in them outlives a step. */
+    private static final class Scratch {
+        final double[] vq, mq, gammaV, gammaM, hMat, rv, rm, cMat, xc, yc, sigma, pMat, xp, yp, y, yt, gramV, gramM,
+            gDots, tMat, wMat, zNegT, onesV, onesM;
+        final SmallSvd svd;
+
+        Scratch(int n, int k, int m, int r) {
+            int r1 = r + 1;
+            int nk = n * k;
+            int pv = Math.min(m, r1);
+            int pm = Math.min(nk, r1);
+            vq = new double[r1 * m];
+            mq = new double[r1 * nk];
+            gammaV = new double[pv];
+            gammaM = new double[pm];
+            hMat = new double[n * n];
+            rv = new double[pv * r1];
+            rm = new double[pm * r1];
+            cMat = new double[pv * pm];
+            svd = new SmallSvd(pv, pm);
+            xc = new double[r1 * r1];
+            yc = new double[r1 * r1];
+            sigma = new double[r1];
+            pMat = new double[r1 * r];
+            xp = new double[pv * r];
+            yp = new double[pm * r];
+            y = new double[k * r];
+            yt = new double[k * r];
+            gramV = new double[r1 * r1];
+            gramM = new double[r1 * r1];
+            gDots = new double[r1];
+            tMat = new double[r1 * r1];
+            wMat = new double[r1 * r];
+            zNegT = new double[r * r1];
+            onesV = new double[m];
+            onesM = new double[nk];
+        }
+    }
+
+    private final ThreadScratch.Shape shape;
+
     /** u_i, term-major: u_i = uT[i m .. (i+1) m). */
     private final double[] uT;
     /** A_i, term-major: A_i (row-major n x k) = aT[i nk .. (i+1) nk). */
     private final double[] aT;
     /** V (m x (r+1)) column-major; after the QR its reflectors (below the diagonal). */
-    private final double[] vq;
+    private double[] vq;
     /** M (nk x (r+1)) column-major; after the QR its reflectors (below the diagonal). */
-    private final double[] mq;
-    private final double[] gammaV;
-    private final double[] gammaM;
+    private double[] mq;
+    private double[] gammaV;
+    private double[] gammaM;
     /** H_t, n x n row-major. */
-    private final double[] hMat;
+    private double[] hMat;
     /** R factors, pv x (r+1) and pm x (r+1) row-major (zero below the diagonal). */
-    private final double[] rv;
-    private final double[] rm;
+    private double[] rv;
+    private double[] rm;
     /** Core C = Rv RM^T, pv x pm row-major. */
-    private final double[] cMat;
-    private final SmallSvd svd;
+    private double[] cMat;
+    private SmallSvd svd;
     /** Singular vectors of C as columns, (r+1) x (r+1) row-major; columns ns.. stay zero. */
-    private final double[] xc;
-    private final double[] yc;
-    private final double[] sigma;
+    private double[] xc;
+    private double[] yc;
+    private double[] sigma;
     /** P ((r+1) x r), Xc P (pv x r), Yc P (pm x r), row-major. */
-    private final double[] pMat;
-    private final double[] xp;
-    private final double[] yp;
-    private final double[] y;
-    private final double[] yt;
+    private double[] pMat;
+    private double[] xp;
+    private double[] yp;
+    private double[] y;
+    private double[] yt;
     /** Reflector Gram matrices u_i . u_j (i < j, upper part) of V's and M's QR, filled by {@link #householderQr}. */
-    private final double[] gramV;
-    private final double[] gramM;
+    private double[] gramV;
+    private double[] gramM;
     /** Workspace of the QR: u_i . x_j over the rows below j. */
-    private final double[] gDots;
+    private double[] gDots;
     /** Compact-WY workspace of {@link #applyQ}: T, U^T Y and -(T U^T Y)^T. */
-    private final double[] tMat;
-    private final double[] wMat;
-    private final double[] zNegT;
+    private double[] tMat;
+    private double[] wMat;
+    private double[] zNegT;
     /** Row indices of vec(D_t)'s nonzeros (D_t = [diag | diag | ...], g blocks), ascending. */
     private final int[] dIdx;
     /** Q^T 1 on the V side (and, only when needed, on the M side) for {@link #canonicalSigns}. */
-    private final double[] onesV;
-    private final double[] onesM;
+    private double[] onesV;
+    private double[] onesM;
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
@@ -145,37 +192,13 @@ public final class OkRtrl implements GradientEstimator {
         this.ns = Math.min(pv, pm);
         this.uT = new double[r * m];
         this.aT = new double[r * nk];
-        this.vq = new double[r1 * m];
-        this.mq = new double[r1 * nk];
-        this.gammaV = new double[pv];
-        this.gammaM = new double[pm];
-        this.hMat = new double[n * n];
-        this.rv = new double[pv * r1];
-        this.rm = new double[pm * r1];
-        this.cMat = new double[pv * pm];
-        this.svd = new SmallSvd(pv, pm);
-        this.xc = new double[r1 * r1];
-        this.yc = new double[r1 * r1];
-        this.sigma = new double[r1];
-        this.pMat = new double[r1 * r];
-        this.xp = new double[pv * r];
-        this.yp = new double[pm * r];
-        this.y = new double[k * r];
-        this.yt = new double[k * r];
-        this.gramV = new double[r1 * r1];
-        this.gramM = new double[r1 * r1];
-        this.gDots = new double[r1];
-        this.tMat = new double[r1 * r1];
-        this.wMat = new double[r1 * r];
-        this.zNegT = new double[r * r1];
+        this.shape = new ThreadScratch.Shape(n, k, m, r);
         this.dIdx = new int[k];
         for (int j = 0, t = 0; j < n; j++) {
             for (int b = 0; b < cell.preActivations() / n; b++) {
                 dIdx[t++] = j * k + b * n + j;
             }
         }
-        this.onesV = new double[m];
-        this.onesM = new double[nk];
         this.mixing = new OptimalMixing(r, pairMix);
     }
 
@@ -204,9 +227,46 @@ public final class OkRtrl implements GradientEstimator {
         Arrays.fill(aT, 0.0);
     }
 
+    /** Points the buffer fields at the calling thread's buffers for this shape. */
+    private void bindScratch() {
+        Scratch w = SCRATCH.get(shape);
+        if (w == null) {
+            w = SCRATCH.put(shape, new Scratch(n, k, m, r));
+        }
+        if (w.mq == mq) {
+            return;
+        }
+        vq = w.vq;
+        mq = w.mq;
+        gammaV = w.gammaV;
+        gammaM = w.gammaM;
+        hMat = w.hMat;
+        rv = w.rv;
+        rm = w.rm;
+        cMat = w.cMat;
+        svd = w.svd;
+        xc = w.xc;
+        yc = w.yc;
+        sigma = w.sigma;
+        pMat = w.pMat;
+        xp = w.xp;
+        yp = w.yp;
+        y = w.y;
+        yt = w.yt;
+        gramV = w.gramV;
+        gramM = w.gramM;
+        gDots = w.gDots;
+        tMat = w.tMat;
+        wMat = w.wMat;
+        zNegT = w.zNegT;
+        onesV = w.onesV;
+        onesM = w.onesM;
+    }
+
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "OkRtrl");
+        bindScratch();
         // 1. Propagate (M_i = H A_i, one n x n by n x k product per term) and append (a_t, D_t).
         s.denseH(W, hMat);
         kern.gemmTerms(r, n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, k, nk);
@@ -562,6 +622,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
+        bindScratch();
         // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta: y_i^T = delta^T A_i (1 x n by n x k), then
         // gradW = Y (k x r, row-major in yt) times U^T (r x m = uT, term-major), both on the kernels.
         kern.gemmTerms(r, 1, n, k, dLdh, 0, n, aT, 0, k, nk, y, 0, k, k);
