@@ -57,6 +57,7 @@ public final class SensorForecastJob {
     private SensorForecastJob() {}
 
     public static void main(String[] args) throws Exception {
+        HeapGuard.install(System.err);
         int rc = run(args, System.out, System.err);
         if (rc != 0) {
             System.exit(rc);
@@ -250,6 +251,7 @@ public final class SensorForecastJob {
         EventParser parser = parser(o, inputFile);
         out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
         out.println("model: " + cfg);
+        out.println(HeapGuard.capacity(cfg, Runtime.getRuntime().maxMemory()));
 
         StreamExecutionEnvironment env = environment(o);
         ReplayThrottle throttle = o.has(o.replayRate) ? ReplayThrottle.rate(o.get(o.replayRate))
