@@ -4,6 +4,10 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -26,6 +30,8 @@ final class HeapGuard implements NotificationListener {
 
     private final long maxHeap;
     private final PrintStream err;
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private int strikes;
 
     HeapGuard(long maxHeap, PrintStream err) {
@@ -56,7 +62,8 @@ final class HeapGuard implements NotificationListener {
             return;
         }
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(u -> u.getUsed()).sum();
+        long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+            .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
         if (afterCollection(used)) {
             err.println(message(used));
             err.flush();
