@@ -176,6 +176,18 @@ public final class EventParser implements Serializable {
         }
     }
 
+    /**
+     * The dead letter of a record longer than the reader's line limit, of which the reader kept {@code prefix}:
+     * the payload is (at most the payload limit of) that prefix, length and hash are the whole record's.
+     */
+    public Result oversize(String prefix, long bytes, String sha256) {
+        DeadLetter d = DeadLetter.bounded(STAGE, "record of " + bytes + " bytes is longer than the reader's limit of "
+            + Utf8Lines.DEFAULT_MAX_LINE_BYTES + " bytes", prefix, null, Long.MIN_VALUE, mapping.maxDeadLetterPayloadBytes);
+        d.payloadBytes = bytes;
+        d.payloadSha256 = sha256;
+        return new Result(null, d);
+    }
+
     private Result reject(String reason, String text, String key, long ts) {
         return new Result(null, DeadLetter.bounded(STAGE, reason, text, key, ts, mapping.maxDeadLetterPayloadBytes));
     }

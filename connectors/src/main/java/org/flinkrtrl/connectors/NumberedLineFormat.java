@@ -39,7 +39,13 @@ public class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
                         continue;
                     }
                     if (!line.isBlank()) {
-                        return new RawRecord(line, ++row, Long.MIN_VALUE, in.malformedAt());
+                        RawRecord r = new RawRecord(line, ++row, Long.MIN_VALUE, in.malformedAt());
+                        String sha = in.oversizeSha256();
+                        if (sha != null) {
+                            r.oversizeBytes = in.lineBytes();
+                            r.oversizeSha256 = sha;
+                        }
+                        return r;
                     }
                 }
                 return null;

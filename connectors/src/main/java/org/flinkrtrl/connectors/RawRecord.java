@@ -11,6 +11,10 @@ public class RawRecord {
     public long timestamp = Long.MIN_VALUE;
     /** Byte offset of the first malformed UTF-8 sequence in the original bytes (then text has U+FFFD there), else -1. */
     public int malformedUtf8At = -1;
+    /** Bytes of a line longer than the reader's limit (then text holds only its first bytes), else -1. */
+    public long oversizeBytes = -1;
+    /** Hex SHA-256 of such a line's bytes, else null. */
+    public String oversizeSha256;
 
     public RawRecord() {}
 

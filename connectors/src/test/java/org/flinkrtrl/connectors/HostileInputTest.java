@@ -226,6 +226,37 @@ class HostileInputTest {
         assertEquals(-1, got.get(1).malformedUtf8At);
     }
 
+    @Test
+    void aLineLongerThanTheReaderLimitIsKeptAsAPrefixWithItsLengthAndHash() throws Exception {
+        String longLine = "abcdefghi\u00e9" + "x".repeat(40); // the two-byte character straddles byte 10
+        byte[] bytes = (longLine + "\r\nshort\n" + "y".repeat(11)).getBytes(StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
+        try (Utf8Lines in = new Utf8Lines(new ByteArrayInputStream(bytes), 10)) {
+            String l;
+            while ((l = in.next()) != null) {
+                lines.add(l);
+                lengths.add(in.lineBytes());
+                hashes.add(in.oversizeSha256());
+            }
+        }
+        assertEquals(List.of("abcdefghi", "short", "yyyyyyyyyy"), lines);
+        byte[] full = (longLine + "\r").getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of((long) full.length, 5L, 11L), lengths);
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(full)), hashes.get(0));
+        assertNull(hashes.get(1));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest("y".repeat(11).getBytes(StandardCharsets.UTF_8))), hashes.get(2));
+
+        DeadLetter d = JSON.oversize(lines.get(0), lengths.get(0), hashes.get(0)).deadLetter;
+        assertEquals("record of 52 bytes is longer than the reader's limit of " + Utf8Lines.DEFAULT_MAX_LINE_BYTES
+            + " bytes", d.reason);
+        assertEquals("abcdefghi", d.payload);
+        assertEquals(52, d.payloadBytes);
+        assertEquals(hashes.get(0), d.payloadSha256);
+    }
+
     // ---- strict number and record grammar --------------------------------------------------------------------------
 
     @Test

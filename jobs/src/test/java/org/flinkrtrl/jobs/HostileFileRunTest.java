@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file run through the real MiniCluster on the inputs that used to break it (a 1 MB non-numeric value, a key with
  * an unpaired surrogate, raw non-UTF-8 bytes, lenient numbers, two records on one line, timestamps at the ends of
- * the long range): the job ends normally, every input record comes back exactly once as a prediction or as a
+ * the long range, a 17 MiB line): the job ends normally, every input record comes back exactly once as a prediction or as a
  * dead letter with a reason, and no output holds NaN or an infinity where a number is due.
  */
 class HostileFileRunTest {
@@ -57,10 +57,12 @@ class HostileFileRunTest {
         bad.add(("{\"key\":\"a\",\"ts\":" + Long.MIN_VALUE + ",\"value\":1}").getBytes(StandardCharsets.UTF_8));
         bad.add(("{\"key\":\"" + "m".repeat(1 << 20) + "\",\"ts\":1700000000500,\"value\":1}").getBytes(StandardCharsets.UTF_8));
         bad.add("{\"key\":\"a\\u0000\",\"ts\":1700000000500,\"value\":1}".getBytes(StandardCharsets.UTF_8));
+        bad.add(("{\"key\":\"a\",\"note\":\"" + "z".repeat(17 << 20) + "\"}").getBytes(StandardCharsets.UTF_8));
 
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         int validCount = 0;
-        for (int i = 0; i < 60; i++) {
+        int badWritten = 0;
+        for (int i = 0; i < 70; i++) {
             for (String k : new String[] {"a", "b", "Z\u00fcrich"}) {
                 file.writeBytes(valid(k, i).getBytes(StandardCharsets.UTF_8));
                 file.write('\n');
@@ -69,9 +71,11 @@ class HostileFileRunTest {
             if (i % 5 == 2 && i / 5 < bad.size()) {
                 file.writeBytes(bad.get(i / 5));
                 file.write('\n');
+                badWritten++;
             }
         }
-        assertEquals(12, bad.size());
+        assertEquals(13, bad.size());
+        assertEquals(bad.size(), badWritten);
         Path in = dir.resolve("hostile.jsonl");
         Files.write(in, file.toByteArray());
         Path out = dir.resolve("p.jsonl");
