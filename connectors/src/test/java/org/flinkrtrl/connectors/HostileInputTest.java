@@ -163,6 +163,9 @@ class HostileInputTest {
         Prediction back = PredictionJson.fromJson(new String(utf8, StandardCharsets.UTF_8));
         assertEquals(p.key, back.key);
         assertEquals(p.label, back.label);
+        // escaping applies to the one string that needs it
+        p.label = "\u00e9";
+        assertTrue(PredictionJson.toJson(p).contains("\"label\":\"\u00e9\""), PredictionJson.toJson(p));
         // well-formed non-ASCII text stays as it is
         p.key = "Z\u00fcrich";
         p.label = null;
