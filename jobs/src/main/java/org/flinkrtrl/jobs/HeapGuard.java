@@ -79,13 +79,15 @@ final class HeapGuard implements NotificationListener {
     }
 
     /**
-     * Heap bytes one key's model takes on the hashmap backend, estimated from its serialised size: for r-OK and UORO
-     * the live model is its state plus about 2 KB of objects; KF, exact RTRL and TBPTT hold per-key work buffers of
-     * up to the state's size again (measured in PerKeyHeapTest and SharedScratchTest).
+     * Heap bytes one key's model takes on the hashmap backend, estimated from its serialised size: for r-OK, UORO
+     * and exact RTRL the live model is its state plus about 2 KB of objects; KF and TBPTT hold per-key work buffers
+     * of up to the state's size again (measured in PerKeyHeapTest and SharedScratchTest).
      */
     static long bytesPerKey(ModelConfig cfg) {
         long state = LearnerCodec.toBytes(new ForecastingLearner(cfg, 0L)).length;
-        boolean lean = cfg.method == org.flinkrtrl.core.grad.Method.OK || cfg.method == org.flinkrtrl.core.grad.Method.UORO;
+        org.flinkrtrl.core.grad.Method m = cfg.method;
+        boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
+            || m == org.flinkrtrl.core.grad.Method.RTRL;
         return (lean ? state + state / 10 : 2 * state) + 2048;
     }
 

@@ -34,6 +34,8 @@ class HeapGuardTest {
         assertEquals("heap: 6.0 GB (set with java -Xmx...), about 20.9 KB per key for this model: room for about "
             + "200,563 keys", HeapGuard.capacity(ok, 6_000_000_000L));
         ModelConfig rtrl = ModelConfig.builder().inputs(1).method(Method.RTRL).build();
-        assertEquals(2 * 47_260 + 2048, HeapGuard.bytesPerKey(rtrl));
+        assertEquals(47_260 + 4_726 + 2048, HeapGuard.bytesPerKey(rtrl)); // 48,200 measured
+        ModelConfig kf = ModelConfig.builder().inputs(1).method(Method.KF).build();
+        assertEquals(2 * 10_556 + 2048, HeapGuard.bytesPerKey(kf)); // 15,744 measured
     }
 }
