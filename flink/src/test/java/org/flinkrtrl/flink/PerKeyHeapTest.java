@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Heap bytes per key of the operator on both state backends at the default model (tanh, n = 16, r = 4, one value):
  * many keys with one event each, heap used after full GCs before and after. The heap backend holds each key's live
- * model (its state, about 18.5 KB, plus the key and the state map's entry); RocksDB holds it serialised off the
+ * model (its state, about 18.4 KB, plus the key and the state map's entry); RocksDB holds it serialised off the
  * heap. The figures go to docs/sensor-job.md.
  */
 class PerKeyHeapTest {
@@ -68,7 +68,7 @@ class PerKeyHeapTest {
         double rocks = bytesPerKey(new EmbeddedRocksDBStateBackend());
         System.out.printf(Locale.ROOT, "RESULT heap bytes per key (tanh n=16 r=4 d=1, %d keys): hashmap %.0f, rocksdb %.0f%n",
             KEYS, heap, rocks);
-        // the model's state is 18,480 bytes (SharedScratchTest); the map entry and key add ~150; GC noise a few %
+        // the model is 18,352 bytes (SharedScratchTest); the map entry and key add ~100-150; GC noise a few %
         assertTrue(heap > 16_000 && heap < 23_000, "hashmap backend: " + heap + " bytes per key");
         assertTrue(rocks < 2_000, "rocksdb backend: " + rocks + " bytes of heap per key");
     }

@@ -28,7 +28,7 @@ class HeapGuardTest {
     @Test
     void capacityFollowsTheSerialisedState() {
         ModelConfig ok = ModelConfig.builder().inputs(1).build();
-        // r-OK, tanh, n = 16: 17,176 serialised bytes -> 17,176 + 1,717 + 2,048 (18,480 measured on the heap);
+        // r-OK, tanh, n = 16: 17,176 serialised bytes -> 17,176 + 1,717 + 2,048 (18,352 measured on the heap);
         // 0.7 x 6e9 / 20,941 = 200,563.5
         assertEquals(20_941, HeapGuard.bytesPerKey(ok));
         assertEquals("heap: 6.0 GB (set with java -Xmx...), about 20.9 KB per key for this model: room for about "

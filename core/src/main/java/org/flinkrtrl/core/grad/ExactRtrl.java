@@ -46,7 +46,7 @@ public final class ExactRtrl implements GradientEstimator {
         this.m = cell.presynapticSize();
         this.cols = k * m;
         this.g = new double[n * cols];
-        this.shape = new ThreadScratch.Shape(n, k, m);
+        this.shape = new ThreadScratch.Shape(null, n, k, m);
         this.kern = Kernels.forWidth(k);
     }
 

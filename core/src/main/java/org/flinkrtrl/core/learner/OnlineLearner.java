@@ -110,7 +110,7 @@ public final class OnlineLearner {
         this.optV = newOptimizer(V.length);
         this.h = new double[config.hidden];
         this.out = new double[config.outputs];
-        this.shape = new ThreadScratch.Shape(config.cell.ordinal(), config.hidden, config.inputs, W.length, V.length);
+        this.shape = new ThreadScratch.Shape(null, config.cell.ordinal(), config.hidden, config.inputs, W.length, V.length);
         this.pendingGradV = new double[V.length];
         this.rng = new Rng(streamSeed);
         if (initialise) {

@@ -50,19 +50,29 @@ public final class ThreadScratch<S> {
         return buffers;
     }
 
-    /** The dimensions that determine a buffer set; equal shapes share buffers. Immutable. */
+    /**
+     * The dimensions (and, when buffers hold one, the object they work with, e.g. the kernels) that determine a
+     * buffer set; equal shapes share buffers. Immutable.
+     */
     public static final class Shape {
+        private final Object with;
         private final int[] dims;
         private final int hash;
 
-        public Shape(int... dims) {
+        /** @param with null, or what the buffers work with, compared with {@code equals} */
+        public Shape(Object with, int... dims) {
+            this.with = with;
             this.dims = dims.clone();
-            this.hash = Arrays.hashCode(this.dims);
+            this.hash = 31 * Arrays.hashCode(this.dims) + (with == null ? 0 : with.hashCode());
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Shape && ((Shape) o).hash == hash && Arrays.equals(((Shape) o).dims, dims);
+            if (!(o instanceof Shape)) {
+                return false;
+            }
+            Shape s = (Shape) o;
+            return s.hash == hash && java.util.Objects.equals(s.with, with) && Arrays.equals(s.dims, dims);
         }
 
         @Override
@@ -72,7 +82,7 @@ public final class ThreadScratch<S> {
 
         @Override
         public String toString() {
-            return Arrays.toString(dims);
+            return (with == null ? "" : with + " ") + Arrays.toString(dims);
         }
     }
 }
