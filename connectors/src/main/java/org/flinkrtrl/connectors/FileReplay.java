@@ -55,14 +55,18 @@ public final class FileReplay {
         return new Streams(events, dead);
     }
 
-    /** The column names in a CSV file's first line. */
+    /** The column names in a CSV file's first line; an {@link IllegalArgumentException} when it is malformed. */
     public static String[] readCsvHeader(Path file, char delimiter) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String first = r.readLine();
             if (first == null || first.isBlank()) {
                 throw new IOException("CSV file " + file + " has no header line");
             }
-            return Csv.header(first, delimiter);
+            try {
+                return Csv.header(first, delimiter);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("malformed CSV header in " + file + ": " + e.getMessage(), e);
+            }
         }
     }
 }

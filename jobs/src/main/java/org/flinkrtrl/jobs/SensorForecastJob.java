@@ -190,9 +190,9 @@ public final class SensorForecastJob {
             return EventParser.json(m);
         }
         char delim = o.get(o.csvDelimiter).charAt(0);
-        String[] columns = csvFile != null && !o.has(o.csvColumns)
-            ? FileReplay.readCsvHeader(csvFile, delim) : o.get(o.csvColumns).toArray(new String[0]);
         try {
+            String[] columns = csvFile != null && !o.has(o.csvColumns)
+                ? FileReplay.readCsvHeader(csvFile, delim) : o.get(o.csvColumns).toArray(new String[0]);
             return EventParser.csv(m, delim, columns);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException(e.getMessage());
