@@ -1,8 +1,6 @@
 package org.flinkrtrl.connectors;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -57,10 +55,14 @@ public final class FileReplay {
 
     /** The column names in a CSV file's first line; an {@link IllegalArgumentException} when it is malformed. */
     public static String[] readCsvHeader(Path file, char delimiter) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = r.readLine();
+        try (Utf8Lines r = new Utf8Lines(Files.newInputStream(file))) {
+            String first = r.next();
             if (first == null || first.isBlank()) {
                 throw new IOException("CSV file " + file + " has no header line");
+            }
+            if (r.malformedAt() >= 0) {
+                throw new IllegalArgumentException("malformed CSV header in " + file + ": invalid UTF-8 byte sequence at "
+                    + "byte " + r.malformedAt());
             }
             try {
                 return Csv.header(first, delimiter);

@@ -131,6 +131,23 @@ class HostileFileRunTest {
         assertTrue(!text.contains("ERROR"), text);
     }
 
+    @Test
+    void aMalformedCsvHeaderIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+        Path quote = dir.resolve("quote.csv");
+        Files.writeString(quote, "k,\"v\n1,2\n");
+        Path bytes = dir.resolve("bytes.csv");
+        Files.write(bytes, new byte[] {'k', ',', (byte) 0xff, '\n', '1', ',', '2', '\n'});
+        for (Path f : List.of(quote, bytes)) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = SensorForecastJob.run(new String[] {"--input", f.toString(), "--key-field", "k", "--value-fields", "v",
+                "--out-dir", dir.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, rc, e);
+            assertTrue(e.contains("malformed CSV header in " + f), e);
+        }
+    }
+
     private static List<String> strictLines(Path f) throws Exception {
         String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
             .decode(ByteBuffer.wrap(Files.readAllBytes(f))).toString();
