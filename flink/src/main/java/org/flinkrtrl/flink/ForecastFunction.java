@@ -66,8 +66,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
         Objects.requireNonNull(config, "config");
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
         }
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must be >= 0, got " + ttl);
@@ -104,7 +104,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Prediction> out) throws Exception {
-        String reason = EventValidation.reason(e, config.inputs);
+        String reason = EventValidation.reason(e, config.inputs());
         if (reason != null) {
             metrics.invalid.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS,
@@ -115,7 +115,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         ForecastingLearner learner = state.value();
         if (learner == null) {
             learner = newLearner(e.key);
-        } else if (!ConfigMatch.sameModel(learner.config(), config)) {
+        } else if (!learner.config().equals(config)) {
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
@@ -153,7 +153,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
     }
 
     /** One learning step; a seam for tests that need the core to fail. */

@@ -37,7 +37,7 @@ class PerKeyHeapTest {
     }
 
     private static double bytesPerKey(StateBackend backend) throws Exception {
-        ModelConfig cfg = ModelConfig.builder().inputs(1).build();
+        ModelConfig cfg = ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 1).build();
         KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h = new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new ForecastFunction(cfg, Duration.ZERO, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD)),
             new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1, 0);

@@ -85,7 +85,7 @@ final class HeapGuard implements NotificationListener {
      */
     static long bytesPerKey(ModelConfig cfg) {
         long state = LearnerCodec.toBytes(new ForecastingLearner(cfg, 0L)).length;
-        org.flinkrtrl.core.grad.Method m = cfg.method;
+        org.flinkrtrl.core.grad.Method m = cfg.method();
         boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
             || m == org.flinkrtrl.core.grad.Method.RTRL;
         return (lean ? state + state / 10 : 2 * state) + 2048;

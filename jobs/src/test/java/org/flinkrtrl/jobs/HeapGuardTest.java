@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSettings;
 import org.junit.jupiter.api.Test;
 
 /** The heap guard stops a run only when collections in a row leave the heap full; the capacity line's arithmetic. */
@@ -27,15 +28,15 @@ class HeapGuardTest {
 
     @Test
     void capacityFollowsTheSerialisedState() {
-        ModelConfig ok = ModelConfig.builder().inputs(1).build();
+        ModelConfig ok = ModelConfig.builder().set(ModelSettings.INPUTS, 1).build();
         // r-OK, tanh, n = 16: 17,176 serialised bytes -> 17,176 + 1,717 + 2,048 (18,352 measured on the heap);
         // 0.7 x 6e9 / 20,941 = 200,563.5
         assertEquals(20_941, HeapGuard.bytesPerKey(ok));
         assertEquals("heap: 6.0 GB (set with java -Xmx...), about 20.9 KB per key for this model: room for about "
             + "200,563 keys", HeapGuard.capacity(ok, 6_000_000_000L));
-        ModelConfig rtrl = ModelConfig.builder().inputs(1).method(Method.RTRL).build();
+        ModelConfig rtrl = ModelConfig.builder().set(ModelSettings.INPUTS, 1).set(ModelSettings.METHOD, Method.RTRL).build();
         assertEquals(47_260 + 4_726 + 2048, HeapGuard.bytesPerKey(rtrl)); // 48,200 measured
-        ModelConfig kf = ModelConfig.builder().inputs(1).method(Method.KF).build();
+        ModelConfig kf = ModelConfig.builder().set(ModelSettings.INPUTS, 1).set(ModelSettings.METHOD, Method.KF).build();
         assertEquals(2 * 10_556 + 2048, HeapGuard.bytesPerKey(kf)); // 15,744 measured
     }
 }

@@ -196,7 +196,7 @@ class KafkaEndToEndTest {
     @Test
     void aMissingInputTopicIsAClearErrorAtStart() throws Exception {
         long t0 = System.nanoTime();
-        CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class,
+        UsageException e = assertThrows(UsageException.class,
             () -> submit(args("missing-in" + RUN, "missing-out" + RUN, null, "g-missing" + RUN, null, null)));
         assertTrue(e.getMessage().startsWith("input topic 'missing-in" + RUN + "' does not exist on " + kafka.bootstrap),
             e.getMessage());

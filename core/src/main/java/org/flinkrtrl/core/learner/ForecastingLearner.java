@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -74,7 +76,7 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
@@ -83,15 +85,15 @@ public final class ForecastingLearner {
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
     ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
         this.config = config;
-        this.d = config.inputs;
+        this.d = config.inputs();
         this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
-        this.scorer = new AnomalyScorer(config.anomalyAlpha);
+        this.scorer = new AnomalyScorer(config.anomalyAlpha());
         this.last = new double[d];
         this.delta = new double[d];
         this.target = new double[d];
@@ -102,7 +104,7 @@ public final class ForecastingLearner {
 
     /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
     public static ModelConfig networkConfig(ModelConfig config) {
-        return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
+        return config.toBuilder().set(INPUTS, 2 * config.inputs()).set(OUTPUTS, config.inputs()).build();
     }
 
     public Result observe(double[] raw) {
@@ -131,7 +133,7 @@ public final class ForecastingLearner {
             r.loss = loss;
             r.error = err;
             r.anomalyScore = scorer.score(err);
-            if (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite()) {
+            if (!Double.isFinite(loss) || loss > config.divergenceLoss() || !model.isFinite()) {
                 model.initialise();
                 divergences++;
                 r.diverged = true;

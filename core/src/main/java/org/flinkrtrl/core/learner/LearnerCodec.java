@@ -40,14 +40,14 @@ public final class LearnerCodec {
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
         ModelConfig cfg = readHeader(in, KIND_ONLINE);
-        OnlineLearner l = new OnlineLearner(cfg, cfg.seed, false); // readState overwrites all initialise() sets
+        OnlineLearner l = new OnlineLearner(cfg, cfg.seed(), false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
     }
 
     public static ForecastingLearner readForecasting(DataInput in) throws IOException {
         ModelConfig cfg = readHeader(in, KIND_FORECASTING);
-        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed, false); // readState overwrites all of it
+        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false); // readState overwrites all of it
         l.readState(in);
         return l;
     }

@@ -80,7 +80,7 @@ public final class OnlineLearner {
 
     /** A new model with freshly initialised weights from {@code config.seed}. */
     public OnlineLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     /** A new model whose generator starts from {@code streamSeed} (e.g. derived from the key). */
@@ -97,20 +97,21 @@ public final class OnlineLearner {
      */
     OnlineLearner(ModelConfig config, long streamSeed, boolean initialise) {
         this.config = config;
-        this.cell = config.cell == ModelConfig.CellType.GATED
-            ? new GatedCell(config.hidden, config.inputs)
-            : new TanhCell(config.hidden, config.inputs);
-        this.estimator = GradientEstimators.create(config.method, cell, config.rank, config.truncation);
-        this.readout = config.head == ModelConfig.Head.SOFTMAX
-            ? new SoftmaxReadout(config.hidden, config.outputs)
-            : new LinearReadout(config.hidden, config.outputs, config.huberDelta);
+        this.cell = config.cell() == ModelConfig.CellType.GATED
+            ? new GatedCell(config.hidden(), config.inputs())
+            : new TanhCell(config.hidden(), config.inputs());
+        this.estimator = GradientEstimators.create(config.method(), cell, config.rank(), config.truncation());
+        this.readout = config.head() == ModelConfig.Head.SOFTMAX
+            ? new SoftmaxReadout(config.hidden(), config.outputs())
+            : new LinearReadout(config.hidden(), config.outputs(), config.huberDelta());
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
         this.optW = newOptimizer(W.length);
         this.optV = newOptimizer(V.length);
-        this.h = new double[config.hidden];
-        this.out = new double[config.outputs];
-        this.shape = new ThreadScratch.Shape(null, config.cell.ordinal(), config.hidden, config.inputs, W.length, V.length);
+        this.h = new double[config.hidden()];
+        this.out = new double[config.outputs()];
+        this.shape = new ThreadScratch.Shape(null, config.cell().ordinal(), config.hidden(), config.inputs(), W.length,
+            V.length);
         this.pendingGradV = new double[V.length];
         this.rng = new Rng(streamSeed);
         if (initialise) {
@@ -119,16 +120,16 @@ public final class OnlineLearner {
     }
 
     private Optimizer newOptimizer(int size) {
-        return config.optimizer == ModelConfig.OptimizerType.SGD
-            ? new Sgd(config.learningRate)
-            : new Adam(size, config.learningRate, config.beta1, config.beta2, config.epsilon);
+        return config.optimizer() == ModelConfig.OptimizerType.SGD
+            ? new Sgd(config.learningRate())
+            : new Adam(size, config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
     }
 
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
     public void initialise() {
-        cell.initWeights(W, rng, config.initGain / Math.sqrt(cell.presynapticSize()));
+        cell.initWeights(W, rng, config.initGain() / Math.sqrt(cell.presynapticSize()));
         for (int i = 0; i < V.length; i++) {
-            V[i] = config.readoutInitStd * rng.nextGaussian();
+            V[i] = config.readoutInitStd() * rng.nextGaussian();
         }
         optW.reset();
         optV.reset();
@@ -152,8 +153,8 @@ public final class OnlineLearner {
      * @throws IllegalArgumentException on a wrong dimension or a non-finite value (the model is untouched)
      */
     public double[] advance(double[] x) {
-        Inputs.checkVector("input", x, config.inputs);
-        if (config.resetPeriod > 0 && steps > 0 && steps % config.resetPeriod == 0) {
+        Inputs.checkVector("input", x, config.inputs());
+        if (config.resetPeriod() > 0 && steps > 0 && steps % config.resetPeriod() == 0) {
             resetSequence();
         }
         CellStep step = scratch().step;
@@ -173,20 +174,20 @@ public final class OnlineLearner {
      * @return the loss (squared error / 2 or Huber)
      */
     public double learn(double[] target) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
+        if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalStateException("learn(double[]) needs a regression head; use learnClass");
         }
-        Inputs.checkVector("target", target, config.outputs);
+        Inputs.checkVector("target", target, config.outputs());
         return learnInternal(target);
     }
 
     /** Scores the latest class probabilities against class {@code cls} (cross-entropy, nats) and learns. */
     public double learnClass(int cls) {
-        if (config.head != ModelConfig.Head.SOFTMAX) {
+        if (config.head() != ModelConfig.Head.SOFTMAX) {
             throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
         }
-        if (cls < 0 || cls >= config.outputs) {
-            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs + ")");
+        if (cls < 0 || cls >= config.outputs()) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs() + ")");
         }
         return learnInternal(new double[] {cls});
     }
@@ -194,8 +195,8 @@ public final class OnlineLearner {
     /** The loss of the latest output against a target without learning from it (evaluation). */
     public double evaluate(double[] target) {
         requireOutput();
-        if (config.head == ModelConfig.Head.REGRESSION) {
-            Inputs.checkVector("target", target, config.outputs);
+        if (config.head() == ModelConfig.Head.REGRESSION) {
+            Inputs.checkVector("target", target, config.outputs());
         }
         Scratch w = scratch();
         return readout.lossAndGradients(V, h, out, target, w.dLdh, w.gradV);
@@ -204,7 +205,7 @@ public final class OnlineLearner {
     /** The calling thread's per-step buffers for this learner's shape. */
     private Scratch scratch() {
         Scratch w = SCRATCH.get(shape);
-        return w != null ? w : SCRATCH.put(shape, new Scratch(cell, config.hidden, V.length));
+        return w != null ? w : SCRATCH.put(shape, new Scratch(cell, config.hidden(), V.length));
     }
 
     private double learnInternal(double[] target) {
@@ -216,8 +217,8 @@ public final class OnlineLearner {
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
         if (estimator.gradient(dLdh, gradW)) {
             addInto(pendingGradV, gradV);
-            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm);
-            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm);
+            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
+            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
             optW.apply(W, gradW);
             optV.apply(V, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);

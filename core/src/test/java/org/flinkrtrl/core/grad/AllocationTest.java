@@ -92,7 +92,9 @@ class AllocationTest {
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         for (Method method : new Method[] {Method.OK, Method.RTRL}) {
             org.flinkrtrl.core.learner.ModelConfig cfg = org.flinkrtrl.core.learner.ModelConfig.builder()
-                .method(method).hidden(8).inputs(2).build();
+                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, method)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 8)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build();
             org.flinkrtrl.core.learner.OnlineLearner[] keys = new org.flinkrtrl.core.learner.OnlineLearner[20];
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = new org.flinkrtrl.core.learner.OnlineLearner(cfg, i);

@@ -1,5 +1,11 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.CELL;
+import static org.flinkrtrl.core.learner.ModelSettings.HIDDEN;
+import static org.flinkrtrl.core.learner.ModelSettings.INPUTS;
+import static org.flinkrtrl.core.learner.ModelSettings.METHOD;
+import static org.flinkrtrl.core.learner.ModelSettings.RANK;
+import static org.flinkrtrl.core.learner.ModelSettings.TRUNCATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +24,8 @@ import org.openjdk.jol.info.GraphLayout;
  */
 class SharedScratchTest {
     private static ModelConfig config(Method m, ModelConfig.CellType c, int hidden) {
-        return ModelConfig.builder().method(m).cell(c).hidden(hidden).inputs(2).rank(3).truncation(5).build();
+        return ModelConfig.builder().set(METHOD, m).set(CELL, c).set(HIDDEN, hidden).set(INPUTS, 2).set(RANK, 3)
+            .set(TRUNCATION, 5).build();
     }
 
     private static double[] event(Rng rng, int t, int stream) {
@@ -75,7 +82,7 @@ class SharedScratchTest {
             }
         }
         for (int i = 0; i < alone.size(); i++) {
-            assertEquals(alone.get(i), mixed.get(i), "learner " + i + " (" + configs.get(i / perConfig).method + ")");
+            assertEquals(alone.get(i), mixed.get(i), "learner " + i + " (" + configs.get(i / perConfig).method() + ")");
         }
     }
 
@@ -110,7 +117,7 @@ class SharedScratchTest {
      */
     @Test
     void aKeyCostsItsStateAndNotTheStepBuffers() {
-        ModelConfig c = ModelConfig.builder().hidden(16).inputs(1).build();
+        ModelConfig c = ModelConfig.builder().set(HIDDEN, 16).set(INPUTS, 1).build();
         ForecastingLearner l1 = new ForecastingLearner(c, 1);
         ForecastingLearner l2 = new ForecastingLearner(c, 2);
         for (int t = 0; t < 5; t++) {
