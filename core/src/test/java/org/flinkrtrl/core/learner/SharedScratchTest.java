@@ -23,6 +23,11 @@ import org.openjdk.jol.info.GraphLayout;
  * learner holds only its state.
  */
 class SharedScratchTest {
+    static {
+        // JOL cannot read the field offsets of records (ModelConfig is one) through Unsafe on JDK 17 without it
+        System.setProperty("jol.magicFieldOffset", "true");
+    }
+
     private static ModelConfig config(Method m, ModelConfig.CellType c, int hidden) {
         return ModelConfig.builder().set(METHOD, m).set(CELL, c).set(HIDDEN, hidden).set(INPUTS, 2).set(RANK, 3)
             .set(TRUNCATION, 5).build();
