@@ -78,6 +78,7 @@ public final class SensorForecastJob {
         }
         try {
             if (o.mode() == JobOptions.Mode.KAFKA) {
+                requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);
                 buildKafka(env, o);
                 env.execute(o.get(o.jobName));
@@ -138,6 +139,22 @@ public final class SensorForecastJob {
             o.get(o.outOfOrderness), o.get(o.progressInterval));
     }
 
+    /**
+     * The Kafka job's start-up check: the input topic exists (or appears within {@code --input-topic-wait});
+     * otherwise a usage error saying so, instead of a job that fails over and over on a topic that is not there.
+     */
+    static void requireInputTopic(JobOptions o) throws IOException {
+        try {
+            KafkaTopics.requireTopic(o.get(o.bootstrap), o.get(o.inputTopic), o.kafkaProperties(), o.inputTopicWait(),
+                LOG::info);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the input topic", e);
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /** Kafka source -> {@link Pipeline} -> predictions topic (+ dead letters). */
     public static void buildKafka(StreamExecutionEnvironment env, JobOptions o) throws IOException {
         Properties props = o.kafkaProperties();
@@ -149,14 +166,6 @@ public final class SensorForecastJob {
             o.get(o.outputTopic), o.get(o.deadLetterTopic), delivery, parser.mapping(), o.get(o.groupId),
             KafkaProperties.masked(props));
         LOG.info("model: {}", settings.model());
-        try {
-            KafkaTopics.requireTopic(bootstrap, o.get(o.inputTopic), props, o.inputTopicWait(), LOG::info);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the input topic", e);
-        } catch (IllegalStateException e) {
-            throw new UsageException(e.getMessage());
-        }
 
         DataStream<RawRecord> raw = env.fromSource(
                 KafkaConnectors.source(bootstrap, o.get(o.inputTopic), o.get(o.groupId), props),

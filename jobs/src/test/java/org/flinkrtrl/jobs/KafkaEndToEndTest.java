@@ -196,11 +196,11 @@ class KafkaEndToEndTest {
     @Test
     void aMissingInputTopicIsAClearErrorAtStart() throws Exception {
         long t0 = System.nanoTime();
-        UsageException e = assertThrows(UsageException.class,
-            () -> submit(args("missing-in" + RUN, "missing-out" + RUN, null, "g-missing" + RUN, null, null)));
-        assertTrue(e.getMessage().startsWith("input topic 'missing-in" + RUN + "' does not exist on " + kafka.bootstrap),
-            e.getMessage());
-        assertTrue(e.getMessage().contains("--input-topic-wait"), e.getMessage());
+        String[] r = JobOptionsTest.run(args("missing-in" + RUN, "missing-out" + RUN, null, "g-missing" + RUN, null, null));
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].startsWith("error: input topic 'missing-in" + RUN + "' does not exist on " + kafka.bootstrap),
+            r[2]);
+        assertTrue(r[2].contains("--input-topic-wait"), r[2]);
         assertTrue((System.nanoTime() - t0) / 1e9 < 60, "reported at start");
     }
 
