@@ -118,7 +118,7 @@ class SharedScratchTest {
      * Heap bytes one more key costs (the learner's object graph beyond what it shares), tanh n = 16, r = 4, one
      * channel: the state is 2,012 doubles (r n^2 = 1,024 of A, 3 k m = 912 of W and Adam's moments, r m = 76 of u)
      * = 16,096 bytes plus the small arrays and object headers; measured 18,352 bytes on HotSpot 17 with compressed
-     * oops (it was 42,632 with the per-step buffers held per learner).
+     * oops (42,632 if each learner held its own per-step buffers).
      */
     @Test
     void aKeyCostsItsStateAndNotTheStepBuffers() {
