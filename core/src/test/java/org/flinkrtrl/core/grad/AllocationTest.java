@@ -131,6 +131,54 @@ class AllocationTest {
         l.learn(target);
     }
 
+    /** Many learners of one shape take turns (one model per key): their shared per-thread buffers allocate nothing. */
+    @Test
+    void interleavedLearnersSharingThreadBuffersAllocateNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        for (Method method : new Method[] {Method.OK, Method.RTRL, Method.LRU}) {
+            org.flinkrtrl.core.learner.ModelConfig cfg = org.flinkrtrl.core.learner.ModelConfig.builder()
+                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, method)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 8)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build();
+            org.flinkrtrl.core.learner.OnlineLearner[] keys = new org.flinkrtrl.core.learner.OnlineLearner[20];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = new org.flinkrtrl.core.learner.OnlineLearner(cfg, i);
+            }
+            double[] x = new double[2];
+            double[] y = new double[1];
+            long tid = Thread.currentThread().getId();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int rounds = 0;
+            while (System.nanoTime() < deadline) { // warm-up as above: until a batch allocates nothing, at most 60 s
+                long b0 = tb.getThreadAllocatedBytes(tid);
+                rounds = stepAll(keys, x, y, rounds, 100);
+                if (tb.getThreadAllocatedBytes(tid) - b0 < 1000 && rounds >= 300) {
+                    break;
+                }
+            }
+            long before = tb.getThreadAllocatedBytes(tid);
+            stepAll(keys, x, y, rounds, 100);
+            long allocated = tb.getThreadAllocatedBytes(tid) - before;
+            assertTrue(allocated < 2000, method + ": 2000 learner steps allocated " + allocated + " bytes");
+        }
+    }
+
+    private static int stepAll(org.flinkrtrl.core.learner.OnlineLearner[] keys, double[] x, double[] y, int round,
+                               int rounds) {
+        for (int t = round; t < round + rounds; t++) {
+            for (int i = 0; i < keys.length; i++) {
+                x[0] = Math.sin(0.1 * t + i);
+                x[1] = Math.cos(0.07 * t);
+                y[0] = Math.sin(0.1 * (t + 1) + i);
+                keys[i].advance(x);
+                keys[i].learn(y);
+            }
+        }
+        return round + rounds;
+    }
+
     private static void run(GradientEstimator est, ToyProblem pb, CellStep[] st, Rng rng, double[] g, int runs) {
         for (int r = 0; r < runs; r++) {
             est.reset();
