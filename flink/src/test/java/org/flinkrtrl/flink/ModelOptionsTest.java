@@ -59,6 +59,9 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.divergence-loss", "1e4"),
             Map.entry("rtrl.model.init-gain", "0.9"),
             Map.entry("rtrl.model.readout-init-std", "0.05"),
+            Map.entry("rtrl.model.lru-r-min", "0.1"),
+            Map.entry("rtrl.model.lru-r-max", "0.8"),
+            Map.entry("rtrl.model.lru-max-phase", "1.5"),
             Map.entry("rtrl.model.seasonal-context", "false"),
             Map.entry("rtrl.model.linear-path", "false"),
             Map.entry("rtrl.model.recurrent-path", "false"),
@@ -97,6 +100,12 @@ class ModelOptionsTest {
         assertEquals(0.05, c.readoutInitStd());
         assertEquals(new org.flinkrtrl.core.learner.ForecasterOptions(false, false, false, 0.9, "Europe/Paris", 500, 0.99),
             org.flinkrtrl.core.learner.ForecasterOptions.of(c));
+        assertEquals(0.4, c.lruRMin()); // the lru ring belongs to method lru only; other methods hold the defaults
+        params.put("rtrl.model.method", "lru");
+        ModelConfig lru = ModelOptions.toModelConfig(ModelOptions.fromMap(params), 3);
+        assertEquals(0.1, lru.lruRMin());
+        assertEquals(0.8, lru.lruRMax());
+        assertEquals(1.5, lru.lruMaxPhase());
         assertEquals(Duration.ofHours(2), ModelOptions.stateTtl(conf));
         assertEquals(4.5, ModelOptions.anomalyThreshold(conf));
     }

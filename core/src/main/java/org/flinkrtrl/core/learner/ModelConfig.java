@@ -41,6 +41,9 @@ public record ModelConfig(
     double readoutInitStd,
     double anomalyAlpha,
     double divergenceLoss,
+    double lruRMin,
+    double lruRMax,
+    double lruMaxPhase,
     boolean seasonalContext,
     boolean linearPath,
     boolean recurrentPath,
@@ -94,6 +97,11 @@ public record ModelConfig(
         out.writeDouble(readoutInitStd);
         out.writeDouble(anomalyAlpha);
         out.writeDouble(divergenceLoss);
+        if (method == Method.LRU) { // only lru has them: the other methods' bytes stay as they were
+            out.writeDouble(lruRMin);
+            out.writeDouble(lruRMax);
+            out.writeDouble(lruMaxPhase);
+        }
         out.writeBoolean(seasonalContext);
         out.writeBoolean(linearPath);
         out.writeBoolean(recurrentPath);
@@ -136,6 +144,9 @@ public record ModelConfig(
             .set(READOUT_INIT_STD, in.readDouble())
             .set(ANOMALY_ALPHA, in.readDouble())
             .set(DIVERGENCE_LOSS, in.readDouble());
+        if (b.get(METHOD) == Method.LRU) {
+            b.set(LRU_R_MIN, in.readDouble()).set(LRU_R_MAX, in.readDouble()).set(LRU_MAX_PHASE, in.readDouble());
+        }
         if (version >= 2) {
             b.set(SEASONAL_CONTEXT, in.readBoolean())
                 .set(LINEAR_PATH, in.readBoolean())
