@@ -62,34 +62,7 @@ public final class OkRtrl implements GradientEstimator {
     /** Singular values at most this fraction of sigma_1 are treated as exact zeros (numerical rank). */
     static final double RANK_TOL = 1e-13;
 
-    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
-
-    /** The per-step buffers of one shape and kernels (see the field comments below); nothing outlives a step. */
-    private static final class Scratch {
-        final HouseholderQr qrV;
-        final HouseholderQr qrM;
-        final double[] hMat, cMat, xc, yc, sigma, pMat, xp, yp, y, yt;
-        final SmallSvd svd;
-
-        Scratch(int n, int k, int m, int r, Kernels kernels) {
-            int r1 = r + 1;
-            int pv = Math.min(m, r1);
-            int pm = Math.min(n * k, r1);
-            qrV = new HouseholderQr(m, r1, null, kernels);
-            qrM = new HouseholderQr(n * k, r1, diagonalRows(n, k), kernels);
-            hMat = new double[n * n];
-            cMat = new double[pv * pm];
-            svd = new SmallSvd(pv, pm);
-            xc = new double[r1 * r1];
-            yc = new double[r1 * r1];
-            sigma = new double[r1];
-            pMat = new double[r1 * r];
-            xp = new double[pv * r];
-            yp = new double[pm * r];
-            y = new double[k * r];
-            yt = new double[k * r];
-        }
-    }
+    private static final ThreadScratch<OkRtrlScratch> SCRATCH = new ThreadScratch<>();
 
     private final ThreadScratch.Shape shape;
     private final int n;
@@ -168,17 +141,6 @@ public final class OkRtrl implements GradientEstimator {
         this.mixing = new OptimalMixing(r, pairMix);
     }
 
-    /** Row indices of vec(D_t)'s nonzeros, ascending: D_t = [diag | diag | ...] (g = k / n blocks), row-major. */
-    private static int[] diagonalRows(int n, int k) {
-        int[] idx = new int[k];
-        for (int j = 0, t = 0; j < n; j++) {
-            for (int b = 0; b < k / n; b++) {
-                idx[t++] = j * k + b * n + j;
-            }
-        }
-        return idx;
-    }
-
     @Override
     public Method method() {
         return Method.OK;
@@ -206,9 +168,9 @@ public final class OkRtrl implements GradientEstimator {
 
     /** Points the buffer fields at the calling thread's buffers for this shape and kernels. */
     private void bindScratch() {
-        Scratch w = SCRATCH.get(shape);
+        OkRtrlScratch w = SCRATCH.get(shape);
         if (w == null) {
-            w = SCRATCH.put(shape, new Scratch(n, k, m, r, kern));
+            w = SCRATCH.put(shape, new OkRtrlScratch(n, k, m, r, kern));
         }
         if (w.qrV == qrV) {
             return;
