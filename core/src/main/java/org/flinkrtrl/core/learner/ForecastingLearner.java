@@ -46,6 +46,9 @@ public final class ForecastingLearner {
     private final double[] xin;
     private final double[] tmp;
     private final Result result;
+    private final ForecastBand band;
+    private final double[] residual;
+    private final double[] halfWidth;
     private long divergences;
 
     /** Result of one event; the object and its arrays are reused by the next call. */
@@ -67,9 +70,46 @@ public final class ForecastingLearner {
         /** True when this event triggered the divergence guard. */
         public boolean diverged;
 
+        // Probabilistic one-step forecast, per channel, raw units. The next event's distribution is given by
+        // location (the point forecast) and scale; [lower, upper] is its central interval of probability
+        // intervalLevel. The previous* arrays hold the same for the forecast that was made for THIS event (NaN when
+        // not scored): score this event's actual against them.
+
+        /** Central interval probability of lower/upper, e.g. 0.95. */
+        public double intervalLevel;
+        /** Location of the next event's forecast distribution: the point forecast. The same array as {@link #forecast}. */
+        public final double[] location;
+        /** Scale of the next event's forecast: the root mean square of recent one-step errors, raw units (> 0). */
+        public final double[] scale;
+        /** Lower bound of the next event's central interval. */
+        public final double[] lower;
+        /** Upper bound of the next event's central interval. */
+        public final double[] upper;
+        /** Location forecast for this event: the same array as {@link #previousForecast} (NaN when not scored). */
+        public final double[] previousLocation;
+        /** Scale forecast for this event (NaN when not scored). */
+        public final double[] previousScale;
+        /** Lower bound of the interval forecast for this event (NaN when not scored). */
+        public final double[] previousLower;
+        /** Upper bound of the interval forecast for this event (NaN when not scored). */
+        public final double[] previousUpper;
+
         Result(int dims) {
             previousForecast = new double[dims];
             forecast = new double[dims];
+            location = forecast;
+            previousLocation = previousForecast;
+            scale = new double[dims];
+            lower = new double[dims];
+            upper = new double[dims];
+            previousScale = new double[dims];
+            previousLower = new double[dims];
+            previousUpper = new double[dims];
+        }
+
+        /** True when channel c's actual lay inside the interval forecast for this event (false when not scored). */
+        public boolean covered(int c, double actual) {
+            return scored && actual >= previousLower[c] && actual <= previousUpper[c];
         }
     }
 
@@ -98,13 +138,30 @@ public final class ForecastingLearner {
         this.xin = new double[2 * d];
         this.tmp = new double[d];
         this.result = new Result(d);
+        this.band = new ForecastBand(d, INTERVAL_LEVEL);
+        this.residual = new double[d];
+        this.halfWidth = new double[d];
+        result.intervalLevel = INTERVAL_LEVEL;
     }
+
+    /** Central interval probability of the forecast bounds. */
+    public static final double INTERVAL_LEVEL = 0.95;
 
     /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
     public static ModelConfig networkConfig(ModelConfig config) {
         return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
     }
 
+    /**
+     * One event of the key's stream at event time {@code timestampMillis} (epoch milliseconds).
+     *
+     * @return the reused result (valid until the next call)
+     */
+    public Result observe(long timestampMillis, double[] raw) {
+        return observe(raw);
+    }
+
+    /** One event of a stream without event time. */
     public Result observe(double[] raw) {
         checkValues(raw, d);
         Result r = result;
@@ -126,6 +183,14 @@ public final class ForecastingLearner {
             }
             err /= d;
             System.arraycopy(r.forecast, 0, r.previousForecast, 0, d);
+            System.arraycopy(r.scale, 0, r.previousScale, 0, d);
+            System.arraycopy(r.lower, 0, r.previousLower, 0, d);
+            System.arraycopy(r.upper, 0, r.previousUpper, 0, d);
+            for (int i = 0; i < d; i++) {
+                residual[i] = raw[i] - r.previousForecast[i];
+                halfWidth[i] = r.previousUpper[i] - r.previousForecast[i];
+            }
+            band.update(residual, halfWidth);
             double loss = model.learn(target);
             r.scored = true;
             r.loss = loss;
@@ -142,6 +207,9 @@ public final class ForecastingLearner {
             r.error = Double.NaN;
             r.anomalyScore = 0.0;
             Arrays.fill(r.previousForecast, Double.NaN);
+            Arrays.fill(r.previousScale, Double.NaN);
+            Arrays.fill(r.previousLower, Double.NaN);
+            Arrays.fill(r.previousUpper, Double.NaN);
         }
         levels.update(raw);
         if (!first) {
@@ -161,6 +229,11 @@ public final class ForecastingLearner {
         deltas.denormalize(y, r.forecast);
         for (int i = 0; i < d; i++) {
             r.forecast[i] += raw[i];
+            double s = band.scale(i, deltas.std(i));
+            double w = band.multiplier(i) * s;
+            r.scale[i] = s;
+            r.lower[i] = r.forecast[i] - w;
+            r.upper[i] = r.forecast[i] + w;
         }
         System.arraycopy(raw, 0, last, 0, d);
         r.steps = model.steps();
