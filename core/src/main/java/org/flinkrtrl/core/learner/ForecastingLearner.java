@@ -4,6 +4,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import org.flinkrtrl.core.anomaly.AnomalyDetector;
+import org.flinkrtrl.core.anomaly.AnomalySettings;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
@@ -39,6 +41,7 @@ public final class ForecastingLearner {
     private final RunningStats levels;
     private final RunningStats deltas;
     private final AnomalyScorer scorer;
+    private final AnomalyDetector detector;
     private final int d;
     private final double[] last;
     private final double[] delta;
@@ -69,6 +72,16 @@ public final class ForecastingLearner {
         public final double[] forecast;
         /** True when this event triggered the divergence guard. */
         public boolean diverged;
+        /** Anomaly components of this event on the score's scale (see AnomalyDetector; 0 when not scored). */
+        public double surprise;
+        public double likelihood;
+        public double level;
+        /** The channel that contributed most to the anomaly score (0-based). */
+        public int anomalyChannel;
+        /** True while the key's anomaly score is warming up (probation). */
+        public boolean warmingUp;
+        /** Weight with which this event was learned: below 1 when it scored anomalous (protection). */
+        public double learnWeight;
 
         // Probabilistic one-step forecast, per channel, raw units. The next event's distribution is given by
         // location (the point forecast) and scale; [lower, upper] is its central interval of probability
@@ -123,6 +136,14 @@ public final class ForecastingLearner {
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
     ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise) {
+        this(config, streamSeed, initialise, AnomalySettings.DEFAULTS);
+    }
+
+    public ForecastingLearner(ModelConfig config, long streamSeed, AnomalySettings anomaly) {
+        this(config, streamSeed, true, anomaly);
+    }
+
+    ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise, AnomalySettings anomaly) {
         if (config.head != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
         }
@@ -132,6 +153,7 @@ public final class ForecastingLearner {
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
         this.scorer = new AnomalyScorer(config.anomalyAlpha);
+        this.detector = new AnomalyDetector(d, anomaly);
         this.last = new double[d];
         this.delta = new double[d];
         this.target = new double[d];
@@ -190,12 +212,27 @@ public final class ForecastingLearner {
                 residual[i] = raw[i] - r.previousForecast[i];
                 halfWidth[i] = r.previousUpper[i] - r.previousForecast[i];
             }
+            AnomalyDetector.Score a = detector.score(raw, r.previousForecast, r.previousScale);
+            double w = detector.weight();
+            if (w < 1.0) {
+                // protection: the squared loss's gradient scaled by w, by moving the target toward the forecast
+                for (int i = 0; i < d; i++) {
+                    target[i] = y[i] + w * (target[i] - y[i]);
+                }
+            }
             band.update(residual, halfWidth);
             double loss = model.learn(target);
+            scorer.score(err);
             r.scored = true;
             r.loss = loss;
             r.error = err;
-            r.anomalyScore = scorer.score(err);
+            r.anomalyScore = a.score;
+            r.surprise = a.surprise;
+            r.likelihood = a.likelihood;
+            r.level = a.level;
+            r.anomalyChannel = a.channel;
+            r.warmingUp = a.warmingUp;
+            r.learnWeight = w;
             if (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite()) {
                 model.initialise();
                 divergences++;
@@ -206,6 +243,12 @@ public final class ForecastingLearner {
             r.loss = Double.NaN;
             r.error = Double.NaN;
             r.anomalyScore = 0.0;
+            r.surprise = 0.0;
+            r.likelihood = 0.0;
+            r.level = 0.0;
+            r.anomalyChannel = 0;
+            r.warmingUp = true;
+            r.learnWeight = 1.0;
             Arrays.fill(r.previousForecast, Double.NaN);
             Arrays.fill(r.previousScale, Double.NaN);
             Arrays.fill(r.previousLower, Double.NaN);
