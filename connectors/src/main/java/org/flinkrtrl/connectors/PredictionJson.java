@@ -12,7 +12,8 @@ import org.flinkrtrl.record.Prediction;
 
 /**
  * The output format: one JSON object per prediction,
- * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore","diverged","label"}}
+ * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore",
+ * "anomaly":{"surprise","likelihood","level","channel","warmingUp"},"diverged","label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
  * dead-letter format {@code {"stage","reason","key","ts","payload"}}. Stateless and thread-safe.
  */
@@ -34,6 +35,13 @@ public final class PredictionJson {
             array(g, "previousForecast", p.previousForecast);
             number(g, "loss", p.loss);
             number(g, "anomalyScore", p.anomalyScore);
+            g.writeObjectFieldStart("anomaly");
+            number(g, "surprise", p.surprise);
+            number(g, "likelihood", p.likelihood);
+            number(g, "level", p.level);
+            g.writeNumberField("channel", p.anomalyChannel);
+            g.writeBooleanField("warmingUp", p.warmingUp);
+            g.writeEndObject();
             g.writeBooleanField("diverged", p.diverged);
             if (p.label != null) {
                 g.writeStringField("label", p.label);
@@ -57,6 +65,12 @@ public final class PredictionJson {
             p.previousForecast = array(n.get("previousForecast"));
             p.loss = number(n.get("loss"));
             p.anomalyScore = number(n.get("anomalyScore"));
+            JsonNode a = n.path("anomaly");
+            p.surprise = number(a.get("surprise"));
+            p.likelihood = number(a.get("likelihood"));
+            p.level = number(a.get("level"));
+            p.anomalyChannel = a.path("channel").asInt(0);
+            p.warmingUp = a.path("warmingUp").asBoolean(false);
             p.diverged = n.path("diverged").asBoolean(false);
             JsonNode l = n.get("label");
             p.label = l == null || l.isNull() ? null : l.asText();

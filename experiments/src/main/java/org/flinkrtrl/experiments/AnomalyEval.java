@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.flinkrtrl.core.anomaly.AnomalySettings;
 import org.flinkrtrl.core.anomaly.Tails;
+import org.flinkrtrl.core.learner.ForecasterOptions;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Rng;
@@ -61,15 +62,15 @@ public final class AnomalyEval {
     }
 
     /** Runs one key's stream; returns {score, baseline} per event. */
-    static double[][] run(String key, double[][] values, AnomalySettings s) {
+    static double[][] run(String key, long[] times, double[][] values, AnomalySettings s) {
         int d = values[0].length;
         ModelConfig cfg = ModelConfig.builder().inputs(d).build();
-        ForecastingLearner f = new ForecastingLearner(cfg, keySeed(cfg.seed, key), s);
+        ForecastingLearner f = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, keySeed(cfg.seed, key), s);
         double[][] out = new double[2][values.length];
         double[] mean = new double[d];
         double[] m2 = new double[d];
         for (int t = 0; t < values.length; t++) {
-            ForecastingLearner.Result r = f.observe(values[t]);
+            ForecastingLearner.Result r = times != null ? f.observe(times[t], values[t]) : f.observe(values[t]);
             out[0][t] = r.anomalyScore;
             double z = 0.0;
             for (int c = 0; c < d; c++) {
@@ -97,7 +98,7 @@ public final class AnomalyEval {
             for (int i = 0; i < v.length; i++) {
                 v[i][0] = file.values()[i];
             }
-            double[][] r = run(file.key(), v, s);
+            double[][] r = run(file.key(), file.timestamps(), v, s);
             ours.put(file.key(), r[0]);
             base.put(file.key(), r[1]);
         }
@@ -187,7 +188,7 @@ public final class AnomalyEval {
         boolean[] pos = new boolean[n];
         int k = 0;
         for (Map.Entry<String, List<double[]>> e : byKey.entrySet()) {
-            double[][] r = run(e.getKey(), e.getValue().toArray(new double[0][]), s);
+            double[][] r = run(e.getKey(), null, e.getValue().toArray(new double[0][]), s);
             List<Boolean> l = labels.get(e.getKey());
             for (int i = 0; i < r[0].length; i++, k++) {
                 ours[k] = r[0][i];

@@ -46,12 +46,12 @@ public final class AnomalyDetector {
     /** Absolute floor of a scale (positive, so z is finite for any finite residual). */
     private static final double ABS_EPS = 1e-300;
 
-    private final AnomalySettings settings;
+    private AnomalySettings settings;
     private final int d;
     private final double lnD;
     private final double[] levelMean;
     private final double[] levelVar;
-    private final double[] ring;
+    private double[] ring;
     private final EmpiricalTail surpriseTail = new EmpiricalTail();
     private final EmpiricalTail likelihoodTail = new EmpiricalTail();
     private long count;
@@ -163,7 +163,9 @@ public final class AnomalyDetector {
         return s;
     }
 
+    /** Writes the settings and the state; {@link #read} restores both (a restored key keeps the settings it ran with). */
     public void write(DataOutput o) throws IOException {
+        settings.writeTo(o);
         o.writeLong(count);
         o.writeDouble(lastWeight);
         StateArrays.write(o, levelMean);
@@ -174,6 +176,11 @@ public final class AnomalyDetector {
     }
 
     public void read(DataInput in) throws IOException {
+        AnomalySettings stored = AnomalySettings.readFrom(in);
+        if (!stored.equals(settings)) {
+            settings = stored;
+            ring = new double[stored.shortWindow()];
+        }
         count = in.readLong();
         lastWeight = in.readDouble();
         StateArrays.read(in, levelMean);

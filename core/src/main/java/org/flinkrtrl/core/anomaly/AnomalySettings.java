@@ -1,5 +1,9 @@
 package org.flinkrtrl.core.anomaly;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Settings of the per-key anomaly detector.
  *
@@ -23,5 +27,20 @@ public record AnomalySettings(int warmUp, int shortWindow, int longWindow, int l
             || !(halfDigits > 0)) {
             throw new IllegalArgumentException("protectionWeight in [0, 1], protectScore in (0, 1], halfDigits > 0: " + this);
         }
+    }
+
+    void writeTo(DataOutput o) throws IOException {
+        o.writeInt(warmUp);
+        o.writeInt(shortWindow);
+        o.writeInt(longWindow);
+        o.writeInt(levelWindow);
+        o.writeDouble(protectionWeight);
+        o.writeDouble(protectScore);
+        o.writeDouble(halfDigits);
+    }
+
+    static AnomalySettings readFrom(DataInput in) throws IOException {
+        return new AnomalySettings(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble(),
+            in.readDouble(), in.readDouble());
     }
 }
