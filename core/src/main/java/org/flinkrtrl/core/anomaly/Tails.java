@@ -6,6 +6,8 @@ package org.flinkrtrl.core.anomaly;
  */
 public final class Tails {
     private static final double LN10 = Math.log(10.0);
+    /** -log10 of the smallest positive double: tail probabilities below it all map to the top score. */
+    static final double MAX_DIGITS = -Math.log10(Double.MIN_VALUE);
 
     private Tails() {}
 
@@ -41,10 +43,12 @@ public final class Tails {
     /**
      * The score of a tail probability p given as ln p: with L = -log10 p (the surprise in decimal digits),
      * score = L / (L + halfDigits), strictly increasing in L, 0 at p = 1, 1/2 at p = 10^-halfDigits, below 1 for
-     * every representable p. A score threshold t therefore means the tail probability 10^(-halfDigits t / (1 - t)).
+     * every representable p (p below the smallest positive double, about 4.9e-324, counts as that double, so the
+     * top score is 323.3 / (323.3 + halfDigits)). A score threshold t therefore means the tail probability
+     * 10^(-halfDigits t / (1 - t)).
      */
     public static double score(double lnP, double halfDigits) {
-        double l = Math.max(0.0, -lnP / LN10);
+        double l = Math.min(MAX_DIGITS, Math.max(0.0, -lnP / LN10));
         return l / (l + halfDigits);
     }
 

@@ -43,7 +43,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *   <li>if a forecast exists: scores x_t under it ({@link AnomalyDetector}: surprise, likelihood and level in one
  *       calibrated score), updates the interval, the linear path and the network (one gradient step); an event
  *       scored anomalous is learned with the detector's reduced weight (protection: the linear path's innovation
- *       and the network's error are scaled by it), so an incident is not learned as the new normal;</li>
+ *       is scaled by it and the network takes no step), so an incident is not learned as the new normal;</li>
  *   <li>divergence guard: a non-finite or exploding network loss (&gt; divergenceLoss) or non-finite weights
  *       re-initialise the network from its own generator, a non-finite linear path resets to its prior; both count
  *       as a divergence; the statistics are kept;</li>
@@ -366,17 +366,14 @@ public final class ForecastingLearner {
                 linearFailed |= !linear[c].isFinite();
             }
             double t = res / networkUnit(c);
-            if (w < 1.0 && options.recurrent()) {
-                // protection: the network's squared-error gradient scaled by w (target moved toward its output)
-                double y = model.output()[c];
-                t = y + w * (t - y);
-            }
             target[c] = clip(t);
             lossNoNet += 0.5 * t * t;
             residualMeanAbs[c] = (1.0 - RESIDUAL_RATE) * residualMeanAbs[c] + RESIDUAL_RATE * Math.abs(res);
         }
         residualDecay *= 1.0 - RESIDUAL_RATE;
-        double loss = options.recurrent() ? model.learn(target) : lossNoNet;
+        // protection: the network takes no step on an event scored anomalous. (Scaling its gradient by w would not
+        // do: Adam divides by the gradient's running RMS, so a persistently scaled gradient soon takes full steps.)
+        double loss = !options.recurrent() ? lossNoNet : w < 1.0 ? model.evaluate(target) : model.learn(target);
         r.scored = true;
         r.loss = loss;
         r.error = err;
