@@ -1,8 +1,9 @@
 /*
  * Double-precision FMA ceiling of one core, measured (bench/fma-peak.sh builds and runs it).
  *
- * 1. throughput: 12 or 16 independent FMA chains held in registers (no loads), 256-bit and 128-bit vectors;
- *    enough chains to cover the FMA latency on every x86 core in use, so the figure is the core's peak.
+ * 1. throughput: 12 or 16 independent FMA chains held in registers (no loads), 256-bit and 128-bit vectors, and
+ *    512-bit ones when the CPU has AVX-512F (checked at run time); enough chains to cover the FMA latency on every
+ *    x86 core in use, so the figure is the core's peak.
  * 2. latency: one dependent 256-bit FMA chain; ns per FMA / latency in cycles (5 on Zen 1-4, 4 on Intel since
  *    Skylake) estimates the clock the core actually runs at.
  * Times are thread CPU time. Prints GFLOP/s (2 flops per lane per FMA).
@@ -19,8 +20,10 @@ static double cpu_now(void) {
 
 #define ITERS 100000000L
 
-#define THROUGHPUT(NAME, VT, SET1, FMA, STORE, LANES, CHAINS)                                  \
-    static double NAME(void) {                                                                 \
+#define THROUGHPUT(NAME, VT, SET1, FMA, STORE, LANES, CHAINS) THROUGHPUT_T(NAME, VT, SET1, FMA, STORE, LANES, CHAINS, )
+
+#define THROUGHPUT_T(NAME, VT, SET1, FMA, STORE, LANES, CHAINS, ATTR)                          \
+    ATTR static double NAME(void) {                                                            \
         VT a[CHAINS];                                                                          \
         VT x = SET1(0.999999), y = SET1(1e-7);                                                 \
         for (int i = 0; i < CHAINS; i++) a[i] = SET1((double) i);                              \
@@ -30,7 +33,7 @@ static double cpu_now(void) {
             for (int i = 0; i < CHAINS; i++) a[i] = FMA(a[i], x, y);                           \
         }                                                                                      \
         double t = cpu_now() - t0;                                                             \
-        double s = 0, b[4];                                                                    \
+        double s = 0, b[8];                                                                    \
         for (int i = 0; i < CHAINS; i++) { STORE(b, a[i]); s += b[0]; }                        \
         if (s == 12345.678) printf("%g", s); /* keep the chains live */                        \
         return (double) ITERS * CHAINS * LANES * 2 / t / 1e9;                                  \
@@ -39,11 +42,20 @@ static double cpu_now(void) {
 THROUGHPUT(ymm12, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_storeu_pd, 4, 12)
 THROUGHPUT(ymm16, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_storeu_pd, 4, 16)
 THROUGHPUT(xmm12, __m128d, _mm_set1_pd, _mm_fmadd_pd, _mm_storeu_pd, 2, 12)
+THROUGHPUT_T(zmm16, __m512d, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_storeu_pd, 8, 16,
+             __attribute__((target("avx512f"))))
+THROUGHPUT_T(zmm12, __m512d, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_storeu_pd, 8, 12,
+             __attribute__((target("avx512f"))))
 
 int main(void) {
     for (int rep = 0; rep < 3; rep++) {
         printf("256-bit, 12 chains: %6.2f GFLOP/s | 256-bit, 16 chains: %6.2f | 128-bit, 12 chains: %6.2f\n",
                ymm12(), ymm16(), xmm12());
+    }
+    if (__builtin_cpu_supports("avx512f")) {
+        for (int rep = 0; rep < 3; rep++) {
+            printf("512-bit, 12 chains: %6.2f GFLOP/s | 512-bit, 16 chains: %6.2f\n", zmm12(), zmm16());
+        }
     }
     __m256d x = _mm256_set1_pd(0.999999), y = _mm256_set1_pd(1e-7), c = _mm256_set1_pd(1.0);
     double t0 = cpu_now();

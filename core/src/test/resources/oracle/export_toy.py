@@ -2,7 +2,7 @@
 """Exports the spec's section-F toy problem (make_problem of the numpy reference) as plain-text fixtures.
 
 Run from the repository root:
-    python3 operator/src/test/resources/oracle/export_toy.py /work/shared/tools/ref_ok.py
+    python3 core/src/test/resources/oracle/export_toy.py /work/shared/tools/ref_ok.py
 
 Writes toy_seed0.txt and toy_seed1.txt next to this script. Format (whitespace separated, '#' comments):
     n n_in m T

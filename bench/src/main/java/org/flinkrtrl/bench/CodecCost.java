@@ -15,11 +15,11 @@ import org.flinkrtrl.flink.LearnerSerializer;
 /**
  * CPU cost of one learner's codec round trip, the work the RocksDB backend does on every event: prints thread CPU
  * microseconds per call (median of rounds) for codec encode, codec decode, a learner built by the public
- * constructor and the {@code initialise()} it runs (the decode path before the fast codec built one so, and drew
- * all weights only to overwrite them), and the Flink serializer's serialize / deserialize through Flink's own DataOutputSerializer /
+ * constructor and the {@code initialise()} it runs (which draws every weight; the codec's decode skips it and
+ * builds an uninitialised learner instead), and the Flink serializer's serialize / deserialize through Flink's own DataOutputSerializer /
  * DataInputDeserializer (what RocksDB state uses). No assertions: a measuring tool, not a test.
  *
- * <pre>java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) org.flinkrtrl.bench.CodecCost 16,32 4 2000 7</pre>
+ * <pre>java -cp core/target/classes:$(bench/classpath.sh) org.flinkrtrl.bench.CodecCost 16,32 4 2000 7</pre>
  * (hidden sizes, rank, calls per round, rounds, optional cell TANH|GATED and label filter; OK, 2 channels, 300
  * training steps before measuring)
  */

@@ -26,7 +26,7 @@ public final class StepCost {
 
     /**
      * Sequence reset every 1,000 events (spec G.10's periodic resets for endless streams): without it KF-RTRL's
-     * influence estimate overflows after ~90k events on this input (before and after the performance work alike).
+     * influence estimate overflows after ~90k events on this input.
      */
     static final int RESET_PERIOD = 1000;
 

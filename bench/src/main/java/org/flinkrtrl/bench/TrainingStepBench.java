@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full per-event training step of one per-key model (issue 2 and 6): {@link OnlineLearner#advance} (forward,
+ * One full per-event training step of one per-key model: {@link OnlineLearner#advance} (forward,
  * influence propagation, the OK r+1 -> r reduction) followed by {@link OnlineLearner#learn} (loss, gradient,
  * clipping, Adam). Vanilla tanh cell, one input, one regression output, defaults of {@link ModelConfig} otherwise
  * (Adam, clip 1.0), sequence reset every 1,000 events (as {@link StepCost}). The input is a noisy sine so the state stays in a realistic, non-saturated

@@ -227,7 +227,7 @@ public final class Results {
 
     /** The regeneration command for a runner: the wrapper script plus the arguments as given. */
     public static String command(String runner, Args args) {
-        return "jobs/run-experiment.sh " + runner + " " + args.rawLine();
+        return "experiments/run-experiment.sh " + runner + " " + args.rawLine();
     }
 
     /** Machine description for the markdown: cores the JVM sees, JVM version, OS. */

@@ -48,7 +48,7 @@ class ExperimentsSmokeTest {
     static String assertMarkdown(Path file, String... mustContain) throws IOException {
         String md = Files.readString(file, StandardCharsets.UTF_8);
         assertTrue(md.contains("| method |"), "markdown has the results table: " + file);
-        assertTrue(md.contains("jobs/run-experiment.sh "), "markdown has the regeneration command");
+        assertTrue(md.contains("experiments/run-experiment.sh "), "markdown has the regeneration command");
         for (String s : mustContain) {
             assertTrue(md.contains(s), "markdown mentions '" + s + "'");
         }

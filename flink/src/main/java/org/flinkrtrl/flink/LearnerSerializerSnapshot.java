@@ -11,14 +11,10 @@ import org.flinkrtrl.core.learner.LearnerCodec;
 
 /**
  * What a checkpoint remembers about {@link LearnerSerializer}: the {@link LearnerCodec} format version the state
- * was written in. On restore, {@link #resolveSchemaCompatibility} compares that with this build's codec:
- * <ul>
- *   <li>same version: compatible as is;</li>
- *   <li>older version: compatible after migration (Flink reads every model with the restored serializer, whose
- *       codec is version-aware, and rewrites it in the current format);</li>
- *   <li>newer version (a downgrade) or a foreign snapshot: incompatible, so the restore fails with Flink's clear
- *       message instead of misreading bytes.</li>
- * </ul>
+ * was written in. On restore, {@link #resolveSchemaCompatibility} compares that with this build's codec: the same
+ * version is compatible as is; any other version (older or newer) and a foreign snapshot are incompatible, because
+ * {@link LearnerCodec} reads exactly its own format version. The restore then fails with Flink's message at the
+ * compatibility check instead of a codec error on the first model read.
  *
  * <p>Snapshot layout version 1: one short, the codec version.
  */
@@ -72,12 +68,8 @@ public final class LearnerSerializerSnapshot implements TypeSerializerSnapshot<F
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         int old = ((LearnerSerializerSnapshot) oldSerializerSnapshot).codecVersion;
-        if (old == codecVersion) {
-            return TypeSerializerSchemaCompatibility.compatibleAsIs();
-        }
-        if (old >= 1 && old < codecVersion) {
-            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-        }
-        return TypeSerializerSchemaCompatibility.incompatible();
+        return old == codecVersion
+            ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+            : TypeSerializerSchemaCompatibility.incompatible();
     }
 }

@@ -18,7 +18,7 @@ import org.flinkrtrl.core.learner.ModelConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The serializer's wire bytes (per-thread buffers, one bulk write) equal what the build before the fast path wrote:
+ * The serializer's wire bytes (per-thread buffers, one bulk write) equal what the stream codec of 3c6ff34 wrote:
  * {@code int length} + the codec over a plain {@code DataOutputStream}. Those old bytes deserialize to a learner that
  * continues bit for bit, and a reused per-thread buffer never carries bytes from one record into the next.
  */

@@ -132,7 +132,8 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
     void compatibilityFollowsTheCodecVersion() {
         LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(5);
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs());
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isCompatibleAfterMigration());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isIncompatible(),
+            "the codec reads only its own format version");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})

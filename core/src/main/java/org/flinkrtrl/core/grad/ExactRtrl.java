@@ -23,7 +23,7 @@ public final class ExactRtrl implements GradientEstimator {
     private final int cols;
     private double[] g;
     private double[] next;
-    /** H_t, n x n row-major (H G as one n x n by n x km product on the kernels, issue 6). */
+    /** H_t, n x n row-major (H G as one n x n by n x km product on the kernels). */
     private final double[] hMat;
     private final Kernels kern;
 

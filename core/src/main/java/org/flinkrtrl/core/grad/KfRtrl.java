@@ -26,7 +26,7 @@ public final class KfRtrl implements GradientEstimator {
     private final double[] u;
     private double[] aMat;
     private double[] aProp;
-    /** H_t, n x n row-major (H A as one n x n by n x k product on the kernels, issue 6). */
+    /** H_t, n x n row-major (H A as one n x n by n x k product on the kernels). */
     private final double[] hMat;
     private final Kernels kern;
     private final double[] y;

@@ -3,11 +3,11 @@ package org.flinkrtrl.core.math;
 /**
  * The hot dense kernels of the estimators (matrix product, dot, axpy) behind one interface, so a SIMD
  * implementation on the Java Vector API can be used when the JVM has the {@code jdk.incubator.vector} module and a
- * plain-Java one otherwise (issue 6).
+ * plain-Java one otherwise.
  *
  * <p>{@link #get()} picks the implementation once per JVM: the Vector API one when the class
  * {@code org.flinkrtrl.core.math.VectorKernels} (compiled separately, only with {@code --add-modules
- * jdk.incubator.vector}, see operator/pom.xml) can be loaded and passes a self-check, else {@link PlainKernels}.
+ * jdk.incubator.vector}, see core/pom.xml) can be loaded and passes a self-check, else {@link PlainKernels}.
  * Nothing that references {@code jdk.incubator.vector} is ever loaded without the module. The system property
  * {@code flinkrtrl.kernels=plain} forces the plain kernels. Both give the same results up to floating-point
  * reassociation (sums are accumulated in a different order).

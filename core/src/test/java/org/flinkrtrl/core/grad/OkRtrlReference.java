@@ -16,12 +16,12 @@ import org.flinkrtrl.core.math.Rng;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
- * TEST ONLY: the straightforward EJML implementation of r-OK RTRL as it was before the performance work (issue 6),
- * kept as the reference the optimised {@link OkRtrl} must match up to floating-point reassociation. Note that
+ * TEST ONLY: the straightforward EJML implementation of r-OK RTRL (spec H), the reference {@link OkRtrl} must match
+ * up to floating-point reassociation. Note that
  * EJML 0.46.1's Householder QR leaves a stale R[j,j] for an all-zero column (see OkRtrlFastPathTest), so compare
  * against it only on streams without mid-stream resets.
  *
- * <p>Original description: r-OK RTRL (spec C.5, C.6, H): a rank-r Kronecker sum {@code G~ = sum_i u_i^T (x) A_i} reduced back to r terms
+ * <p>r-OK RTRL (spec C.5, C.6, H): a rank-r Kronecker sum {@code G~ = sum_i u_i^T (x) A_i} reduced back to r terms
  * after every step by the minimum-variance unbiased {@link OptimalMixing}.
  *
  * <p>One step: {@code V = [u_1..u_r | a_t]} (m x (r+1)), {@code M = [vec(H A_1)..vec(H A_r) | vec D_t]}

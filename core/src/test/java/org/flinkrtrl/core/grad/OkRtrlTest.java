@@ -3,10 +3,6 @@ package org.flinkrtrl.core.grad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.SpecializedOps_DDRM;
-import org.ejml.dense.row.decomposition.qr.QRDecompositionHouseholderColumn_DDRM;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.cell.GatedCell;
@@ -21,26 +17,6 @@ class OkRtrlTest {
         double[] g = new double[cell.hiddenSize() * cell.parameterCount()];
         est.influence(g);
         return g;
-    }
-
-    /**
-     * The QR OK relies on must stay exact for zero and dependent columns on a reused instance (EJML 0.46.1's
-     * QRDecompositionHouseholder_DDRM is not: it leaves a stale tau on R's diagonal).
-     */
-    @Test
-    void householderQrHandlesZeroColumns() {
-        QRDecompositionHouseholderColumn_DDRM qr = new QRDecompositionHouseholderColumn_DDRM();
-        qr.decompose(new DMatrixRMaj(new double[][] {{1, 2, 0}, {3, 4, 0}, {5, 6, 0}, {7, 8, 1}}));
-        DMatrixRMaj v = new DMatrixRMaj(new double[][] {{0, 1, 2, 1}, {0, 1, 2, 2}, {0, 1, 2, 3}, {0, 1, 2, 4}, {0, 1, 2, 0}});
-        qr.decompose(v.copy());
-        DMatrixRMaj q = qr.getQ(new DMatrixRMaj(5, 4), true);
-        DMatrixRMaj rr = qr.getR(new DMatrixRMaj(4, 4), true);
-        DMatrixRMaj prod = new DMatrixRMaj(5, 4);
-        CommonOps_DDRM.mult(q, rr, prod);
-        assertTrue(SpecializedOps_DDRM.diffNormF(prod, v) < 1e-14);
-        DMatrixRMaj qtq = new DMatrixRMaj(4, 4);
-        CommonOps_DDRM.multTransA(q, q, qtq);
-        assertTrue(SpecializedOps_DDRM.diffNormF(qtq, CommonOps_DDRM.identity(4)) < 1e-14);
     }
 
     @Test

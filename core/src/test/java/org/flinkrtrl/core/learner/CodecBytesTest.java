@@ -24,15 +24,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Pins the codec's bytes across the byte-array fast path ({@code StateBytesOut}/{@code StateBytesIn}, bulk double
+ * Pins the codec's bytes on the byte-array path ({@code StateBytesOut}/{@code StateBytesIn}, bulk double
  * copies, no {@code initialise()} on decode): for every method x cell after training,
  * <ul>
  *   <li>{@link LearnerCodec#toBytes} equals the stream reference (the codec written through a plain
  *       {@code DataOutputStream}, one call per value, which is how every earlier build encoded);</li>
- *   <li>bytes written by the stream reference, decoded by the fast path and by the old decode path (a fully
+ *   <li>bytes written by the stream reference, decoded by the byte-array path and by the stream decode path (a fully
  *       initialised learner filled through {@code DataInputStream}) continue bit-identically with the live
  *       learner;</li>
- *   <li>states stored by the build before the fast path (main at 3c6ff34) restore and re-encode to the same
+ *   <li>states stored by the stream-only codec of main at 3c6ff34 restore and re-encode to the same
  *       bytes.</li>
  * </ul>
  */
@@ -51,7 +51,7 @@ class CodecBytesTest {
         return a.stream();
     }
 
-    /** Learners encoded by main at 3c6ff34, before the fast path (see src/test/resources/codec/README.md). */
+    /** Learners encoded by main at 3c6ff34 through DataOutputStream (see src/test/resources/codec/README.md). */
     static final String OLD_STATES = "/codec/learners-3c6ff34.bin.gz";
 
     static Map<String, byte[]> oldStates() throws IOException {
@@ -86,7 +86,7 @@ class CodecBytesTest {
         return new double[] {rng.nextGaussian(), 10 + rng.nextGaussian()};
     }
 
-    /** The encoding every build before the fast path used: the codec over DataOutputStream, one call per value. */
+    /** The stream encoding (as main at 3c6ff34 wrote it): the codec over DataOutputStream, one call per value. */
     static byte[] streamBytes(ForecastingLearner l) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bos)) {
@@ -103,7 +103,7 @@ class CodecBytesTest {
         return bos.toByteArray();
     }
 
-    /** The decode every build before the fast path used: a fully initialised learner filled through DataInputStream. */
+    /** The stream decode (as main at 3c6ff34 read it): a fully initialised learner filled through DataInputStream. */
     static ForecastingLearner streamDecode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         assertEquals(LearnerCodec.MAGIC, in.readInt());
