@@ -17,6 +17,16 @@ public class Prediction {
     public double[] forecast;
     /** The forecast that had been made for this event, raw units (NaN entries for a key's first event). */
     public double[] previousForecast;
+    /** Scale of the next event's forecast distribution per channel (RMS of recent one-step errors), raw units. */
+    public double[] scale;
+    /** Lower bound of the next event's central forecast interval (the job's interval level, 95 % by default). */
+    public double[] lower;
+    /** Upper bound of the next event's central forecast interval. */
+    public double[] upper;
+    /** Lower bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousLower;
+    /** Upper bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousUpper;
     /** Training loss of the previous forecast against this event, normalised units (NaN for a key's first event). */
     public double loss;
     /**
@@ -54,7 +64,10 @@ public class Prediction {
             && Double.compare(surprise, p.surprise) == 0 && Double.compare(likelihood, p.likelihood) == 0
             && Double.compare(level, p.level) == 0 && anomalyChannel == p.anomalyChannel && warmingUp == p.warmingUp
             && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
-            && Arrays.equals(previousForecast, p.previousForecast) && Objects.equals(label, p.label);
+            && Arrays.equals(previousForecast, p.previousForecast) && Arrays.equals(scale, p.scale)
+            && Arrays.equals(lower, p.lower) && Arrays.equals(upper, p.upper)
+            && Arrays.equals(previousLower, p.previousLower) && Arrays.equals(previousUpper, p.previousUpper)
+            && Objects.equals(label, p.label);
     }
 
     @Override
@@ -65,7 +78,8 @@ public class Prediction {
     @Override
     public String toString() {
         return "Prediction{key=" + key + ", ts=" + timestamp + ", steps=" + steps + ", actual=" + Arrays.toString(actual)
-            + ", forecast=" + Arrays.toString(forecast) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
+            + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower) + ", upper="
+            + Arrays.toString(upper) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
             + " (surprise=" + surprise + ", likelihood=" + likelihood + ", level=" + level + ", channel=" + anomalyChannel
             + (warmingUp ? ", warming up" : "") + ")" + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
     }

@@ -40,7 +40,9 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * {@code --index} field with {@code --step-ms}, {@code --values} comma list, {@code --skip-days} (default 7: score
  * from each key's second week on) and {@code --skip-events} (default 0): an event is scored when both are past;
  * {@code --variants} comma list of full, linear (no network), rnn (no linear path), each optionally
- * +noctx (no seasonal lags or calendar features) (default full,linear,rnn); {@code --hidden}, {@code --lr}, {@code --seed}; {@code --forgetting}.
+ * +noctx (no seasonal lags or calendar features) (default full,linear,rnn); {@code --hidden}, {@code --lr}, {@code --seed}; {@code --forgetting}; {@code --scale}
+ * (multiply every value, to check unit invariance); {@code --passes N} (run everything N times in one JVM and
+ * report the last: CPU times after JIT warm-up).
  */
 public final class ForecastEval {
     private ForecastEval() {}
@@ -63,6 +65,7 @@ public final class ForecastEval {
         long seed = Long.parseLong(a.str("seed", "42"));
         double forgetting = Double.parseDouble(a.str("forgetting", "0.999"));
         double scaleBy = Double.parseDouble(a.str("scale", "1"));
+        int passes = a.integer("passes", 1);
 
         Map<String, List<Row>> series = read(file, keyField, timeField, indexField, stepMs, valueFields, scaleBy);
         int d = valueFields.length;
@@ -73,7 +76,9 @@ public final class ForecastEval {
 
         Map<String, ErrorStats[]> totals = new LinkedHashMap<>();
         Map<String, IntervalCoverage[]> totalCoverage = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Row>> e : series.entrySet()) {
+        for (int pass = 1; pass <= passes; pass++) {
+          boolean report = pass == passes;
+          for (Map.Entry<String, List<Row>> e : series.entrySet()) {
             List<Row> rows = e.getValue();
             long cadence = cadence(rows);
             int perDay = (int) Math.max(1, Math.round(86_400_000.0 / cadence));
@@ -151,6 +156,9 @@ public final class ForecastEval {
                     System.arraycopy(baselines.get(j).forecast(), 0, pending[i], 0, d);
                 }
             }
+            if (!report) {
+                continue;
+            }
             System.out.printf(Locale.ROOT, "%nkey %s: %d events, cadence %d ms (%d a day), scored %d%n", e.getKey(),
                 rows.size(), cadence, perDay, err[0][0].count());
             for (int i = 0; i < learners.size(); i++) {
@@ -172,6 +180,7 @@ public final class ForecastEval {
                     }
                 }
             }
+          }
         }
         if (series.size() > 1) {
             System.out.printf(Locale.ROOT, "%nall keys%n");

@@ -13,11 +13,11 @@ import org.flinkrtrl.core.optim.StateArrays;
  * channel from a linear path on seasonal and calendar context plus a recurrent network on what the linear path
  * misses, with a calibrated central interval, an anomaly score per event and a divergence guard.
  *
- * <p><b>Units.</b> Each channel is carried internally in units of a power of two fixed by its first non-zero
- * value ({@code u = x 2^-e}, exact), and everything downstream is normalised by running statistics whose floors
- * are relative to that unit. The same series in any unit (1e-12 ... 1e12, subnormal values included) therefore
- * gives the same forecasts up to the unit and the same scores: exactly for power-of-two units, to rounding
- * otherwise.
+ * <p><b>Units.</b> Each channel is carried internally in units of the magnitude of its first non-zero value
+ * ({@code u = x / |x_first|}), and everything downstream is normalised by running statistics whose floors and
+ * start values are therefore relative to the series' own magnitude. The same series in any unit (1e-12 ... 1e12,
+ * subnormal values included) gives the same forecasts up to the unit and the same scores: bit for bit for
+ * power-of-two units, to rounding otherwise. A channel that has only been 0 forecasts exactly 0.
  *
  * <p><b>Linear path</b> (per channel, normalised level units z = (u - mean) / std): recursive least squares with
  * forgetting ({@link ForecasterOptions#forgetting()}) on {@value #FEATURES} features: 1, the last three values,
@@ -68,7 +68,6 @@ public final class ForecastingLearner {
     static final double HUBER = 2.5;
     /** Bound on the linear path's normalised features: far beyond any real series, only there to keep P finite. */
     static final double FEATURE_BOUND = 1e6;
-    private static final int UNSET = Integer.MIN_VALUE;
 
     private final ModelConfig config;
     private final ForecasterOptions options;
@@ -81,7 +80,7 @@ public final class ForecastingLearner {
     private final ForecastBand band;
     private final int d;
 
-    private final int[] unitExponent;
+    private final double[] units;
     private final double[] last;
     private final double[] delta;
     private final double[] history;
@@ -217,8 +216,7 @@ public final class ForecastingLearner {
             linear[c] = new RecursiveLeastSquares(FEATURES, options.forgetting(), PRIOR_VARIANCE, prior);
         }
         this.band = new ForecastBand(d, options.intervalLevel());
-        this.unitExponent = new int[d];
-        Arrays.fill(unitExponent, UNSET);
+        this.units = new double[d];
         this.last = new double[d];
         this.delta = new double[d];
         this.history = new double[SHORT_LAGS * d];
@@ -300,39 +298,33 @@ public final class ForecastingLearner {
         return r;
     }
 
-    /** Channel units: fixed at each channel's first non-zero value, then u = x 2^-e (exact). */
+    /**
+     * Channel units: each channel's unit is the magnitude of its first non-zero value, u = x / unit. Every constant
+     * inside (statistics' floors, priors, clips) is thereby relative to the series' own magnitude.
+     */
     private void toInternal(double[] raw) {
         for (int c = 0; c < d; c++) {
-            int e = unitExponent[c];
-            if (e == UNSET) {
-                e = raw[c] == 0.0 ? 0 : exponent(raw[c]);
+            double unit = units[c];
+            if (unit == 0.0) {
+                unit = Math.abs(raw[c]);
             }
-            double v = Math.scalb(raw[c], -e);
+            double v = unit == 0.0 ? 0.0 : raw[c] / unit;
             if (Math.abs(v) > MAX_ABS) {
                 throw new InvalidInputException("values[" + c + "] = " + raw[c] + " is more than " + MAX_ABS
-                    + " times the channel's first non-zero magnitude");
+                    + " times the channel's first non-zero magnitude " + unit);
             }
             u[c] = v;
         }
         for (int c = 0; c < d; c++) {
-            if (unitExponent[c] == UNSET && raw[c] != 0.0) {
-                unitExponent[c] = exponent(raw[c]);
+            if (units[c] == 0.0) {
+                units[c] = Math.abs(raw[c]);
             }
         }
     }
 
-    /** Binary exponent of a non-zero finite x, subnormals included: |x| 2^-e is in [1, 2). */
-    static int exponent(double x) {
-        double a = Math.abs(x);
-        if (a < Double.MIN_NORMAL) {
-            return Math.getExponent(a * 0x1p54) - 54;
-        }
-        return Math.getExponent(a);
-    }
-
+    /** Back to raw units; a channel that has only been 0 stays exactly 0. */
     private double toRaw(double v, int c) {
-        int e = unitExponent[c];
-        return e == UNSET ? v : Math.scalb(v, e);
+        return v * units[c];
     }
 
     private void learn(Result r, double[] raw) {
@@ -503,9 +495,7 @@ public final class ForecastingLearner {
         options.writeTo(o);
         o.writeLong(events);
         o.writeLong(divergences);
-        for (int e : unitExponent) {
-            o.writeInt(e);
-        }
+        StateArrays.write(o, units);
         levels.write(o);
         deltas.write(o);
         detector.write(o);
@@ -534,9 +524,7 @@ public final class ForecastingLearner {
     void readState(DataInput in) throws IOException {
         events = in.readLong();
         divergences = in.readLong();
-        for (int c = 0; c < d; c++) {
-            unitExponent[c] = in.readInt();
-        }
+        StateArrays.read(in, units);
         levels.read(in);
         deltas.read(in);
         detector.read(in);
@@ -562,8 +550,9 @@ public final class ForecastingLearner {
     }
 
     /**
-     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics, last value and
-     * pending forecast carry over (its anomaly scorer's state is read and dropped: the detector starts fresh) in raw units (unit exponent 0), the network's state too when its shape matches
+     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics, last value and pending
+     * forecast carry over in raw units (unit 1; its anomaly scorer's state is read and dropped: the detector starts
+     * fresh), the network's state too when its shape matches
      * this build's, else the network starts fresh and {@link #migration()} says so. The context, the linear path
      * and the interval start fresh: the first forecast after the restore is the stored one, with a band from the
      * change std.
@@ -587,7 +576,7 @@ public final class ForecastingLearner {
                 + model.config().inputs + ", replaced by a fresh one; linear path, seasonal context and interval"
                 + " started fresh";
         }
-        Arrays.fill(unitExponent, 0);
+        Arrays.fill(units, 1.0);
         events = levels.count();
         for (int i = 0; i < SHORT_LAGS; i++) {
             System.arraycopy(last, 0, history, i * d, d);

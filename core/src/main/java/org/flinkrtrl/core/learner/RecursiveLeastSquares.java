@@ -16,9 +16,10 @@ import org.flinkrtrl.core.optim.StateArrays;
  * </pre>
  *
  * <p>Wind-up guard: directions the inputs never excite (a feature that stays 0) would see P grow as lambda^-t
- * until it overflows. When the trace of the updated P would exceed the prior's trace, the division by lambda is
- * skipped for that update, so P stays bounded by its prior and the excited directions are unaffected in practice
- * (their part of the trace is tiny). P is kept symmetric by updating one triangle and mirroring.
+ * until it overflows. The division by lambda is therefore capped so the trace of P never grows beyond the prior's
+ * trace ({@code P *= min(1 / lambda, max(1, trace(P0) / trace(P)))}, continuous in P, so equal inputs in another
+ * unit take the same path); the excited directions are unaffected in practice (their part of the trace is tiny).
+ * P is kept symmetric by updating one triangle and mirroring.
  */
 public final class RecursiveLeastSquares {
     private final int p;
@@ -110,11 +111,9 @@ public final class RecursiveLeastSquares {
             }
             trace += cov[row + i];
         }
-        if (trace / lambda <= p * priorVariance) {
-            double f = 1.0 / lambda;
-            for (int i = 0; i < cov.length; i++) {
-                cov[i] *= f;
-            }
+        double f = Math.min(1.0 / lambda, Math.max(1.0, p * priorVariance / trace));
+        for (int i = 0; i < cov.length; i++) {
+            cov[i] *= f;
         }
         return err;
     }

@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>bytes written by the stream reference, decoded by the byte-array path and by the stream decode path (a fully
  *       initialised learner filled through {@code DataInputStream}) continue bit-identically with the live
  *       learner;</li>
- *   <li>states stored by the stream-only codec of main at 3c6ff34 restore and re-encode to the same
- *       bytes.</li>
+ *   <li>format-2 states stored by this build's codec restore and re-encode to the same bytes;</li>
+ *   <li>format-1 states stored by the stream-only codec of main at 3c6ff34 restore by migration and
+ *       continue.</li>
  * </ul>
  */
 class CodecBytesTest {
