@@ -26,8 +26,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       comparison is the empirical tail probability p_L of the average, because a is heavy-tailed. A burst of
  *       moderate surprises, unremarkable event by event, lifts the average and scores.</li>
  *   <li><b>level</b>: each channel's learned normal range, an exponentially weighted mean and variance of its values
- *       over about levelWindow events; p_V = min(1, d min_c P(|Z| &gt;= |x_c - mean_c| / sd_c)). A sustained abnormal
- *       state keeps p_V small while the forecast has already followed it.</li>
+ *       over about levelWindow events; p_V = min(1, d min_c P(|Z| &gt;= |x_c - mean_c| / sd_c)), counted once
+ *       levelWindow events have been seen (a range learnt from fewer events fires on ordinary excursions). A
+ *       sustained abnormal state keeps p_V small while the forecast has already followed it.</li>
  * </ul>
  * The event's p = min(1, 3 min(p_S, p_L, p_V)); the components are reported on the score's scale.
  *
@@ -120,7 +121,7 @@ public final class AnomalyDetector {
         double a = -Math.min(0.0, lnRaw + lnD);
         double lnV = 0.0;
         int chV = 0;
-        if (count > 0) {
+        if (count >= settings.levelWindow()) {
             double best = Double.POSITIVE_INFINITY;
             for (int c = 0; c < d; c++) {
                 double x = actual[c];
