@@ -145,7 +145,8 @@ public final class PredictionJson {
         g.writeEndArray();
     }
 
-    private static void number(JsonGenerator g, String name, double v) throws IOException {
+    /** A number field, NaN and infinities as {@code null}: the output formats' convention. */
+    public static void number(JsonGenerator g, String name, double v) throws IOException {
         if (Double.isFinite(v)) {
             g.writeNumberField(name, v);
         } else {

@@ -1,5 +1,7 @@
 package org.flinkrtrl.experiments;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +33,7 @@ import org.flinkrtrl.jobs.eval.Ranking;
  * <pre>
  * java -cp experiments/target/classes:... org.flinkrtrl.experiments.AnomalyEval [--nab DIR] [--sensors CSV]
  *     [--out predictions.jsonl] [--warm-up N] [--short N] [--long N] [--level-window N] [--protection W]
- *     [--protect-score S] [--half-digits H] [--files]
+ *     [--protect-score S] [--half-digits H] [--files true]
  * </pre>
  */
 public final class AnomalyEval {
@@ -45,7 +47,7 @@ public final class AnomalyEval {
             a.dbl("protection", def.protectionWeight()), a.dbl("protect-score", def.protectScore()),
             a.dbl("half-digits", def.halfDigits()));
         System.out.println("anomaly settings: " + s);
-        nab(Paths.get(a.str("nab", "../shared/data/nab-dev")), s, a.str("out", null), a.flag("files"));
+        nab(Paths.get(a.str("nab", "../shared/data/nab-dev")), s, a.str("out", null), Boolean.parseBoolean(a.str("files", "false")));
         sensors(Paths.get(a.str("sensors", "../shared/data/sensors/suthaharan-single-hop.csv")), s);
     }
 
@@ -64,8 +66,8 @@ public final class AnomalyEval {
     /** Runs one key's stream; returns {score, baseline} per event. */
     static double[][] run(String key, long[] times, double[][] values, AnomalySettings s) {
         int d = values[0].length;
-        ModelConfig cfg = ModelConfig.builder().inputs(d).build();
-        ForecastingLearner f = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, keySeed(cfg.seed, key), s);
+        ModelConfig cfg = ModelConfig.builder().set(INPUTS, d).build();
+        ForecastingLearner f = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, keySeed(cfg.seed(), key), s);
         double[][] out = new double[2][values.length];
         double[] mean = new double[d];
         double[] m2 = new double[d];

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -21,24 +20,23 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.CloseableIterator;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.FileReplay;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
-import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
-import org.flinkrtrl.record.DeadLetter;
-import org.flinkrtrl.record.Event;
-import org.flinkrtrl.flink.LearnerOperator;
-import org.flinkrtrl.record.Prediction;
+import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.jobs.report.AnomalyAuc;
+import org.flinkrtrl.jobs.report.Evaluation;
+import org.flinkrtrl.jobs.report.ForecastErrors;
+import org.flinkrtrl.jobs.report.RunInfo;
+import org.flinkrtrl.jobs.report.RunReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +64,7 @@ public final class SensorForecastJob {
         JobOptions o;
         try {
             o = JobOptions.parse(args);
-        } catch (CommandLine.UsageException e) {
+        } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help to list the options.");
             return 2;
@@ -84,7 +82,7 @@ public final class SensorForecastJob {
             }
             FileRunResult r = runFile(o, out);
             return r.failed ? 1 : 0;
-        } catch (CommandLine.UsageException e) {
+        } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help to list the options.");
             return 2;
@@ -108,7 +106,7 @@ public final class SensorForecastJob {
         }
         String backend = o.get(o.stateBackend);
         if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
-            throw new CommandLine.UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
+            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
                 + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
         }
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
@@ -131,46 +129,30 @@ public final class SensorForecastJob {
         }
     }
 
-    static WatermarkStrategy<Event> watermarks(JobOptions o) {
-        return WatermarkStrategy.<Event>forBoundedOutOfOrderness(o.get(o.outOfOrderness))
-            .withTimestampAssigner((e, previous) -> e.timestamp)
-            .withIdleness(Duration.ofMinutes(1));
+    /** The topology's settings from the command line. */
+    static Pipeline.Settings settings(JobOptions o, EventParser parser) {
+        return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
+            o.get(o.outOfOrderness), o.get(o.progressInterval));
     }
 
-    /** Kafka source -> parse -> watermarks -> per-key RTRL forecaster -> predictions topic (+ dead letters). */
+    /** Kafka source -> {@link Pipeline} -> predictions topic (+ dead letters). */
     public static void buildKafka(StreamExecutionEnvironment env, JobOptions o) throws IOException {
         Properties props = o.kafkaProperties();
         String bootstrap = o.get(o.bootstrap);
-        ModelConfig cfg = o.modelConfig();
         EventParser parser = parser(o, null);
+        Pipeline.Settings settings = settings(o, parser);
         DeliveryGuarantee delivery = o.get(o.delivery);
         LOG.info("Kafka job: {} -> {} (dead letters: {}), {} {}, group {}, client properties {}", o.get(o.inputTopic),
             o.get(o.outputTopic), o.get(o.deadLetterTopic), delivery, parser.mapping(), o.get(o.groupId),
             KafkaProperties.masked(props));
-        LOG.info("model: {}", cfg);
+        LOG.info("model: {}", settings.model());
 
         DataStream<RawRecord> raw = env.fromSource(
                 KafkaConnectors.source(bootstrap, o.get(o.inputTopic), o.get(o.groupId), props),
                 WatermarkStrategy.noWatermarks(), "kafka:" + o.get(o.inputTopic))
             .uid("kafka-source");
-        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(parser)).uid("parse").name("parse");
-        DataStream<Event> events = parsed.assignTimestampsAndWatermarks(watermarks(o)).uid("watermarks").name("watermarks");
-        LearnerOperator.Streams s = LearnerOperator.apply(events, cfg, o.stateTtl(), o.get(o.anomalyThreshold));
-        DataStream<Prediction> predictions = s.predictions()
-            .map(new ProgressLogger(o.get(o.progressInterval))).uid("progress").name("progress");
-        // two sinks, two transactional id prefixes of which neither is a prefix of the other
-        predictions.sinkTo(KafkaConnectors.predictionSink(bootstrap, o.get(o.outputTopic), delivery,
-                o.transactionalIdPrefix() + "-predictions", props))
-            .uid("kafka-sink-predictions").name("kafka:" + o.get(o.outputTopic));
-        DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
-        if (o.has(o.deadLetterTopic)) {
-            dead.sinkTo(KafkaConnectors.deadLetterSink(bootstrap, o.get(o.deadLetterTopic), delivery,
-                    o.transactionalIdPrefix() + "-dead-letters", props))
-                .uid("kafka-sink-dead-letters").name("kafka:" + o.get(o.deadLetterTopic));
-        } else {
-            dead.map(new DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")
-                .sinkTo(new DiscardingSink<>()).uid("dead-letter-discard").name("dead-letter-discard");
-        }
+        Pipeline.build(raw, settings, false, null).toKafka(bootstrap, o.get(o.outputTopic), o.get(o.deadLetterTopic),
+            delivery, o.transactionalIdPrefix(), props);
     }
 
     static EventParser parser(JobOptions o, Path csvFile) throws IOException {
@@ -184,28 +166,37 @@ public final class SensorForecastJob {
         try {
             return EventParser.csv(m, delim, columns);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
     }
 
     /** What a bounded run produced. */
     public static final class FileRunResult {
-        public final List<Prediction> predictions;
+        public final long predictions;
         public final long deadLetters;
         public final double seconds;
-        public final Report.Summary summary;
+        public final Evaluation evaluation;
+        public final RunInfo run;
+        /** Time to write the report (HTML and JSON) after the last output. */
+        public final double reportSeconds;
         public final boolean failed;
 
-        FileRunResult(List<Prediction> predictions, long deadLetters, double seconds, Report.Summary summary, boolean failed) {
+        FileRunResult(long predictions, long deadLetters, double seconds, Evaluation evaluation, RunInfo run,
+                      double reportSeconds, boolean failed) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.seconds = seconds;
-            this.summary = summary;
+            this.evaluation = evaluation;
+            this.run = run;
+            this.reportSeconds = reportSeconds;
             this.failed = failed;
         }
     }
 
-    /** A bounded replay of a file (or the bundled data): predictions and dead letters to files, then the report. */
+    /**
+     * A bounded replay of a file (or the bundled data): predictions and dead letters to files, evaluated while they
+     * are written, then the report (HTML and JSON).
+     */
     public static FileRunResult runFile(JobOptions o, PrintStream out) throws Exception {
         Path inputFile;
         String title;
@@ -222,7 +213,7 @@ public final class SensorForecastJob {
         } else {
             inputFile = o.get(o.input);
             if (!Files.isRegularFile(inputFile)) {
-                throw new CommandLine.UsageException("input file not found: " + inputFile);
+                throw new UsageException("input file not found: " + inputFile);
             }
             title = inputFile.getFileName().toString();
         }
@@ -236,38 +227,33 @@ public final class SensorForecastJob {
             }
         }
 
-        ModelConfig cfg = o.modelConfig();
         EventParser parser = parser(o, inputFile);
+        Pipeline.Settings settings = settings(o, parser);
+        ModelConfig cfg = settings.model();
         out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
         out.println("model: " + cfg);
 
         StreamExecutionEnvironment env = environment(o);
         ReplayThrottle throttle = o.has(o.replayRate) ? ReplayThrottle.rate(o.get(o.replayRate))
             : o.has(o.replaySpeedup) ? ReplayThrottle.speedup(o.get(o.replaySpeedup)) : null;
-        FileReplay.Streams in = FileReplay.events(env, inputFile, parser, throttle);
-        DataStream<Event> events = in.events.assignTimestampsAndWatermarks(watermarks(o)).uid("watermarks")
-            .name("watermarks").setParallelism(1);
-        LearnerOperator.Streams s = LearnerOperator.apply(events, cfg, o.stateTtl(), o.get(o.anomalyThreshold));
-        DataStream<Prediction> predictions = s.predictions()
-            .map(new ProgressLogger(o.get(o.progressInterval))).uid("progress").name("progress");
-        DataStream<Output> outputs = predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
-            .union(in.deadLetters.union(s.deadLetters()).map(Output::of).returns(Output.class).uid("dead-to-output")
-                .name("dead-to-output"));
+        DataStream<RawRecord> raw = FileReplay.lines(env, inputFile, parser.format() == EventParser.Format.CSV);
+        DataStream<Output> outputs = Pipeline.build(raw, settings, true, throttle).outputs();
 
+        FieldMapping mapping = parser.mapping();
+        Evaluation eval = Evaluation.standard(mapping.dimensions, o.get(o.anomalyThreshold));
         long t0 = System.nanoTime();
         long firstNanos = 0;
         long deadCount = 0;
-        List<Prediction> all = new ArrayList<>();
         try (CloseableIterator<Output> it = outputs.executeAndCollect(o.get(o.jobName));
              BufferedWriter w = Files.newBufferedWriter(predictionsFile, StandardCharsets.UTF_8);
              BufferedWriter dw = Files.newBufferedWriter(deadFile, StandardCharsets.UTF_8)) {
             while (it.hasNext()) {
                 Output r = it.next();
                 if (r.prediction != null) {
-                    if (all.isEmpty()) {
+                    if (eval.predictions() == 0) {
                         firstNanos = System.nanoTime();
                     }
-                    all.add(r.prediction);
+                    eval.add(r.prediction);
                     w.write(PredictionJson.toJson(r.prediction));
                     w.newLine();
                 } else {
@@ -278,42 +264,64 @@ public final class SensorForecastJob {
             }
         }
         long endNanos = System.nanoTime();
+        long count = eval.predictions();
         double secs = (endNanos - t0) / 1e9;
-        double processingSecs = all.isEmpty() ? 0 : (endNanos - firstNanos) / 1e9;
+        double processingSecs = count == 0 ? 0 : (endNanos - firstNanos) / 1e9;
 
         long rows = dataRows(inputFile, parser.format() == EventParser.Format.CSV);
-        boolean complete = all.size() + deadCount == rows;
+        boolean complete = count + deadCount == rows;
         if (!complete) {
             out.printf(Locale.ROOT, "ERROR: the file has %d records but %d predictions and %d dead letters came back%n",
-                rows, all.size(), deadCount);
+                rows, count, deadCount);
         }
-        Report.Summary summary = Report.summarize(all, secs, processingSecs);
-        Report.writeHtml(reportFile, title, summary, all, cfg, parser.mapping(), deadCount);
+        String[] channels = mapping.valueFields.length == mapping.dimensions ? mapping.valueFields
+            : channelNames(mapping.dimensions);
+        // the report is written by the JVM that ran the embedded MiniCluster, i.e. the one whose kernels were used
+        RunInfo run = new RunInfo(title, mapping.toString(), cfg.toString(), Kernels.describe(), channels, secs,
+            processingSecs, deadCount);
+        long r0 = System.nanoTime();
+        RunReport.write(reportFile, predictionsFile, run, eval, o.get(o.reportCharts));
+        double reportSecs = (System.nanoTime() - r0) / 1e9;
         out.printf(Locale.ROOT, "processed %d events in %.1f s wall clock incl. start-up (%.0f events/s; %.0f events/s "
-            + "from the first output to the last), %d dead letters%n", all.size(), secs, all.size() / Math.max(secs, 1e-9),
-            summary.processingEventsPerSecond(), deadCount);
-        out.println(summary.text());
+            + "from the first output to the last), %d dead letters, %d keys%n", count, secs,
+            run.eventsPerSecond(count), run.processingEventsPerSecond(count), deadCount, eval.keyCount());
+        out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());
         out.println("dead letters: " + deadFile.toAbsolutePath());
-        out.println("report:       " + reportFile.toAbsolutePath());
-        return new FileRunResult(all, deadCount, secs, summary, !complete);
+        out.printf(Locale.ROOT, "report:       %s (and %s, written in %.1f s)%n", reportFile.toAbsolutePath(),
+            RunReport.jsonBeside(reportFile).getFileName(), reportSecs);
+        return new FileRunResult(count, deadCount, secs, eval, run, reportSecs, !complete);
+    }
+
+    private static String[] channelNames(int d) {
+        String[] n = new String[d];
+        for (int i = 0; i < d; i++) {
+            n[i] = "value[" + i + "]";
+        }
+        return n;
+    }
+
+    /** The console summary: per channel the pooled errors, then the anomaly AUC. */
+    static String summaryText(Evaluation eval, String[] channels) {
+        Evaluation.KeyResult all = eval.overall();
+        ForecastErrors.Errors e = all.get(ForecastErrors.Errors.class);
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < channels.length; c++) {
+            sb.append(String.format(Locale.ROOT, "%s: MAE model %.4f vs persistence %.4f, RMSE model %.4f vs "
+                + "persistence %.4f (%d scored)%n", channels[c], e.maeModel(c), e.maePersistence(c), e.rmseModel(c),
+                e.rmsePersistence(c), e.scored(c)));
+        }
+        double auc = all.get(AnomalyAuc.Auc.class).auc();
+        sb.append(String.format(Locale.ROOT, "anomaly ROC AUC %s (%d labelled anomalous events)",
+            Double.isNaN(auc) ? "n/a (no labels of both classes)" : String.format(Locale.ROOT, "%.4f", auc),
+            all.counts().labelledAnomalies()));
+        return sb.toString();
     }
 
     /** Non-blank lines of a file, without the header line of a CSV: every one yields a prediction or a dead letter. */
     static long dataRows(Path file, boolean header) throws IOException {
         try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.filter(l -> !l.isBlank()).count() - (header ? 1 : 0);
-        }
-    }
-
-    /** Logs rejected records when no dead-letter topic is configured (payloads are not logged). */
-    static final class DeadLetterLogger implements org.apache.flink.api.common.functions.MapFunction<DeadLetter, DeadLetter> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public DeadLetter map(DeadLetter d) {
-            LOG.warn("rejected record ({}): {} key={}", d.stage, d.reason, d.key);
-            return d;
         }
     }
 }

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.jobs.report.AnomalyAuc;
+import org.flinkrtrl.jobs.report.Evaluation;
+import org.flinkrtrl.jobs.report.ForecastErrors;
+import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,22 +30,28 @@ class EmbeddedRunTest {
         String text = buf.toString(StandardCharsets.UTF_8);
         System.out.println(text);
 
-        assertEquals(18914, r.predictions.size(), "one prediction per row");
+        assertEquals(18914, r.predictions, "one prediction per row");
         assertEquals(0, r.deadLetters);
         assertTrue(!r.failed, "all rows came back");
         List<String> lines = Files.readAllLines(outDir.resolve("predictions.jsonl"));
         assertEquals(18914, lines.size());
-        assertEquals(r.predictions.get(0), PredictionJson.fromJson(lines.get(0)));
+        Prediction first = PredictionJson.fromJson(lines.get(0));
+        assertEquals(1, first.steps);
+        assertEquals(PredictionJson.toJson(first), lines.get(0), "the written line reads back bit for bit");
         Path report = outDir.resolve("report.html");
         String html = Files.readString(report);
         assertTrue(html.contains("data:image/png;base64,") && html.contains("MAE persistence"), "report has charts and table");
         assertTrue(text.contains(report.toAbsolutePath().toString()), "prints where the report is");
 
-        Report.Summary s = r.summary;
-        System.out.printf(Locale.ROOT, "RESULT mae model %.5f persistence %.5f auc %.4f events/s %.0f wall, %.0f processing%n", s.maeModel(),
-            s.maePersistence(), s.auc, s.eventsPerSecond(), s.processingEventsPerSecond());
-        assertTrue(s.maeModel() < s.maePersistence(),
-            "model MAE " + s.maeModel() + " must beat persistence " + s.maePersistence());
-        assertTrue(s.auc > 0.5, "anomaly AUC " + s.auc);
+        Evaluation.KeyResult all = r.evaluation.overall();
+        ForecastErrors.Errors e = all.get(ForecastErrors.Errors.class);
+        AnomalyAuc.Auc auc = all.get(AnomalyAuc.Auc.class);
+        System.out.printf(Locale.ROOT, "RESULT mae model %.5f persistence %.5f auc %.4f (binning bound %.5f) events/s "
+            + "%.0f wall, %.0f processing%n", e.meanMaeModel(), e.meanMaePersistence(), auc.auc(),
+            auc.histogram().tieBound(), r.run.eventsPerSecond(r.predictions), r.run.processingEventsPerSecond(r.predictions));
+        assertTrue(e.meanMaeModel() < e.meanMaePersistence(),
+            "model MAE " + e.meanMaeModel() + " must beat persistence " + e.meanMaePersistence());
+        assertTrue(auc.auc() - auc.histogram().tieBound() > 0.5, "anomaly AUC " + auc.auc());
+        assertTrue(Files.readString(outDir.resolve("report.json")).contains("\"maePersistence\""), "report.json");
     }
 }

@@ -14,7 +14,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <p><b>Components</b>, per event with actual x_c, forecast location m_c and scale s_c for channels c = 1..d:
  * <ul>
  *   <li><b>surprise</b>: z_c = |x_c - m_c| / max(s_c, eps_c) with a relative floor
- *       eps_c = 1e-9 (|x_c| + |m_c| + sd_c) + 1e-300 (sd_c the channel's level spread), so a flat or integer series
+ *       eps_c = 1e-9 (|x_c| + |m_c| + sd_c) + 4.9e-324 (sd_c the channel's level spread), so a flat or integer series
  *       whose residual scale vanishes divides by no zero. The event's raw surprise in nats is
  *       a = -ln min(1, d min_c P(|Z| &gt;= z_c)) (Bonferroni over channels; Exp(1) under a calibrated Gaussian
  *       forecast), and the channel attaining it is reported. Real forecast errors are heavier-tailed than any fitted
@@ -45,7 +45,7 @@ public final class AnomalyDetector {
     /** Relative floor of a forecast scale or level spread. */
     private static final double REL_EPS = 1e-9;
     /** Absolute floor of a scale (positive, so z is finite for any finite residual). */
-    private static final double ABS_EPS = 1e-300;
+    private static final double ABS_EPS = Double.MIN_VALUE;
 
     private AnomalySettings settings;
     private final int d;

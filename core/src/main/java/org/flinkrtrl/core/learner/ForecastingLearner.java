@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -49,7 +51,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       as a divergence; the statistics are kept;</li>
  *   <li>folds x_t into the statistics and the context, forecasts the next event.</li>
  * </ol>
- * {@code config.inputs} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
+ * {@code config.inputs()} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
  */
 public final class ForecastingLearner {
     /** Bound on normalised inputs and targets used for learning. */
@@ -90,6 +92,7 @@ public final class ForecastingLearner {
     private double residualDecay = 1.0;
     private final double[] forecastInternal;
     private final double[] halfWidthInternal;
+    private final double[] scaleInternal;
     private long events;
     private long divergences;
 
@@ -176,7 +179,7 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
@@ -198,12 +201,12 @@ public final class ForecastingLearner {
 
     ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, boolean initialise,
                        AnomalySettings anomaly) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
         this.config = config;
         this.options = options;
-        this.d = config.inputs;
+        this.d = config.inputs();
         this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
@@ -225,6 +228,7 @@ public final class ForecastingLearner {
         this.residualMeanAbs = new double[d];
         this.forecastInternal = new double[d];
         this.halfWidthInternal = new double[d];
+        this.scaleInternal = new double[d];
         this.u = new double[d];
         this.target = new double[d];
         this.xin = new double[2 * d];
@@ -234,9 +238,9 @@ public final class ForecastingLearner {
         result.intervalLevel = options.intervalLevel();
     }
 
-    /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
+    /** The network's own config for a stream of {@code config.inputs()} channels: 2d inputs, d outputs. */
     public static ModelConfig networkConfig(ModelConfig config) {
-        return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
+        return config.toBuilder().set(INPUTS, 2 * config.inputs()).set(OUTPUTS, config.inputs()).build();
     }
 
     /**
@@ -265,7 +269,7 @@ public final class ForecastingLearner {
             for (int i = 0; i < d; i++) {
                 delta[i] = u[i] - last[i];
             }
-            learn(r, raw);
+            learn(r);
         } else {
             r.scored = false;
             r.loss = Double.NaN;
@@ -327,7 +331,7 @@ public final class ForecastingLearner {
         return v * units[c];
     }
 
-    private void learn(Result r, double[] raw) {
+    private void learn(Result r) {
         System.arraycopy(r.forecast, 0, r.previousForecast, 0, d);
         System.arraycopy(r.scale, 0, r.previousScale, 0, d);
         System.arraycopy(r.lower, 0, r.previousLower, 0, d);
@@ -339,7 +343,12 @@ public final class ForecastingLearner {
             err += e * e;
         }
         err /= d;
-        AnomalyDetector.Score a = detector.score(raw, r.previousForecast, r.previousScale);
+        // scored in the channel's internal units (exact powers-of-two rescaling aside, the same numbers on every
+        // scale); the band and change statistics are those the forecast was made with
+        for (int c = 0; c < d; c++) {
+            scaleInternal[c] = band.scale(c, deltas.std(c));
+        }
+        AnomalyDetector.Score a = detector.score(u, forecastInternal, scaleInternal);
         double w = detector.weight();
         band.update(residual, halfWidthInternal);
 
@@ -376,7 +385,7 @@ public final class ForecastingLearner {
         r.anomalyChannel = a.channel;
         r.warmingUp = a.warmingUp;
         r.learnWeight = w;
-        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite())) {
+        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss() || !model.isFinite())) {
             model.initialise();
             divergences++;
             r.diverged = true;
@@ -561,19 +570,19 @@ public final class ForecastingLearner {
         divergences = in.readLong();
         levels.read(in);
         deltas.read(in);
-        new AnomalyScorer(config.anomalyAlpha).read(in);
+        new AnomalyScorer(config.anomalyAlpha()).read(in);
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, result.forecast);
-        ModelConfig v1Network = config.toBuilder().inputs(2 * d).outputs(d).build();
+        ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
             model.readState(in);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed, false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in);
             model.initialise();
-            migration = "state format 1: network shape " + v1Network.inputs + " inputs no longer matches this build's "
-                + model.config().inputs + ", replaced by a fresh one; linear path, seasonal context and interval"
+            migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
+                + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"
                 + " started fresh";
         }
         Arrays.fill(units, 1.0);
@@ -601,7 +610,7 @@ public final class ForecastingLearner {
     /** Network shapes: same inputs and outputs. */
     private static final class ConfigShape {
         static boolean same(ModelConfig a, ModelConfig b) {
-            return a.inputs == b.inputs && a.outputs == b.outputs;
+            return a.inputs() == b.inputs() && a.outputs() == b.outputs();
         }
     }
 

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.anomaly;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +22,7 @@ class AnomalyDetectorTest {
     private static final AnomalySettings S = AnomalySettings.DEFAULTS;
 
     private static ForecastingLearner forecaster(long seed) {
-        return new ForecastingLearner(ModelConfig.builder().inputs(1).build(), ForecasterOptions.DEFAULTS, seed, S);
+        return new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build(), ForecasterOptions.DEFAULTS, seed, S);
     }
 
     /** Score threshold whose nominal tail probability (per component) is q. */
@@ -163,7 +165,7 @@ class AnomalyDetectorTest {
         AnomalySettings[] settings = {S, new AnomalySettings(S.warmUp(), S.shortWindow(), S.longWindow(),
             S.levelWindow(), 1.0, S.protectScore(), S.halfDigits())};
         for (int k = 0; k < 2; k++) {
-            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).build(),
+            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build(),
                 ForecasterOptions.DEFAULTS, 9, settings[k]);
             Rng rng = new Rng(4);
             for (int t = 0; t < 3000; t++) {

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +43,7 @@ class LinearPathTest {
     @Test
     void forecasterLinearPathRecoversAnAr3Process() {
         ForecasterOptions o = ForecasterOptions.DEFAULTS.withRecurrent(false).withForgetting(1.0);
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).build(), o, 7);
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build(), o, 7);
         Rng rng = new Rng(11);
         double x1 = 0;
         double x2 = 0;
@@ -67,7 +69,7 @@ class LinearPathTest {
     @Test
     void forecasterFindsTheWeeklyLag() {
         ForecasterOptions o = ForecasterOptions.DEFAULTS.withRecurrent(false).withForgetting(1.0);
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).build(), o, 7);
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build(), o, 7);
         Rng rng = new Rng(5);
         int week = 7 * 48;
         double[] pattern = new double[week];

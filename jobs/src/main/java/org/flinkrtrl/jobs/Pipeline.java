@@ -1,0 +1,110 @@
+package org.flinkrtrl.jobs;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.flinkrtrl.connectors.EventParser;
+import org.flinkrtrl.connectors.KafkaConnectors;
+import org.flinkrtrl.connectors.ParseFunction;
+import org.flinkrtrl.connectors.RawRecord;
+import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
+import org.flinkrtrl.record.Prediction;
+
+/**
+ * The job's topology, one builder for the Kafka and the file runs: raw records -> {@code parse} (malformed records
+ * to the dead letters) -> optional {@code replay-throttle} -> {@code watermarks} -> keyBy key -> {@code
+ * rtrl-forecaster} (refused events to the dead letters) -> {@code progress}. The mode supplies the source and
+ * attaches the outputs: Kafka topics ({@link #toKafka}) or one stream of outputs collected by a bounded run
+ * ({@link #outputs}). The operator uids are fixed: savepoints map state to operators by them.
+ */
+final class Pipeline {
+    /** What the topology needs besides its source. */
+    record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
+                    Duration outOfOrderness, Duration progressInterval) {}
+
+    private final SingleOutputStreamOperator<Prediction> predictions;
+    private final DataStream<DeadLetter> deadLetters;
+
+    private Pipeline(SingleOutputStreamOperator<Prediction> predictions, DataStream<DeadLetter> deadLetters) {
+        this.predictions = predictions;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * Builds the topology on {@code raw}. {@code ordered} (file replays) runs parse, throttle and watermarks at
+     * parallelism 1 so the file's order, hence each key's order, reaches the forecaster; {@code throttle} paces the
+     * events when not null.
+     */
+    static Pipeline build(DataStream<RawRecord> raw, Settings s, boolean ordered, ReplayThrottle throttle) {
+        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(s.parser())).uid("parse").name("parse");
+        if (ordered) {
+            parsed.setParallelism(1);
+        }
+        SingleOutputStreamOperator<Event> paced = parsed;
+        if (throttle != null) {
+            paced = parsed.map(throttle).uid("replay-throttle").name("replay-throttle");
+            if (ordered) {
+                paced.setParallelism(1);
+            }
+        }
+        SingleOutputStreamOperator<Event> events = paced.assignTimestampsAndWatermarks(watermarks(s.outOfOrderness()))
+            .uid("watermarks").name("watermarks");
+        if (ordered) {
+            events.setParallelism(1);
+        }
+        LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold());
+        SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
+            .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
+        DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());
+        return new Pipeline(predictions, dead);
+    }
+
+    static WatermarkStrategy<Event> watermarks(Duration outOfOrderness) {
+        return WatermarkStrategy.<Event>forBoundedOutOfOrderness(outOfOrderness)
+            .withTimestampAssigner((e, previous) -> e.timestamp)
+            .withIdleness(Duration.ofMinutes(1));
+    }
+
+    /** One prediction per valid event. */
+    DataStream<Prediction> predictions() {
+        return predictions;
+    }
+
+    /** Records refused by the parser or the forecaster. */
+    DataStream<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * Predictions to {@code outputTopic}; dead letters to {@code deadLetterTopic}, or logged and discarded when it
+     * is null. Two sinks, two transactional id prefixes of which neither is a prefix of the other.
+     */
+    void toKafka(String bootstrap, String outputTopic, String deadLetterTopic, DeliveryGuarantee delivery,
+                 String transactionalIdPrefix, Properties props) {
+        predictions.sinkTo(KafkaConnectors.predictionSink(bootstrap, outputTopic, delivery,
+                transactionalIdPrefix + "-predictions", props))
+            .uid("kafka-sink-predictions").name("kafka:" + outputTopic);
+        if (deadLetterTopic != null) {
+            deadLetters.sinkTo(KafkaConnectors.deadLetterSink(bootstrap, deadLetterTopic, delivery,
+                    transactionalIdPrefix + "-dead-letters", props))
+                .uid("kafka-sink-dead-letters").name("kafka:" + deadLetterTopic);
+        } else {
+            deadLetters.map(new DeadLetterLogger()).uid("dead-letter-log").name("dead-letter-log")
+                .sinkTo(new DiscardingSink<>()).uid("dead-letter-discard").name("dead-letter-discard");
+        }
+    }
+
+    /** Predictions and dead letters as one stream, for a bounded run to collect. */
+    DataStream<Output> outputs() {
+        return predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
+            .union(deadLetters.map(Output::of).returns(Output.class).uid("dead-to-output").name("dead-to-output"));
+    }
+}
