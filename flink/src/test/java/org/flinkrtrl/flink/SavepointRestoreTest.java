@@ -53,7 +53,7 @@ class SavepointRestoreTest {
     @Test
     void previousReleaseSavepointRestoresAndEveryModelIsMigrated() throws Exception {
         ModelConfig cfg = ModelConfig.builder().set(ModelSettings.INPUTS, 2).set(ModelSettings.OUTPUTS, 2).build(); // the old job's defaults
-        try (var h = Harnesses.open(cfg, Duration.ZERO, 1, 0, forecasterState())) {
+        try (var h = Harnesses.open(cfg, Duration.ofDays(7), 1, 0, forecasterState())) { // the old job's default TTL
             List<Event> next = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 for (String key : new String[] {"1", "2", "3", "4"}) {

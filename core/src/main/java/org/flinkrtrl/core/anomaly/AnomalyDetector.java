@@ -33,8 +33,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  * The event's p = min(1, 3 min(p_S, p_L, p_V)); the components are reported on the score's scale.
  *
  * <p><b>Protection.</b> An event scoring at or above protectScore after the warm-up is learned with weight
- * protectionWeight: by the forecaster (see {@link #weight()}) and by this detector's own long-run and level
- * statistics, so an incident does not become the key's normal behaviour within a few events.
+ * protectionWeight by this detector's own long-run and level statistics, and (when that weight is below 1) not at
+ * all by the forecaster (see {@link #weight()}), so an incident does not become the key's normal behaviour within a
+ * few events.
  *
  * <p><b>Warm-up.</b> The first warmUp events of a key are scored but marked {@link Score#warmingUp}.
  *

@@ -11,7 +11,8 @@ import java.io.IOException;
  * @param shortWindow      events averaged by the likelihood stage (W' of Ahmad et al. 2017)
  * @param longWindow       horizon, in events, of the long-run distribution of surprise the short average is compared with
  * @param levelWindow      horizon, in events, of the learned normal range of each channel's values
- * @param protectionWeight learning weight of an event scored anomalous (1 = no protection, 0 = not learned at all)
+ * @param protectionWeight learning weight, in the detector's own statistics, of an event scored anomalous (1 = no
+ *                         protection); below 1, the forecaster does not learn from such an event at all
  * @param protectScore     score at or above which an event counts as anomalous for protection
  * @param halfDigits       tail probability digits that map to score 1/2 (see {@link Tails#score})
  */

@@ -1,6 +1,7 @@
 package org.flinkrtrl.core.learner;
 
-import static org.flinkrtrl.core.learner.ModelSettings.*;
+import static org.flinkrtrl.core.learner.ModelSettings.INPUTS;
+import static org.flinkrtrl.core.learner.ModelSettings.OUTPUTS;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -21,18 +22,32 @@ import org.flinkrtrl.core.optim.StateArrays;
  * subnormal values included) gives the same forecasts up to the unit and the same scores: bit for bit for
  * power-of-two units, to rounding otherwise. A channel that has only been 0 forecasts exactly 0.
  *
- * <p><b>Linear path</b> (per channel, normalised level units z = (u - mean) / std): recursive least squares with
- * forgetting ({@link ForecasterOptions#forgetting()}) on {@value #FEATURES} features: 1, the last three values,
- * the seasonal lags of the next event (one day, two days, one week - 1, one week, one week + 1, looked up by time
- * in {@link SeasonalContext}; 0 = the running mean when missing), and its calendar features (hour of day, day of
- * week, sin/cos). Its prior is persistence (coefficient 1 on the last value), so an untrained path forecasts the
- * last value. Its a-priori errors enter the update clipped to {@value #HUBER} mean absolute residuals (a Huber
- * fit: closer to the conditional median on heavy-tailed series, and robust to a wild value).
+ * <p><b>Linear path</b> (per channel, in the channel's units u): recursive least squares with forgetting
+ * ({@link ForecasterOptions#forgetting()}) on {@value #FEATURES} features: 1, the last three values, the seasonal
+ * lags of the next event (one day, two days, one week - 1, one week, one week + 1, looked up by time in
+ * {@link SeasonalContext}; the running mean when missing), and its calendar features (hour of day, day of week,
+ * sin/cos). Its prior is persistence (coefficient 1 on the last value, variance {@value #PRIOR_VARIANCE} per
+ * coefficient), so an untrained path forecasts the last value. Each a-priori error is weighted by Huber's rule at
+ * {@value #HUBER} mean absolute residuals (closer to the conditional median on heavy-tailed series, robust to a
+ * wild value; the mean absolute residual is floored at {@value #MIN_RESIDUAL} change std, so after a perfectly flat
+ * stretch the first change cannot throw the coefficients far). Features and target are taken relative to the
+ * channel's first value (u - u_first, u_first = +-1), which keeps the intercept apart from the lags (a well
+ * conditioned fit from the first events on). The fit runs on the channel's own units rather than
+ * on running z-scores: those drift while the statistics settle (a flat start makes the first changes enormous
+ * z-scores) and a fit on drifting features learns nonsense.
  *
  * <p><b>Recurrent path.</b> The network sees {@code [level~_t ; delta~_t]} (2d inputs, each channel's level and
  * last change normalised by their running statistics) and predicts the linear path's next residual in units of
- * the channel's change std s (d outputs). The forecast is {@code z_lin + s y}: a network that has learnt
+ * the channel's change std s (d outputs). The forecast is {@code u_lin + s y}: a network that has learnt
  * nothing (y = 0) leaves the linear forecast. Inputs and targets are clipped to +-{@value #CLIP} for learning.
+ *
+ * <p><b>Combination.</b> Three forecasts per channel, persistence, the linear path and the linear path plus the
+ * network, each kept within the channel's observed range widened by half of it (a guard against a fit that is
+ * briefly wrong by orders of magnitude), are averaged with weights {@code (min_j e_j / e_k)^}{@value #EXPERT_POWER},
+ * e_k the exponentially weighted mean absolute error of forecast k (rate {@value #EXPERT_RATE}). So the forecaster
+ * follows whichever has been best on this key lately and never stays clearly worse than persistence or either
+ * path alone; the weights are continuous in the errors, so the same series in another unit takes the same path.
+ * Before the first error the combined forecast (linear plus network) is used alone.
  *
  * <p><b>Distribution.</b> Per channel, location = the forecast, scale = the RMS of recent one-step errors, and a
  * central interval of probability {@link ForecasterOptions#intervalLevel()} kept honest on every key by an
@@ -43,9 +58,10 @@ import org.flinkrtrl.core.optim.StateArrays;
  *   <li>validates x_t (dimension, finite, |x| &lt;= {@value #MAX_ABS}, and within {@value #MAX_ABS} of the
  *       channel's unit) before touching any state;</li>
  *   <li>if a forecast exists: scores x_t under it ({@link AnomalyDetector}: surprise, likelihood and level in one
- *       calibrated score), updates the interval, the linear path and the network (one gradient step); an event
- *       scored anomalous is learned with the detector's reduced weight (protection: the linear path's innovation
- *       is scaled by it and the network takes no step), so an incident is not learned as the new normal;</li>
+ *       calibrated score, in the channel's internal units), updates the interval, the linear path and the network
+ *       (one gradient step); an event scored anomalous (protection, see AnomalyDetector#weight) is not learned by
+ *       the linear path, the network or the experts' error record, so an incident is not learned as the new
+ *       normal;</li>
  *   <li>divergence guard: a non-finite or exploding network loss (&gt; divergenceLoss) or non-finite weights
  *       re-initialise the network from its own generator, a non-finite linear path resets to its prior; both count
  *       as a divergence; the statistics are kept;</li>
@@ -63,11 +79,19 @@ public final class ForecastingLearner {
     /** Features of the linear path per channel. */
     static final int FEATURES = 1 + SHORT_LAGS + SeasonalContext.LAGS + SeasonalContext.CALENDAR;
     /** Prior variance of each linear coefficient (normalised units). */
-    static final double PRIOR_VARIANCE = 1.0;
+    static final double PRIOR_VARIANCE = 100.0;
     /** EWMA rate of the linear residual's mean absolute value (the robust fit's clipping unit). */
     static final double RESIDUAL_RATE = 0.01;
     /** The linear path's a-priori errors enter its update clipped to this many mean absolute residuals. */
     static final double HUBER = 2.5;
+    /** Floor of the mean absolute residual behind the Huber bound, normalised level units. */
+    static final double MIN_RESIDUAL = 0.01;
+    /** Forecasts combined into the output: persistence, the linear path, the linear path plus the network. */
+    static final int EXPERTS = 3;
+    /** EWMA rate of each expert's absolute error. */
+    static final double EXPERT_RATE = 0.01;
+    /** Sharpness of the expert weights: w_k proportional to (min_j err_j / err_k)^power. */
+    static final double EXPERT_POWER = 8.0;
     /** Bound on the linear path's normalised features: far beyond any real series, only there to keep P finite. */
     static final double FEATURE_BOUND = 1e6;
 
@@ -83,16 +107,22 @@ public final class ForecastingLearner {
     private final int d;
 
     private final double[] units;
+    private final double[] origin;
     private final double[] last;
     private final double[] delta;
     private final double[] history;
     private final double[][] features;
-    private final double[] linearZ;
+    private final double[] linearForecastU;
     private final double[] residualMeanAbs;
     private double residualDecay = 1.0;
     private final double[] forecastInternal;
-    private final double[] halfWidthInternal;
     private final double[] scaleInternal;
+    private final double[] lowest;
+    private final double[] highest;
+    private final double[] expertForecast;
+    private final double[] expertError;
+    private double expertDecay = 1.0;
+    private final double[] halfWidthInternal;
     private long events;
     private long divergences;
 
@@ -132,7 +162,7 @@ public final class ForecastingLearner {
         public int anomalyChannel;
         /** True while the key's anomaly score is warming up (probation). */
         public boolean warmingUp;
-        /** Weight with which this event was learned: below 1 when it scored anomalous (protection). */
+        /** Protection: the detector's learning weight of this event; below 1 the forecaster did not learn from it. */
         public double learnWeight;
 
         // Probabilistic one-step forecast, per channel, raw units. The next event's distribution is given by
@@ -220,13 +250,18 @@ public final class ForecastingLearner {
         }
         this.band = new ForecastBand(d, options.intervalLevel());
         this.units = new double[d];
+        this.origin = new double[d];
         this.last = new double[d];
         this.delta = new double[d];
         this.history = new double[SHORT_LAGS * d];
         this.features = new double[d][FEATURES];
-        this.linearZ = new double[d];
+        this.linearForecastU = new double[d];
         this.residualMeanAbs = new double[d];
         this.forecastInternal = new double[d];
+        this.lowest = new double[d];
+        this.highest = new double[d];
+        this.expertForecast = new double[EXPERTS * d];
+        this.expertError = new double[EXPERTS * d];
         this.halfWidthInternal = new double[d];
         this.scaleInternal = new double[d];
         this.u = new double[d];
@@ -290,6 +325,10 @@ public final class ForecastingLearner {
         if (!first) {
             deltas.update(delta);
         }
+        for (int c = 0; c < d; c++) {
+            lowest[c] = first ? u[c] : Math.min(lowest[c], u[c]);
+            highest[c] = first ? u[c] : Math.max(highest[c], u[c]);
+        }
         context.observe(time, u);
         for (int i = SHORT_LAGS - 1; i > 0; i--) {
             System.arraycopy(history, (i - 1) * d, history, i * d, d);
@@ -320,8 +359,9 @@ public final class ForecastingLearner {
             u[c] = v;
         }
         for (int c = 0; c < d; c++) {
-            if (units[c] == 0.0) {
+            if (units[c] == 0.0 && raw[c] != 0.0) {
                 units[c] = Math.abs(raw[c]);
+                origin[c] = Math.signum(raw[c]);
             }
         }
     }
@@ -343,27 +383,31 @@ public final class ForecastingLearner {
             err += e * e;
         }
         err /= d;
-        // scored in the channel's internal units (exact powers-of-two rescaling aside, the same numbers on every
-        // scale); the band and change statistics are those the forecast was made with
+        // scored in the channel's internal units (the same numbers on every power-of-two scale), under the band and
+        // change statistics the forecast was made with
         for (int c = 0; c < d; c++) {
             scaleInternal[c] = band.scale(c, deltas.std(c));
         }
         AnomalyDetector.Score a = detector.score(u, forecastInternal, scaleInternal);
         double w = detector.weight();
         band.update(residual, halfWidthInternal);
+        // protection: an anomalous event leaves the experts' error record alone, so the mix does not switch to
+        // whichever path follows the incident (persistence, typically)
+        double expertRate = w < 1.0 ? 0.0 : EXPERT_RATE;
+        for (int k = 0; k < EXPERTS * d; k++) {
+            double e = Math.abs(u[k % d] - expertForecast[k]);
+            expertError[k] = (1.0 - expertRate) * expertError[k] + expertRate * e;
+        }
+        expertDecay *= 1.0 - expertRate;
 
         boolean linearFailed = false;
         double lossNoNet = 0.0;
         for (int c = 0; c < d; c++) {
-            double z = (u[c] - levels.mean(c)) / levels.std(c);
-            double res = z - linearZ[c];
-            if (w < 1.0) {
-                // protection: the linear path's innovation scaled by w
-                z = linearZ[c] + w * res;
-            }
-            if (options.linear()) {
+            double z = u[c] - origin[c];
+            double res = u[c] - linearForecastU[c];
+            if (options.linear() && w == 1.0) {
                 double mad = residualDecay < 1.0 ? residualMeanAbs[c] / (1.0 - residualDecay) : 0.0;
-                linear[c].update(features[c], z, mad > 0 ? HUBER * mad : Double.POSITIVE_INFINITY);
+                linear[c].update(features[c], z, HUBER * Math.max(mad, MIN_RESIDUAL * deltas.std(c)));
                 linearFailed |= !linear[c].isFinite();
             }
             double t = res / networkUnit(c);
@@ -372,8 +416,9 @@ public final class ForecastingLearner {
             residualMeanAbs[c] = (1.0 - RESIDUAL_RATE) * residualMeanAbs[c] + RESIDUAL_RATE * Math.abs(res);
         }
         residualDecay *= 1.0 - RESIDUAL_RATE;
-        // protection: the network takes no step on an event scored anomalous. (Scaling its gradient by w would not
-        // do: Adam divides by the gradient's running RMS, so a persistently scaled gradient soon takes full steps.)
+        // protection: neither path learns from an event scored anomalous. (Scaling the network's gradient by w would
+        // not do: Adam divides by the gradient's running RMS, so a persistently scaled gradient soon takes full steps;
+        // a scaled innovation in the linear path still updates its covariance in full.)
         double loss = !options.recurrent() ? lossNoNet : w < 1.0 ? model.evaluate(target) : model.learn(target);
         r.scored = true;
         r.loss = loss;
@@ -391,17 +436,17 @@ public final class ForecastingLearner {
             r.diverged = true;
         }
         if (linearFailed) {
-            for (RecursiveLeastSquares l : linear) {
-                l.reset();
+            for (int c = 0; c < d; c++) {
+                linear[c].reset();
             }
             divergences++;
             r.diverged = true;
         }
     }
 
-    /** The network's output unit for channel c: the std of the channel's changes, in normalised level units. */
+    /** The network's output unit for channel c: the std of the channel's changes. */
     private double networkUnit(int c) {
-        return deltas.std(c) / levels.std(c);
+        return deltas.std(c);
     }
 
     private void forecast(boolean timed, Result r) {
@@ -412,14 +457,14 @@ public final class ForecastingLearner {
             f[0] = 1.0;
             for (int i = 0; i < SHORT_LAGS; i++) {
                 int back = (int) Math.min(i, events - 1);
-                f[1 + i] = bound((history[back * d + c] - mean) / std);
+                f[1 + i] = history[back * d + c] - origin[c];
             }
             for (int i = 0; i < SeasonalContext.LAGS; i++) {
                 int slot = context.lagSlot(i);
-                f[1 + SHORT_LAGS + i] = slot < 0 ? 0.0 : bound((context.value(slot, c) - mean) / std);
+                f[1 + SHORT_LAGS + i] = (slot < 0 ? mean : context.value(slot, c)) - origin[c];
             }
             context.calendar(timed, f, 1 + SHORT_LAGS + SeasonalContext.LAGS);
-            linearZ[c] = linear[c].predict(f);
+            linearForecastU[c] = linear[c].predict(f) + origin[c];
         }
         double[] y = null;
         if (options.recurrent()) {
@@ -436,8 +481,14 @@ public final class ForecastingLearner {
             y = model.advance(xin);
         }
         for (int c = 0; c < d; c++) {
-            double z = linearZ[c] + (y == null ? 0.0 : networkUnit(c) * y[c]);
-            double fc = z * levels.std(c) + levels.mean(c);
+            double mean = levels.mean(c);
+            double std = levels.std(c);
+            double linearForecast = inRange(linearForecastU[c], c);
+            double combined = y == null ? linearForecast : inRange(linearForecastU[c] + networkUnit(c) * y[c], c);
+            expertForecast[c] = u[c];
+            expertForecast[d + c] = linearForecast;
+            expertForecast[2 * d + c] = combined;
+            double fc = combine(c);
             forecastInternal[c] = fc;
             double s = band.scale(c, deltas.std(c));
             double w = band.multiplier(c) * s;
@@ -447,6 +498,32 @@ public final class ForecastingLearner {
             r.lower[c] = toRaw(fc - w, c);
             r.upper[c] = toRaw(fc + w, c);
         }
+    }
+
+    /** v kept within channel c's observed range widened by half of it on either side. */
+    private double inRange(double v, int c) {
+        double half = 0.5 * (highest[c] - lowest[c]);
+        return Math.max(lowest[c] - half, Math.min(highest[c] + half, v));
+    }
+
+    /** Channel c's forecast: the experts' forecasts weighted by their recent errors (see the class comment). */
+    private double combine(int c) {
+        if (expertDecay == 1.0) {
+            return expertForecast[2 * d + c];
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < EXPERTS; k++) {
+            best = Math.min(best, expertError[k * d + c]);
+        }
+        double sum = 0.0;
+        double weights = 0.0;
+        for (int k = 0; k < EXPERTS; k++) {
+            double e = expertError[k * d + c];
+            double w = best == 0.0 ? (e == 0.0 ? 1.0 : 0.0) : Math.pow(best / e, EXPERT_POWER);
+            sum += w * expertForecast[k * d + c];
+            weights += w;
+        }
+        return sum / weights;
     }
 
     /**
@@ -505,6 +582,7 @@ public final class ForecastingLearner {
         o.writeLong(events);
         o.writeLong(divergences);
         StateArrays.write(o, units);
+        StateArrays.write(o, origin);
         levels.write(o);
         deltas.write(o);
         detector.write(o);
@@ -516,12 +594,17 @@ public final class ForecastingLearner {
             linear[c].write(o);
             StateArrays.write(o, features[c]);
         }
-        StateArrays.write(o, linearZ);
+        StateArrays.write(o, linearForecastU);
         StateArrays.write(o, residualMeanAbs);
         o.writeDouble(residualDecay);
         band.write(o);
         StateArrays.write(o, forecastInternal);
         StateArrays.write(o, halfWidthInternal);
+        StateArrays.write(o, lowest);
+        StateArrays.write(o, highest);
+        StateArrays.write(o, expertForecast);
+        StateArrays.write(o, expertError);
+        o.writeDouble(expertDecay);
         StateArrays.write(o, result.forecast);
         StateArrays.write(o, result.scale);
         StateArrays.write(o, result.lower);
@@ -534,6 +617,7 @@ public final class ForecastingLearner {
         events = in.readLong();
         divergences = in.readLong();
         StateArrays.read(in, units);
+        StateArrays.read(in, origin);
         levels.read(in);
         deltas.read(in);
         detector.read(in);
@@ -545,12 +629,17 @@ public final class ForecastingLearner {
             linear[c].read(in);
             StateArrays.read(in, features[c]);
         }
-        StateArrays.read(in, linearZ);
+        StateArrays.read(in, linearForecastU);
         StateArrays.read(in, residualMeanAbs);
         residualDecay = in.readDouble();
         band.read(in);
         StateArrays.read(in, forecastInternal);
         StateArrays.read(in, halfWidthInternal);
+        StateArrays.read(in, lowest);
+        StateArrays.read(in, highest);
+        StateArrays.read(in, expertForecast);
+        StateArrays.read(in, expertError);
+        expertDecay = in.readDouble();
         StateArrays.read(in, result.forecast);
         StateArrays.read(in, result.scale);
         StateArrays.read(in, result.lower);
@@ -559,9 +648,9 @@ public final class ForecastingLearner {
     }
 
     /**
-     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics, last value and pending
-     * forecast carry over in raw units (unit 1; its anomaly scorer's state is read and dropped: the detector starts
-     * fresh), the network's state too when its shape matches
+     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics (the old anomaly scorer's
+     * state is read and dropped), last value and
+     * pending forecast carry over in raw units (unit 1), the network's state too when its shape matches
      * this build's, else the network starts fresh and {@link #migration()} says so. The context, the linear path
      * and the interval start fresh: the first forecast after the restore is the stored one, with a band from the
      * change std.
@@ -570,7 +659,7 @@ public final class ForecastingLearner {
         divergences = in.readLong();
         levels.read(in);
         deltas.read(in);
-        new AnomalyScorer(config.anomalyAlpha()).read(in);
+        new AnomalyScorer(config.anomalyAlpha()).read(in); // the old scorer's state: dropped, the detector starts fresh
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, result.forecast);
@@ -598,11 +687,16 @@ public final class ForecastingLearner {
             result.scale[c] = s;
             result.lower[c] = result.forecast[c] - w;
             result.upper[c] = result.forecast[c] + w;
-            linearZ[c] = (last[c] - levels.mean(c)) / levels.std(c);
+            linearForecastU[c] = last[c];
+            lowest[c] = levels.mean(c) - 3 * levels.std(c);
+            highest[c] = levels.mean(c) + 3 * levels.std(c);
+            for (int k = 0; k < EXPERTS; k++) {
+                expertForecast[k * d + c] = result.forecast[c];
+            }
             double[] f = features[c];
             f[0] = 1.0;
             for (int i = 0; i < SHORT_LAGS; i++) {
-                f[1 + i] = bound(linearZ[c]);
+                f[1 + i] = linearForecastU[c];
             }
         }
     }
