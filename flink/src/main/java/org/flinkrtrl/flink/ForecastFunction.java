@@ -203,6 +203,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.previousUpper = r.previousUpper.clone();
         p.loss = r.loss;
         p.anomalyScore = r.anomalyScore;
+        p.surprise = r.surprise;
+        p.likelihood = r.likelihood;
+        p.level = r.level;
+        p.anomalyChannel = r.anomalyChannel;
+        p.warmingUp = r.warmingUp;
         p.steps = r.steps;
         p.diverged = r.diverged;
         p.label = e.label;

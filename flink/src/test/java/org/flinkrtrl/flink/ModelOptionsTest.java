@@ -34,7 +34,7 @@ class ModelOptionsTest {
         ModelConfig core = ModelConfig.builder().set(ModelSettings.INPUTS, 2).set(ModelSettings.OUTPUTS, 2).build();
         assertEquals(core, fromOptions);
         assertEquals(Duration.ofDays(7), ModelOptions.stateTtl(new Configuration()));
-        assertEquals(3.0, ModelOptions.anomalyThreshold(new Configuration()));
+        assertEquals(0.5, ModelOptions.anomalyThreshold(new Configuration()));
     }
 
     @Test
