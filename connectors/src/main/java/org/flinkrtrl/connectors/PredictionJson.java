@@ -12,7 +12,8 @@ import org.flinkrtrl.record.Prediction;
 
 /**
  * The output format: one JSON object per prediction,
- * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore","diverged","label"}}
+ * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"scale":[..],"lower":[..],
+ * "upper":[..],"previousLower":[..],"previousUpper":[..],"loss","anomalyScore","diverged","label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
  * dead-letter format {@code {"stage","reason","key","ts","payload"}}. Stateless and thread-safe.
  */
@@ -32,6 +33,13 @@ public final class PredictionJson {
             array(g, "actual", p.actual);
             array(g, "forecast", p.forecast);
             array(g, "previousForecast", p.previousForecast);
+            if (p.lower != null) {
+                array(g, "scale", p.scale);
+                array(g, "lower", p.lower);
+                array(g, "upper", p.upper);
+                array(g, "previousLower", p.previousLower);
+                array(g, "previousUpper", p.previousUpper);
+            }
             number(g, "loss", p.loss);
             number(g, "anomalyScore", p.anomalyScore);
             g.writeBooleanField("diverged", p.diverged);
@@ -55,6 +63,11 @@ public final class PredictionJson {
             p.actual = array(n.get("actual"));
             p.forecast = array(n.get("forecast"));
             p.previousForecast = array(n.get("previousForecast"));
+            p.scale = array(n.get("scale"));
+            p.lower = array(n.get("lower"));
+            p.upper = array(n.get("upper"));
+            p.previousLower = array(n.get("previousLower"));
+            p.previousUpper = array(n.get("previousUpper"));
             p.loss = number(n.get("loss"));
             p.anomalyScore = number(n.get("anomalyScore"));
             p.diverged = n.path("diverged").asBoolean(false);

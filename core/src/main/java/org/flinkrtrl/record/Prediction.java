@@ -17,6 +17,16 @@ public class Prediction {
     public double[] forecast;
     /** The forecast that had been made for this event, raw units (NaN entries for a key's first event). */
     public double[] previousForecast;
+    /** Scale of the next event's forecast distribution per channel (RMS of recent one-step errors), raw units. */
+    public double[] scale;
+    /** Lower bound of the next event's central forecast interval (the job's interval level, 95 % by default). */
+    public double[] lower;
+    /** Upper bound of the next event's central forecast interval. */
+    public double[] upper;
+    /** Lower bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousLower;
+    /** Upper bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousUpper;
     /** Training loss of the previous forecast against this event, normalised units (NaN for a key's first event). */
     public double loss;
     /** Anomaly score of this event (see AnomalyScorer); 0 for a key's first event. */
@@ -39,7 +49,10 @@ public class Prediction {
         return timestamp == p.timestamp && steps == p.steps && diverged == p.diverged
             && Double.compare(loss, p.loss) == 0 && Double.compare(anomalyScore, p.anomalyScore) == 0
             && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
-            && Arrays.equals(previousForecast, p.previousForecast) && Objects.equals(label, p.label);
+            && Arrays.equals(previousForecast, p.previousForecast) && Arrays.equals(scale, p.scale)
+            && Arrays.equals(lower, p.lower) && Arrays.equals(upper, p.upper)
+            && Arrays.equals(previousLower, p.previousLower) && Arrays.equals(previousUpper, p.previousUpper)
+            && Objects.equals(label, p.label);
     }
 
     @Override
@@ -50,7 +63,8 @@ public class Prediction {
     @Override
     public String toString() {
         return "Prediction{key=" + key + ", ts=" + timestamp + ", steps=" + steps + ", actual=" + Arrays.toString(actual)
-            + ", forecast=" + Arrays.toString(forecast) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
+            + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower) + ", upper="
+            + Arrays.toString(upper) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
             + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
     }
 }

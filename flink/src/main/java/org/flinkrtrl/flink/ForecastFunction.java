@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.flinkrtrl.core.learner.ForecasterOptions;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
@@ -35,9 +36,14 @@ import org.slf4j.LoggerFactory;
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
  * {@code rtrl.kernels}.
  *
- * <p>A stored model built with a different configuration than the job's (a restore after the model options
- * changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run the declared
- * configuration.
+ * <p>A stored model built with a different configuration or forecaster options than the job's (a restore after
+ * the model options changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run
+ * the declared configuration. A model stored in an older state format is migrated by the codec (what was carried
+ * over and what started fresh is in {@link ForecastingLearner#migration()}); it is counted in
+ * {@code modelsMigrated} and the reason logged (the first per subtask at INFO, the rest at DEBUG).
+ *
+ * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
+ * features; every prediction carries the probabilistic forecast (scale and central interval).
  */
 public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
     private static final long serialVersionUID = 1L;
@@ -52,6 +58,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     public static final String STAGE_LEARN = "learn";
 
     private final ModelConfig config;
+    private final ForecasterOptions options;
     private final Duration ttl;
     private final double anomalyThreshold;
 
@@ -65,7 +72,15 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
+        this(config, ForecasterOptions.DEFAULTS, ttl, anomalyThreshold);
+    }
+
+    /**
+     * @param options the forecaster's context, linear path, recurrent path and interval settings
+     */
+    public ForecastFunction(ModelConfig config, ForecasterOptions options, Duration ttl, double anomalyThreshold) {
         Objects.requireNonNull(config, "config");
+        this.options = Objects.requireNonNull(options, "options");
         if (config.head != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head);
         }
@@ -113,16 +128,20 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             return;
         }
         ForecastingLearner learner = state.value();
+        if (learner != null && learner.migration() != null) {
+            migrated(e.key, learner.migration());
+            learner.clearMigration();
+        }
         if (learner == null) {
             learner = newLearner(e.key);
-        } else if (!ConfigMatch.sameModel(learner.config(), config)) {
+        } else if (!ConfigMatch.sameModel(learner.config(), config) || !learner.options().equals(options)) {
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
         long t0 = System.nanoTime();
         ForecastingLearner.Result r;
         try {
-            r = observe(learner, e.values);
+            r = observe(learner, e.timestamp, e.values);
         } catch (RuntimeException ex) {
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
@@ -152,12 +171,22 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed, key));
+        return new ForecastingLearner(config, options, KeySeeds.seedFor(config.seed, key));
+    }
+
+    private void migrated(String key, String reason) {
+        metrics.modelsMigrated.inc();
+        if (metrics.modelsMigrated.getCount() == 1) {
+            LOG.info("{}: restored a model stored in an older state format (key {}): {}; further ones are counted in "
+                + "rtrl.modelsMigrated", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), key, reason);
+        } else {
+            LOG.debug("migrated the model of key {}: {}", key, reason);
+        }
     }
 
     /** One learning step; a seam for tests that need the core to fail. */
-    ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
-        return learner.observe(values);
+    ForecastingLearner.Result observe(ForecastingLearner learner, long timestamp, double[] values) {
+        return learner.observe(timestamp, values);
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
@@ -176,6 +205,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.actual = e.values.clone();
         p.forecast = r.forecast.clone();
         p.previousForecast = r.previousForecast.clone();
+        p.scale = r.scale.clone();
+        p.lower = r.lower.clone();
+        p.upper = r.upper.clone();
+        p.previousLower = r.previousLower.clone();
+        p.previousUpper = r.previousUpper.clone();
         p.loss = r.loss;
         p.anomalyScore = r.anomalyScore;
         p.steps = r.steps;

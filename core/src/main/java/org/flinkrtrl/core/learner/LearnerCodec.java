@@ -9,10 +9,12 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 
 /**
  * The one codec for model state: a compact, versioned binary form of a learner (config, weights, optimiser
- * moments, hidden state, influence factors, generator, normaliser and scorer statistics), bit-exact both ways.
+ * moments, hidden state, influence factors, generator, normaliser and scorer statistics; for a forecaster also its
+ * options, seasonal context, linear path and interval), bit-exact both ways.
  *
  * <p>Layout: int magic {@code 0x52544C52} ("RTLR"), short format version, byte kind (1 = OnlineLearner,
- * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
+ * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields (a forecaster's start with its
+ * {@link ForecasterOptions}). A reader refuses unknown magic,
  * versions and kinds with a clear message instead of misreading bytes.
  *
  * <p>Speed: the byte-array entry points ({@link #toBytes}, {@link #encode}, {@link #forecastingFromBytes}) go
@@ -22,7 +24,13 @@ import org.flinkrtrl.core.optim.StateBytesOut;
  */
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
-    public static final short VERSION = 1;
+    /**
+     * Current format. 2: the forecaster's state holds its {@link ForecasterOptions}, channel units, seasonal context,
+     * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
+     */
+    public static final short VERSION = 2;
+    /** Oldest format this build reads. */
+    public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;
     private static final byte KIND_FORECASTING = 2;
 
@@ -35,19 +43,31 @@ public final class LearnerCodec {
 
     public static void write(ForecastingLearner l, DataOutput out) throws IOException {
         header(out, KIND_FORECASTING, l.config());
-        l.writeState(out);
+        l.writeState(out); // starts with the options
     }
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
-        ModelConfig cfg = readHeader(in, KIND_ONLINE);
+        readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
+        ModelConfig cfg = ModelConfig.readFrom(in);
         OnlineLearner l = new OnlineLearner(cfg, cfg.seed, false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
     }
 
+    /**
+     * Reads a forecaster of the current format, or migrates one of format 1 (then {@link ForecastingLearner#migration()}
+     * says what was carried over and what started fresh).
+     */
     public static ForecastingLearner readForecasting(DataInput in) throws IOException {
-        ModelConfig cfg = readHeader(in, KIND_FORECASTING);
-        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed, false); // readState overwrites all of it
+        short version = readVersion(in, KIND_FORECASTING);
+        ModelConfig cfg = ModelConfig.readFrom(in);
+        if (version == 1) {
+            ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, cfg.seed, false);
+            l.readStateV1(in);
+            return l;
+        }
+        ForecasterOptions options = ForecasterOptions.readFrom(in);
+        ForecastingLearner l = new ForecastingLearner(cfg, options, cfg.seed, false); // readState overwrites all of it
         l.readState(in);
         return l;
     }
@@ -129,20 +149,20 @@ public final class LearnerCodec {
         cfg.writeTo(out);
     }
 
-    private static ModelConfig readHeader(DataInput in, byte expectedKind) throws IOException {
+    private static short readVersion(DataInput in, byte expectedKind) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new IOException(String.format("not a flink-rtrl learner state (magic 0x%08X)", magic));
         }
         short version = in.readShort();
-        if (version != VERSION) {
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new IOException("learner state format version " + version + " is not supported (this build reads "
-                + VERSION + ")");
+                + OLDEST_VERSION + " to " + VERSION + ")");
         }
         byte kind = in.readByte();
         if (kind != expectedKind) {
             throw new IOException("learner state holds kind " + kind + ", expected " + expectedKind);
         }
-        return ModelConfig.readFrom(in);
+        return version;
     }
 }
