@@ -27,7 +27,8 @@ import org.flinkrtrl.record.Event;
  * timestamp leave in arrival order. An event whose due time the watermark has already reached is late: it can no
  * longer be put in order (later events of its key may already have been learned) and goes to {@link #LATE_EVENTS}
  * with stage {@code "late"} and the reason. An event equal to a buffered one in key, timestamp and values (bit for
- * bit) is a duplicate: dropped and counted.
+ * bit; category and label are not compared) is a duplicate: not learned, counted, and recorded on {@link
+ * #DUPLICATE_EVENTS} with stage {@code "duplicate"}, so a job can still account for every input record.
  *
  * <p>Each key holds at most {@code maxBufferedPerKey} events. An event that would exceed the bound releases the
  * key's oldest buffered event at once (counted in {@code rtrl.bufferOverflows}); from then on the key's events
@@ -51,6 +52,13 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
 
     /** Dead-letter stage of events that arrived too late to be put in order. */
     public static final String STAGE_LATE = "late";
+
+    /** Dead-letter stage of exact duplicates of a buffered event. */
+    public static final String STAGE_DUPLICATE = "duplicate";
+
+    /** Side output of duplicates (not learned). */
+    public static final OutputTag<DeadLetter> DUPLICATE_EVENTS =
+        new OutputTag<>("rtrl-duplicate-events", TypeInformation.of(DeadLetter.class));
 
     /** Side output of late events. */
     public static final OutputTag<DeadLetter> LATE_EVENTS =
@@ -107,6 +115,8 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
             for (Event b : group) {
                 if (b.timestamp == e.timestamp && Arrays.equals(b.values, e.values)) {
                     metrics.duplicates.inc();
+                    ctx.output(DUPLICATE_EVENTS, new DeadLetter(STAGE_DUPLICATE, "duplicate of an event already "
+                        + "buffered (same key, timestamp and values)", String.valueOf(e), e.key, e.timestamp));
                     return;
                 }
             }

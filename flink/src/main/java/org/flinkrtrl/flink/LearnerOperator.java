@@ -19,8 +19,8 @@ import org.flinkrtrl.core.learner.ModelConfig;
 
 /**
  * The public entry point for jobs: keys a stream of events by {@link Event#key} and runs one online forecaster per
- * key. Returns the predictions, the dead letters of events the operator refused and the events that came too late
- * to be put in order.
+ * key. Returns the predictions, the dead letters of events the operator refused, and (event-time mode) the events
+ * that came too late to be put in order and the duplicates it did not learn.
  *
  * <p>With {@link EventOrder.Mode#EVENT_TIME} the keyed stream first passes the ordering step {@link
  * EventOrderFunction} (uid {@value #ORDER_UID}), chained to the forecaster on the same key partitioning; with
@@ -30,7 +30,7 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * LearnerOperator.Streams s = LearnerOperator.apply(events, ModelOptions.toModelConfig(conf, 2), Duration.ofDays(1),
  *     LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.eventTime(Duration.ofSeconds(2), 10_000));
  * s.predictions().sinkTo(...);
- * s.deadLetters().union(s.lateEvents()).sinkTo(...);
+ * s.deadLetters().union(s.lateEvents(), s.duplicates()).sinkTo(...);
  * }</pre>
  */
 public final class LearnerOperator {
@@ -79,6 +79,17 @@ public final class LearnerOperator {
                 return predictions.getSideOutput(EventOrderFunction.LATE_EVENTS);
             }
             return ordered.getSideOutput(EventOrderFunction.LATE_EVENTS);
+        }
+
+        /**
+         * Exact duplicates of a buffered event (same key, timestamp and values), not learned, with stage
+         * "duplicate"; an empty stream in arrival mode.
+         */
+        public DataStream<DeadLetter> duplicates() {
+            if (ordered == null) {
+                return predictions.getSideOutput(EventOrderFunction.DUPLICATE_EVENTS);
+            }
+            return ordered.getSideOutput(EventOrderFunction.DUPLICATE_EVENTS);
         }
     }
 

@@ -8,7 +8,8 @@ import org.apache.flink.metrics.MetricGroup;
  * <dl>
  *   <dt>lateEvents (counter)</dt><dd>events that arrived after the watermark passed their timestamp plus the
  *       allowed lateness (or older than an event released early), sent to the late-events side output.</dd>
- *   <dt>duplicateEvents (counter)</dt><dd>events equal to a buffered one in key, timestamp and values; dropped.</dd>
+ *   <dt>duplicateEvents (counter)</dt><dd>events equal to a buffered one in key, timestamp and values; not learned
+ *       (recorded on the duplicates side output).</dd>
  *   <dt>bufferOverflows (counter)</dt><dd>events released before the watermark because their key's buffer was
  *       full.</dd>
  * </dl>

@@ -106,6 +106,11 @@ class EventOrderFunctionTest {
             assertEquals(List.of("b@2000:7.0/1.0"), seen.stream().filter(x -> x.startsWith("b@")).toList());
             assertEquals(2, function(h).metricsForTest().duplicates.getCount());
             assertEquals(0, late(h).size());
+            var dups = h.getSideOutput(EventOrderFunction.DUPLICATE_EVENTS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of(new DeadLetter("duplicate", "duplicate of an event already buffered (same key, timestamp "
+                + "and values)", ev("a", 2_000, 7).toString(), "a", 2_000), new DeadLetter("duplicate",
+                "duplicate of an event already buffered (same key, timestamp and values)",
+                new Event("a", 2_000, new double[] {7, 1}, "x", "y").toString(), "a", 2_000)), dups);
         }
     }
 

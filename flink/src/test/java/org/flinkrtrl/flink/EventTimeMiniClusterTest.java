@@ -42,6 +42,7 @@ class EventTimeMiniClusterTest {
     void shuffledEventsGiveTheSortedPredictionsAndLateOnesOnlyTheSideOutput() throws Exception {
         List<Event> sortedEvents = TestEvents.sensors();
         List<Event> input = new ArrayList<>(EventOrderFunctionTest.shuffle(sortedEvents, DISORDER_MS, 11L));
+        input.add(101, input.get(100)); // redelivered at once: its original is still buffered
         // two stragglers far behind the watermark once everything else has arrived
         Event straggler1 = new Event("mote-1", TestEvents.START_MS + 5_000, new double[] {30, 40}, null, "0");
         Event straggler2 = new Event("mote-4", TestEvents.START_MS, new double[] {31, 41}, null, "0");
@@ -61,20 +62,26 @@ class EventTimeMiniClusterTest {
         CloseableIterator<Prediction> predictions = s.predictions().collectAsync();
         CloseableIterator<DeadLetter> late = s.lateEvents().collectAsync();
         CloseableIterator<DeadLetter> dead = s.deadLetters().collectAsync();
+        CloseableIterator<DeadLetter> dups = s.duplicates().collectAsync();
         JobClient job = env.executeAsync("rtrl-event-time");
         List<Prediction> ps = new ArrayList<>();
         List<DeadLetter> ls = new ArrayList<>();
         List<DeadLetter> ds = new ArrayList<>();
-        try (predictions; late; dead) {
+        List<DeadLetter> dd = new ArrayList<>();
+        try (predictions; late; dead; dups) {
             predictions.forEachRemaining(ps::add);
             late.forEachRemaining(ls::add);
             dead.forEachRemaining(ds::add);
+            dups.forEachRemaining(dd::add);
         }
         job.getJobExecutionResult().get();
 
         assertEquals(600, ps.size());
         assertSameBits(sorted(Harnesses.reference(sortedEvents, CFG)), sorted(ps));
         assertEquals(List.of(), ds);
+        assertEquals(1, dd.size());
+        assertEquals("duplicate", dd.get(0).stage);
+        assertEquals(input.get(100).toString(), dd.get(0).payload);
         assertEquals(2, ls.size());
         for (DeadLetter d : ls) {
             assertEquals("late", d.stage);

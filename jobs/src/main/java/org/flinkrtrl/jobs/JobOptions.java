@@ -24,6 +24,7 @@ import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
 import org.flinkrtrl.jobs.CommandLine.UsageException;
 
@@ -63,6 +64,10 @@ public final class JobOptions {
     final CommandLine.Option<Double> replayRate;
     final CommandLine.Option<Double> replaySpeedup;
     final CommandLine.Option<Duration> outOfOrderness;
+    final CommandLine.Option<Duration> idleTimeout;
+    final CommandLine.Option<String> eventOrder;
+    final CommandLine.Option<Duration> allowedLateness;
+    final CommandLine.Option<Integer> maxBufferedPerKey;
     // outputs
     final CommandLine.Option<Path> outDir;
     final CommandLine.Option<Path> output;
@@ -134,6 +139,17 @@ public final class JobOptions {
             "replay a file in event time sped up by this factor");
         outOfOrderness = cli.option("max-out-of-orderness", "duration", "5s", CommandLine::duration,
             "watermark bound on event-time disorder");
+        idleTimeout = cli.option("idle-timeout", "duration", "1m", CommandLine::duration,
+            "a source partition quiet this long stops holding back the watermark; 0 = wait for every partition");
+        eventOrder = cli.option("event-order", "event-time|arrival", "event-time", oneOf("event-time", "arrival"),
+            "event-time: learn each key's events in timestamp order once the watermark passes them (late ones to the "
+                + "dead letters, duplicates dropped); arrival: learn as they arrive, for sources already in order");
+        allowedLateness = cli.option("allowed-lateness", "duration", "0", CommandLine::duration,
+            "event-time order: how long past the watermark an event is still put in order (every event waits this"
+                + " long too)");
+        maxBufferedPerKey = cli.option("max-buffered-per-key", "n", String.valueOf(EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY),
+            CommandLine::positiveInt, "event-time order: bound of a key's buffer; beyond it the oldest event is released"
+                + " early (counted)");
 
         cli.group("Outputs of bounded runs");
         outDir = cli.option("out-dir", "dir", "out", Paths::get, "folder for the default output files");
@@ -345,6 +361,12 @@ public final class JobOptions {
 
     public ModelConfig modelConfig() {
         return ModelOptions.toModelConfig(modelOptions(), inputs());
+    }
+
+    /** How each key's events reach its learner. */
+    public EventOrder eventOrder() {
+        EventOrder.Mode mode = "arrival".equals(get(eventOrder)) ? EventOrder.Mode.ARRIVAL : EventOrder.Mode.EVENT_TIME;
+        return new EventOrder(mode, get(allowedLateness), get(maxBufferedPerKey));
     }
 
     public Duration stateTtl() {
