@@ -1,5 +1,7 @@
 package org.flinkrtrl.bench;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -38,8 +40,8 @@ public final class CodecCost {
         only = args.length > 5 ? args[5] : "";
         for (String s : sizes) {
             int n = Integer.parseInt(s.trim());
-            ModelConfig cfg = ModelConfig.builder().cell(ModelConfig.CellType.valueOf(cellName)).hidden(n).inputs(2)
-                .method(Method.OK).rank(rank).seed(3).build();
+            ModelConfig cfg = ModelConfig.builder().set(CELL, ModelConfig.CellType.valueOf(cellName)).set(HIDDEN, n).set(INPUTS, 2)
+                .set(METHOD, Method.OK).set(RANK, rank).set(SEED, 3L).build();
             ForecastingLearner l = new ForecastingLearner(cfg, 7);
             Rng data = new Rng(1);
             for (int t = 0; t < 300; t++) {

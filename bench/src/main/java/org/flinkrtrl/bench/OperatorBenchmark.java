@@ -1,5 +1,7 @@
 package org.flinkrtrl.bench;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -109,7 +111,7 @@ public final class OperatorBenchmark {
         int rank = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         backend = args.length > 5 ? args[5] : "hashmap";
-        ModelConfig cfg = ModelConfig.builder().hidden(hidden).inputs(2).outputs(2).method(Method.OK).rank(rank).build();
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2).set(METHOD, Method.OK).set(RANK, rank).build();
         System.out.printf(Locale.ROOT, "config: %s%nevents=%d keys=%d repeats=%d backend=%s, cores=%d%n", cfg, events,
             keys, repeats, backend, Runtime.getRuntime().availableProcessors());
 
@@ -155,7 +157,7 @@ public final class OperatorBenchmark {
         for (Event e : data) {
             ForecastingLearner l = learners.get(e.key);
             if (l == null) {
-                l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed, e.key));
+                l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), e.key));
                 learners.put(e.key, l);
             }
             sink += l.observe(e.values).forecast[0];

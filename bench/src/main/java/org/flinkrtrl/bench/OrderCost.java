@@ -1,5 +1,7 @@
 package org.flinkrtrl.bench;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -34,7 +36,8 @@ public final class OrderCost {
         int hidden = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         String backend = args.length > 4 ? args[4] : "hashmap";
-        ModelConfig cfg = ModelConfig.builder().hidden(hidden).inputs(2).outputs(2).method(Method.OK).rank(2).build();
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2)
+            .set(METHOD, Method.OK).set(RANK, 2).build();
         System.out.printf(Locale.ROOT, "events=%d keys=%d hidden=%d repeats=%d backend=%s cores=%d%n", events, keys,
             hidden, repeats, backend, Runtime.getRuntime().availableProcessors());
         run(cfg, Math.min(events, 50_000), keys, EventOrder.ARRIVAL, backend); // JIT warm-up

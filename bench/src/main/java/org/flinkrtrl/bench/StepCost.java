@@ -1,5 +1,7 @@
 package org.flinkrtrl.bench;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.core.learner.OnlineLearner;
 import org.flinkrtrl.core.math.Rng;
 
@@ -86,8 +89,8 @@ public final class StepCost {
     }
 
     static double[] measure(Method method, int n, int r) {
-        ModelConfig cfg = ModelConfig.builder().hidden(n).inputs(1).outputs(1).method(method).rank(r).seed(7L)
-            .resetPeriod(RESET_PERIOD).build();
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, n).set(INPUTS, 1).set(OUTPUTS, 1).set(METHOD, method).set(RANK, r).set(SEED, 7L)
+            .set(ModelSettings.RESET_PERIOD, RESET_PERIOD).build();
         OnlineLearner learner = new OnlineLearner(cfg);
         Rng noise = new Rng(11L);
         int len = 4096;

@@ -1,5 +1,7 @@
 package org.flinkrtrl.bench;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.util.concurrent.TimeUnit;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
@@ -57,14 +59,14 @@ public class TrainingStepBench {
     @Setup(Level.Trial)
     public void setup() {
         ModelConfig cfg = ModelConfig.builder()
-            .cell(ModelConfig.CellType.valueOf(cell))
-            .hidden(n)
-            .inputs(1)
-            .outputs(1)
-            .method(Method.valueOf(method))
-            .rank(r)
-            .resetPeriod(StepCost.RESET_PERIOD)
-            .seed(7L)
+            .set(CELL, ModelConfig.CellType.valueOf(cell))
+            .set(HIDDEN, n)
+            .set(INPUTS, 1)
+            .set(OUTPUTS, 1)
+            .set(METHOD, Method.valueOf(method))
+            .set(RANK, r)
+            .set(RESET_PERIOD, StepCost.RESET_PERIOD)
+            .set(SEED, 7L)
             .build();
         learner = new OnlineLearner(cfg);
         Rng noise = new Rng(11L);

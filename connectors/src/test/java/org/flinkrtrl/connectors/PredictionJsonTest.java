@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Properties;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
 
-/** Output records round-trip, with NaN as null, and secrets never reach the log form of Kafka properties. */
+/** Output records round-trip, with NaN as null. */
 class PredictionJsonTest {
     @Test
     void predictionRoundTripWithNaNAsNull() {
@@ -45,21 +44,5 @@ class PredictionJsonTest {
         assertEquals(d, PredictionJson.deadLetterFromJson(json));
         DeadLetter d2 = new DeadLetter("validate", "values has dimension 3, expected 2", "Event{..}", "k", 5L);
         assertEquals(d2, PredictionJson.deadLetterFromJson(PredictionJson.toJson(d2)));
-    }
-
-    @Test
-    void kafkaPropertiesPassThroughAndMasking() {
-        Properties p = new Properties();
-        KafkaProperties.put(p, "security.protocol=SASL_SSL");
-        KafkaProperties.put(p, "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cr3t\";");
-        KafkaProperties.put(p, "ssl.truststore.password=hunter2");
-        assertEquals("SASL_SSL", p.getProperty("security.protocol"));
-        assertTrue(p.getProperty("sasl.jaas.config").endsWith("password=\"s3cr3t\";"));
-        String log = KafkaProperties.masked(p);
-        assertFalse(log.contains("s3cr3t") || log.contains("hunter2"), log);
-        assertTrue(log.contains("security.protocol=SASL_SSL"), log);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> KafkaProperties.put(p, "no-equals-sign"));
-        assertTrue(e.getMessage().contains("key=value"));
     }
 }

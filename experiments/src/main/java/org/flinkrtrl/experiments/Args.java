@@ -1,64 +1,68 @@
 package org.flinkrtrl.experiments;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * Minimal {@code --key value} command-line parser shared by the experiment runners. Every option read is
- * remembered with its effective value, so a runner can print the exact configuration it ran with.
+ * The experiment runners' command line ({@code --name value} or {@code --name=value}), parsed by picocli. A runner
+ * declares each option where it reads it, with its default; {@link #checkAllUsed()} then parses strictly, so an
+ * option nobody read is refused with picocli's nearest-name suggestion. Every option read is remembered with its
+ * effective value, so a runner can print the exact configuration it ran with.
  */
 public final class Args {
-    private final Map<String, String> values = new LinkedHashMap<>();
-    private final Set<String> used = new HashSet<>();
+    private final CommandSpec spec = CommandSpec.create();
     private final Map<String, String> effective = new LinkedHashMap<>();
     private final String[] raw;
 
     public Args(String[] argv) {
         this.raw = argv.clone();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("expected --option, got '" + a + "'");
-            }
-            String key = a.substring(2);
-            String value = "true";
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                value = argv[++i];
-            }
-            values.put(key, value);
-        }
+        spec.parser().expandAtFiles(false);
     }
 
+    /** Declares {@code --key} with a default and returns its value as given (or the default). */
     public String str(String key, String def) {
-        used.add(key);
-        String v = values.getOrDefault(key, def);
+        String name = "--" + key;
+        if (!spec.optionsMap().containsKey(name)) {
+            spec.addOption(OptionSpec.builder(name).paramLabel("<" + key + ">").type(String.class).build());
+        }
+        ParseResult r = parse(true);
+        String v = r.hasMatchedOption(name) ? r.matchedOptionValue(name, def) : def;
         effective.put(key, v);
         return v;
     }
 
     public int integer(String key, int def) {
-        return Integer.parseInt(str(key, Integer.toString(def)).replace("_", ""));
+        String v = str(key, Integer.toString(def));
+        try {
+            return Integer.parseInt(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " expects an integer, got '" + v + "'");
+        }
     }
 
     public long lng(String key, long def) {
-        return Long.parseLong(str(key, Long.toString(def)).replace("_", ""));
+        String v = str(key, Long.toString(def));
+        try {
+            return Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " expects an integer, got '" + v + "'");
+        }
     }
 
     public double dbl(String key, double def) {
-        return Double.parseDouble(str(key, Double.toString(def)));
-    }
-
-    public boolean flag(String key) {
-        return Boolean.parseBoolean(str(key, "false"));
+        String v = str(key, Double.toString(def));
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " expects a number, got '" + v + "'");
+        }
     }
 
     public List<String> list(String key, String def) {
@@ -74,17 +78,30 @@ public final class Args {
     public List<Integer> ints(String key, String def) {
         List<Integer> out = new ArrayList<>();
         for (String s : list(key, def)) {
-            out.add(Integer.parseInt(s));
+            try {
+                out.add(Integer.parseInt(s));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " expects integers, got '" + s + "'");
+            }
         }
         return out;
     }
 
-    /** Fails on options nobody asked for (typos). Call after reading every option. */
+    /** Fails on options nobody read (typos), naming the nearest declared one. Call after reading every option. */
     public void checkAllUsed() {
-        for (String k : values.keySet()) {
-            if (!used.contains(k)) {
-                throw new IllegalArgumentException("unknown option --" + k + "; known: " + used);
-            }
+        parse(false);
+    }
+
+    private ParseResult parse(boolean lenient) {
+        spec.parser().unmatchedArgumentsAllowed(lenient);
+        try {
+            return new CommandLine(spec).parseArgs(raw);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            List<String> near = e.getSuggestions();
+            throw new IllegalArgumentException("unknown option " + e.getUnmatched().get(0)
+                + (near.isEmpty() ? "" : "; did you mean " + near.get(0) + "?") + " known: " + spec.optionsMap().keySet());
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 

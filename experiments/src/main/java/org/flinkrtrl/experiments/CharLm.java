@@ -1,5 +1,7 @@
 package org.flinkrtrl.experiments;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -68,11 +70,11 @@ public final class CharLm {
         List<Run> runs = new ArrayList<>();
         for (MethodSpec spec : MethodSpec.parseAll(methodTokens, truncation)) {
             ModelConfig cfg = ModelConfig.builder()
-                .cell(ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
-                .hidden(hidden).inputs(vocab).outputs(vocab).head(ModelConfig.Head.SOFTMAX)
-                .method(spec.method).rank(spec.rank).truncation(spec.truncation)
-                .learningRate(lr).clipNorm(clip).seed(seed).resetPeriod(reset)
-                .initGain(initStd * Math.sqrt(hidden + vocab + 1)).readoutInitStd(0.01)
+                .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
+                .set(HIDDEN, hidden).set(INPUTS, vocab).set(OUTPUTS, vocab).set(HEAD, ModelConfig.Head.SOFTMAX)
+                .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
+                .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, seed).set(RESET_PERIOD, reset)
+                .set(INIT_GAIN, initStd * Math.sqrt(hidden + vocab + 1)).set(READOUT_INIT_STD, 0.01)
                 .build();
             Run run = run(cfg, spec, data, steps, evalEvery, evalChars, finalEvalChars);
             runs.add(run);
@@ -131,14 +133,14 @@ public final class CharLm {
      */
     static double evalBpc(OnlineLearner learner, int[] ids, int limit) {
         ModelConfig c = learner.config();
-        Cell cell = c.cell == ModelConfig.CellType.GATED ? new GatedCell(c.hidden, c.inputs) : new TanhCell(c.hidden, c.inputs);
+        Cell cell = c.cell() == ModelConfig.CellType.GATED ? new GatedCell(c.hidden(), c.inputs()) : new TanhCell(c.hidden(), c.inputs());
         CellStep step = cell.newStep();
-        SoftmaxReadout readout = new SoftmaxReadout(c.hidden, c.outputs);
+        SoftmaxReadout readout = new SoftmaxReadout(c.hidden(), c.outputs());
         double[] w = learner.recurrentWeights();
         double[] v = learner.readoutWeights();
-        double[] h = new double[c.hidden];
-        double[] x = new double[c.inputs];
-        double[] p = new double[c.outputs];
+        double[] h = new double[c.hidden()];
+        double[] x = new double[c.inputs()];
+        double[] p = new double[c.outputs()];
         int n = limit > 0 ? Math.min(limit, ids.length) : ids.length;
         double bits = 0;
         for (int i = 0; i + 1 < n; i++) {

@@ -1,5 +1,7 @@
 package org.flinkrtrl.experiments;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -70,11 +72,11 @@ public final class CopyTask {
         for (MethodSpec spec : specs) {
           for (int seed : seeds) {
             ModelConfig cfg = ModelConfig.builder()
-                .cell(ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
-                .hidden(hidden).inputs(SYMBOLS).outputs(SYMBOLS).head(ModelConfig.Head.SOFTMAX)
-                .method(spec.method).rank(spec.rank).truncation(spec.truncation)
-                .learningRate(lr).clipNorm(clip).seed(seed)
-                .initGain(initStd * Math.sqrt(hidden + SYMBOLS + 1)).readoutInitStd(0.01)
+                .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
+                .set(HIDDEN, hidden).set(INPUTS, SYMBOLS).set(OUTPUTS, SYMBOLS).set(HEAD, ModelConfig.Head.SOFTMAX)
+                .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
+                .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, (long) seed)
+                .set(INIT_GAIN, initStd * Math.sqrt(hidden + SYMBOLS + 1)).set(READOUT_INIT_STD, 0.01)
                 .build();
             Run run = run(cfg, spec, steps, seed, threshold, decay, logEvery, maxSeconds);
             runs.add(run);

@@ -23,6 +23,7 @@ import org.flinkrtrl.core.learner.ForecasterOptions;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSettings;
 
 /**
  * Flink-free forecast evaluation: feeds a CSV file key by key, in file order, through {@link ForecastingLearner}
@@ -69,8 +70,9 @@ public final class ForecastEval {
 
         Map<String, List<Row>> series = read(file, keyField, timeField, indexField, stepMs, valueFields, scaleBy);
         int d = valueFields.length;
-        ModelConfig cfg = ModelConfig.builder().inputs(d).hidden(hidden).method(Method.OK).learningRate(lr).seed(seed)
-            .build();
+        ModelConfig cfg = ModelConfig.builder().set(ModelSettings.INPUTS, d).set(ModelSettings.OUTPUTS, d)
+            .set(ModelSettings.HIDDEN, hidden).set(ModelSettings.METHOD, Method.OK)
+            .set(ModelSettings.LEARNING_RATE, lr).set(ModelSettings.SEED, seed).build();
         System.out.printf(Locale.ROOT, "file %s, %d key(s), channels %s, %s, scored from day %.1f and event %d%n",
             file, series.size(), String.join(",", valueFields), cfg, skipDays, skipEvents);
 

@@ -81,8 +81,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     public ForecastFunction(ModelConfig config, ForecasterOptions options, Duration ttl, double anomalyThreshold) {
         Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
         }
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must be >= 0, got " + ttl);
@@ -119,7 +119,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Prediction> out) throws Exception {
-        String reason = EventValidation.reason(e, config.inputs);
+        String reason = EventValidation.reason(e, config.inputs());
         if (reason != null) {
             metrics.invalid.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS,
@@ -134,7 +134,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         }
         if (learner == null) {
             learner = newLearner(e.key);
-        } else if (!ConfigMatch.sameModel(learner.config(), config) || !learner.options().equals(options)) {
+        } else if (!learner.config().equals(config) || !learner.options().equals(options)) {
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
@@ -171,7 +171,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, options, KeySeeds.seedFor(config.seed, key));
+        return new ForecastingLearner(config, options, KeySeeds.seedFor(config.seed(), key));
     }
 
     private void migrated(String key, String reason) {

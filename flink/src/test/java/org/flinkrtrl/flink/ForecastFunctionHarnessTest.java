@@ -1,5 +1,7 @@
 package org.flinkrtrl.flink;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import org.flinkrtrl.record.DeadLetter;
 
 import org.flinkrtrl.record.Prediction;
@@ -339,7 +341,7 @@ class ForecastFunctionHarnessTest {
     @Test
     void divergencesAreCountedAndStayWithinTheirKey() throws Exception {
         // a divergence threshold so low that the guard fires on ordinary events
-        ModelConfig touchy = CFG.toBuilder().divergenceLoss(0.05).build();
+        ModelConfig touchy = CFG.toBuilder().set(DIVERGENCE_LOSS, 0.05).build();
         List<Event> events = TestEvents.sensors();
         try (var h = Harnesses.open(touchy, Duration.ZERO, 1, 0, null)) {
             List<Prediction> out = Harnesses.feed(h, events);
@@ -370,7 +372,7 @@ class ForecastFunctionHarnessTest {
             Harnesses.feed(h, events);
             snapshot = h.snapshot(1L, 1L);
         }
-        ModelConfig changed = CFG.toBuilder().learningRate(CFG.learningRate / 2).build();
+        ModelConfig changed = CFG.toBuilder().set(LEARNING_RATE, CFG.learningRate() / 2).build();
         try (var h = Harnesses.open(changed, Duration.ZERO, 1, 0, snapshot)) {
             List<Prediction> out = Harnesses.feed(h, events.subList(0, 2));
             assertEquals(1, out.get(0).steps);

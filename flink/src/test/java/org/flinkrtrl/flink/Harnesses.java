@@ -61,11 +61,11 @@ final class Harnesses {
         Map<String, ForecastingLearner> learners = new HashMap<>();
         List<Prediction> out = new ArrayList<>();
         for (Event e : events) {
-            if (EventValidation.reason(e, cfg.inputs) != null) {
+            if (EventValidation.reason(e, cfg.inputs()) != null) {
                 continue;
             }
             ForecastingLearner l = learners.computeIfAbsent(e.key,
-                k -> new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed, k)));
+                k -> new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), k)));
             out.add(ForecastFunction.toPrediction(e, l.observe(e.timestamp, e.values)));
         }
         return out;

@@ -1,5 +1,7 @@
 package org.flinkrtrl.flink;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import org.flinkrtrl.record.Event;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,10 +43,10 @@ class LearnerSerializerBytesTest {
     private static ForecastingLearner[] models() {
         ModelConfig base = TestEvents.config(2);
         return new ForecastingLearner[] {
-            LearnerSerializerTest.trained(base.toBuilder().hidden(16).rank(4).build(), 50),
+            LearnerSerializerTest.trained(base.toBuilder().set(HIDDEN, 16).set(RANK, 4).build(), 50),
             LearnerSerializerTest.trained(base, 3),
-            LearnerSerializerTest.trained(base.toBuilder().method(Method.RTRL).cell(ModelConfig.CellType.GATED).build(), 20),
-            LearnerSerializerTest.trained(base.toBuilder().method(Method.TBPTT).truncation(4).build(), 9),
+            LearnerSerializerTest.trained(base.toBuilder().set(METHOD, Method.RTRL).set(CELL, ModelConfig.CellType.GATED).build(), 20),
+            LearnerSerializerTest.trained(base.toBuilder().set(METHOD, Method.TBPTT).set(TRUNCATION, 4).build(), 9),
             LearnerSerializerTest.trained(base, 0),
         };
     }
@@ -64,7 +66,7 @@ class LearnerSerializerBytesTest {
                 ForecastingLearner copied = LearnerSerializer.INSTANCE.copy(l);
                 ForecastingLearner live = LearnerSerializer.INSTANCE.copy(l);
                 for (Event e : TestEvents.synthetic(1, 15, 7L + round)) {
-                    double[] x = Arrays.copyOf(e.values, l.config().inputs);
+                    double[] x = Arrays.copyOf(e.values, l.config().inputs());
                     double[] a = live.observe(x).forecast.clone();
                     double[] b = restored.observe(x).forecast.clone();
                     double[] c = copied.observe(x).forecast.clone();

@@ -1,5 +1,7 @@
 package org.flinkrtrl.flink;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import org.flinkrtrl.record.Event;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -67,19 +69,19 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
             trained(base, 0),
             trained(base, 1),
             trained(base, 57),
-            trained(base.toBuilder().cell(ModelConfig.CellType.GATED).hidden(5).build(), 23),
-            trained(base.toBuilder().method(Method.UORO).build(), 31),
-            trained(base.toBuilder().method(Method.TBPTT).truncation(4).optimizer(ModelConfig.OptimizerType.SGD)
+            trained(base.toBuilder().set(CELL, ModelConfig.CellType.GATED).set(HIDDEN, 5).build(), 23),
+            trained(base.toBuilder().set(METHOD, Method.UORO).build(), 31),
+            trained(base.toBuilder().set(METHOD, Method.TBPTT).set(TRUNCATION, 4).set(OPTIMIZER, ModelConfig.OptimizerType.SGD)
                 .build(), 10),
-            trained(TestEvents.config(1).toBuilder().method(Method.KF).resetPeriod(5).build(), 12),
+            trained(TestEvents.config(1).toBuilder().set(METHOD, Method.KF).set(RESET_PERIOD, 5).build(), 12),
         };
     }
 
     static ForecastingLearner trained(ModelConfig cfg, int steps) {
-        ForecastingLearner l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed, "s" + steps));
+        ForecastingLearner l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), "s" + steps));
         List<Event> events = TestEvents.synthetic(1, steps, steps);
         for (Event e : events) {
-            l.observe(Arrays.copyOf(e.values, cfg.inputs));
+            l.observe(Arrays.copyOf(e.values, cfg.inputs()));
         }
         return l;
     }
@@ -130,11 +132,14 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
 
     @Test
     void compatibilityFollowsTheCodecVersion() {
-        LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(5);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs());
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isIncompatible(),
-            "the codec reads only its own format version");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isIncompatible(),
+        LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
+        assertEquals(2, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(1)).isCompatibleAsIs(),
+            "format 1 is read and migrated model by model");
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
+            "no codec ever wrote format 0");
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

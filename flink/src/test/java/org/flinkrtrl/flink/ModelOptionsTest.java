@@ -5,18 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSetting;
+import org.flinkrtrl.core.learner.ModelSettings;
 import org.junit.jupiter.api.Test;
 
 class ModelOptionsTest {
 
     @Test
+    void oneOptionPerUserSettingWithItsDefault() {
+        assertEquals(ModelSettings.options().size(), ModelOptions.MODEL.size());
+        for (ModelSetting<?> s : ModelSettings.options()) {
+            ConfigOption<?> o = ModelOptions.option(s);
+            assertEquals("rtrl.model." + s.key(), o.key());
+            assertEquals(s.defaultValue(), o.defaultValue(), o.key());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelOptions.option(ModelSettings.INPUTS));
+    }
+
+    @Test
     void defaultsMatchTheCoreDefaults() {
         ModelConfig fromOptions = ModelOptions.toModelConfig(new Configuration(), 2);
-        ModelConfig core = ModelConfig.builder().inputs(2).outputs(2).build();
+        ModelConfig core = ModelConfig.builder().set(ModelSettings.INPUTS, 2).set(ModelSettings.OUTPUTS, 2).build();
         assertEquals(core, fromOptions);
         assertEquals(Duration.ofDays(7), ModelOptions.stateTtl(new Configuration()));
         assertEquals(3.0, ModelOptions.anomalyThreshold(new Configuration()));
@@ -24,7 +39,7 @@ class ModelOptionsTest {
 
     @Test
     void readsEveryOptionFromJobParameters() {
-        Configuration conf = ModelOptions.fromMap(Map.ofEntries(
+        Map<String, String> params = new LinkedHashMap<>(Map.ofEntries(
             Map.entry("rtrl.model.cell", "gated"),
             Map.entry("rtrl.model.hidden", "32"),
             Map.entry("rtrl.model.method", "UORO"),
@@ -32,6 +47,9 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.truncation", "8"),
             Map.entry("rtrl.model.optimizer", "sgd"),
             Map.entry("rtrl.model.learning-rate", "0.05"),
+            Map.entry("rtrl.model.beta1", "0.8"),
+            Map.entry("rtrl.model.beta2", "0.99"),
+            Map.entry("rtrl.model.epsilon", "1e-6"),
             Map.entry("rtrl.model.clip-norm", "2.5"),
             Map.entry("rtrl.model.readout-clip-norm", "4"),
             Map.entry("rtrl.model.reset-period", "100"),
@@ -40,41 +58,52 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.anomaly-alpha", "0.2"),
             Map.entry("rtrl.model.divergence-loss", "1e4"),
             Map.entry("rtrl.model.init-gain", "0.9"),
-            Map.entry("rtrl.state.ttl", "2 h"),
-            Map.entry("rtrl.metrics.anomaly-threshold", "4.5")));
+            Map.entry("rtrl.model.readout-init-std", "0.05")));
+        for (ModelSetting<?> s : ModelSettings.options()) {
+            assertTrue(params.containsKey("rtrl.model." + s.key()), "the test sets every option; missing " + s.key());
+        }
+        params.put("rtrl.state.ttl", "2 h");
+        params.put("rtrl.metrics.anomaly-threshold", "4.5");
+        Configuration conf = ModelOptions.fromMap(params);
         ModelConfig c = ModelOptions.toModelConfig(conf, 3);
-        assertEquals(ModelConfig.CellType.GATED, c.cell);
-        assertEquals(32, c.hidden);
-        assertEquals(3, c.inputs);
-        assertEquals(3, c.outputs);
-        assertEquals(Method.UORO, c.method);
-        assertEquals(3, c.rank);
-        assertEquals(8, c.truncation);
-        assertEquals(ModelConfig.OptimizerType.SGD, c.optimizer);
-        assertEquals(0.05, c.learningRate);
-        assertEquals(2.5, c.clipNorm);
-        assertEquals(4.0, c.readoutClipNorm);
-        assertEquals(100, c.resetPeriod);
-        assertEquals(-9L, c.seed);
-        assertEquals(1.5, c.huberDelta);
-        assertEquals(0.2, c.anomalyAlpha);
-        assertEquals(1e4, c.divergenceLoss);
-        assertEquals(0.9, c.initGain);
+        assertEquals(ModelConfig.CellType.GATED, c.cell());
+        assertEquals(32, c.hidden());
+        assertEquals(3, c.inputs());
+        assertEquals(3, c.outputs());
+        assertEquals(ModelConfig.Head.REGRESSION, c.head());
+        assertEquals(Method.UORO, c.method());
+        assertEquals(3, c.rank());
+        assertEquals(8, c.truncation());
+        assertEquals(ModelConfig.OptimizerType.SGD, c.optimizer());
+        assertEquals(0.05, c.learningRate());
+        assertEquals(0.8, c.beta1());
+        assertEquals(0.99, c.beta2());
+        assertEquals(1e-6, c.epsilon());
+        assertEquals(2.5, c.clipNorm());
+        assertEquals(4.0, c.readoutClipNorm());
+        assertEquals(100, c.resetPeriod());
+        assertEquals(-9L, c.seed());
+        assertEquals(1.5, c.huberDelta());
+        assertEquals(0.2, c.anomalyAlpha());
+        assertEquals(1e4, c.divergenceLoss());
+        assertEquals(0.9, c.initGain());
+        assertEquals(0.05, c.readoutInitStd());
         assertEquals(Duration.ofHours(2), ModelOptions.stateTtl(conf));
         assertEquals(4.5, ModelOptions.anomalyThreshold(conf));
     }
 
     @Test
     void badValuesNameTheOption() {
-        assertMessage(Map.of("rtrl.model.hidden", "0"), "option 'rtrl.model.hidden' must be in [1, 4096], got 0");
+        assertMessage(Map.of("rtrl.model.hidden", "0"), "option 'rtrl.model.hidden' must be >= 1 and <= 4096, got 0");
         assertMessage(Map.of("rtrl.model.hidden", "lots"), "option 'rtrl.model.hidden' could not be parsed");
-        assertMessage(Map.of("rtrl.model.method", "adamw"), "option 'rtrl.model.method': unknown method 'adamw'");
+        assertMessage(Map.of("rtrl.model.method", "adamw"), "option 'rtrl.model.method' could not be parsed");
         assertMessage(Map.of("rtrl.model.cell", "lstm"), "option 'rtrl.model.cell' could not be parsed");
         assertMessage(Map.of("rtrl.model.learning-rate", "-1"), "option 'rtrl.model.learning-rate' must be finite and > 0");
         assertMessage(Map.of("rtrl.model.rank", "0"), "option 'rtrl.model.rank' must be >= 1");
         assertMessage(Map.of("rtrl.model.anomaly-alpha", "1.5"), "option 'rtrl.model.anomaly-alpha' must be in (0, 1]");
         assertMessage(Map.of("rtrl.model.clip-norm", "NaN"), "option 'rtrl.model.clip-norm' must be >= 0");
         assertMessage(Map.of("rtrl.model.reset-period", "-2"), "option 'rtrl.model.reset-period' must be >= 0");
+        assertMessage(Map.of("rtrl.model.beta1", "1"), "option 'rtrl.model.beta1' must be in [0, 1), got 1.0");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> ModelOptions.toModelConfig(new Configuration(), 0));
         assertTrue(e.getMessage().contains("at least one value field"), e.getMessage());

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.record.Event;
 import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,8 @@ class SavepointRestoreTest {
 
     @Test
     void previousReleaseSavepointRestoresAndEveryModelIsMigrated() throws Exception {
-        ModelConfig cfg = ModelConfig.builder().inputs(2).outputs(2).build(); // the old job's defaults
-        try (var h = Harnesses.open(cfg, Duration.ZERO, 1, 0, forecasterState())) {
+        ModelConfig cfg = ModelConfig.builder().set(ModelSettings.INPUTS, 2).set(ModelSettings.OUTPUTS, 2).build(); // the old job's defaults
+        try (var h = Harnesses.open(cfg, Duration.ofDays(7), 1, 0, forecasterState())) { // the old job's default TTL
             List<Event> next = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 for (String key : new String[] {"1", "2", "3", "4"}) {

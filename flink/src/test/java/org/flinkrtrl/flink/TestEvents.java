@@ -1,5 +1,7 @@
 package org.flinkrtrl.flink;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import org.flinkrtrl.record.Event;
 
 import java.io.BufferedReader;
@@ -25,8 +27,8 @@ public final class TestEvents {
 
     /** A small, fast model over {@code inputs} values: tanh, n = 8, r-OK with r = 2. */
     public static ModelConfig config(int inputs) {
-        return ModelConfig.builder().hidden(8).inputs(inputs).outputs(inputs).method(Method.OK).rank(2)
-            .learningRate(1e-2).seed(7L).build();
+        return ModelConfig.builder().set(HIDDEN, 8).set(INPUTS, inputs).set(OUTPUTS, inputs).set(METHOD, Method.OK).set(RANK, 2)
+            .set(LEARNING_RATE, 1e-2).set(SEED, 7L).build();
     }
 
     /**

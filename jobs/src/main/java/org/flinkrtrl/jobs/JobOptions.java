@@ -1,20 +1,14 @@
 package org.flinkrtrl.jobs;
 
-import static org.flinkrtrl.jobs.CommandLine.duration;
-import static org.flinkrtrl.jobs.CommandLine.list;
-import static org.flinkrtrl.jobs.CommandLine.nonNegativeDouble;
-import static org.flinkrtrl.jobs.CommandLine.nonNegativeInt;
-import static org.flinkrtrl.jobs.CommandLine.oneOf;
-import static org.flinkrtrl.jobs.CommandLine.positiveDouble;
-import static org.flinkrtrl.jobs.CommandLine.positiveInt;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -24,9 +18,10 @@ import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSetting;
+import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
-import org.flinkrtrl.jobs.CommandLine.UsageException;
 
 /** The sensor job's command line: declared once, validated on parse, printed by {@code --help}. */
 public final class JobOptions {
@@ -43,125 +38,116 @@ public final class JobOptions {
         "       --input FILE = bounded replay of a CSV / JSON-lines file (predictions, dead letters, HTML report);",
         "       --bootstrap-servers ... = unbounded Kafka job (predictions and dead letters to topics).");
 
-    private final CommandLine cli = new CommandLine();
+    private final Cli cli = new Cli(USAGE);
 
     // input and mapping
-    final CommandLine.Option<Path> input;
-    final CommandLine.Option<String> format;
-    final CommandLine.Option<String> keyField;
-    final CommandLine.Option<String> constantKey;
-    final CommandLine.Option<String> timeField;
-    final CommandLine.Option<String> timeFormat;
-    final CommandLine.Option<String> indexField;
-    final CommandLine.Option<Long> timeStart;
-    final CommandLine.Option<Duration> timeStep;
-    final CommandLine.Option<List<String>> valueFields;
-    final CommandLine.Option<Integer> dimensions;
-    final CommandLine.Option<String> categoryField;
-    final CommandLine.Option<String> labelField;
-    final CommandLine.Option<List<String>> csvColumns;
-    final CommandLine.Option<String> csvDelimiter;
-    final CommandLine.Option<Double> replayRate;
-    final CommandLine.Option<Double> replaySpeedup;
-    final CommandLine.Option<Duration> outOfOrderness;
-    final CommandLine.Option<Duration> idleTimeout;
-    final CommandLine.Option<String> eventOrder;
-    final CommandLine.Option<Duration> allowedLateness;
-    final CommandLine.Option<Integer> maxBufferedPerKey;
+    final Cli.Option<Path> input;
+    final Cli.Option<String> format;
+    final Cli.Option<String> keyField;
+    final Cli.Option<String> constantKey;
+    final Cli.Option<String> timeField;
+    final Cli.Option<String> timeFormat;
+    final Cli.Option<String> indexField;
+    final Cli.Option<Long> timeStart;
+    final Cli.Option<Duration> timeStep;
+    final Cli.Option<List<String>> valueFields;
+    final Cli.Option<Integer> dimensions;
+    final Cli.Option<String> categoryField;
+    final Cli.Option<String> labelField;
+    final Cli.Option<List<String>> csvColumns;
+    final Cli.Option<String> csvDelimiter;
+    final Cli.Option<Double> replayRate;
+    final Cli.Option<Double> replaySpeedup;
+    final Cli.Option<Duration> outOfOrderness;
+    final Cli.Option<Duration> idleTimeout;
+    final Cli.Option<String> eventOrder;
+    final Cli.Option<Duration> allowedLateness;
+    final Cli.Option<Integer> maxBufferedPerKey;
     // outputs
-    final CommandLine.Option<Path> outDir;
-    final CommandLine.Option<Path> output;
-    final CommandLine.Option<Path> deadLetters;
-    final CommandLine.Option<Path> report;
-    final CommandLine.Option<Integer> reportCharts;
+    final Cli.Option<Path> outDir;
+    final Cli.Option<Path> output;
+    final Cli.Option<Path> deadLetters;
+    final Cli.Option<Path> report;
+    final Cli.Option<Integer> reportCharts;
     // kafka
-    final CommandLine.Option<String> bootstrap;
-    final CommandLine.Option<String> inputTopic;
-    final CommandLine.Option<String> outputTopic;
-    final CommandLine.Option<String> deadLetterTopic;
-    final CommandLine.Option<String> groupId;
-    final CommandLine.Option<DeliveryGuarantee> delivery;
-    final CommandLine.Option<String> txPrefix;
-    final CommandLine.Option<String> kafkaProperty;
-    final CommandLine.Option<Path> kafkaPropertiesFile;
-    // model
-    final CommandLine.Option<Integer> hidden;
-    final CommandLine.Option<String> cell;
-    final CommandLine.Option<String> method;
-    final CommandLine.Option<Integer> rank;
-    final CommandLine.Option<Integer> truncation;
-    final CommandLine.Option<Double> lr;
-    final CommandLine.Option<Double> clip;
-    final CommandLine.Option<Integer> resetPeriod;
-    final CommandLine.Option<Long> seed;
-    final CommandLine.Option<Duration> ttl;
-    final CommandLine.Option<String> optimizer;
-    final CommandLine.Option<Double> anomalyAlpha;
-    final CommandLine.Option<Double> anomalyThreshold;
+    final Cli.Option<String> bootstrap;
+    final Cli.Option<String> inputTopic;
+    final Cli.Option<String> outputTopic;
+    final Cli.Option<String> deadLetterTopic;
+    final Cli.Option<String> groupId;
+    final Cli.Option<DeliveryGuarantee> delivery;
+    final Cli.Option<String> txPrefix;
+    final Cli.Option<String> kafkaProperty;
+    final Cli.Option<Path> kafkaPropertiesFile;
+    // model: one option per user setting of ModelSettings, then the operator's
+    final Map<ModelSetting<?>, Cli.Option<?>> model = new LinkedHashMap<>();
+    final Cli.Option<Duration> ttl;
+    final Cli.Option<Double> anomalyThreshold;
     // runtime
-    final CommandLine.Option<String> checkpointDir;
-    final CommandLine.Option<Duration> checkpointInterval;
-    final CommandLine.Option<String> restore;
-    final CommandLine.Option<String> stateBackend;
-    final CommandLine.Option<Integer> parallelism;
-    final CommandLine.Option<Duration> progressInterval;
-    final CommandLine.Option<String> jobName;
-    final CommandLine.Option<Boolean> help;
+    final Cli.Option<String> checkpointDir;
+    final Cli.Option<Duration> checkpointInterval;
+    final Cli.Option<String> restore;
+    final Cli.Option<String> stateBackend;
+    final Cli.Option<Integer> parallelism;
+    final Cli.Option<Duration> progressInterval;
+    final Cli.Option<String> jobName;
+    final Cli.Option<Boolean> help;
 
     private JobOptions() {
-        cli.group("Input (file or Kafka records) and field mapping");
+        cli.section("Input (file or Kafka records) and field mapping");
         input = cli.option("input", "file", null, Paths::get, "CSV or JSON-lines file to replay (bounded run)");
-        format = cli.option("format", "json|csv", null, oneOf("json", "csv"),
+        format = cli.option("format", "json|csv", null, OptionValues.oneOf("json", "csv"),
             "record format (default: csv for *.csv files, else json)");
         keyField = cli.option("key-field", "name", null, s -> s, "field holding the stream key");
         constantKey = cli.option("constant-key", "key", null, s -> s, "one key for all records (single-stream files)");
         timeField = cli.option("time-field", "name", null, s -> s,
             "event-time field: ISO-8601 text or epoch millis; absent = derived from a row index");
-        timeFormat = cli.option("time-format", "fmt", "auto", oneOf("auto", "iso", "epoch-millis", "epoch-seconds"),
+        timeFormat = cli.option("time-format", "fmt", "auto", OptionValues.oneOf("auto", "iso", "epoch-millis", "epoch-seconds"),
             "how the time field is read: auto, iso, epoch-millis, epoch-seconds");
         indexField = cli.option("index-field", "name", null, s -> s,
             "1-based row counter to derive time from when there is no time field (default: the file's row number)");
         timeStart = cli.option("time-start", "instant", "0", JobOptions::instant,
             "derived time of row 1: ISO-8601 instant or epoch millis");
-        timeStep = cli.option("time-step", "duration", "1s", CommandLine::duration, "derived time per row");
-        valueFields = cli.option("value-fields", "a,b", null, CommandLine::list, "numeric fields to forecast, in order");
-        dimensions = cli.option("dimensions", "n", null, CommandLine::positiveInt,
+        timeStep = cli.option("time-step", "duration", "1s", OptionValues::duration, "derived time per row");
+        valueFields = cli.option("value-fields", "a,b", null, OptionValues::list, "numeric fields to forecast, in order");
+        dimensions = cli.option("dimensions", "n", null, OptionValues::positiveInt,
             "number of values when a single value field holds a JSON array");
         categoryField = cli.option("category-field", "name", null, s -> s, "optional categorical field");
         labelField = cli.option("label-field", "name", null, s -> s,
             "optional ground-truth label field (0/false/normal = normal, anything else = anomaly)");
-        csvColumns = cli.option("csv-columns", "a,b,c", null, CommandLine::list,
+        csvColumns = cli.option("csv-columns", "a,b,c", null, OptionValues::list,
             "CSV column names for headerless records (Kafka); files use their header line");
         csvDelimiter = cli.option("csv-delimiter", "char", ",", JobOptions::delimiter, "CSV delimiter");
-        replayRate = cli.option("replay-rate", "events/s", null, CommandLine::positiveDouble,
+        replayRate = cli.option("replay-rate", "events/s", null, OptionValues::positiveDouble,
             "replay a file at this many events per second (default: as fast as possible)");
-        replaySpeedup = cli.option("replay-speedup", "factor", null, CommandLine::positiveDouble,
+        replaySpeedup = cli.option("replay-speedup", "factor", null, OptionValues::positiveDouble,
             "replay a file in event time sped up by this factor");
-        outOfOrderness = cli.option("max-out-of-orderness", "duration", "5s", CommandLine::duration,
+        outOfOrderness = cli.option("max-out-of-orderness", "duration", "5s", OptionValues::duration,
             "watermark bound on event-time disorder");
-        idleTimeout = cli.option("idle-timeout", "duration", "1m", CommandLine::duration,
+        idleTimeout = cli.option("idle-timeout", "duration", "1m", OptionValues::duration,
             "a source partition quiet this long stops holding back the watermark; 0 = wait for every partition");
-        eventOrder = cli.option("event-order", "event-time|arrival", "event-time", oneOf("event-time", "arrival"),
-            "event-time: learn each key's events in timestamp order once the watermark passes them (late ones to the "
-                + "dead letters, duplicates dropped); arrival: learn as they arrive, for sources already in order");
-        allowedLateness = cli.option("allowed-lateness", "duration", "0", CommandLine::duration,
+        eventOrder = cli.option("event-order", "event-time|arrival", "event-time",
+            OptionValues.oneOf("event-time", "arrival"),
+            "event-time: learn each key's events in timestamp order once the watermark passes them (late ones and "
+                + "duplicates to the dead letters); arrival: learn as they arrive, for sources already in order");
+        allowedLateness = cli.option("allowed-lateness", "duration", "0", OptionValues::duration,
             "event-time order: how long past the watermark an event is still put in order (every event waits this"
                 + " long too)");
         maxBufferedPerKey = cli.option("max-buffered-per-key", "n", String.valueOf(EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY),
-            CommandLine::positiveInt, "event-time order: bound of a key's buffer; beyond it the oldest event is released"
-                + " early (counted)");
+            OptionValues::positiveInt, "event-time order: bound of a key's buffer; beyond it the oldest event is "
+                + "released early (counted)");
 
-        cli.group("Outputs of bounded runs");
+        cli.section("Outputs of bounded runs");
         outDir = cli.option("out-dir", "dir", "out", Paths::get, "folder for the default output files");
         output = cli.option("output", "file", null, Paths::get, "predictions as JSON lines (default: <out-dir>/predictions.jsonl)");
         deadLetters = cli.option("dead-letters", "file", null, Paths::get,
             "rejected records as JSON lines (default: <out-dir>/dead-letters.jsonl)");
         report = cli.option("report", "file", null, Paths::get,
             "HTML report (default: <out-dir>/report.html); the figures also as JSON beside it (report.json)");
-        reportCharts = cli.option("report-charts", "n", "12", CommandLine::nonNegativeInt,
+        reportCharts = cli.option("report-charts", "n", "12", OptionValues::nonNegativeInt,
             "keys charted in the report: the most anomalous and the largest (the rest are in the table)");
 
-        cli.group("Kafka");
+        cli.section("Kafka");
         bootstrap = cli.option("bootstrap-servers", "host:port,...", null, s -> s, "Kafka brokers; selects the Kafka mode");
         inputTopic = cli.option("input-topic", "topic", null, s -> s, "topic of input records");
         outputTopic = cli.option("output-topic", "topic", null, s -> s, "topic for predictions (JSON, keyed by key)");
@@ -179,36 +165,23 @@ public final class JobOptions {
         kafkaPropertiesFile = cli.option("kafka-properties", "file", null, Paths::get,
             "Kafka client properties file (command-line properties override it)");
 
-        cli.group("Model (one per key)");
-        hidden = cli.option("hidden", "n", "16", CommandLine::positiveInt, "hidden units per key");
-        cell = cli.option("cell", "tanh|gated", "tanh", oneOf("tanh", "gated"), "recurrent cell");
-        method = cli.option("method", "m", "ok", oneOf("ok", "kf", "uoro", "rtrl", "tbptt"),
-            "gradient method: ok (r-OK RTRL), kf, uoro, rtrl (exact), tbptt");
-        rank = cli.option("rank", "r", "4", CommandLine::positiveInt, "rank r of r-OK");
-        truncation = cli.option("truncation", "T", "16", CommandLine::positiveInt, "TBPTT window");
-        // 0.001 (also the core's default): on the bundled sensor data (docs/sensor-results.md) 0.0003-0.001 beat
-        // persistence on MAE by ~1-1.5 %, 0.003 ties it and 0.01 loses; anomaly AUC is the same (0.65-0.66).
-        lr = cli.option("lr", "rate", "0.001", CommandLine::positiveDouble, "learning rate");
-        clip = cli.option("clip", "norm", "1.0", CommandLine::nonNegativeDouble, "gradient clip norm, 0 = off");
-        resetPeriod = cli.option("reset-period", "events", "0", CommandLine::nonNegativeInt,
-            "reset hidden and influence state every this many events, 0 = never");
-        seed = cli.option("seed", "long", "42", Long::parseLong, "job seed (each key's seed derives from it)");
-        ttl = cli.option("ttl", "duration", "7d", CommandLine::duration, "drop a key's model after this idle time, 0 = never");
-        optimizer = cli.option("optimizer", "adam|sgd", "adam", oneOf("adam", "sgd"), "optimiser");
-        anomalyAlpha = cli.option("anomaly-alpha", "rate", "0.01", CommandLine::positiveDouble,
-            "EWMA rate of the anomaly scorer, (0, 1]");
+        cli.section("Model (one per key; also read from the Flink configuration as rtrl.model.<option>)");
+        for (ModelSetting<?> setting : ModelSettings.options()) {
+            model.put(setting, modelOption(setting));
+        }
+        ttl = cli.option("ttl", "duration", "7d", OptionValues::duration, "drop a key's model after this idle time, 0 = never");
         anomalyThreshold = cli.option("anomaly-threshold", "score", "3.0", Double::parseDouble,
             "score above which an event counts as an anomaly in the metrics");
 
-        cli.group("Checkpointing and runtime");
+        cli.section("Checkpointing and runtime");
         checkpointDir = cli.option("checkpoint-dir", "uri", null, JobOptions::uri,
             "checkpoint folder (path or URI); checkpoints are retained on cancellation");
-        checkpointInterval = cli.option("checkpoint-interval", "duration", "5s", CommandLine::duration,
+        checkpointInterval = cli.option("checkpoint-interval", "duration", "5s", OptionValues::duration,
             "checkpoint interval (Kafka exactly-once outputs appear at this pace); 0 = off for file runs");
         restore = cli.option("restore", "path", null, JobOptions::uri, "restore from a savepoint or retained checkpoint (chk-N)");
-        stateBackend = cli.option("state-backend", "name", "hashmap", oneOf("hashmap", "rocksdb"), "state backend");
-        parallelism = cli.option("parallelism", "n", null, CommandLine::positiveInt, "job parallelism (default: cluster default)");
-        progressInterval = cli.option("progress-interval", "duration", "10s", CommandLine::duration,
+        stateBackend = cli.option("state-backend", "name", "hashmap", OptionValues.oneOf("hashmap", "rocksdb"), "state backend");
+        parallelism = cli.option("parallelism", "n", null, OptionValues::positiveInt, "job parallelism (default: cluster default)");
+        progressInterval = cli.option("progress-interval", "duration", "10s", OptionValues::duration,
             "how often each subtask logs its progress");
         jobName = cli.option("job-name", "name", "flink-rtrl sensor forecasting", s -> s, "Flink job name");
         help = cli.flag("help", "print this help and exit");
@@ -228,8 +201,13 @@ public final class JobOptions {
         return cli.has(help);
     }
 
+    /** Every declared option, in help order. */
+    List<Cli.Option<?>> declared() {
+        return cli.options();
+    }
+
     public void printHelp(PrintStream out) {
-        cli.printHelp(out, USAGE);
+        cli.printHelp(out);
     }
 
     public Mode mode() {
@@ -251,13 +229,13 @@ public final class JobOptions {
             if (eventFormat() == EventParser.Format.CSV && !cli.has(csvColumns)) {
                 throw new UsageException("option --csv-columns is required with --format csv on Kafka");
             }
-            for (CommandLine.Option<?> o : List.of(output, deadLetters, report, reportCharts, replayRate, replaySpeedup)) {
+            for (Cli.Option<?> o : List.of(output, deadLetters, report, reportCharts, replayRate, replaySpeedup)) {
                 if (cli.has(o)) {
                     throw new UsageException("option " + o.name() + " applies to file runs, not to Kafka");
                 }
             }
         } else {
-            for (CommandLine.Option<?> o : List.of(inputTopic, outputTopic, deadLetterTopic, kafkaProperty,
+            for (Cli.Option<?> o : List.of(inputTopic, outputTopic, deadLetterTopic, kafkaProperty,
                 kafkaPropertiesFile, txPrefix)) {
                 if (cli.has(o)) {
                     throw new UsageException("option " + o.name() + " needs --bootstrap-servers");
@@ -272,9 +250,6 @@ public final class JobOptions {
         }
         if (cli.has(keyField) && cli.has(constantKey)) {
             throw new UsageException("--key-field and --constant-key exclude each other");
-        }
-        if (get(anomalyAlpha) > 1) {
-            throw new UsageException("invalid value for --anomaly-alpha: must be in (0, 1]");
         }
         if (m == Mode.KAFKA && get(checkpointInterval).isZero()) {
             throw new UsageException("--checkpoint-interval must be > 0 for a Kafka job");
@@ -293,11 +268,11 @@ public final class JobOptions {
         }
     }
 
-    <T> T get(CommandLine.Option<T> o) {
+    <T> T get(Cli.Option<T> o) {
         return cli.get(o);
     }
 
-    boolean has(CommandLine.Option<?> o) {
+    boolean has(Cli.Option<?> o) {
         return cli.has(o);
     }
 
@@ -340,23 +315,38 @@ public final class JobOptions {
         return m.dimensions;
     }
 
-    /** The model options as Flink configuration ({@link ModelOptions} keys). */
+    /** The command line's model options as Flink configuration ({@link ModelOptions} keys), defaults included. */
     public Configuration modelOptions() {
         Configuration c = new Configuration();
-        c.set(ModelOptions.HIDDEN, get(hidden));
-        c.set(ModelOptions.CELL, ModelConfig.CellType.valueOf(get(cell).toUpperCase(Locale.ROOT)));
-        c.set(ModelOptions.METHOD, get(method));
-        c.set(ModelOptions.RANK, get(rank));
-        c.set(ModelOptions.TRUNCATION, get(truncation));
-        c.set(ModelOptions.LEARNING_RATE, get(lr));
-        c.set(ModelOptions.CLIP_NORM, get(clip));
-        c.set(ModelOptions.RESET_PERIOD, get(resetPeriod));
-        c.set(ModelOptions.SEED, get(seed));
+        for (Map.Entry<ModelSetting<?>, Cli.Option<?>> e : model.entrySet()) {
+            copy(c, e.getKey(), e.getValue());
+        }
         c.set(ModelOptions.STATE_TTL, get(ttl));
-        c.set(ModelOptions.OPTIMIZER, ModelConfig.OptimizerType.valueOf(get(optimizer).toUpperCase(Locale.ROOT)));
-        c.set(ModelOptions.ANOMALY_ALPHA, get(anomalyAlpha));
         c.set(ModelOptions.ANOMALY_THRESHOLD, get(anomalyThreshold));
         return c;
+    }
+
+    private <T> void copy(Configuration c, ModelSetting<T> setting, Cli.Option<?> option) {
+        c.set(ModelOptions.option(setting), setting.type().cast(get(option)));
+    }
+
+    private Cli.Option<?> modelOption(ModelSetting<?> s) {
+        String[] names = s.alias() == null ? new String[] {s.key()} : new String[] {s.key(), s.alias()};
+        String help = s.type().isEnum() ? s.description() : s.rule().isEmpty() ? s.description()
+            : s.description() + "; " + s.rule();
+        return cli.option(names, s.label(), formatDefault(s), text -> parseValid(s, text), help);
+    }
+
+    private static <T> String formatDefault(ModelSetting<T> s) {
+        return s.format(s.defaultValue());
+    }
+
+    private static <T> T parseValid(ModelSetting<T> s, String text) {
+        T v = s.parse(text);
+        if (!s.isValid(v)) {
+            throw new IllegalArgumentException(s.rule());
+        }
+        return v;
     }
 
     public ModelConfig modelConfig() {

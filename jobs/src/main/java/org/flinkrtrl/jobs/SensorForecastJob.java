@@ -64,7 +64,7 @@ public final class SensorForecastJob {
         JobOptions o;
         try {
             o = JobOptions.parse(args);
-        } catch (CommandLine.UsageException e) {
+        } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help to list the options.");
             return 2;
@@ -82,7 +82,7 @@ public final class SensorForecastJob {
             }
             FileRunResult r = runFile(o, out);
             return r.failed ? 1 : 0;
-        } catch (CommandLine.UsageException e) {
+        } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help to list the options.");
             return 2;
@@ -106,7 +106,7 @@ public final class SensorForecastJob {
         }
         String backend = o.get(o.stateBackend);
         if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
-            throw new CommandLine.UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
+            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
                 + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
         }
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
@@ -166,7 +166,7 @@ public final class SensorForecastJob {
         try {
             return EventParser.csv(m, delim, columns);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
     }
 
@@ -213,7 +213,7 @@ public final class SensorForecastJob {
         } else {
             inputFile = o.get(o.input);
             if (!Files.isRegularFile(inputFile)) {
-                throw new CommandLine.UsageException("input file not found: " + inputFile);
+                throw new UsageException("input file not found: " + inputFile);
             }
             title = inputFile.getFileName().toString();
         }

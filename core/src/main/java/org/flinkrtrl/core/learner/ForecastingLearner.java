@@ -1,5 +1,8 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.INPUTS;
+import static org.flinkrtrl.core.learner.ModelSettings.OUTPUTS;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -17,18 +20,32 @@ import org.flinkrtrl.core.optim.StateArrays;
  * subnormal values included) gives the same forecasts up to the unit and the same scores: bit for bit for
  * power-of-two units, to rounding otherwise. A channel that has only been 0 forecasts exactly 0.
  *
- * <p><b>Linear path</b> (per channel, normalised level units z = (u - mean) / std): recursive least squares with
- * forgetting ({@link ForecasterOptions#forgetting()}) on {@value #FEATURES} features: 1, the last three values,
- * the seasonal lags of the next event (one day, two days, one week - 1, one week, one week + 1, looked up by time
- * in {@link SeasonalContext}; 0 = the running mean when missing), and its calendar features (hour of day, day of
- * week, sin/cos). Its prior is persistence (coefficient 1 on the last value), so an untrained path forecasts the
- * last value. Its a-priori errors enter the update clipped to {@value #HUBER} mean absolute residuals (a Huber
- * fit: closer to the conditional median on heavy-tailed series, and robust to a wild value).
+ * <p><b>Linear path</b> (per channel, in the channel's units u): recursive least squares with forgetting
+ * ({@link ForecasterOptions#forgetting()}) on {@value #FEATURES} features: 1, the last three values, the seasonal
+ * lags of the next event (one day, two days, one week - 1, one week, one week + 1, looked up by time in
+ * {@link SeasonalContext}; the running mean when missing), and its calendar features (hour of day, day of week,
+ * sin/cos). Its prior is persistence (coefficient 1 on the last value, variance {@value #PRIOR_VARIANCE} per
+ * coefficient), so an untrained path forecasts the last value. Each a-priori error is weighted by Huber's rule at
+ * {@value #HUBER} mean absolute residuals (closer to the conditional median on heavy-tailed series, robust to a
+ * wild value; the mean absolute residual is floored at {@value #MIN_RESIDUAL} change std, so after a perfectly flat
+ * stretch the first change cannot throw the coefficients far). Features and target are taken relative to the
+ * channel's first value (u - u_first, u_first = +-1), which keeps the intercept apart from the lags (a well
+ * conditioned fit from the first events on). The fit runs on the channel's own units rather than
+ * on running z-scores: those drift while the statistics settle (a flat start makes the first changes enormous
+ * z-scores) and a fit on drifting features learns nonsense.
  *
  * <p><b>Recurrent path.</b> The network sees {@code [level~_t ; delta~_t]} (2d inputs, each channel's level and
  * last change normalised by their running statistics) and predicts the linear path's next residual in units of
- * the channel's change std s (d outputs). The forecast is {@code z_lin + s y}: a network that has learnt
+ * the channel's change std s (d outputs). The forecast is {@code u_lin + s y}: a network that has learnt
  * nothing (y = 0) leaves the linear forecast. Inputs and targets are clipped to +-{@value #CLIP} for learning.
+ *
+ * <p><b>Combination.</b> Three forecasts per channel, persistence, the linear path and the linear path plus the
+ * network, each kept within the channel's observed range widened by half of it (a guard against a fit that is
+ * briefly wrong by orders of magnitude), are averaged with weights {@code (min_j e_j / e_k)^}{@value #EXPERT_POWER},
+ * e_k the exponentially weighted mean absolute error of forecast k (rate {@value #EXPERT_RATE}). So the forecaster
+ * follows whichever has been best on this key lately and never stays clearly worse than persistence or either
+ * path alone; the weights are continuous in the errors, so the same series in another unit takes the same path.
+ * Before the first error the combined forecast (linear plus network) is used alone.
  *
  * <p><b>Distribution.</b> Per channel, location = the forecast, scale = the RMS of recent one-step errors, and a
  * central interval of probability {@link ForecasterOptions#intervalLevel()} kept honest on every key by an
@@ -45,7 +62,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       as a divergence; the statistics are kept;</li>
  *   <li>folds x_t into the statistics and the context, forecasts the next event.</li>
  * </ol>
- * {@code config.inputs} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
+ * {@code config.inputs()} is the number of channels d; the network's own config (2d inputs, d outputs) is derived.
  */
 public final class ForecastingLearner {
     /** Bound on normalised inputs and targets used for learning. */
@@ -57,11 +74,19 @@ public final class ForecastingLearner {
     /** Features of the linear path per channel. */
     static final int FEATURES = 1 + SHORT_LAGS + SeasonalContext.LAGS + SeasonalContext.CALENDAR;
     /** Prior variance of each linear coefficient (normalised units). */
-    static final double PRIOR_VARIANCE = 1.0;
+    static final double PRIOR_VARIANCE = 100.0;
     /** EWMA rate of the linear residual's mean absolute value (the robust fit's clipping unit). */
     static final double RESIDUAL_RATE = 0.01;
     /** The linear path's a-priori errors enter its update clipped to this many mean absolute residuals. */
     static final double HUBER = 2.5;
+    /** Floor of the mean absolute residual behind the Huber bound, normalised level units. */
+    static final double MIN_RESIDUAL = 0.01;
+    /** Forecasts combined into the output: persistence, the linear path, the linear path plus the network. */
+    static final int EXPERTS = 3;
+    /** EWMA rate of each expert's absolute error. */
+    static final double EXPERT_RATE = 0.01;
+    /** Sharpness of the expert weights: w_k proportional to (min_j err_j / err_k)^power. */
+    static final double EXPERT_POWER = 8.0;
     /** Bound on the linear path's normalised features: far beyond any real series, only there to keep P finite. */
     static final double FEATURE_BOUND = 1e6;
 
@@ -77,14 +102,20 @@ public final class ForecastingLearner {
     private final int d;
 
     private final double[] units;
+    private final double[] origin;
     private final double[] last;
     private final double[] delta;
     private final double[] history;
     private final double[][] features;
-    private final double[] linearZ;
+    private final double[] linearForecastU;
     private final double[] residualMeanAbs;
     private double residualDecay = 1.0;
     private final double[] forecastInternal;
+    private final double[] lowest;
+    private final double[] highest;
+    private final double[] expertForecast;
+    private final double[] expertError;
+    private double expertDecay = 1.0;
     private final double[] halfWidthInternal;
     private long events;
     private long divergences;
@@ -160,7 +191,7 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
@@ -173,16 +204,16 @@ public final class ForecastingLearner {
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
     ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, boolean initialise) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
-            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head);
+        if (config.head() != ModelConfig.Head.REGRESSION) {
+            throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
         this.config = config;
         this.options = options;
-        this.d = config.inputs;
+        this.d = config.inputs();
         this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
-        this.scorer = new AnomalyScorer(config.anomalyAlpha);
+        this.scorer = new AnomalyScorer(config.anomalyAlpha());
         this.context = new SeasonalContext(d, options);
         double[] prior = new double[FEATURES];
         prior[1] = 1.0;
@@ -192,13 +223,18 @@ public final class ForecastingLearner {
         }
         this.band = new ForecastBand(d, options.intervalLevel());
         this.units = new double[d];
+        this.origin = new double[d];
         this.last = new double[d];
         this.delta = new double[d];
         this.history = new double[SHORT_LAGS * d];
         this.features = new double[d][FEATURES];
-        this.linearZ = new double[d];
+        this.linearForecastU = new double[d];
         this.residualMeanAbs = new double[d];
         this.forecastInternal = new double[d];
+        this.lowest = new double[d];
+        this.highest = new double[d];
+        this.expertForecast = new double[EXPERTS * d];
+        this.expertError = new double[EXPERTS * d];
         this.halfWidthInternal = new double[d];
         this.u = new double[d];
         this.target = new double[d];
@@ -209,9 +245,9 @@ public final class ForecastingLearner {
         result.intervalLevel = options.intervalLevel();
     }
 
-    /** The network's own config for a stream of {@code config.inputs} channels: 2d inputs, d outputs. */
+    /** The network's own config for a stream of {@code config.inputs()} channels: 2d inputs, d outputs. */
     public static ModelConfig networkConfig(ModelConfig config) {
-        return config.toBuilder().inputs(2 * config.inputs).outputs(config.inputs).build();
+        return config.toBuilder().set(INPUTS, 2 * config.inputs()).set(OUTPUTS, config.inputs()).build();
     }
 
     /**
@@ -255,6 +291,10 @@ public final class ForecastingLearner {
         if (!first) {
             deltas.update(delta);
         }
+        for (int c = 0; c < d; c++) {
+            lowest[c] = first ? u[c] : Math.min(lowest[c], u[c]);
+            highest[c] = first ? u[c] : Math.max(highest[c], u[c]);
+        }
         context.observe(time, u);
         for (int i = SHORT_LAGS - 1; i > 0; i--) {
             System.arraycopy(history, (i - 1) * d, history, i * d, d);
@@ -285,8 +325,9 @@ public final class ForecastingLearner {
             u[c] = v;
         }
         for (int c = 0; c < d; c++) {
-            if (units[c] == 0.0) {
+            if (units[c] == 0.0 && raw[c] != 0.0) {
                 units[c] = Math.abs(raw[c]);
+                origin[c] = Math.signum(raw[c]);
             }
         }
     }
@@ -309,15 +350,20 @@ public final class ForecastingLearner {
         }
         err /= d;
         band.update(residual, halfWidthInternal);
+        for (int k = 0; k < EXPERTS * d; k++) {
+            double e = Math.abs(u[k % d] - expertForecast[k]);
+            expertError[k] = (1.0 - EXPERT_RATE) * expertError[k] + EXPERT_RATE * e;
+        }
+        expertDecay *= 1.0 - EXPERT_RATE;
 
         boolean linearFailed = false;
         double lossNoNet = 0.0;
         for (int c = 0; c < d; c++) {
-            double z = (u[c] - levels.mean(c)) / levels.std(c);
-            double res = z - linearZ[c];
+            double z = u[c] - origin[c];
+            double res = u[c] - linearForecastU[c];
             if (options.linear()) {
                 double mad = residualDecay < 1.0 ? residualMeanAbs[c] / (1.0 - residualDecay) : 0.0;
-                linear[c].update(features[c], z, mad > 0 ? HUBER * mad : Double.POSITIVE_INFINITY);
+                linear[c].update(features[c], z, HUBER * Math.max(mad, MIN_RESIDUAL * deltas.std(c)));
                 linearFailed |= !linear[c].isFinite();
             }
             double t = res / networkUnit(c);
@@ -331,23 +377,23 @@ public final class ForecastingLearner {
         r.loss = loss;
         r.error = err;
         r.anomalyScore = scorer.score(err);
-        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss || !model.isFinite())) {
+        if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss() || !model.isFinite())) {
             model.initialise();
             divergences++;
             r.diverged = true;
         }
         if (linearFailed) {
-            for (RecursiveLeastSquares l : linear) {
-                l.reset();
+            for (int c = 0; c < d; c++) {
+                linear[c].reset();
             }
             divergences++;
             r.diverged = true;
         }
     }
 
-    /** The network's output unit for channel c: the std of the channel's changes, in normalised level units. */
+    /** The network's output unit for channel c: the std of the channel's changes. */
     private double networkUnit(int c) {
-        return deltas.std(c) / levels.std(c);
+        return deltas.std(c);
     }
 
     private void forecast(boolean timed, Result r) {
@@ -358,14 +404,14 @@ public final class ForecastingLearner {
             f[0] = 1.0;
             for (int i = 0; i < SHORT_LAGS; i++) {
                 int back = (int) Math.min(i, events - 1);
-                f[1 + i] = bound((history[back * d + c] - mean) / std);
+                f[1 + i] = history[back * d + c] - origin[c];
             }
             for (int i = 0; i < SeasonalContext.LAGS; i++) {
                 int slot = context.lagSlot(i);
-                f[1 + SHORT_LAGS + i] = slot < 0 ? 0.0 : bound((context.value(slot, c) - mean) / std);
+                f[1 + SHORT_LAGS + i] = (slot < 0 ? mean : context.value(slot, c)) - origin[c];
             }
             context.calendar(timed, f, 1 + SHORT_LAGS + SeasonalContext.LAGS);
-            linearZ[c] = linear[c].predict(f);
+            linearForecastU[c] = linear[c].predict(f) + origin[c];
         }
         double[] y = null;
         if (options.recurrent()) {
@@ -382,8 +428,14 @@ public final class ForecastingLearner {
             y = model.advance(xin);
         }
         for (int c = 0; c < d; c++) {
-            double z = linearZ[c] + (y == null ? 0.0 : networkUnit(c) * y[c]);
-            double fc = z * levels.std(c) + levels.mean(c);
+            double mean = levels.mean(c);
+            double std = levels.std(c);
+            double linearForecast = inRange(linearForecastU[c], c);
+            double combined = y == null ? linearForecast : inRange(linearForecastU[c] + networkUnit(c) * y[c], c);
+            expertForecast[c] = u[c];
+            expertForecast[d + c] = linearForecast;
+            expertForecast[2 * d + c] = combined;
+            double fc = combine(c);
             forecastInternal[c] = fc;
             double s = band.scale(c, deltas.std(c));
             double w = band.multiplier(c) * s;
@@ -393,6 +445,32 @@ public final class ForecastingLearner {
             r.lower[c] = toRaw(fc - w, c);
             r.upper[c] = toRaw(fc + w, c);
         }
+    }
+
+    /** v kept within channel c's observed range widened by half of it on either side. */
+    private double inRange(double v, int c) {
+        double half = 0.5 * (highest[c] - lowest[c]);
+        return Math.max(lowest[c] - half, Math.min(highest[c] + half, v));
+    }
+
+    /** Channel c's forecast: the experts' forecasts weighted by their recent errors (see the class comment). */
+    private double combine(int c) {
+        if (expertDecay == 1.0) {
+            return expertForecast[2 * d + c];
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < EXPERTS; k++) {
+            best = Math.min(best, expertError[k * d + c]);
+        }
+        double sum = 0.0;
+        double weights = 0.0;
+        for (int k = 0; k < EXPERTS; k++) {
+            double e = expertError[k * d + c];
+            double w = best == 0.0 ? (e == 0.0 ? 1.0 : 0.0) : Math.pow(best / e, EXPERT_POWER);
+            sum += w * expertForecast[k * d + c];
+            weights += w;
+        }
+        return sum / weights;
     }
 
     /**
@@ -451,6 +529,7 @@ public final class ForecastingLearner {
         o.writeLong(events);
         o.writeLong(divergences);
         StateArrays.write(o, units);
+        StateArrays.write(o, origin);
         levels.write(o);
         deltas.write(o);
         scorer.write(o);
@@ -462,12 +541,17 @@ public final class ForecastingLearner {
             linear[c].write(o);
             StateArrays.write(o, features[c]);
         }
-        StateArrays.write(o, linearZ);
+        StateArrays.write(o, linearForecastU);
         StateArrays.write(o, residualMeanAbs);
         o.writeDouble(residualDecay);
         band.write(o);
         StateArrays.write(o, forecastInternal);
         StateArrays.write(o, halfWidthInternal);
+        StateArrays.write(o, lowest);
+        StateArrays.write(o, highest);
+        StateArrays.write(o, expertForecast);
+        StateArrays.write(o, expertError);
+        o.writeDouble(expertDecay);
         StateArrays.write(o, result.forecast);
         StateArrays.write(o, result.scale);
         StateArrays.write(o, result.lower);
@@ -480,6 +564,7 @@ public final class ForecastingLearner {
         events = in.readLong();
         divergences = in.readLong();
         StateArrays.read(in, units);
+        StateArrays.read(in, origin);
         levels.read(in);
         deltas.read(in);
         scorer.read(in);
@@ -491,12 +576,17 @@ public final class ForecastingLearner {
             linear[c].read(in);
             StateArrays.read(in, features[c]);
         }
-        StateArrays.read(in, linearZ);
+        StateArrays.read(in, linearForecastU);
         StateArrays.read(in, residualMeanAbs);
         residualDecay = in.readDouble();
         band.read(in);
         StateArrays.read(in, forecastInternal);
         StateArrays.read(in, halfWidthInternal);
+        StateArrays.read(in, lowest);
+        StateArrays.read(in, highest);
+        StateArrays.read(in, expertForecast);
+        StateArrays.read(in, expertError);
+        expertDecay = in.readDouble();
         StateArrays.read(in, result.forecast);
         StateArrays.read(in, result.scale);
         StateArrays.read(in, result.lower);
@@ -519,15 +609,15 @@ public final class ForecastingLearner {
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, result.forecast);
-        ModelConfig v1Network = config.toBuilder().inputs(2 * d).outputs(d).build();
+        ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
             model.readState(in);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed, false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in);
             model.initialise();
-            migration = "state format 1: network shape " + v1Network.inputs + " inputs no longer matches this build's "
-                + model.config().inputs + ", replaced by a fresh one; linear path, seasonal context and interval"
+            migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
+                + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"
                 + " started fresh";
         }
         Arrays.fill(units, 1.0);
@@ -543,11 +633,16 @@ public final class ForecastingLearner {
             result.scale[c] = s;
             result.lower[c] = result.forecast[c] - w;
             result.upper[c] = result.forecast[c] + w;
-            linearZ[c] = (last[c] - levels.mean(c)) / levels.std(c);
+            linearForecastU[c] = last[c];
+            lowest[c] = levels.mean(c) - 3 * levels.std(c);
+            highest[c] = levels.mean(c) + 3 * levels.std(c);
+            for (int k = 0; k < EXPERTS; k++) {
+                expertForecast[k * d + c] = result.forecast[c];
+            }
             double[] f = features[c];
             f[0] = 1.0;
             for (int i = 0; i < SHORT_LAGS; i++) {
-                f[1 + i] = bound(linearZ[c]);
+                f[1 + i] = linearForecastU[c];
             }
         }
     }
@@ -555,7 +650,7 @@ public final class ForecastingLearner {
     /** Network shapes: same inputs and outputs. */
     private static final class ConfigShape {
         static boolean same(ModelConfig a, ModelConfig b) {
-            return a.inputs == b.inputs && a.outputs == b.outputs;
+            return a.inputs() == b.inputs() && a.outputs() == b.outputs();
         }
     }
 

@@ -49,7 +49,7 @@ public final class LearnerCodec {
     public static OnlineLearner readOnline(DataInput in) throws IOException {
         readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
         ModelConfig cfg = ModelConfig.readFrom(in);
-        OnlineLearner l = new OnlineLearner(cfg, cfg.seed, false); // readState overwrites all initialise() sets
+        OnlineLearner l = new OnlineLearner(cfg, cfg.seed(), false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
     }
@@ -62,12 +62,12 @@ public final class LearnerCodec {
         short version = readVersion(in, KIND_FORECASTING);
         ModelConfig cfg = ModelConfig.readFrom(in);
         if (version == 1) {
-            ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, cfg.seed, false);
+            ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, cfg.seed(), false);
             l.readStateV1(in);
             return l;
         }
         ForecasterOptions options = ForecasterOptions.readFrom(in);
-        ForecastingLearner l = new ForecastingLearner(cfg, options, cfg.seed, false); // readState overwrites all of it
+        ForecastingLearner l = new ForecastingLearner(cfg, options, cfg.seed(), false); // readState overwrites all of it
         l.readState(in);
         return l;
     }

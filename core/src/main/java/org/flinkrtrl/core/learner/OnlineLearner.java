@@ -60,7 +60,7 @@ public final class OnlineLearner {
 
     /** A new model with freshly initialised weights from {@code config.seed}. */
     public OnlineLearner(ModelConfig config) {
-        this(config, config.seed);
+        this(config, config.seed());
     }
 
     /** A new model whose generator starts from {@code streamSeed} (e.g. derived from the key). */
@@ -77,21 +77,21 @@ public final class OnlineLearner {
      */
     OnlineLearner(ModelConfig config, long streamSeed, boolean initialise) {
         this.config = config;
-        this.cell = config.cell == ModelConfig.CellType.GATED
-            ? new GatedCell(config.hidden, config.inputs)
-            : new TanhCell(config.hidden, config.inputs);
+        this.cell = config.cell() == ModelConfig.CellType.GATED
+            ? new GatedCell(config.hidden(), config.inputs())
+            : new TanhCell(config.hidden(), config.inputs());
         this.step = cell.newStep();
-        this.estimator = GradientEstimators.create(config.method, cell, config.rank, config.truncation);
-        this.readout = config.head == ModelConfig.Head.SOFTMAX
-            ? new SoftmaxReadout(config.hidden, config.outputs)
-            : new LinearReadout(config.hidden, config.outputs, config.huberDelta);
+        this.estimator = GradientEstimators.create(config.method(), cell, config.rank(), config.truncation());
+        this.readout = config.head() == ModelConfig.Head.SOFTMAX
+            ? new SoftmaxReadout(config.hidden(), config.outputs())
+            : new LinearReadout(config.hidden(), config.outputs(), config.huberDelta());
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
         this.optW = newOptimizer(W.length);
         this.optV = newOptimizer(V.length);
-        this.h = new double[config.hidden];
-        this.out = new double[config.outputs];
-        this.dLdh = new double[config.hidden];
+        this.h = new double[config.hidden()];
+        this.out = new double[config.outputs()];
+        this.dLdh = new double[config.hidden()];
         this.gradW = new double[W.length];
         this.gradV = new double[V.length];
         this.pendingGradV = new double[V.length];
@@ -102,16 +102,16 @@ public final class OnlineLearner {
     }
 
     private Optimizer newOptimizer(int size) {
-        return config.optimizer == ModelConfig.OptimizerType.SGD
-            ? new Sgd(config.learningRate)
-            : new Adam(size, config.learningRate, config.beta1, config.beta2, config.epsilon);
+        return config.optimizer() == ModelConfig.OptimizerType.SGD
+            ? new Sgd(config.learningRate())
+            : new Adam(size, config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
     }
 
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
     public void initialise() {
-        cell.initWeights(W, rng, config.initGain / Math.sqrt(cell.presynapticSize()));
+        cell.initWeights(W, rng, config.initGain() / Math.sqrt(cell.presynapticSize()));
         for (int i = 0; i < V.length; i++) {
-            V[i] = config.readoutInitStd * rng.nextGaussian();
+            V[i] = config.readoutInitStd() * rng.nextGaussian();
         }
         optW.reset();
         optV.reset();
@@ -135,8 +135,8 @@ public final class OnlineLearner {
      * @throws IllegalArgumentException on a wrong dimension or a non-finite value (the model is untouched)
      */
     public double[] advance(double[] x) {
-        Inputs.checkVector("input", x, config.inputs);
-        if (config.resetPeriod > 0 && steps > 0 && steps % config.resetPeriod == 0) {
+        Inputs.checkVector("input", x, config.inputs());
+        if (config.resetPeriod() > 0 && steps > 0 && steps % config.resetPeriod() == 0) {
             resetSequence();
         }
         cell.forward(W, h, x, step);
@@ -155,20 +155,20 @@ public final class OnlineLearner {
      * @return the loss (squared error / 2 or Huber)
      */
     public double learn(double[] target) {
-        if (config.head != ModelConfig.Head.REGRESSION) {
+        if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalStateException("learn(double[]) needs a regression head; use learnClass");
         }
-        Inputs.checkVector("target", target, config.outputs);
+        Inputs.checkVector("target", target, config.outputs());
         return learnInternal(target);
     }
 
     /** Scores the latest class probabilities against class {@code cls} (cross-entropy, nats) and learns. */
     public double learnClass(int cls) {
-        if (config.head != ModelConfig.Head.SOFTMAX) {
+        if (config.head() != ModelConfig.Head.SOFTMAX) {
             throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
         }
-        if (cls < 0 || cls >= config.outputs) {
-            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs + ")");
+        if (cls < 0 || cls >= config.outputs()) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs() + ")");
         }
         return learnInternal(new double[] {cls});
     }
@@ -176,8 +176,8 @@ public final class OnlineLearner {
     /** The loss of the latest output against a target without learning from it (evaluation). */
     public double evaluate(double[] target) {
         requireOutput();
-        if (config.head == ModelConfig.Head.REGRESSION) {
-            Inputs.checkVector("target", target, config.outputs);
+        if (config.head() == ModelConfig.Head.REGRESSION) {
+            Inputs.checkVector("target", target, config.outputs());
         }
         return readout.lossAndGradients(V, h, out, target, dLdh, gradV);
     }
@@ -187,8 +187,8 @@ public final class OnlineLearner {
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
         if (estimator.gradient(dLdh, gradW)) {
             addInto(pendingGradV, gradV);
-            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm);
-            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm);
+            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
+            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
             optW.apply(W, gradW);
             optV.apply(V, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);

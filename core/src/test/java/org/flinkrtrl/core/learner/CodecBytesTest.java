@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +81,7 @@ class CodecBytesTest {
     }
 
     private static ModelConfig config(int n, Method m, ModelConfig.CellType c) {
-        return ModelConfig.builder().cell(c).hidden(n).inputs(2).method(m).rank(n == 6 ? 3 : 4).truncation(5).seed(11)
+        return ModelConfig.builder().set(CELL, c).set(HIDDEN, n).set(INPUTS, 2).set(METHOD, m).set(RANK, n == 6 ? 3 : 4).set(TRUNCATION, 5).set(SEED, 11L)
             .build();
     }
 
@@ -111,7 +113,7 @@ class CodecBytesTest {
         assertEquals(LearnerCodec.VERSION, in.readShort());
         assertEquals(2, in.readByte());
         ModelConfig cfg = ModelConfig.readFrom(in);
-        ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.readFrom(in), cfg.seed);
+        ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.readFrom(in), cfg.seed());
         l.readState(in);
         assertEquals(-1, in.read(), "every byte consumed");
         return l;
@@ -244,8 +246,8 @@ class CodecBytesTest {
     void sgdAndSoftmaxLearnersKeepTheirBytesToo() throws Exception {
         for (Method m : Method.values()) {
             for (ModelConfig.CellType c : ModelConfig.CellType.values()) {
-                ModelConfig cfg = config(6, m, c).toBuilder().inputs(4).outputs(4).head(ModelConfig.Head.SOFTMAX)
-                    .optimizer(ModelConfig.OptimizerType.SGD).build();
+                ModelConfig cfg = config(6, m, c).toBuilder().set(INPUTS, 4).set(OUTPUTS, 4).set(HEAD, ModelConfig.Head.SOFTMAX)
+                    .set(OPTIMIZER, ModelConfig.OptimizerType.SGD).build();
                 OnlineLearner live = new OnlineLearner(cfg);
                 Rng data = new Rng(8);
                 int sym = 0;

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +27,7 @@ class ForecastingLearnerTest {
     @ValueSource(strings = {"Seattle", "New York"})
     void beatsPersistenceOnRealWindSeries(String city) throws Exception {
         List<double[]> rows = SeriesFixtures.weather(city, "wind");
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(16).method(Method.OK).rank(4).build());
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 16).set(METHOD, Method.OK).set(RANK, 4).build());
         double seModel = 0;
         double sePersistence = 0;
         int warmUp = 365;
@@ -46,7 +48,7 @@ class ForecastingLearnerTest {
 
     @Test
     void invalidInputIsRefusedAndLeavesTheStateBitIdentical() {
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(2).build());
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 2).build());
         for (int t = 0; t < 50; t++) {
             f.observe(new double[] {Math.sin(t * 0.3), Math.cos(t * 0.2)});
         }
@@ -68,8 +70,8 @@ class ForecastingLearnerTest {
     /** A learning rate of 1e4 without clipping blows the weights up; the guard re-initialises and the stream goes on. */
     @Test
     void divergenceIsCaughtCountedAndRecovered() {
-        ModelConfig cfg = ModelConfig.builder().inputs(1).optimizer(ModelConfig.OptimizerType.SGD)
-            .learningRate(1e4).clipNorm(0).divergenceLoss(1e3).build();
+        ModelConfig cfg = ModelConfig.builder().set(INPUTS, 1).set(OPTIMIZER, ModelConfig.OptimizerType.SGD)
+            .set(LEARNING_RATE, 1e4).set(CLIP_NORM, 0.0).set(DIVERGENCE_LOSS, 1e3).build();
         ForecastingLearner f = new ForecastingLearner(cfg);
         int flagged = 0;
         for (int t = 0; t < 300; t++) {
@@ -84,7 +86,7 @@ class ForecastingLearnerTest {
 
     @Test
     void firstEventIsNotScoredAndLaterEventsAre() {
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).build());
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build());
         ForecastingLearner.Result r = f.observe(new double[] {5.0});
         assertFalse(r.scored);
         assertTrue(Double.isNaN(r.loss));
@@ -99,7 +101,7 @@ class ForecastingLearnerTest {
     /** A steady noisy stream scores low; a sudden jump of many standard deviations scores high. */
     @Test
     void anomalyScoreIsHighOnASuddenDeviationAndLowOnASteadyStream() {
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).build());
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).build());
         org.flinkrtrl.core.math.Rng rng = new org.flinkrtrl.core.math.Rng(3);
         double maxSteady = 0;
         double sumSteady = 0;

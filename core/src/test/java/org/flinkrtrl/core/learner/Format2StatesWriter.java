@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -28,8 +30,8 @@ public final class Format2StatesWriter {
                 if (n == 16 && (m != Method.OK || c != ModelConfig.CellType.TANH)) {
                     continue;
                 }
-                ModelConfig cfg = ModelConfig.builder().cell(c).hidden(n).inputs(2).method(m).rank(n == 6 ? 3 : 4)
-                    .truncation(5).seed(11).build();
+                ModelConfig cfg = ModelConfig.builder().set(CELL, c).set(HIDDEN, n).set(INPUTS, 2).set(METHOD, m)
+                    .set(RANK, n == 6 ? 3 : 4).set(TRUNCATION, 5).set(SEED, 11L).build();
                 ForecastingLearner l = new ForecastingLearner(cfg, 99);
                 Rng data = new Rng(5);
                 for (int t = 0; t < 137; t++) {

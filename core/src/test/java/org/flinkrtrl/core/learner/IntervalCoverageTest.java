@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +44,7 @@ class IntervalCoverageTest {
     @ValueSource(strings = {"gaussian", "laplace", "student3"})
     void coverageIsNearTheLevelOnEveryKey(String kind) {
         for (long key = 1; key <= 3; key++) {
-            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(8).build(), key);
+            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 8).build(), key);
             Rng rng = new Rng(100 + key);
             double level = 0;
             int inside = 0;

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +32,7 @@ class LearnerStateTest {
     }
 
     private static ModelConfig config(Method m, ModelConfig.CellType c) {
-        return ModelConfig.builder().cell(c).hidden(6).inputs(2).method(m).rank(3).truncation(5).seed(11).build();
+        return ModelConfig.builder().set(CELL, c).set(HIDDEN, 6).set(INPUTS, 2).set(METHOD, m).set(RANK, 3).set(TRUNCATION, 5).set(SEED, 11L).build();
     }
 
     private static double[] input(Rng rng) {
@@ -63,7 +65,7 @@ class LearnerStateTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("models")
     void softmaxLearnerRestoredMidStreamContinuesBitIdentically(Method m, ModelConfig.CellType c) throws IOException {
-        ModelConfig cfg = config(m, c).toBuilder().inputs(4).outputs(4).head(ModelConfig.Head.SOFTMAX).build();
+        ModelConfig cfg = config(m, c).toBuilder().set(INPUTS, 4).set(OUTPUTS, 4).set(HEAD, ModelConfig.Head.SOFTMAX).build();
         OnlineLearner live = new OnlineLearner(cfg);
         Rng data = new Rng(8);
         int sym = 0;
@@ -104,7 +106,7 @@ class LearnerStateTest {
     void stateSizeIsCompact() {
         // n=16, one channel (2 inputs): W 16x19, V 1x17, Adam doubles both, OK r=4 factors 4x(19 + 256); the
         // linear path: 13 coefficients, a 13x13 covariance and 13 features; no seasonal ring without event time.
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().hidden(16).inputs(1).rank(4).build());
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(HIDDEN, 16).set(INPUTS, 1).set(RANK, 4).build());
         int doubles = 3 * (16 * 19 + 17) + 4 * (19 + 256) + 16 + 1 + 17 + (13 + 169 + 13);
         int bytes = LearnerCodec.toBytes(f).length;
         // fixed part (header, config, options, counters, cadence gaps, one-per-channel arrays with their length

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,8 +28,8 @@ class OnlineLearnerTest {
     @Test
     void oneUpdateIsMinusLearningRateTimesTheFiniteDifferenceGradient() {
         double lr = 1e-2;
-        ModelConfig cfg = ModelConfig.builder().hidden(5).inputs(3).outputs(2).method(Method.RTRL)
-            .optimizer(ModelConfig.OptimizerType.SGD).learningRate(lr).clipNorm(0).readoutInitStd(0.5).seed(3).build();
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, 5).set(INPUTS, 3).set(OUTPUTS, 2).set(METHOD, Method.RTRL)
+            .set(OPTIMIZER, ModelConfig.OptimizerType.SGD).set(LEARNING_RATE, lr).set(CLIP_NORM, 0.0).set(READOUT_INIT_STD, 0.5).set(SEED, 3L).build();
         OnlineLearner l = new OnlineLearner(cfg);
         double[] x = {0.3, -1.2, 0.7};
         double[] target = {0.5, -0.25};
@@ -58,7 +60,7 @@ class OnlineLearnerTest {
 
     /** 0.5 ||V [tanh(W [0; x; 1]); 1] - t||^2, computed independently of the learner. */
     private static double loss(ModelConfig cfg, double[] W, double[] V, double[] x, double[] t) {
-        int n = cfg.hidden;
+        int n = cfg.hidden();
         int m = n + x.length + 1;
         double[] a = new double[m];
         System.arraycopy(x, 0, a, n, x.length);
@@ -86,8 +88,8 @@ class OnlineLearnerTest {
     @ParameterizedTest
     @EnumSource(Method.class)
     void softmaxLearnsAPeriodicSequenceOnline(Method method) {
-        ModelConfig cfg = ModelConfig.builder().hidden(12).inputs(5).outputs(5).head(ModelConfig.Head.SOFTMAX)
-            .method(method).rank(2).truncation(8).learningRate(1e-2).seed(1).build();
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, 12).set(INPUTS, 5).set(OUTPUTS, 5).set(HEAD, ModelConfig.Head.SOFTMAX)
+            .set(METHOD, method).set(RANK, 2).set(TRUNCATION, 8).set(LEARNING_RATE, 1e-2).set(SEED, 1L).build();
         OnlineLearner l = new OnlineLearner(cfg);
         int[] pattern = {0, 1, 2, 1, 3};
         double first = 0;
@@ -110,8 +112,8 @@ class OnlineLearnerTest {
     /** TBPTT holds the update lock: parameters change only once per window of T learn() calls. */
     @Test
     void truncatedBpttUpdatesOncePerWindowWhileRtrlUpdatesEveryStep() {
-        OnlineLearner tb = new OnlineLearner(ModelConfig.builder().method(Method.TBPTT).truncation(4).build());
-        OnlineLearner ok = new OnlineLearner(ModelConfig.builder().method(Method.OK).build());
+        OnlineLearner tb = new OnlineLearner(ModelConfig.builder().set(METHOD, Method.TBPTT).set(TRUNCATION, 4).build());
+        OnlineLearner ok = new OnlineLearner(ModelConfig.builder().set(METHOD, Method.OK).build());
         for (int t = 1; t <= 12; t++) {
             double[] before = tb.recurrentWeights().clone();
             tb.advance(new double[] {Math.sin(t)});
@@ -131,7 +133,7 @@ class OnlineLearnerTest {
     /** With a reset period of 5 and no learning, a repeated 5-step input produces the same 5 outputs each period. */
     @Test
     void periodicResetRestartsTheHiddenState() {
-        OnlineLearner l = new OnlineLearner(ModelConfig.builder().hidden(8).resetPeriod(5).initGain(1.5).build());
+        OnlineLearner l = new OnlineLearner(ModelConfig.builder().set(HIDDEN, 8).set(RESET_PERIOD, 5).set(INIT_GAIN, 1.5).build());
         double[][] out = new double[15][];
         for (int t = 0; t < 15; t++) {
             out[t] = l.advance(new double[] {t % 5 - 2.0}).clone();
@@ -156,30 +158,30 @@ class OnlineLearnerTest {
         l.advance(new double[] {1});
         assertThrows(InvalidInputException.class, () -> l.learn(new double[] {Double.NaN}));
         assertThrows(InvalidInputException.class, () -> l.learn(new double[] {1, 2}));
-        OnlineLearner s = new OnlineLearner(ModelConfig.builder().inputs(3).outputs(3).head(ModelConfig.Head.SOFTMAX).build());
+        OnlineLearner s = new OnlineLearner(ModelConfig.builder().set(INPUTS, 3).set(OUTPUTS, 3).set(HEAD, ModelConfig.Head.SOFTMAX).build());
         s.advance(new double[] {1, 0, 0});
         assertThrows(IllegalArgumentException.class, () -> s.learnClass(3));
     }
 
     @Test
     void configValidationNamesTheOffendingOption() {
-        assertEquals("hidden must be in [1, 4096], got 0",
-            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().hidden(0).build()).getMessage());
+        assertEquals("hidden must be >= 1 and <= 4096, got 0",
+            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().set(HIDDEN, 0).build()).getMessage());
         assertEquals("rank must be >= 1, got 0",
-            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().rank(0).build()).getMessage());
-        assertEquals("learning rate must be finite and > 0, got NaN",
-            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().learningRate(Double.NaN).build()).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().set(RANK, 0).build()).getMessage());
+        assertEquals("learning-rate must be finite and > 0, got NaN",
+            assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().set(LEARNING_RATE, Double.NaN).build()).getMessage());
         assertEquals("softmax needs >= 2 classes, got 1", assertThrows(IllegalArgumentException.class,
-            () -> ModelConfig.builder().head(ModelConfig.Head.SOFTMAX).outputs(1).build()).getMessage());
+            () -> ModelConfig.builder().set(HEAD, ModelConfig.Head.SOFTMAX).set(OUTPUTS, 1).build()).getMessage());
         assertEquals("unknown method 'sgd'; expected one of ok, kf, uoro, rtrl, tbptt",
             assertThrows(IllegalArgumentException.class, () -> Method.parse("sgd")).getMessage());
     }
 
     @Test
     void configRoundTripsThroughItsBinaryForm() throws Exception {
-        ModelConfig cfg = ModelConfig.builder().cell(ModelConfig.CellType.GATED).hidden(7).inputs(3).outputs(3)
-            .method(Method.UORO).rank(5).truncation(9).learningRate(1.5e-3).clipNorm(2).resetPeriod(100).seed(-4)
-            .huberDelta(1.5).anomalyAlpha(0.05).build();
+        ModelConfig cfg = ModelConfig.builder().set(CELL, ModelConfig.CellType.GATED).set(HIDDEN, 7).set(INPUTS, 3).set(OUTPUTS, 3)
+            .set(METHOD, Method.UORO).set(RANK, 5).set(TRUNCATION, 9).set(LEARNING_RATE, 1.5e-3).set(CLIP_NORM, 2.0).set(RESET_PERIOD, 100).set(SEED, -4L)
+            .set(HUBER_DELTA, 1.5).set(ANOMALY_ALPHA, 0.05).build();
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         cfg.writeTo(new DataOutputStream(bos));
         ModelConfig back = ModelConfig.readFrom(new DataInputStream(new ByteArrayInputStream(bos.toByteArray())));

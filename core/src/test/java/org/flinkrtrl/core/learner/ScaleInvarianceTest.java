@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.learner;
 
+import static org.flinkrtrl.core.learner.ModelSettings.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +34,7 @@ class ScaleInvarianceTest {
 
     static Run run(double unit) {
         double[] x = series();
-        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(8).build(), 3);
+        ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 8).build(), 3);
         Run r = new Run(new double[EVENTS], new double[EVENTS], new double[EVENTS], new double[EVENTS]);
         for (int t = 0; t < EVENTS; t++) {
             ForecastingLearner.Result res = f.observe(t * 1_800_000L, new double[] {x[t] * unit});
@@ -70,9 +72,11 @@ class ScaleInvarianceTest {
             maxScore = Math.max(maxScore, Math.abs(r.score[t] - base.score[t]) / (1 + base.score[t]));
         }
         // the internal values differ by one rounding of x * unit / (x_first * unit) (1e-16 relative); through 1,200
-        // steps of online learning that stays far below 1e-8 of the series' level and of the scores
+        // steps of online learning that stays below 1e-8 of the level in the forecasts and below 1e-6 in the scores
+        // (a score divides by the spread of recent squared errors, which magnifies; measured up to 2.3e-7); a
+        // unit-dependent constant anywhere would show up as O(1) differences
         assertTrue(maxForecast < 1e-8, unit + ": forecast deviation " + maxForecast + " of the level");
-        assertTrue(maxScore < 1e-8, unit + ": score deviation " + maxScore);
+        assertTrue(maxScore < 1e-6, unit + ": score deviation " + maxScore);
         assertTrue(base.score[900] > 5, "the spike scores " + base.score[900]);
     }
 
@@ -96,7 +100,7 @@ class ScaleInvarianceTest {
     @Test
     void constantSeriesStaysPut() {
         for (double v : new double[] {0.0, 1e-300, 3.0, -7e12, Double.MIN_VALUE}) {
-            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().inputs(1).hidden(8).build(), 1);
+            ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(INPUTS, 1).set(HIDDEN, 8).build(), 1);
             ForecastingLearner.Result r = null;
             for (int t = 0; t < 500; t++) {
                 r = f.observe(t * 1000L, new double[] {v});

@@ -4,12 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Streams a deterministic keyed event sequence into a topic at a bounded rate.
@@ -22,7 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * producer is idempotent with ordering kept across retries, so a broker restart mid-stream loses, duplicates and
  * reorders nothing. The number of acknowledged records is written to the progress file as it grows.
  */
-public final class FailoverProducer {
+@Command(name = "FailoverProducer")
+public final class FailoverProducer implements Callable<Integer> {
     static final long BASE_TS = 1_700_000_000_000L;
 
     /** The JSON line of event (key index k, per-key index i). */
@@ -41,18 +46,23 @@ public final class FailoverProducer {
         return z ^ (z >>> 31);
     }
 
-    public static void main(String[] argv) throws Exception {
-        Args.quietLogging();
-        Args a = new Args(argv);
-        String topic = a.get("topic");
-        long events = a.getLong("events", 100_000);
-        int keys = (int) a.getLong("keys", 50);
-        long rate = a.getLong("rate", 5000);
-        long seed = a.getLong("seed", 7);
-        Path progress = a.has("progress-file") ? Path.of(a.get("progress-file")) : null;
+    @Option(names = "--bootstrap-servers", required = true) String bootstrap;
+    @Option(names = "--topic", required = true) String topic;
+    @Option(names = "--events", defaultValue = "100000") long events;
+    @Option(names = "--keys", defaultValue = "50") int keys;
+    @Option(names = "--rate", defaultValue = "5000") long rate;
+    @Option(names = "--seed", defaultValue = "7") long seed;
+    @Option(names = "--progress-file") Path progress;
 
+    public static void main(String[] argv) {
+        ToolLogging.quiet();
+        System.exit(new CommandLine(new FailoverProducer()).execute(argv));
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.get("bootstrap-servers"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
@@ -91,9 +101,10 @@ public final class FailoverProducer {
         double secs = (System.nanoTime() - t0) / 1e9;
         if (failure.get() != null) {
             System.err.println("FailoverProducer: FAILED after " + acked.get() + " acks: " + failure.get());
-            System.exit(1);
+            return 1;
         }
         System.out.printf("FailoverProducer: %d events for %d keys to %s in %.1f s%n", acked.get(), keys, topic, secs);
+        return 0;
     }
 
     private static void writeProgress(Path file, long n) throws Exception {

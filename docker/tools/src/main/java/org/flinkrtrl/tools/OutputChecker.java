@@ -1,6 +1,9 @@
 package org.flinkrtrl.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,14 +11,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Reads a prediction topic with {@code isolation.level=read_committed} and checks exactly-once delivery.
@@ -27,25 +35,40 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>Each output is identified by (key, steps). It passes when exactly N records were read, no (key, steps)
  * occurs twice, every key's steps are exactly 1..count (no gaps), there are K keys (when given) and, with a
  * reference, every record equals the reference record with the same (key, steps): the whole JSON text by
- * default (bit-identical numbers, since they are printed with round-trip precision), or the raw text of the
- * listed fields. {@code --count-only} prints how many committed records the topic holds now and exits.
+ * default (bit-identical numbers, since they are printed with round-trip precision), or the values of the
+ * listed fields (numbers compared as doubles, bit for bit). {@code --count-only} prints how many committed
+ * records the topic holds now and exits.
  * For diagnosis only, {@code -Disolation.level=read_uncommitted} also shows records of open/aborted transactions.
  */
-public final class OutputChecker {
+@Command(name = "OutputChecker")
+public final class OutputChecker implements Callable<Integer> {
+    /** Numbers are read as doubles, whose node equality is bit for bit ({@link Double#compare}). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void main(String[] argv) throws Exception {
-        Args.quietLogging();
-        Args a = new Args(argv);
-        String bootstrap = a.get("bootstrap-servers");
-        String topic = a.get("topic");
-        if (a.has("count-only")) {
+    @Option(names = "--bootstrap-servers", required = true) String bootstrap;
+    @Option(names = "--topic", required = true) String topic;
+    @Option(names = "--expected", defaultValue = "-1") long expected;
+    @Option(names = "--keys", defaultValue = "-1") long keys;
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds") long timeoutSeconds;
+    @Option(names = "--settle-ms", defaultValue = "3000") long settleMs;
+    @Option(names = "--reference-topic") String referenceTopic;
+    @Option(names = "--reference-file") Path referenceFile;
+    @Option(names = "--compare-fields", split = ",") String[] fields;
+    @Option(names = "--dump") Path dump;
+    @Option(names = "--count-only") boolean countOnly;
+
+    public static void main(String[] argv) {
+        ToolLogging.quiet();
+        System.exit(new CommandLine(new OutputChecker()).execute(argv));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (countOnly) {
             System.out.println(read(bootstrap, topic, Long.MAX_VALUE, 0, 30_000, true).size());
-            return;
+            return 0;
         }
-        long expected = a.getLong("expected", -1);
-        long keys = a.getLong("keys", -1);
-        long timeoutMs = a.getLong("timeout", 300) * 1000;
-        long settleMs = a.getLong("settle-ms", 3000);
+        long timeoutMs = timeoutSeconds * 1000;
 
         long t0 = System.currentTimeMillis();
         List<String> records = read(bootstrap, topic, expected, settleMs, timeoutMs, false);
@@ -75,17 +98,16 @@ public final class OutputChecker {
         }
 
         long compared = 0, mismatches = 0;
-        if (a.has("reference-topic") || a.has("reference-file")) {
-            List<String> refRecords = a.has("reference-topic")
-                    ? read(bootstrap, a.get("reference-topic"), expected, settleMs, timeoutMs, false)
-                    : Files.readAllLines(Path.of(a.get("reference-file")));
+        if (referenceTopic != null || referenceFile != null) {
+            List<String> refRecords = referenceTopic != null
+                    ? read(bootstrap, referenceTopic, expected, settleMs, timeoutMs, false)
+                    : Files.readAllLines(referenceFile);
             List<String> refProblems = new ArrayList<>();
             Map<String, TreeMap<Long, String>> ref = index(refRecords, refProblems, "reference");
             problems.addAll(refProblems);
             if (refRecords.size() != records.size()) {
                 problems.add("reference has " + refRecords.size() + " records, output " + records.size());
             }
-            String[] fields = a.has("compare-fields") ? a.get("compare-fields").split(",") : null;
             for (Map.Entry<String, TreeMap<Long, String>> e : byKey.entrySet()) {
                 TreeMap<Long, String> refSteps = ref.getOrDefault(e.getKey(), new TreeMap<>());
                 for (Map.Entry<Long, String> s : e.getValue().entrySet()) {
@@ -102,8 +124,8 @@ public final class OutputChecker {
             if (mismatches > 5) problems.add("... " + (mismatches - 5) + " more mismatches");
         }
 
-        if (a.has("dump")) {
-            try (BufferedWriter w = Files.newBufferedWriter(Path.of(a.get("dump")))) {
+        if (dump != null) {
+            try (BufferedWriter w = Files.newBufferedWriter(dump)) {
                 for (TreeMap<Long, String> steps : new TreeMap<>(byKey).values()) {
                     for (String r : steps.values()) { w.write(r); w.newLine(); }
                 }
@@ -114,14 +136,14 @@ public final class OutputChecker {
         for (String pr : problems) System.out.println("  " + pr);
         System.out.printf("OutputChecker: %s topic=%s records=%d keys=%d duplicates=%d gaps=%d compared=%d mismatches=%d%n",
                 pass ? "PASS" : "FAIL", topic, records.size(), byKey.size(), dups, gaps, compared, mismatches);
-        System.exit(pass ? 0 : 1);
+        return pass ? 0 : 1;
     }
 
-    private static boolean same(String got, String want, String[] fields) {
+    private static boolean same(String got, String want, String[] fields) throws IOException {
         if (fields == null) return got.equals(want);
+        JsonNode g = JSON.readTree(got), w = JSON.readTree(want);
         for (String f : fields) {
-            String g = Json.field(got, f), w = Json.field(want, f);
-            if (g == null ? w != null : !g.equals(w)) return false;
+            if (!Objects.equals(g.get(f), w.get(f))) return false;
         }
         return true;
     }
@@ -130,13 +152,21 @@ public final class OutputChecker {
     private static Map<String, TreeMap<Long, String>> index(List<String> records, List<String> problems, String what) {
         Map<String, TreeMap<Long, String>> byKey = new HashMap<>();
         for (String r : records) {
-            String key = Json.field(r, "key");
-            String steps = Json.field(r, "steps");
-            if (key == null || steps == null) {
+            JsonNode node;
+            try {
+                node = JSON.readTree(r);
+            } catch (IOException e) {
+                node = null;
+            }
+            JsonNode keyNode = node == null ? null : node.get("key");
+            JsonNode stepsNode = node == null ? null : node.get("steps");
+            if (keyNode == null || stepsNode == null || !stepsNode.canConvertToLong()) {
                 problems.add(what + ": record without key/steps: " + r);
                 continue;
             }
-            String prev = byKey.computeIfAbsent(key, k -> new TreeMap<>()).put(Long.parseLong(steps), r);
+            String key = keyNode.asText();
+            long steps = stepsNode.asLong();
+            String prev = byKey.computeIfAbsent(key, k -> new TreeMap<>()).put(steps, r);
             if (prev != null && problems.size() < 20) problems.add(what + ": duplicate key " + key + " steps " + steps);
             else if (prev != null) problems.add("");
         }

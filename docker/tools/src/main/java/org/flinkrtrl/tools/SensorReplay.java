@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Replays the bundled wireless-sensor data set (suthaharan-single-hop.csv) into a topic as JSON lines, the four
@@ -21,17 +25,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Timestamps are 2010-05-09T08:00Z + 5 s x (reading - 1), shifted by the data span on each further loop so
  * event time keeps growing. {@code --rate 0} sends as fast as possible; {@code --loops 0} repeats forever.
  */
-public final class SensorReplay {
+@Command(name = "SensorReplay")
+public final class SensorReplay implements Callable<Integer> {
     static final long START_TS = 1_273_392_000_000L;
 
-    public static void main(String[] argv) throws Exception {
-        Args.quietLogging();
-        Args a = new Args(argv);
-        String topic = a.get("topic");
-        long rate = a.getLong("rate", 100);
-        long loops = a.getLong("loops", 1);
+    @Option(names = "--bootstrap-servers", required = true) String bootstrap;
+    @Option(names = "--topic", required = true) String topic;
+    @Option(names = "--file", required = true) Path file;
+    @Option(names = "--rate", defaultValue = "100") long rate;
+    @Option(names = "--loops", defaultValue = "1") long loops;
+
+    public static void main(String[] argv) {
+        ToolLogging.quiet();
+        System.exit(new CommandLine(new SensorReplay()).execute(argv));
+    }
+
+    @Override
+    public Integer call() throws Exception {
         List<String[]> rows = new ArrayList<>();
-        List<String> lines = Files.readAllLines(Path.of(a.get("file")));
+        List<String> lines = Files.readAllLines(file);
         for (String line : lines.subList(1, lines.size())) {
             if (!line.isBlank()) rows.add(line.split(","));
         }
@@ -40,7 +52,7 @@ public final class SensorReplay {
         long span = 5000L * rows.stream().mapToLong(r -> Long.parseLong(r[0])).max().orElse(0);
 
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.get("bootstrap-servers"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
@@ -67,5 +79,6 @@ public final class SensorReplay {
             producer.flush();
         }
         System.out.println("SensorReplay: done, " + sent + " records to " + topic);
+        return 0;
     }
 }

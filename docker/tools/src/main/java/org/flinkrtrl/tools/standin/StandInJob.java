@@ -1,5 +1,8 @@
 package org.flinkrtrl.tools.standin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -21,7 +24,6 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.ParameterTool;
-import org.flinkrtrl.tools.Json;
 
 /**
  * A stand-in for SensorForecastJob with the same Kafka-mode command line and output shape, used only to
@@ -40,6 +42,8 @@ public final class StandInJob {
     }
 
     static final OutputTag<String> DEAD = new OutputTag<>("dead-letter") {};
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] argv) throws Exception {
         ParameterTool pt = ParameterTool.fromArgs(argv);
@@ -77,13 +81,15 @@ public final class StandInJob {
                 .process(new ProcessFunction<String, String[]>() {
                     @Override
                     public void processElement(String s, Context ctx, Collector<String[]> o) {
-                        String k = Json.field(s, keyField), t = Json.field(s, timeField), v = Json.field(s, valueField);
                         try {
+                            JsonNode record = JSON.readTree(s);
+                            String k = record.get(keyField).asText();
+                            String t = record.get(timeField).asText();
+                            String v = record.get(valueField).asText();
                             Long.parseLong(t);
                             Double.parseDouble(v);
-                            if (k == null) throw new IllegalArgumentException();
                             o.collect(new String[] {k, t, v});
-                        } catch (RuntimeException e) {
+                        } catch (IOException | RuntimeException e) {
                             ctx.output(DEAD, s);
                         }
                     }
