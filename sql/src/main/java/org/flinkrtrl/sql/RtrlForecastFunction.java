@@ -16,7 +16,10 @@ import org.apache.flink.table.annotation.ArgumentHint;
 import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.inference.StaticArgument;
+import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 import org.flinkrtrl.core.grad.Method;
@@ -146,6 +149,20 @@ public class RtrlForecastFunction extends ProcessTableFunction<Row> {
         buffer.times = Arrays.copyOf(keptTimes, kept);
         buffer.values = Arrays.copyOf(keptValues, kept * n);
         model.learner = LearnerCodec.toBytes(learner);
+    }
+
+    /** The reflective type inference, with the literal settings checked while the query is planned. */
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        TypeInference base = super.getTypeInference(typeFactory);
+        List<StaticArgument> arguments = base.getStaticArguments().orElseThrow();
+        return TypeInference.newBuilder()
+            .staticArguments(arguments)
+            .inputTypeStrategy(new CheckedArguments(base.getInputTypeStrategy(), arguments))
+            .stateTypeStrategies(base.getStateTypeStrategies())
+            .outputTypeStrategy(base.getOutputTypeStrategy())
+            .disableSystemArguments(base.disableSystemArguments())
+            .build();
     }
 
     private static ForecastingLearner load(Model model) {

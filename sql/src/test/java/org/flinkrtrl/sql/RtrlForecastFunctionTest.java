@@ -104,8 +104,16 @@ class RtrlForecastFunctionTest {
     @Test
     void badArgumentsFailTheQueryWithAMessageNamingThem() {
         List<Event> events = events().subList(0, 10);
-        Exception e = assertThrows(Exception.class, () -> runSql(events, "value_columns => 'humidity', hidden => 0"));
+        // refused while the query is planned: executeSql throws, no job is started
+        Exception e = assertThrows(org.apache.flink.table.api.ValidationException.class,
+            () -> runSql(events, "value_columns => 'humidity', hidden => 0"));
         assertTrue(causes(e).contains("rtrl_forecast: hidden must be in [1, 4096], got 0"), causes(e));
+        Exception lr = assertThrows(org.apache.flink.table.api.ValidationException.class,
+            () -> runSql(events, "value_columns => 'humidity', learning_rate => -1E0"));
+        assertTrue(causes(lr).contains("rtrl_forecast: learning_rate must be finite and > 0, got -1.0"), causes(lr));
+        Exception cols = assertThrows(org.apache.flink.table.api.ValidationException.class,
+            () -> runSql(events, "value_columns => ' , '"));
+        assertTrue(causes(cols).contains("rtrl_forecast: value_columns must name at least one column"), causes(cols));
         // a missing required argument is refused by the SQL validator, before the job starts
         Exception missing = assertThrows(org.apache.flink.table.api.ValidationException.class,
             () -> runSql(events, "hidden => 8"));
