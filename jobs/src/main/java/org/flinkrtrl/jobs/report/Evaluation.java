@@ -66,9 +66,13 @@ public final class Evaluation {
         this.metrics = Collections.unmodifiableList(all);
     }
 
-    /** The job's evaluation: event counts, forecast errors against persistence, anomaly ROC AUC. */
+    /**
+     * The job's evaluation: event counts, forecast errors against persistence, the seasonal baselines, interval
+     * coverage, anomaly ROC AUC.
+     */
     public static Evaluation standard(int dims, double anomalyThreshold) {
-        return new Evaluation(dims, anomalyThreshold, List.of(new ForecastErrors(), new AnomalyAuc()));
+        return new Evaluation(dims, anomalyThreshold,
+            List.of(new ForecastErrors(), new BaselineErrors(), new IntervalCoverageMetric(), new AnomalyAuc()));
     }
 
     /** The next prediction; a key's predictions must come in the key's order. */
