@@ -126,10 +126,11 @@ public final class JobOptions {
             "watermark bound on event-time disorder");
         idleTimeout = cli.option("idle-timeout", "duration", "1m", OptionValues::duration,
             "a source partition quiet this long stops holding back the watermark; 0 = wait for every partition");
-        eventOrder = cli.option("event-order", "event-time|arrival", "event-time",
+        eventOrder = cli.option("event-order", "event-time|arrival", null,
             OptionValues.oneOf("event-time", "arrival"),
             "event-time: learn each key's events in timestamp order once the watermark passes them (late ones and "
-                + "duplicates to the dead letters); arrival: learn as they arrive, for sources already in order");
+                + "duplicates to the dead letters); arrival: learn them in input order (default: event-time for "
+                + "Kafka, arrival for files, whose rows are often grouped by key)");
         allowedLateness = cli.option("allowed-lateness", "duration", "0", OptionValues::duration,
             "event-time order: how long past the watermark an event is still put in order (every event waits this"
                 + " long too)");
@@ -353,9 +354,14 @@ public final class JobOptions {
         return ModelOptions.toModelConfig(modelOptions(), inputs());
     }
 
-    /** How each key's events reach its learner. */
+    /**
+     * How each key's events reach its learner. Kafka runs default to event-time order. File runs default to the
+     * file's order: a file grouped by key (all of one sensor, then the next) restarts event time at every key, and
+     * the watermark, one per reader, would make every key after the first late.
+     */
     public EventOrder eventOrder() {
-        EventOrder.Mode mode = "arrival".equals(get(eventOrder)) ? EventOrder.Mode.ARRIVAL : EventOrder.Mode.EVENT_TIME;
+        String chosen = cli.has(eventOrder) ? get(eventOrder) : mode() == Mode.KAFKA ? "event-time" : "arrival";
+        EventOrder.Mode mode = "arrival".equals(chosen) ? EventOrder.Mode.ARRIVAL : EventOrder.Mode.EVENT_TIME;
         return new EventOrder(mode, get(allowedLateness), get(maxBufferedPerKey));
     }
 

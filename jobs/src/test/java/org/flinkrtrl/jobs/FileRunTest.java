@@ -111,7 +111,8 @@ class FileRunTest {
         Files.write(in, lines);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int rc = SensorForecastJob.run(new String[] {"--input", in.toString(), "--key-field", "id", "--time-field", "t",
-            "--value-fields", "x", "--out-dir", dir.toString(), "--hidden", "4", "--report-charts", "0"},
+            "--value-fields", "x", "--out-dir", dir.toString(), "--hidden", "4", "--report-charts", "0",
+            "--event-order", "event-time"},
             new PrintStream(buf, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, rc, buf.toString(StandardCharsets.UTF_8));
         List<String> preds = new ArrayList<>(Files.readAllLines(dir.resolve("predictions.jsonl")));

@@ -79,8 +79,14 @@ class PipelineTest {
         assertEquals(Duration.ZERO, o.get(o.idleTimeout));
         JobOptions d = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic",
             "out", "--key-field", "k", "--value-fields", "v", "--time-field", "t");
-        assertEquals(EventOrder.EVENT_TIME, d.eventOrder());
+        assertEquals(EventOrder.EVENT_TIME, d.eventOrder()); // Kafka's default
         assertEquals(Duration.ofMinutes(1), d.get(d.idleTimeout));
+        JobOptions f = JobOptions.parse("--input", "x.csv", "--key-field", "k", "--value-fields", "v");
+        assertEquals(EventOrder.ARRIVAL, f.eventOrder()); // a file's default: its own order
+        JobOptions e = JobOptions.parse("--input", "x.csv", "--key-field", "k", "--value-fields", "v", "--event-order",
+            "event-time", "--allowed-lateness", "1s");
+        assertEquals(EventOrder.eventTime(Duration.ofSeconds(1), EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY),
+            e.eventOrder());
     }
 
     @Test
@@ -100,7 +106,7 @@ class PipelineTest {
         Path in = dir.resolve("in.jsonl");
         Files.writeString(in, "{}\n");
         JobOptions o = JobOptions.parse("--input", in.toString(), "--key-field", "k", "--value-fields", "v",
-            "--time-field", "t", "--replay-rate", "100");
+            "--time-field", "t", "--replay-rate", "100", "--event-order", "event-time");
         EventParser parser = SensorForecastJob.parser(o, in);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Pipeline.build(FileReplay.lines(env, in, false), SensorForecastJob.settings(o, parser), true,
