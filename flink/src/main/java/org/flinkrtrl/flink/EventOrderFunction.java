@@ -38,7 +38,8 @@ import org.flinkrtrl.record.Event;
  *
  * <p>State (keyed, checkpointed with the timers): {@value #BUFFER_STATE} a map from due time to the events due then
  * (Flink's POJO serializer for {@link Event}, never Kryo), {@value #COUNT_STATE} the number of buffered events,
- * {@value #FLOOR_STATE} the timestamp of the last event released early (absent until an overflow).
+ * {@value #FLOOR_STATE} the timestamp of the last event released early (from an overflow until the watermark
+ * passes it). A key with nothing buffered holds no state.
  *
  * <p>Metrics under {@code rtrl}: {@code lateEvents}, {@code duplicateEvents}, {@code bufferOverflows} (counters).
  */
@@ -134,6 +135,10 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        Long released = floor.value();
+        if (released != null && saturatingAdd(released, allowedLatenessMs) <= timestamp) {
+            floor.clear(); // the watermark itself now refuses everything older than the floor
+        }
         List<Event> group = buffer.get(timestamp);
         if (group == null) {
             return;
@@ -168,6 +173,7 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
             buffer.put(oldest, group);
         }
         floor.update(first.timestamp);
+        ctx.timerService().registerEventTimeTimer(saturatingAdd(first.timestamp, allowedLatenessMs)); // clears it
         metrics.overflows.inc();
         out.collect(first);
     }

@@ -129,6 +129,8 @@ class EventOrderFunctionTest {
                 h.extractOutputValues().stream().map(e -> e.timestamp).toList());
             assertEquals(List.of("older than event time 4000, which its key released early because its buffer was "
                 + "full (3 events)"), late(h).stream().map(d -> d.reason).toList());
+            assertEquals(0, h.numKeyedStateEntries(), "nothing buffered, no floor: no state left");
+            assertEquals(0, h.numEventTimeTimers());
         }
     }
 
@@ -142,6 +144,12 @@ class EventOrderFunctionTest {
             uninterrupted = h.extractOutputValues();
         }
         assertEquals(1000, uninterrupted.size());
+        try (var h = open(EventOrder.EVENT_TIME, null)) {
+            feedWithWatermarks(h, shuffled, DISORDER_MS);
+            assertTrue(h.numKeyedStateEntries() > 0 && h.numEventTimeTimers() > 0);
+            h.processWatermark(Long.MAX_VALUE);
+            assertEquals(0, h.numKeyedStateEntries(), "every key's state is gone once its buffer is empty");
+        }
         int cut = shuffled.size() / 2;
         OperatorSubtaskState snapshot;
         List<Event> beforeCut;
