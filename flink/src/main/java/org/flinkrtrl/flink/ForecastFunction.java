@@ -14,7 +14,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.flinkrtrl.core.learner.ForecasterOptions;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
  * {@code rtrl.kernels}.
  *
- * <p>A stored model built with a different configuration or forecaster options than the job's (a restore after
- * the model options changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run
+ * <p>A stored model built with a different configuration than the job's (a restore after the model options,
+ * forecaster settings included, changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run
  * the declared configuration. A model stored in an older state format is migrated by the codec (what was carried
  * over and what started fresh is in {@link ForecastingLearner#migration()}); it is counted in
  * {@code modelsMigrated} and the reason logged (the first per subtask at INFO, the rest at DEBUG).
@@ -58,7 +57,6 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     public static final String STAGE_LEARN = "learn";
 
     private final ModelConfig config;
-    private final ForecasterOptions options;
     private final Duration ttl;
     private final double anomalyThreshold;
 
@@ -72,15 +70,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
-        this(config, ForecasterOptions.DEFAULTS, ttl, anomalyThreshold);
-    }
-
-    /**
-     * @param options the forecaster's context, linear path, recurrent path and interval settings
-     */
-    public ForecastFunction(ModelConfig config, ForecasterOptions options, Duration ttl, double anomalyThreshold) {
         Objects.requireNonNull(config, "config");
-        this.options = Objects.requireNonNull(options, "options");
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
         }
@@ -134,7 +124,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         }
         if (learner == null) {
             learner = newLearner(e.key);
-        } else if (!learner.config().equals(config) || !learner.options().equals(options)) {
+        } else if (!learner.config().equals(config)) {
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
@@ -172,7 +162,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, options, KeySeeds.seedFor(config.seed(), key));
+        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
     }
 
     private void migrated(String key, String reason) {
@@ -213,6 +203,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.previousUpper = r.previousUpper.clone();
         p.loss = r.loss;
         p.anomalyScore = r.anomalyScore;
+        p.surprise = r.surprise;
+        p.likelihood = r.likelihood;
+        p.level = r.level;
+        p.anomalyChannel = r.anomalyChannel;
+        p.warmingUp = r.warmingUp;
         p.steps = r.steps;
         p.diverged = r.diverged;
         p.label = e.label;

@@ -1,16 +1,14 @@
 package org.flinkrtrl.core.learner;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
 /**
- * The forecaster's settings beside the network's {@link ModelConfig}: seasonal and calendar context, the linear
- * path, the recurrent path, the interval level, the time zone of the calendar features. Immutable, validated, and
- * written into every forecaster state (after the config) so a restored model is self-describing.
+ * The forecaster's settings of a {@link ModelConfig} in one value: seasonal and calendar context, the linear path,
+ * the recurrent path, the interval level, the time zone of the calendar features, the lag bound and the linear
+ * path's forgetting. Each is a declared setting of {@link ModelSettings} (seasonalContext ... linearForgetting)
+ * and travels in the config; {@link #of} reads them, {@link #applyTo} sets them.
  *
  * @param context      seasonal lags (one day, two days, one week +- 1 event, in steps of the key's cadence) and
  *                     calendar features (hour of day, day of week as sin/cos) from event time
@@ -25,7 +23,7 @@ public record ForecasterOptions(boolean context, boolean linear, boolean recurre
                                 String timeZone, int maxLagSteps, double forgetting) implements Serializable {
 
     /** Defaults: context, linear path and recurrent path on, 95 % intervals, UTC, 2,100-event lag buffer, 0.999. */
-    public static final ForecasterOptions DEFAULTS = new ForecasterOptions(true, true, true, 0.95, "UTC", 2100, 0.999);
+    public static final ForecasterOptions DEFAULTS = of(ModelConfig.builder().build());
 
     public ForecasterOptions {
         if (!(intervalLevel > 0 && intervalLevel < 1)) {
@@ -72,18 +70,17 @@ public record ForecasterOptions(boolean context, boolean linear, boolean recurre
         return new ForecasterOptions(context, linear, recurrent, intervalLevel, timeZone, maxLagSteps, v);
     }
 
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeBoolean(context);
-        out.writeBoolean(linear);
-        out.writeBoolean(recurrent);
-        out.writeDouble(intervalLevel);
-        out.writeUTF(timeZone);
-        out.writeInt(maxLagSteps);
-        out.writeDouble(forgetting);
+    /** The forecaster settings of {@code config}. */
+    public static ForecasterOptions of(ModelConfig config) {
+        return new ForecasterOptions(config.seasonalContext(), config.linearPath(), config.recurrentPath(),
+            config.intervalLevel(), config.timeZone(), config.maxLagSteps(), config.linearForgetting());
     }
 
-    public static ForecasterOptions readFrom(DataInput in) throws IOException {
-        return new ForecasterOptions(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readDouble(),
-            in.readUTF(), in.readInt(), in.readDouble());
+    /** {@code config} with these forecaster settings. */
+    public ModelConfig applyTo(ModelConfig config) {
+        return config.toBuilder().set(ModelSettings.SEASONAL_CONTEXT, context).set(ModelSettings.LINEAR_PATH, linear)
+            .set(ModelSettings.RECURRENT_PATH, recurrent).set(ModelSettings.INTERVAL_LEVEL, intervalLevel)
+            .set(ModelSettings.TIME_ZONE, timeZone).set(ModelSettings.MAX_LAG_STEPS, maxLagSteps)
+            .set(ModelSettings.LINEAR_FORGETTING, forgetting).build();
     }
 }

@@ -7,6 +7,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import org.flinkrtrl.core.anomaly.AnomalyDetector;
+import org.flinkrtrl.core.anomaly.AnomalySettings;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
@@ -55,8 +57,11 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ol>
  *   <li>validates x_t (dimension, finite, |x| &lt;= {@value #MAX_ABS}, and within {@value #MAX_ABS} of the
  *       channel's unit) before touching any state;</li>
- *   <li>if a forecast exists: scores it (anomaly score on the squared error in units of the channel's change
- *       std, {@link AnomalyScorer}), updates the interval, the linear path and the network (one gradient step);</li>
+ *   <li>if a forecast exists: scores x_t under it ({@link AnomalyDetector}: surprise, likelihood and level in one
+ *       calibrated score, in the channel's internal units), updates the interval, the linear path and the network
+ *       (one gradient step); an event scored anomalous (protection, see AnomalyDetector#weight) is not learned by
+ *       the linear path, the network or the experts' error record, so an incident is not learned as the new
+ *       normal;</li>
  *   <li>divergence guard: a non-finite or exploding network loss (&gt; divergenceLoss) or non-finite weights
  *       re-initialise the network from its own generator, a non-finite linear path resets to its prior; both count
  *       as a divergence; the statistics are kept;</li>
@@ -95,7 +100,7 @@ public final class ForecastingLearner {
     private final OnlineLearner model;
     private final RunningStats levels;
     private final RunningStats deltas;
-    private final AnomalyScorer scorer;
+    private final AnomalyDetector detector;
     private final SeasonalContext context;
     private final RecursiveLeastSquares[] linear;
     private final ForecastBand band;
@@ -111,6 +116,7 @@ public final class ForecastingLearner {
     private final double[] residualMeanAbs;
     private double residualDecay = 1.0;
     private final double[] forecastInternal;
+    private final double[] scaleInternal;
     private final double[] lowest;
     private final double[] highest;
     private final double[] expertForecast;
@@ -146,6 +152,18 @@ public final class ForecastingLearner {
         public final double[] forecast;
         /** True when this event triggered the divergence guard. */
         public boolean diverged;
+        /** Anomaly components of this event on the score's scale (see AnomalyDetector; 0 when not scored). */
+        public double surprise;
+        /** Likelihood component: the recent average surprise against its long-run distribution. */
+        public double likelihood;
+        /** Level component: the values against the key's learned normal range. */
+        public double level;
+        /** The channel that contributed most to the anomaly score (0-based). */
+        public int anomalyChannel;
+        /** True while the key's anomaly score is warming up (probation). */
+        public boolean warmingUp;
+        /** Protection: the detector's learning weight of this event; below 1 the forecaster did not learn from it. */
+        public double learnWeight;
 
         // Probabilistic one-step forecast, per channel, raw units. The next event's distribution is given by
         // location (the point forecast) and scale; [lower, upper] is its central interval of probability
@@ -195,15 +213,26 @@ public final class ForecastingLearner {
     }
 
     public ForecastingLearner(ModelConfig config, long streamSeed) {
-        this(config, ForecasterOptions.DEFAULTS, streamSeed, true);
+        this(config, streamSeed, true);
     }
 
+    /** A forecaster with {@code config}'s network settings and {@code options}' forecaster settings. */
     public ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed) {
-        this(config, options, streamSeed, true);
+        this(options.applyTo(config), streamSeed, true);
+    }
+
+    /** As above, with the anomaly detector's settings (the experiment runners compare variants). */
+    public ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, AnomalySettings anomaly) {
+        this(options.applyTo(config), streamSeed, true, anomaly);
     }
 
     /** {@code initialise == false}: an empty shell for {@link #readState} only (see {@link OnlineLearner}). */
-    ForecastingLearner(ModelConfig config, ForecasterOptions options, long streamSeed, boolean initialise) {
+    ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise) {
+        this(config, streamSeed, initialise, AnomalySettings.DEFAULTS);
+    }
+
+    ForecastingLearner(ModelConfig config, long streamSeed, boolean initialise, AnomalySettings anomaly) {
+        ForecasterOptions options = ForecasterOptions.of(config);
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("a forecaster needs a regression head, got " + config.head());
         }
@@ -213,7 +242,7 @@ public final class ForecastingLearner {
         this.model = new OnlineLearner(networkConfig(config), streamSeed, initialise);
         this.levels = new RunningStats(d);
         this.deltas = new RunningStats(d);
-        this.scorer = new AnomalyScorer(config.anomalyAlpha());
+        this.detector = new AnomalyDetector(d, anomaly);
         this.context = new SeasonalContext(d, options);
         double[] prior = new double[FEATURES];
         prior[1] = 1.0;
@@ -236,6 +265,7 @@ public final class ForecastingLearner {
         this.expertForecast = new double[EXPERTS * d];
         this.expertError = new double[EXPERTS * d];
         this.halfWidthInternal = new double[d];
+        this.scaleInternal = new double[d];
         this.u = new double[d];
         this.target = new double[d];
         this.xin = new double[2 * d];
@@ -282,6 +312,12 @@ public final class ForecastingLearner {
             r.loss = Double.NaN;
             r.error = Double.NaN;
             r.anomalyScore = 0.0;
+            r.surprise = 0.0;
+            r.likelihood = 0.0;
+            r.level = 0.0;
+            r.anomalyChannel = 0;
+            r.warmingUp = true;
+            r.learnWeight = 1.0;
             Arrays.fill(r.previousForecast, Double.NaN);
             Arrays.fill(r.previousScale, Double.NaN);
             Arrays.fill(r.previousLower, Double.NaN);
@@ -349,19 +385,29 @@ public final class ForecastingLearner {
             err += e * e;
         }
         err /= d;
+        // scored in the channel's internal units (the same numbers on every power-of-two scale), under the band and
+        // change statistics the forecast was made with
+        for (int c = 0; c < d; c++) {
+            scaleInternal[c] = band.scale(c, deltas.std(c));
+        }
+        AnomalyDetector.Score a = detector.score(u, forecastInternal, scaleInternal);
+        double w = detector.weight();
         band.update(residual, halfWidthInternal);
+        // protection: an anomalous event leaves the experts' error record alone, so the mix does not switch to
+        // whichever path follows the incident (persistence, typically)
+        double expertRate = w < 1.0 ? 0.0 : EXPERT_RATE;
         for (int k = 0; k < EXPERTS * d; k++) {
             double e = Math.abs(u[k % d] - expertForecast[k]);
-            expertError[k] = (1.0 - EXPERT_RATE) * expertError[k] + EXPERT_RATE * e;
+            expertError[k] = (1.0 - expertRate) * expertError[k] + expertRate * e;
         }
-        expertDecay *= 1.0 - EXPERT_RATE;
+        expertDecay *= 1.0 - expertRate;
 
         boolean linearFailed = false;
         double lossNoNet = 0.0;
         for (int c = 0; c < d; c++) {
             double z = u[c] - origin[c];
             double res = u[c] - linearForecastU[c];
-            if (options.linear()) {
+            if (options.linear() && w == 1.0) {
                 double mad = residualDecay < 1.0 ? residualMeanAbs[c] / (1.0 - residualDecay) : 0.0;
                 linear[c].update(features[c], z, HUBER * Math.max(mad, MIN_RESIDUAL * deltas.std(c)));
                 linearFailed |= !linear[c].isFinite();
@@ -372,11 +418,20 @@ public final class ForecastingLearner {
             residualMeanAbs[c] = (1.0 - RESIDUAL_RATE) * residualMeanAbs[c] + RESIDUAL_RATE * Math.abs(res);
         }
         residualDecay *= 1.0 - RESIDUAL_RATE;
-        double loss = options.recurrent() ? model.learn(target) : lossNoNet;
+        // protection: neither path learns from an event scored anomalous. (Scaling the network's gradient by w would
+        // not do: Adam divides by the gradient's running RMS, so a persistently scaled gradient soon takes full steps;
+        // a scaled innovation in the linear path still updates its covariance in full.)
+        double loss = !options.recurrent() ? lossNoNet : w < 1.0 ? model.evaluate(target) : model.learn(target);
         r.scored = true;
         r.loss = loss;
         r.error = err;
-        r.anomalyScore = scorer.score(err);
+        r.anomalyScore = a.score;
+        r.surprise = a.surprise;
+        r.likelihood = a.likelihood;
+        r.level = a.level;
+        r.anomalyChannel = a.channel;
+        r.warmingUp = a.warmingUp;
+        r.learnWeight = w;
         if (options.recurrent() && (!Double.isFinite(loss) || loss > config.divergenceLoss() || !model.isFinite())) {
             model.initialise();
             divergences++;
@@ -525,14 +580,13 @@ public final class ForecastingLearner {
     public void clearMigration() { migration = null; }
 
     void writeState(DataOutput o) throws IOException {
-        options.writeTo(o);
         o.writeLong(events);
         o.writeLong(divergences);
         StateArrays.write(o, units);
         StateArrays.write(o, origin);
         levels.write(o);
         deltas.write(o);
-        scorer.write(o);
+        detector.write(o);
         StateArrays.write(o, last);
         StateArrays.write(o, delta);
         StateArrays.write(o, history);
@@ -559,7 +613,7 @@ public final class ForecastingLearner {
         model.writeState(o);
     }
 
-    /** Reads what {@link #writeState} wrote, after the options (read by the codec to build this shell). */
+    /** Reads what {@link #writeState} wrote. */
     void readState(DataInput in) throws IOException {
         events = in.readLong();
         divergences = in.readLong();
@@ -567,7 +621,7 @@ public final class ForecastingLearner {
         StateArrays.read(in, origin);
         levels.read(in);
         deltas.read(in);
-        scorer.read(in);
+        detector.read(in);
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, history);
@@ -595,7 +649,8 @@ public final class ForecastingLearner {
     }
 
     /**
-     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics, scorer, last value and
+     * Reads a format-1 state (the persistence-plus-network forecaster): its statistics (the old anomaly scorer's
+     * state is read and dropped), last value and
      * pending forecast carry over in raw units (unit 1), the network's state too when its shape matches
      * this build's, else the network starts fresh and {@link #migration()} says so. The context, the linear path
      * and the interval start fresh: the first forecast after the restore is the stored one, with a band from the
@@ -605,7 +660,7 @@ public final class ForecastingLearner {
         divergences = in.readLong();
         levels.read(in);
         deltas.read(in);
-        scorer.read(in);
+        new AnomalyScorer(config.anomalyAlpha()).read(in); // the old scorer's state: dropped, the detector starts fresh
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, result.forecast);

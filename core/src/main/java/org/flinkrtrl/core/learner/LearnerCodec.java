@@ -13,8 +13,7 @@ import org.flinkrtrl.core.optim.StateBytesOut;
  * options, seasonal context, linear path and interval), bit-exact both ways.
  *
  * <p>Layout: int magic {@code 0x52544C52} ("RTLR"), short format version, byte kind (1 = OnlineLearner,
- * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields (a forecaster's start with its
- * {@link ForecasterOptions}). A reader refuses unknown magic,
+ * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
  * versions and kinds with a clear message instead of misreading bytes.
  *
  * <p>Speed: the byte-array entry points ({@link #toBytes}, {@link #encode}, {@link #forecastingFromBytes}) go
@@ -25,7 +24,8 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 2: the forecaster's state holds its {@link ForecasterOptions}, channel units, seasonal context,
+     * Current format. 2: the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
+     * forecaster's state its channel units, seasonal context,
      * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
      */
     public static final short VERSION = 2;
@@ -47,8 +47,8 @@ public final class LearnerCodec {
     }
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
-        readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
-        ModelConfig cfg = ModelConfig.readFrom(in);
+        short version = readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
         OnlineLearner l = new OnlineLearner(cfg, cfg.seed(), false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
@@ -60,14 +60,13 @@ public final class LearnerCodec {
      */
     public static ForecastingLearner readForecasting(DataInput in) throws IOException {
         short version = readVersion(in, KIND_FORECASTING);
-        ModelConfig cfg = ModelConfig.readFrom(in);
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
         if (version == 1) {
-            ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, cfg.seed(), false);
+            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false);
             l.readStateV1(in);
             return l;
         }
-        ForecasterOptions options = ForecasterOptions.readFrom(in);
-        ForecastingLearner l = new ForecastingLearner(cfg, options, cfg.seed(), false); // readState overwrites all of it
+        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false); // readState overwrites all of it
         l.readState(in);
         return l;
     }

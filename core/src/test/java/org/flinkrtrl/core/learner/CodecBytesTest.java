@@ -113,7 +113,7 @@ class CodecBytesTest {
         assertEquals(LearnerCodec.VERSION, in.readShort());
         assertEquals(2, in.readByte());
         ModelConfig cfg = ModelConfig.readFrom(in);
-        ForecastingLearner l = new ForecastingLearner(cfg, ForecasterOptions.readFrom(in), cfg.seed());
+        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed());
         l.readState(in);
         assertEquals(-1, in.read(), "every byte consumed");
         return l;

@@ -105,9 +105,10 @@ class LearnerStateTest {
     @Test
     void stateSizeIsCompact() {
         // n=16, one channel (2 inputs): W 16x19, V 1x17, Adam doubles both, OK r=4 factors 4x(19 + 256); the
-        // linear path: 13 coefficients, a 13x13 covariance and 13 features; no seasonal ring without event time.
+        // linear path: 13 coefficients, a 13x13 covariance and 13 features; no seasonal ring without event time; the
+        // anomaly detector: two tail histograms, the short window, the level mean and variance.
         ForecastingLearner f = new ForecastingLearner(ModelConfig.builder().set(HIDDEN, 16).set(INPUTS, 1).set(RANK, 4).build());
-        int doubles = 3 * (16 * 19 + 17) + 4 * (19 + 256) + 16 + 1 + 17 + (13 + 169 + 13);
+        int doubles = 3 * (16 * 19 + 17) + 4 * (19 + 256) + 16 + 1 + 17 + (13 + 169 + 13) + (2 * 256 + 10 + 2);
         int bytes = LearnerCodec.toBytes(f).length;
         // fixed part (header, config, options, counters, cadence gaps, one-per-channel arrays with their length
         // prefixes) under 1 KB
