@@ -12,6 +12,8 @@
 # 3. savepoint:      same on input C -> output SP, but stopping the job with a savepoint mid-stream and starting a
 #                    new job from it (the upgrade path of docker/README.md): models and offsets must carry over.
 # 4. reference:      the same job jar on input A -> output REF with no failures.
+# The job runs in arrival order (--event-order arrival): in event-time order the last --max-out-of-orderness of
+# event time would wait in the buffer for later events once the producer stops, and the count below could not close.
 # Each failure run must then give, read with isolation.level=read_committed: exactly EVENTS outputs, no
 # duplicate and no missing (key, steps), and every record bit-identical to the reference record. All runs use the
 # same TaskManager JVMs and options, so the same (Vector API) kernels; the test checks that in the TM logs.
@@ -126,7 +128,8 @@ submit() { # submit IN OUT DEAD NAME [SAVEPOINT] -> prints job id
         --bootstrap-servers "$BOOTSTRAP" --input-topic "$in" --output-topic "$out" --dead-letter-topic "$dead" \
         --group-id "failover-$name" --checkpoint-dir "file://$FLINK_CLUSTER_DIR/checkpoints" \
         --checkpoint-interval 1s --parallelism "$PARALLELISM" --delivery exactly-once \
-        --key-field key --time-field ts --value-fields value --format json $JOB_MODEL_ARGS) || die "submit failed"
+        --key-field key --time-field ts --value-fields value --format json --event-order arrival \
+        $JOB_MODEL_ARGS) || die "submit failed"
   sed -n 's/^JOB_ID=//p' <<<"$res"
 }
 job_json() { curl -sf --max-time 5 "$REST/jobs/$1"; }

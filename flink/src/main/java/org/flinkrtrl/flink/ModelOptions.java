@@ -42,6 +42,18 @@ public final class ModelOptions {
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = ConfigOptions.key("rtrl.metrics.anomaly-threshold")
         .doubleType().defaultValue(0.5).withDescription("Anomaly score above which an event counts in the anomaly metrics.");
 
+    public static final ConfigOption<EventOrder.Mode> ORDER_MODE = ConfigOptions.key("rtrl.order.mode")
+        .enumType(EventOrder.Mode.class).defaultValue(EventOrder.Mode.EVENT_TIME)
+        .withDescription("EVENT_TIME: buffer each key's events and learn them in timestamp order once the watermark "
+            + "passes them; ARRIVAL: learn in arrival order, no buffer (for sources already ordered per key).");
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("rtrl.order.allowed-lateness")
+        .durationType().defaultValue(Duration.ZERO)
+        .withDescription("Event time past the watermark during which an event is still put in order; later events "
+            + "go to the late events. Every event waits this long too. >= 0.");
+    public static final ConfigOption<Integer> MAX_BUFFERED_PER_KEY = ConfigOptions.key("rtrl.order.max-buffered-per-key")
+        .intType().defaultValue(EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY)
+        .withDescription("Bound of a key's ordering buffer; beyond it the oldest event is released early. >= 1.");
+
     /** The Flink option of a user setting. */
     @SuppressWarnings("unchecked")
     public static <T> ConfigOption<T> option(ModelSetting<T> setting) {
@@ -123,6 +135,16 @@ public final class ModelOptions {
         double t = get(conf, ANOMALY_THRESHOLD);
         require(Double.isFinite(t), ANOMALY_THRESHOLD, t, "must be finite");
         return t;
+    }
+
+    /** How each key's events reach its learner. */
+    public static EventOrder eventOrder(ReadableConfig conf) {
+        EventOrder.Mode mode = get(conf, ORDER_MODE);
+        Duration lateness = get(conf, ALLOWED_LATENESS);
+        require(!lateness.isNegative(), ALLOWED_LATENESS, lateness, "must be >= 0");
+        int bound = get(conf, MAX_BUFFERED_PER_KEY);
+        require(bound >= 1, MAX_BUFFERED_PER_KEY, bound, "must be >= 1");
+        return new EventOrder(mode, lateness, bound);
     }
 
     private static <T> T get(ReadableConfig conf, ConfigOption<T> option) {

@@ -20,6 +20,7 @@ import org.flinkrtrl.connectors.KafkaProperties;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
+import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
 
 /** The sensor job's command line: declared once, validated on parse, printed by {@code --help}. */
@@ -58,6 +59,10 @@ public final class JobOptions {
     final Cli.Option<Double> replayRate;
     final Cli.Option<Double> replaySpeedup;
     final Cli.Option<Duration> outOfOrderness;
+    final Cli.Option<Duration> idleTimeout;
+    final Cli.Option<String> eventOrder;
+    final Cli.Option<Duration> allowedLateness;
+    final Cli.Option<Integer> maxBufferedPerKey;
     final Cli.Option<Integer> maxKeyLength;
     final Cli.Option<Long> minEventTime;
     final Cli.Option<Long> maxEventTime;
@@ -125,6 +130,19 @@ public final class JobOptions {
             "replay a file in event time sped up by this factor");
         outOfOrderness = cli.option("max-out-of-orderness", "duration", "5s", OptionValues::duration,
             "watermark bound on event-time disorder");
+        idleTimeout = cli.option("idle-timeout", "duration", "1m", OptionValues::duration,
+            "a source partition quiet this long stops holding back the watermark; 0 = wait for every partition");
+        eventOrder = cli.option("event-order", "event-time|arrival", null,
+            OptionValues.oneOf("event-time", "arrival"),
+            "event-time: learn each key's events in timestamp order once the watermark passes them (late ones and "
+                + "duplicates to the dead letters); arrival: learn them in input order (default: event-time for "
+                + "Kafka, arrival for files, whose rows are often grouped by key)");
+        allowedLateness = cli.option("allowed-lateness", "duration", "0", OptionValues::duration,
+            "event-time order: how long past the watermark an event is still put in order (every event waits this"
+                + " long too)");
+        maxBufferedPerKey = cli.option("max-buffered-per-key", "n", String.valueOf(EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY),
+            OptionValues::positiveInt, "event-time order: bound of a key's buffer; beyond it the oldest event is "
+                + "released early (counted)");
         maxKeyLength = cli.option("max-key-length", "chars", Integer.toString(FieldMapping.DEFAULT_MAX_KEY_LENGTH),
             OptionValues::positiveInt, "longest key, category and label; a longer one makes the record a dead letter");
         minEventTime = cli.option("min-event-time", "instant", "1970-01-01T00:00:00Z", JobOptions::instant,
@@ -365,6 +383,17 @@ public final class JobOptions {
 
     public ModelConfig modelConfig() {
         return ModelOptions.toModelConfig(modelOptions(), inputs());
+    }
+
+    /**
+     * How each key's events reach its learner. Kafka runs default to event-time order. File runs default to the
+     * file's order: a file grouped by key (all of one sensor, then the next) restarts event time at every key, and
+     * the watermark, one per reader, would make every key after the first late.
+     */
+    public EventOrder eventOrder() {
+        String chosen = cli.has(eventOrder) ? get(eventOrder) : mode() == Mode.KAFKA ? "event-time" : "arrival";
+        EventOrder.Mode mode = "arrival".equals(chosen) ? EventOrder.Mode.ARRIVAL : EventOrder.Mode.EVENT_TIME;
+        return new EventOrder(mode, get(allowedLateness), get(maxBufferedPerKey));
     }
 
     public Duration stateTtl() {

@@ -13,6 +13,7 @@ import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
@@ -20,15 +21,16 @@ import org.flinkrtrl.record.Prediction;
 
 /**
  * The job's topology, one builder for the Kafka and the file runs: raw records -> {@code parse} (malformed records
- * to the dead letters) -> optional {@code replay-throttle} -> {@code watermarks} -> keyBy key -> {@code
- * rtrl-forecaster} (refused events to the dead letters) -> {@code progress}. The mode supplies the source and
+ * to the dead letters) -> optional {@code replay-throttle} -> {@code watermarks} -> keyBy key -> in event-time order
+ * {@code rtrl-event-order} (late events and duplicates to the dead letters) -> {@code rtrl-forecaster} (refused events to the dead
+ * letters) -> {@code progress}. The mode supplies the source and
  * attaches the outputs: Kafka topics ({@link #toKafka}) or one stream of outputs collected by a bounded run
  * ({@link #outputs}). The operator uids are fixed: savepoints map state to operators by them.
  */
 final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
-                    Duration outOfOrderness, Duration progressInterval) {}
+                    Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -55,22 +57,33 @@ final class Pipeline {
                 paced.setParallelism(1);
             }
         }
-        SingleOutputStreamOperator<Event> events = paced.assignTimestampsAndWatermarks(watermarks(s.outOfOrderness()))
+        SingleOutputStreamOperator<Event> events = paced.assignTimestampsAndWatermarks(
+                watermarks(s.outOfOrderness(), s.idleTimeout()))
             .uid("watermarks").name("watermarks");
         if (ordered) {
             events.setParallelism(1);
         }
-        LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold());
+        LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
+            s.order());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());
+        if (s.order().mode() == EventOrder.Mode.EVENT_TIME) {
+            dead = dead.union(learned.lateEvents(), learned.duplicates());
+        }
         return new Pipeline(predictions, dead);
     }
 
-    static WatermarkStrategy<Event> watermarks(Duration outOfOrderness) {
-        return WatermarkStrategy.<Event>forBoundedOutOfOrderness(outOfOrderness)
-            .withTimestampAssigner((e, previous) -> e.timestamp)
-            .withIdleness(Duration.ofMinutes(1));
+    /**
+     * Bounded-out-of-orderness watermarks on the event time. With {@code idleTimeout} > 0 a source split (Kafka
+     * partition) that has sent nothing for that long (processing time) is marked idle and stops holding back the
+     * watermark, so one quiet partition does not stall the release of every key's events; it rejoins with its next
+     * record. Zero waits for every split.
+     */
+    static WatermarkStrategy<Event> watermarks(Duration outOfOrderness, Duration idleTimeout) {
+        WatermarkStrategy<Event> w = WatermarkStrategy.<Event>forBoundedOutOfOrderness(outOfOrderness)
+            .withTimestampAssigner((e, previous) -> e.timestamp);
+        return idleTimeout.isZero() ? w : w.withIdleness(idleTimeout);
     }
 
     /** One prediction per valid event. */
@@ -78,7 +91,7 @@ final class Pipeline {
         return predictions;
     }
 
-    /** Records refused by the parser or the forecaster. */
+    /** Records refused by the parser or the forecaster, events too late to be put in order, duplicates. */
     DataStream<DeadLetter> deadLetters() {
         return deadLetters;
     }

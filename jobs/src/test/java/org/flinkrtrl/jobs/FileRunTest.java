@@ -65,4 +65,58 @@ class FileRunTest {
         String html = Files.readString(report);
         assertTrue(html.contains("<h2>key a</h2>") && html.contains("<h2>key b</h2>"), "per-key charts");
     }
+
+    @Test
+    void aFileOutOfOrderWithinTheBoundGivesTheSortedFilesPredictionsAndItsDuplicateIsADeadLetter(@TempDir Path dir)
+        throws Exception {
+        List<long[]> rows = new ArrayList<>(); // {arrival, key, second}
+        java.util.Random rnd = new java.util.Random(3);
+        List<String> sorted = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            for (int k = 0; k < 3; k++) {
+                sorted.add(row(k, i));
+                rows.add(new long[] {i * 1000L + rnd.nextInt(4000), k, i});
+            }
+        }
+        rows.sort(java.util.Comparator.comparingLong(r -> r[0]));
+        List<String> shuffled = new ArrayList<>();
+        for (long[] r : rows) {
+            shuffled.add(row((int) r[1], (int) r[2]));
+        }
+        assertTrue(!shuffled.equals(sorted));
+        String duplicate = shuffled.get(200);
+        shuffled.add(201, duplicate); // delivered twice in a row: its original is still buffered
+
+        List<String> fromSorted = run(dir.resolve("sorted"), sorted);
+        List<String> fromShuffled = run(dir.resolve("shuffled"), shuffled);
+        assertEquals(450, fromSorted.size());
+        assertEquals(fromSorted, fromShuffled);
+        assertEquals(List.of(), Files.readAllLines(dir.resolve("sorted").resolve("dead-letters.jsonl")));
+        List<String> dead = Files.readAllLines(dir.resolve("shuffled").resolve("dead-letters.jsonl"));
+        assertEquals(1, dead.size());
+        DeadLetter d = PredictionJson.deadLetterFromJson(dead.get(0));
+        assertEquals("duplicate", d.stage);
+        assertEquals("duplicate of an event already buffered (same key, timestamp and values)", d.reason);
+    }
+
+    private static String row(int key, int second) {
+        return "{\"id\":\"k" + key + "\",\"t\":" + (1_700_000_000_000L + second * 1000L) + ",\"x\":"
+            + Math.sin(second / 7.0 + key) + "}";
+    }
+
+    /** Runs the job on the lines; returns the predictions, sorted (the order between keys is not defined). */
+    private static List<String> run(Path dir, List<String> lines) throws Exception {
+        Files.createDirectories(dir);
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, lines);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = SensorForecastJob.run(new String[] {"--input", in.toString(), "--key-field", "id", "--time-field", "t",
+            "--value-fields", "x", "--out-dir", dir.toString(), "--hidden", "4", "--report-charts", "0",
+            "--event-order", "event-time"},
+            new PrintStream(buf, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, rc, buf.toString(StandardCharsets.UTF_8));
+        List<String> preds = new ArrayList<>(Files.readAllLines(dir.resolve("predictions.jsonl")));
+        preds.sort(null);
+        return preds;
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -14,6 +15,7 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FileReplay;
 import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.flink.EventOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +49,44 @@ class PipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SensorForecastJob.buildKafka(env, o);
         assertEquals(List.of("kafka-source <- []", "parse <- [kafka-source]", "watermarks <- [parse]",
+            "rtrl-event-order <- [watermarks]", "rtrl-forecaster <- [rtrl-event-order]",
+            "progress <- [rtrl-forecaster]", "kafka-sink-predictions <- [progress]",
+            "Sink Committer: kafka-sink-predictions <- [kafka-sink-predictions]",
+            "kafka-sink-dead-letters <- [parse, rtrl-event-order, rtrl-event-order, rtrl-forecaster]",
+            "Sink Committer: kafka-sink-dead-letters <- [kafka-sink-dead-letters]"), operators(env.getStreamGraph()));
+    }
+
+    @Test
+    void kafkaTopologyInArrivalOrderHasNoOrderingStep() throws Exception {
+        JobOptions o = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic",
+            "out", "--dead-letter-topic", "dlq", "--key-field", "k", "--value-fields", "v", "--time-field", "t",
+            "--event-order", "arrival");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SensorForecastJob.buildKafka(env, o);
+        assertEquals(List.of("kafka-source <- []", "parse <- [kafka-source]", "watermarks <- [parse]",
             "rtrl-forecaster <- [watermarks]", "progress <- [rtrl-forecaster]", "kafka-sink-predictions <- [progress]",
             "Sink Committer: kafka-sink-predictions <- [kafka-sink-predictions]",
             "kafka-sink-dead-letters <- [parse, rtrl-forecaster]",
             "Sink Committer: kafka-sink-dead-letters <- [kafka-sink-dead-letters]"), operators(env.getStreamGraph()));
+    }
+
+    @Test
+    void orderingOptionsReachTheTopologySettings() {
+        JobOptions o = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic",
+            "out", "--key-field", "k", "--value-fields", "v", "--time-field", "t", "--allowed-lateness", "2s",
+            "--max-buffered-per-key", "50", "--idle-timeout", "0");
+        assertEquals(EventOrder.eventTime(Duration.ofSeconds(2), 50), o.eventOrder());
+        assertEquals(Duration.ZERO, o.get(o.idleTimeout));
+        JobOptions d = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic",
+            "out", "--key-field", "k", "--value-fields", "v", "--time-field", "t");
+        assertEquals(EventOrder.EVENT_TIME, d.eventOrder()); // Kafka's default
+        assertEquals(Duration.ofMinutes(1), d.get(d.idleTimeout));
+        JobOptions f = JobOptions.parse("--input", "x.csv", "--key-field", "k", "--value-fields", "v");
+        assertEquals(EventOrder.ARRIVAL, f.eventOrder()); // a file's default: its own order
+        JobOptions e = JobOptions.parse("--input", "x.csv", "--key-field", "k", "--value-fields", "v", "--event-order",
+            "event-time", "--allowed-lateness", "1s");
+        assertEquals(EventOrder.eventTime(Duration.ofSeconds(1), EventOrder.DEFAULT_MAX_BUFFERED_PER_KEY),
+            e.eventOrder());
     }
 
     @Test
@@ -60,7 +96,8 @@ class PipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SensorForecastJob.buildKafka(env, o);
         List<String> ops = operators(env.getStreamGraph());
-        assertEquals(List.of("dead-letter-log <- [parse, rtrl-forecaster]", "dead-letter-discard <- [dead-letter-log]"),
+        assertEquals(List.of("dead-letter-log <- [parse, rtrl-event-order, rtrl-event-order, rtrl-forecaster]",
+                "dead-letter-discard <- [dead-letter-log]"),
             ops.subList(ops.size() - 2, ops.size()));
     }
 
@@ -69,15 +106,16 @@ class PipelineTest {
         Path in = dir.resolve("in.jsonl");
         Files.writeString(in, "{}\n");
         JobOptions o = JobOptions.parse("--input", in.toString(), "--key-field", "k", "--value-fields", "v",
-            "--time-field", "t", "--replay-rate", "100");
+            "--time-field", "t", "--replay-rate", "100", "--event-order", "event-time");
         EventParser parser = SensorForecastJob.parser(o, in);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Pipeline.build(FileReplay.lines(env, in, false), SensorForecastJob.settings(o, parser), true,
             ReplayThrottle.rate(100)).outputs().sinkTo(new DiscardingSink<>()).uid("test-sink");
         StreamGraph g = env.getStreamGraph();
         assertEquals(List.of("file-source <- []", "parse <- [file-source]", "replay-throttle <- [parse]",
-            "watermarks <- [replay-throttle]", "rtrl-forecaster <- [watermarks]", "progress <- [rtrl-forecaster]",
-            "to-output <- [progress]", "dead-to-output <- [parse, rtrl-forecaster]",
+            "watermarks <- [replay-throttle]", "rtrl-event-order <- [watermarks]",
+            "rtrl-forecaster <- [rtrl-event-order]", "progress <- [rtrl-forecaster]",
+            "to-output <- [progress]", "dead-to-output <- [parse, rtrl-event-order, rtrl-event-order, rtrl-forecaster]",
             "test-sink <- [dead-to-output, to-output]"), operators(g));
         for (StreamNode n : g.getStreamNodes()) {
             if (List.of("file-source", "parse", "replay-throttle", "watermarks").contains(n.getTransformationUID())) {
