@@ -14,7 +14,9 @@ import java.util.Arrays;
  * vocabulary of event types ({@link TypeVocabulary}) plus the class {@link TypeVocabulary#UNSEEN}.
  *
  * <p>Per event of type y at time t: the event is scored against the prediction made at the previous event (its
- * class if y is in the vocabulary, else the unseen class: the model learns how often new types appear), and the
+ * class if y is in the vocabulary, else the unseen class: the model learns how often new types appear), with the
+ * softmax renormalised over the classes in use (the unseen class and the types in the vocabulary: a class not yet
+ * given to a type cannot occur next), and the
  * network learns from it with cross-entropy. Then y joins the vocabulary if it is new and there is room (otherwise
  * it is an overflow and enters as the unseen class), and the network advances on the input
  * [one-hot(class of y); ln(1 + seconds since the previous event)] to predict the next event.
@@ -74,7 +76,7 @@ public final class LogLearner {
         out.unseen = known < 0;
         out.scoredClass = out.unseen ? TypeVocabulary.UNSEEN : known;
         if (net.hasOutput()) {
-            double p = net.output()[out.scoredClass];
+            double p = net.output()[out.scoredClass] / activeMass(net.output(), vocabulary.size() + 1);
             out.probability = p;
             out.surpriseBits = -Math.log(Math.max(p, Double.MIN_VALUE)) / LN2;
             net.learnClass(out.scoredClass);
@@ -107,16 +109,38 @@ public final class LogLearner {
             resets++;
             net.advance(x);
         }
-        topK(net.output(), out);
+        topK(net.output(), vocabulary.size() + 1, out);
         return out;
     }
 
-    /** The k most probable classes, highest first (ties: lower class first). */
-    private static void topK(double[] p, LogStep out) {
-        int k = Math.min(out.topClasses.length, p.length);
+    /** Softmax mass of the classes in use: the unseen class and the vocabulary's types. */
+    private static double activeMass(double[] p, int active) {
+        double sum = 0.0;
+        for (int c = 0; c < active; c++) {
+            sum += p[c];
+        }
+        return sum;
+    }
+
+    /**
+     * The probability of class {@code c} in the latest prediction, renormalised over the classes in use (the unseen
+     * class and the vocabulary's types; the classes of types not yet seen cannot occur next).
+     */
+    public double probability(int c) {
+        int active = vocabulary.size() + 1;
+        if (c < 0 || c >= active || !net.hasOutput()) {
+            return 0.0;
+        }
+        return net.output()[c] / activeMass(net.output(), active);
+    }
+
+    /** The k most probable classes in use, highest first (ties: lower class first), renormalised over them. */
+    private static void topK(double[] p, int active, LogStep out) {
+        double mass = activeMass(p, active);
+        int k = Math.min(out.topClasses.length, active);
         for (int j = 0; j < k; j++) {
             int best = -1;
-            for (int c = 0; c < p.length; c++) {
+            for (int c = 0; c < active; c++) {
                 if (taken(out.topClasses, j, c)) {
                     continue;
                 }
@@ -125,7 +149,7 @@ public final class LogLearner {
                 }
             }
             out.topClasses[j] = best;
-            out.topProbabilities[j] = p[best];
+            out.topProbabilities[j] = p[best] / mass;
         }
         out.topCount = k;
     }

@@ -52,7 +52,10 @@ class LogLearnerTest {
         assertTrue(s.unseen);
         assertFalse(s.scored());
         assertEquals(1, s.inputClass);
-        double pUnseen = l.network().output()[TypeVocabulary.UNSEEN];
+        double pUnseen = l.probability(TypeVocabulary.UNSEEN);
+        double[] raw = l.network().output();
+        assertEquals(raw[0] / (raw[0] + raw[1]), pUnseen, 1e-15, "renormalised over the unseen class and a");
+        assertEquals(0.0, l.probability(2), 0.0);
         l.observe("b", 10, s);
         assertTrue(s.unseen);
         assertFalse(s.overflow);
@@ -60,7 +63,7 @@ class LogLearnerTest {
         assertEquals(pUnseen, s.probability, 0.0);
         assertEquals(-Math.log(pUnseen) / Math.log(2), s.surpriseBits, 1e-12);
         assertEquals(2, s.inputClass);
-        double pA = l.network().output()[1];
+        double pA = l.probability(1);
         l.observe("a", 20, s);
         assertFalse(s.unseen);
         assertEquals(1, s.scoredClass);
@@ -101,17 +104,26 @@ class LogLearnerTest {
     void topKListsTheMostProbableClassesInOrder() {
         LogLearner l = new LogLearner(LogLearner.config(BASE.with(READOUT_INIT_STD, 1.0), 6));
         LogStep s = new LogStep(4);
-        l.observe("a", 0, s);
-        double[] p = l.network().output();
-        Integer[] order = new Integer[p.length];
-        for (int i = 0; i < p.length; i++) {
+        for (String t : new String[] {"a", "b", "c", "d", "e"}) {
+            l.observe(t, 0, s);
+        }
+        double[] raw = l.network().output();
+        double mass = 0;
+        for (int c = 0; c < 6; c++) { // the unseen class and five types; class 6 is not in use
+            mass += raw[c];
+        }
+        double[] p = new double[6];
+        Integer[] order = new Integer[6];
+        for (int i = 0; i < 6; i++) {
+            p[i] = raw[i] / mass;
             order[i] = i;
+            assertEquals(p[i], l.probability(i), 1e-15);
         }
         Arrays.sort(order, (i, j) -> Double.compare(p[j], p[i]));
         assertEquals(4, s.topCount);
         for (int j = 0; j < 4; j++) {
             assertEquals(order[j], s.topClasses[j]);
-            assertEquals(p[order[j]], s.topProbabilities[j], 0.0);
+            assertEquals(p[order[j]], s.topProbabilities[j], 1e-15);
         }
         assertTrue(s.topProbabilities[0] > s.topProbabilities[3], "distinct probabilities with a large readout init");
     }
