@@ -229,8 +229,14 @@ public final class EventParser implements Serializable {
         }
     }
 
+    /** The values of a log event, which has none: shared, never written to. */
+    private static final double[] NO_VALUES = new double[0];
+
     private double[] values(Fields f) {
         String[] names = mapping.valueFields;
+        if (names.length == 0) {
+            return NO_VALUES;
+        }
         if (names.length == 1 && f.isArray(names[0])) {
             double[] arr = f.array(names[0]);
             if (arr.length != mapping.dimensions) {

@@ -113,8 +113,8 @@ public final class FieldMapping implements Serializable {
             if (keyField == null && constantKey == null) {
                 throw new IllegalArgumentException("a key field or a constant key is required");
             }
-            if (valueFields.isEmpty()) {
-                throw new IllegalArgumentException("at least one value field is required");
+            if (valueFields.isEmpty() && categoryField == null) {
+                throw new IllegalArgumentException("at least one value field (or, for logs, a category field) is required");
             }
             if (dimensions < 0 || (dimensions > 0 && dimensions != valueFields.size() && valueFields.size() != 1)) {
                 throw new IllegalArgumentException("dimensions " + dimensions + " needs exactly one (array) value field, got "

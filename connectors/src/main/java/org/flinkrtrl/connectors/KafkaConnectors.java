@@ -11,6 +11,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.record.Prediction;
 
 /**
@@ -64,6 +65,18 @@ public final class KafkaConnectors {
                 .setTopic(topic)
                 .setKeySerializationSchema(new PredictionKey())
                 .setValueSerializationSchema(new PredictionValue())
+                .build());
+    }
+
+    /** Log-mode outputs as JSON ({@link LogPredictionJson}), keyed by the source key. */
+    public static KafkaSink<LogPrediction> logPredictionSink(String bootstrap, String topic, DeliveryGuarantee delivery,
+                                                             String transactionalIdPrefix, Properties props) {
+        return sink(bootstrap, delivery, transactionalIdPrefix, props,
+            KafkaRecordSerializationSchema.<LogPrediction>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<LogPrediction>) p -> p.key.getBytes(StandardCharsets.UTF_8))
+                .setValueSerializationSchema((SerializationSchema<LogPrediction>) p ->
+                    LogPredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8))
                 .build());
     }
 

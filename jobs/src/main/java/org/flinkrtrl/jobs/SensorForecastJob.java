@@ -74,6 +74,9 @@ public final class SensorForecastJob {
             return 0;
         }
         try {
+            if (o.logMode()) {
+                return LogJob.run(o, out);
+            }
             if (o.mode() == JobOptions.Mode.KAFKA) {
                 StreamExecutionEnvironment env = environment(o);
                 buildKafka(env, o);

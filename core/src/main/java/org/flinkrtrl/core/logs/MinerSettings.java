@@ -14,7 +14,7 @@ package org.flinkrtrl.core.logs;
  * @param maxTokenChars longest token kept; a longer one becomes a wildcard
  */
 public record MinerSettings(int depth, double similarity, int maxChildren, int maxTemplates, int maxTokens,
-                            int maxTokenChars) {
+                            int maxTokenChars) implements java.io.Serializable {
     public static final MinerSettings DEFAULTS = new MinerSettings(4, 0.5, 100, 1000, 64, 64);
 
     public MinerSettings {
