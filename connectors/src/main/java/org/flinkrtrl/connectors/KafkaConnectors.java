@@ -74,9 +74,8 @@ public final class KafkaConnectors {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
             KafkaRecordSerializationSchema.<LogPrediction>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema((SerializationSchema<LogPrediction>) p -> p.key.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema((SerializationSchema<LogPrediction>) p ->
-                    LogPredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8))
+                .setKeySerializationSchema(new LogPredictionKey())
+                .setValueSerializationSchema(new LogPredictionValue())
                 .build());
     }
 
@@ -120,6 +119,24 @@ public final class KafkaConnectors {
         @Override
         public byte[] serialize(Prediction p) {
             return PredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class LogPredictionKey implements SerializationSchema<LogPrediction> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(LogPrediction p) {
+            return p.key.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class LogPredictionValue implements SerializationSchema<LogPrediction> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(LogPrediction p) {
+            return LogPredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -21,6 +21,8 @@ public final class LogSourceModel {
     public static final short FORMAT = 1;
     /** Surprise, bits, that the anomaly score maps to 1/2: p = 2^-10 (score = bits / (bits + 10)). */
     public static final double HALF_SCORE_BITS = 10.0;
+    /** Type id of the messages the miner could not give a template (its cap was reached). */
+    public static final String OVERFLOW_ID = "<overflow>";
     private final TemplateMiner miner;
     private final LogLearner learner;
     private final LogStep step;
@@ -42,7 +44,7 @@ public final class LogSourceModel {
         String template;
         if (miner != null) {
             int id = miner.add(text);
-            typeId = id == TemplateMiner.OVERFLOW ? "<overflow>" : Integer.toString(id);
+            typeId = id == TemplateMiner.OVERFLOW ? OVERFLOW_ID : Integer.toString(id);
             template = miner.template(id);
         } else {
             typeId = text;
@@ -61,7 +63,7 @@ public final class LogSourceModel {
         p.topProbabilities = new double[s.topCount];
         for (int j = 0; j < s.topCount; j++) {
             String label = learner.vocabulary().label(s.topClasses[j]);
-            p.topTypes[j] = miner != null && s.topClasses[j] != TypeVocabulary.UNSEEN
+            p.topTypes[j] = miner != null && s.topClasses[j] != TypeVocabulary.UNSEEN && !label.equals(OVERFLOW_ID)
                 ? miner.template(Integer.parseInt(label)) : label;
             p.topProbabilities[j] = s.topProbabilities[j];
         }

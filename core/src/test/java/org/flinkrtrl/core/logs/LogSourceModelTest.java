@@ -62,6 +62,20 @@ class LogSourceModelTest {
     }
 
     @Test
+    void minerOverflowsAreOneTypeOfTheirOwn() {
+        LogSourceModel m = new LogSourceModel(new TemplateMiner(MinerSettings.DEFAULTS.withMaxTemplates(1)),
+            new LogLearner(CFG, 5L), 3);
+        m.observe("alpha one", 0);
+        LogPrediction p = m.observe("beta gamma delta", 1);
+        assertEquals(LogSourceModel.OVERFLOW_ID, p.typeId);
+        assertEquals("<overflow>", p.template);
+        p = m.observe("epsilon zeta eta theta", 2);
+        assertEquals(LogSourceModel.OVERFLOW_ID, p.typeId);
+        assertFalse(p.unseen, "the overflow type is in the vocabulary once seen");
+        assertTrue(List.of(p.topTypes).containsAll(List.of("alpha one", "<overflow>", "<unseen>")), List.of(p.topTypes).toString());
+    }
+
+    @Test
     void preParsedTypesNeedNoMiner() throws IOException {
         LogSourceModel m = new LogSourceModel(null, new LogLearner(CFG, 1L), 2);
         m.observe("GET /images .jpg 200", 0);
