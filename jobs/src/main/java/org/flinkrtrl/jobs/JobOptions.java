@@ -86,6 +86,8 @@ public final class JobOptions {
     final Cli.Option<Integer> topK;
     final Cli.Option<Integer> maxTemplates;
     final Cli.Option<Integer> maxMessageChars;
+    final Cli.Option<Duration> rateBucket;
+    final Cli.Option<Integer> rateSilentBuckets;
     // runtime
     final Cli.Option<String> checkpointDir;
     final Cli.Option<Duration> checkpointInterval;
@@ -175,6 +177,10 @@ public final class JobOptions {
             "templates mined per key; messages of further shapes are counted as overflow");
         maxMessageChars = cli.option("max-message-chars", "n", "4096", OptionValues::positiveInt,
             "longest message (or event type, at most 1024) accepted; longer ones go to the dead letters");
+        rateBucket = cli.option("rate-bucket", "duration", "0", OptionValues::duration,
+            "also forecast each key's event count per bucket of this length (file runs: rates.jsonl beside the outputs); 0 = off");
+        rateSilentBuckets = cli.option("rate-silent-buckets", "n", "60", OptionValues::nonNegativeInt,
+            "zero-count buckets emitted for a key after its last event before its rate view pauses");
 
         cli.section("Checkpointing and runtime");
         checkpointDir = cli.option("checkpoint-dir", "uri", null, JobOptions::uri,
@@ -373,6 +379,15 @@ public final class JobOptions {
             return LogLearner.config(ModelOptions.toModelConfig(modelOptions(), 1), get(vocabulary));
         }
         return ModelOptions.toModelConfig(modelOptions(), inputs());
+    }
+
+    /** The rate view's forecaster: the model options over one value, the event count per bucket. */
+    public ModelConfig rateModelConfig() {
+        return ModelOptions.toModelConfig(modelOptions(), 1);
+    }
+
+    public Path rateFile() {
+        return outputFile().toAbsolutePath().getParent().resolve("rates.jsonl");
     }
 
     /** Template mining settings of the log mode with --message-field; null otherwise. */

@@ -26,7 +26,12 @@ import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.flinkrtrl.flink.EventKeySelector;
+import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.flink.LogOperator;
+import org.flinkrtrl.flink.RateBuckets;
+import org.flinkrtrl.record.Prediction;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
 import org.flinkrtrl.record.LogPrediction;
@@ -40,7 +45,8 @@ final class LogJob {
     private LogJob() {}
 
     /** The log topology's outputs. */
-    record Streams(SingleOutputStreamOperator<LogPrediction> predictions, DataStream<DeadLetter> deadLetters) {}
+    record Streams(SingleOutputStreamOperator<LogPrediction> predictions, DataStream<DeadLetter> deadLetters,
+                   DataStream<Prediction> rates) {}
 
     /** {@code ordered} (file replays) runs parse and watermarks at parallelism 1 so each key keeps the file's order. */
     static Streams build(DataStream<RawRecord> raw, JobOptions o, EventParser parser, boolean ordered) {
@@ -53,7 +59,18 @@ final class LogJob {
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
             o.get(o.maxMessageChars), o.stateTtl());
-        return new Streams(s.predictions(), parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters()));
+        DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
+        DataStream<Prediction> rates = null;
+        if (!o.get(o.rateBucket).isZero()) {
+            DataStream<Event> counts = events.keyBy(new EventKeySelector(), Types.STRING)
+                .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets)), TypeInformation.of(Event.class))
+                .uid("rate-buckets").name("rate-buckets");
+            LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
+                o.get(o.anomalyThreshold));
+            rates = r.predictions();
+            dead = dead.union(r.deadLetters());
+        }
+        return new Streams(s.predictions(), dead, rates);
     }
 
     /** Runs the log mode on a file or Kafka; returns the exit code. */
@@ -80,6 +97,9 @@ final class LogJob {
         s.predictions().sinkTo(KafkaConnectors.logPredictionSink(bootstrap, o.get(o.outputTopic), delivery,
                 prefix + "-predictions", props))
             .uid("kafka-sink-predictions").name("kafka:" + o.get(o.outputTopic));
+        if (s.rates() != null) {
+            throw new UsageException("--rate-bucket applies to file runs for now");
+        }
         if (o.has(o.deadLetterTopic)) {
             s.deadLetters().sinkTo(KafkaConnectors.deadLetterSink(bootstrap, o.get(o.deadLetterTopic), delivery,
                     prefix + "-dead-letters", props))
@@ -114,6 +134,12 @@ final class LogJob {
             .uid("log-to-output").name("log-to-output")
             .union(s.deadLetters().map(d -> "D" + PredictionJson.toJson(d)).returns(Types.STRING)
                 .uid("dead-to-output").name("dead-to-output"));
+        if (s.rates() != null) {
+            tagged = tagged.union(s.rates().map(r -> "R" + PredictionJson.toJson(r)).returns(Types.STRING)
+                .uid("rates-to-output").name("rates-to-output"));
+        }
+        Path rateFile = o.rateFile();
+        long rateCount = 0;
         long predictions = 0;
         long deadLetters = 0;
         long scored = 0;
@@ -123,10 +149,15 @@ final class LogJob {
         long t0 = System.nanoTime();
         try (CloseableIterator<String> it = tagged.executeAndCollect(o.get(o.jobName));
              BufferedWriter w = Files.newBufferedWriter(outputs, StandardCharsets.UTF_8);
-             BufferedWriter dw = Files.newBufferedWriter(dead, StandardCharsets.UTF_8)) {
+             BufferedWriter dw = Files.newBufferedWriter(dead, StandardCharsets.UTF_8);
+             BufferedWriter rw = s.rates() == null ? null : Files.newBufferedWriter(rateFile, StandardCharsets.UTF_8)) {
             while (it.hasNext()) {
                 String r = it.next();
-                if (r.charAt(0) == 'P') {
+                if (r.charAt(0) == 'R') {
+                    rateCount++;
+                    rw.write(r, 1, r.length() - 1);
+                    rw.newLine();
+                } else if (r.charAt(0) == 'P') {
                     predictions++;
                     LogPrediction p = LogPredictionJson.fromJson(r.substring(1));
                     keys.add(p.key);
@@ -156,6 +187,9 @@ final class LogJob {
             keys.size(), secs, deadLetters, scored == 0 ? Double.NaN : bits / scored, scored, unseen);
         out.println("outputs:      " + outputs.toAbsolutePath());
         out.println("dead letters: " + dead.toAbsolutePath());
+        if (s.rates() != null) {
+            out.printf(Locale.ROOT, "rates:        %s (%d buckets of %s)%n", rateFile, rateCount, o.get(o.rateBucket));
+        }
         return complete ? 0 : 1;
     }
 }

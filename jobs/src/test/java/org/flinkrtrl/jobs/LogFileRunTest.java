@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.LogPrediction;
+import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +79,33 @@ class LogFileRunTest {
         assertTrue(reasons.contains("message is empty"), reasons.toString());
         assertTrue(reasons.contains("message is missing"), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("malformed JSON")), reasons.toString());
+    }
+
+    @Test
+    void theRateViewGivesASilentSourceZeroBuckets(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            lines.add("{\"host\":\"busy\",\"time\":" + (1000L * i) + ",\"type\":\"tick\"}");
+            if (i < 10) {
+                lines.add("{\"host\":\"quiet\",\"time\":" + (1000L * i) + ",\"type\":\"tock\"}");
+            }
+        }
+        Path in = dir.resolve("logs.jsonl");
+        Files.write(in, lines);
+        String console = run("--input", in.toString(), "--key-field", "host", "--time-field", "time",
+            "--category-field", "type", "--out-dir", dir.toString(), "--hidden", "4", "--rate-bucket", "5s",
+            "--rate-silent-buckets", "3", "--parallelism", "2");
+        assertTrue(console.contains("processed 70 events of 2 keys"), console);
+        Map<String, List<String>> buckets = new TreeMap<>();
+        for (String l : Files.readAllLines(dir.resolve("rates.jsonl"))) {
+            Prediction p = PredictionJson.fromJson(l);
+            buckets.computeIfAbsent(p.key, k -> new ArrayList<>()).add(p.timestamp + "=" + (long) p.actual[0]);
+        }
+        assertEquals(List.of("4999=5", "9999=5", "14999=0", "19999=0", "24999=0"), buckets.get("quiet"));
+        List<String> busy = buckets.get("busy");
+        assertEquals(15, busy.size(), busy.toString());
+        assertEquals("59999=5", busy.get(11));
+        assertEquals(List.of("64999=0", "69999=0", "74999=0"), busy.subList(12, 15));
     }
 
     @Test
