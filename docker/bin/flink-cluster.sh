@@ -67,6 +67,8 @@ taskmanager.host: 127.0.0.1
 taskmanager.numberOfTaskSlots: $SLOTS
 taskmanager.memory.process.size: ${FLINK_TM_MEMORY:-1536m}
 taskmanager.load-balance.mode: SLOTS
+# a TaskManager out of heap exits (and is restarted) instead of limping on in back-to-back collections
+taskmanager.jvm-exit-on-oom: true
 parallelism.default: $PARALLELISM
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1

@@ -18,7 +18,9 @@ import org.flinkrtrl.core.math.Rng;
  * Companion of {@link TrainingStepBench} for a shared, overloaded machine: measures the same training step
  * (advance + learn) in thread CPU time, which is much less sensitive to other processes than JMH's wall-clock
  * throughput. Prints a markdown table: events per CPU-second (median and best of 5 rounds of ~0.3 s CPU), the
- * estimator's nominal flops per step and the GFLOP/s that implies, and the log-log slopes of time against n and r.
+ * estimator's nominal flops per step and the GFLOP/s that implies, the learner's checkpoint size (state bytes per
+ * key, {@code LearnerCodec}), and the log-log slopes of time against n and r. Method LRU: n is the number of complex
+ * units (and of MLP features).
  *
  * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepCost [methods] [ns] [rs]
  *   e.g. StepCost OK,KF,UORO,RTRL 8,16,32,64,128 1,2,4,8,16</pre>
@@ -40,8 +42,9 @@ public final class StepCost {
         System.out.printf(Locale.ROOT, "# kernels=%s java=%s cores=%d load=%.1f%n", kernelsName(),
             System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.println("| method | n | r | events/s (CPU, median) | best | us/event | MFLOP/event | GFLOP/s |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| method | n | r | events/s (CPU, median) | best | us/event | MFLOP/event | GFLOP/s "
+            + "| state B |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String mName : methods) {
             Method method = Method.valueOf(mName.trim());
             List<double[]> pts = new ArrayList<>();
@@ -52,9 +55,9 @@ public final class StepCost {
                 for (int r : (method == Method.OK ? rs : new int[] {1})) {
                     double[] res = measure(method, n, r);
                     double flops = flops(method, n, r);
-                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.2f | %.3f | %.2f |%n",
+                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.2f | %.3f | %.2f | %,d |%n",
                         method, n, method == Method.OK ? Integer.toString(r) : "-", res[0], res[1], 1e6 / res[0],
-                        flops / 1e6, flops * res[0] / 1e9);
+                        flops / 1e6, flops * res[0] / 1e9, (long) res[2]);
                     pts.add(new double[] {n, r, 1.0 / res[0]});
                 }
             }
@@ -83,6 +86,13 @@ public final class StepCost {
                 return 2.0 * n * k + 6.0 * k * m + common;
             case RTRL:
                 return 2.0 * n * n * k * m + 2.0 * n * k * m + common;
+            case LRU: {
+                // N = n complex units, n_x = 1, MLP readout of n features on [Re h; Im h; x; 1] (m1 = 2n + 2):
+                // recurrence + traces ~ 40 n, the MLP's forward, recomputed forward and backward 8 n m1, Adam and
+                // clipping 10 flops per parameter (3n + 2n recurrent, n m1 + n + 1 readout)
+                double m1 = 2.0 * n + 2;
+                return 40.0 * n + 8.0 * n * m1 + 10.0 * (5.0 * n + n * m1 + n + 1);
+            }
             default:
                 return Double.NaN;
         }
@@ -127,7 +137,8 @@ public final class StepCost {
             System.out.println("# note: " + method + " n=" + n + " r=" + r + " diverged (non-finite weights)");
         }
         Arrays.sort(rates);
-        return new double[] {rates[rates.length / 2], rates[rates.length - 1]};
+        long stateBytes = org.flinkrtrl.core.learner.LearnerCodec.toBytes(learner).length;
+        return new double[] {rates[rates.length / 2], rates[rates.length - 1], stateBytes};
     }
 
     /** Least-squares slope of log(time) against log(n) at fixed r, and against log(r) at fixed n. */

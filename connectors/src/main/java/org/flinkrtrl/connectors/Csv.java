@@ -3,7 +3,12 @@ package org.flinkrtrl.connectors;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Minimal RFC 4180 line splitting: quoted cells, doubled quotes inside quotes, surrounding spaces trimmed. */
+/**
+ * RFC 4180 line splitting, strictly: a cell is either unquoted (surrounding spaces trimmed, no quote inside) or
+ * quoted (kept verbatim, a doubled quote stands for one quote, only spaces may follow the closing quote). An
+ * unterminated quote, text after a closing quote or a quote inside an unquoted cell is an
+ * {@link IllegalArgumentException}; a trailing {@code \r} is dropped.
+ */
 public final class Csv {
     private Csv() {}
 
@@ -29,10 +34,16 @@ public final class Csv {
                 } else {
                     cell.append(c);
                 }
+            } else if (wasQuoted && c != delimiter) {
+                if (c != ' ' && c != '\t') {
+                    throw new IllegalArgumentException("text after the closing quote of cell " + (out.size() + 1));
+                }
             } else if (c == '"' && cell.toString().isBlank()) {
                 quoted = true;
                 wasQuoted = true;
                 cell.setLength(0);
+            } else if (c == '"') {
+                throw new IllegalArgumentException("a quote inside unquoted cell " + (out.size() + 1));
             } else if (c == delimiter) {
                 out.add(wasQuoted ? cell.toString() : cell.toString().trim());
                 cell.setLength(0);
@@ -40,6 +51,9 @@ public final class Csv {
             } else {
                 cell.append(c);
             }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unterminated quote in cell " + (out.size() + 1));
         }
         out.add(wasQuoted ? cell.toString() : cell.toString().trim());
         return out;

@@ -1,6 +1,8 @@
 package org.flinkrtrl.connectors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
@@ -18,11 +20,27 @@ import java.util.Locale;
 import java.util.Map;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
+import org.flinkrtrl.record.Texts;
 
 /**
  * Parses one record (a JSON object or a CSV line) with a {@link FieldMapping}. Never throws on bad input: the
  * result is either an {@link Event} or a {@link DeadLetter} with stage {@code "parse"}, a reason and the original
- * text. Not thread-safe (one per operator instance); serialisable so it can be shipped inside a function.
+ * text (bounded, see {@link DeadLetter#bounded}). Not thread-safe (one per operator instance); serialisable so it
+ * can be shipped inside a function.
+ *
+ * <p>Grammar, strictly (anything else is a dead letter with the reason):
+ * <ul>
+ *   <li>a record is one line: one JSON object (RFC 8259; nothing after it but whitespace; no duplicate names), or
+ *       one CSV line with exactly the configured columns ({@link Csv});</li>
+ *   <li>a number is a JSON number token, or text (a CSV cell, a JSON string) in the decimal grammar
+ *       {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?} with nothing around it: no hex, no
+ *       {@code d}/{@code f} suffixes, no spaces inside quotes, no {@code NaN}/{@code Infinity}; it must be finite;</li>
+ *   <li>the key is a JSON string or integer (a CSV cell), not blank, at most {@code maxKeyLength} characters, with
+ *       no control characters and no unpaired UTF-16 surrogate (which a JSON escape of U+D800 alone produces);
+ *       category and label follow the same text rules;</li>
+ *   <li>the bytes are valid UTF-8;</li>
+ *   <li>the event time is inside [{@code minTimeMillis}, {@code maxTimeMillis}).</li>
+ * </ul>
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -109,15 +127,24 @@ public final class EventParser implements Serializable {
 
     /** Parses a record with no file position and no transport timestamp. */
     public Result parse(String text) {
-        return parse(text, 0L, Long.MIN_VALUE);
+        return parse(text, 0L, Long.MIN_VALUE, -1);
+    }
+
+    /** Parses a record decoded from valid UTF-8. */
+    public Result parse(String text, long position, long recordTimestamp) {
+        return parse(text, position, recordTimestamp, -1);
     }
 
     /**
      * @param text the record
      * @param position 1-based data-row number in its file, 0 when unknown
      * @param recordTimestamp transport timestamp (Kafka), Long.MIN_VALUE when unknown
+     * @param malformedUtf8At byte offset of the first malformed UTF-8 sequence of the record's bytes, -1 for none
      */
-    public Result parse(String text, long position, long recordTimestamp) {
+    public Result parse(String text, long position, long recordTimestamp, int malformedUtf8At) {
+        if (malformedUtf8At >= 0) {
+            return reject("invalid UTF-8 byte sequence at byte " + malformedUtf8At, text, null, Long.MIN_VALUE);
+        }
         if (text == null || text.isBlank()) {
             return reject("empty record", text, null, Long.MIN_VALUE);
         }
@@ -130,14 +157,17 @@ public final class EventParser implements Serializable {
         String key = null;
         long ts = Long.MIN_VALUE;
         try {
-            key = mapping.keyField != null ? fields.text(mapping.keyField) : mapping.constantKey;
-            if (key == null || key.isEmpty()) {
-                throw new Reject("missing key field '" + mapping.keyField + "'");
-            }
+            key = mapping.keyField != null ? key(fields) : mapping.constantKey;
             ts = time(fields, position, recordTimestamp);
+            if (ts < mapping.minTimeMillis || ts >= mapping.maxTimeMillis) {
+                long t = ts;
+                ts = Long.MIN_VALUE;
+                throw new Reject("event time " + t + " ms (" + instant(t) + ") is outside the accepted range ["
+                    + instant(mapping.minTimeMillis) + ", " + instant(mapping.maxTimeMillis) + ")");
+            }
             double[] values = values(fields);
-            String category = mapping.categoryField != null ? fields.text(mapping.categoryField) : null;
-            String label = mapping.labelField != null ? fields.text(mapping.labelField) : null;
+            String category = mapping.categoryField != null ? text(fields, mapping.categoryField, "category") : null;
+            String label = mapping.labelField != null ? text(fields, mapping.labelField, "label") : null;
             return new Result(new Event(key, ts, values, category, label), null);
         } catch (Reject r) {
             return reject(r.getMessage(), text, key, ts);
@@ -146,8 +176,91 @@ public final class EventParser implements Serializable {
         }
     }
 
-    private static Result reject(String reason, String text, String key, long ts) {
-        return new Result(null, new DeadLetter(STAGE, reason, text, key, ts));
+    /**
+     * The dead letter of a record longer than the reader's line limit, of which the reader kept {@code prefix}:
+     * the payload is (at most the payload limit of) that prefix, length and hash are the whole record's.
+     */
+    public Result oversize(String prefix, long bytes, String sha256) {
+        DeadLetter d = DeadLetter.bounded(STAGE, "record of " + bytes + " bytes is longer than the reader's limit of "
+            + Utf8Lines.DEFAULT_MAX_LINE_BYTES + " bytes", prefix, null, Long.MIN_VALUE, mapping.maxDeadLetterPayloadBytes);
+        d.payloadBytes = bytes;
+        d.payloadSha256 = sha256;
+        return new Result(null, d);
+    }
+
+    private Result reject(String reason, String text, String key, long ts) {
+        return new Result(null, DeadLetter.bounded(STAGE, reason, text, key, ts, mapping.maxDeadLetterPayloadBytes));
+    }
+
+    private static String instant(long millis) {
+        try {
+            return Instant.ofEpochMilli(millis).toString();
+        } catch (java.time.DateTimeException e) {
+            return millis + " ms";
+        }
+    }
+
+    /** The key field's text: a JSON string or integer (a CSV cell), checked by {@link #checkText}. */
+    private String key(Fields f) {
+        Object v = f.raw(mapping.keyField);
+        if (v == null) {
+            throw new Reject("missing key field '" + mapping.keyField + "'");
+        }
+        if (v instanceof JsonNode) {
+            JsonNode n = (JsonNode) v;
+            if (!n.isTextual() && !n.isIntegralNumber()) {
+                throw new Reject("key field '" + mapping.keyField + "' is " + kind(n) + ", expected a string");
+            }
+        }
+        String key = f.text(mapping.keyField);
+        if (key.isBlank()) {
+            throw new Reject("key field '" + mapping.keyField + "' is blank");
+        }
+        checkText(key, "key field '" + mapping.keyField + "'");
+        return key;
+    }
+
+    /** An optional text field (category, label): a JSON value (not an object or array) or a CSV cell. */
+    private String text(Fields f, String field, String what) {
+        Object v = f.raw(field);
+        if (v instanceof JsonNode && ((JsonNode) v).isContainerNode()) {
+            throw new Reject(what + " field '" + field + "' is " + kind((JsonNode) v) + ", expected a string");
+        }
+        String s = f.text(field);
+        if (s != null) {
+            checkText(s, what + " field '" + field + "'");
+        }
+        return s;
+    }
+
+    private void checkText(String s, String what) {
+        if (s.length() > mapping.maxKeyLength) {
+            throw new Reject(what + " has " + s.length() + " characters, more than the maximum " + mapping.maxKeyLength
+                + ": " + Texts.quote(s));
+        }
+        int i = Texts.unpairedSurrogate(s);
+        if (i >= 0) {
+            throw new Reject(what + " has an unpaired UTF-16 surrogate U+" + String.format("%04X", (int) s.charAt(i))
+                + " at index " + i + ": " + Texts.quote(s));
+        }
+        i = Texts.controlChar(s);
+        if (i >= 0) {
+            throw new Reject(what + " has a control character U+" + String.format("%04X", (int) s.charAt(i))
+                + " at index " + i + ": " + Texts.quote(s));
+        }
+    }
+
+    private static String kind(JsonNode n) {
+        if (n.isObject()) {
+            return "an object";
+        }
+        if (n.isArray()) {
+            return "an array";
+        }
+        if (n.isBoolean()) {
+            return "a boolean";
+        }
+        return n.isNumber() ? "a non-integral number" : "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     private long time(Fields f, long position, long recordTimestamp) {
@@ -160,7 +273,11 @@ public final class EventParser implements Serializable {
         }
         long index;
         if (mapping.indexField != null) {
-            index = (long) f.number(mapping.indexField, "index field");
+            double x = f.number(mapping.indexField, "index field");
+            if (x != Math.rint(x) || Math.abs(x) >= 0x1p53) {
+                throw new Reject("index field '" + mapping.indexField + "' is not an integer below 2^53: " + x);
+            }
+            index = (long) x;
         } else if (position > 0) {
             index = position;
         } else if (recordTimestamp != Long.MIN_VALUE) {
@@ -168,7 +285,11 @@ public final class EventParser implements Serializable {
         } else {
             throw new Reject("no event time: no time field, index field or record timestamp");
         }
-        return mapping.indexStartMillis + (index - 1) * mapping.indexStepMillis;
+        try {
+            return Math.addExact(mapping.indexStartMillis, Math.multiplyExact(index - 1, mapping.indexStepMillis));
+        } catch (ArithmeticException e) {
+            throw new Reject("derived event time of index " + index + " overflows");
+        }
     }
 
     static long parseTime(Object v, String field, FieldMapping.TimeFormat fmt) {
@@ -179,16 +300,23 @@ public final class EventParser implements Serializable {
                     throw new Reject("time field '" + field + "' is a number, expected ISO-8601 text");
                 }
                 if (!n.canConvertToLong() || (!n.isIntegralNumber() && n.doubleValue() != Math.rint(n.doubleValue()))) {
-                    throw new Reject("time field '" + field + "' is not an integral epoch value: " + n);
+                    throw new Reject("time field '" + field + "' is not an integral epoch value: "
+                        + Texts.quote(n.toString()));
                 }
-                return fmt == FieldMapping.TimeFormat.EPOCH_SECONDS ? n.longValue() * 1000L : n.longValue();
+                if (fmt == FieldMapping.TimeFormat.EPOCH_SECONDS) {
+                    if (Math.abs(n.longValue()) > Long.MAX_VALUE / 1000) {
+                        throw new Reject("time field '" + field + "' overflows as epoch seconds: " + n.longValue());
+                    }
+                    return n.longValue() * 1000L;
+                }
+                return n.longValue();
             }
             if (!n.isTextual()) {
-                throw new Reject("time field '" + field + "' is not a number or text: " + n);
+                throw new Reject("time field '" + field + "' is not a number or text: " + Texts.quote(n.toString()));
             }
             v = n.textValue();
         }
-        String s = ((String) v).trim();
+        String s = (String) v;
         boolean integral = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-') && s.lastIndexOf('-') <= 0;
         try {
             switch (fmt) {
@@ -205,8 +333,8 @@ public final class EventParser implements Serializable {
                     return parseIso(s);
             }
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            throw new Reject("unparseable time '" + s + "' in field '" + field + "' (" + fmt.name().toLowerCase(Locale.ROOT)
-                + ")");
+            throw new Reject("unparseable time " + Texts.quote(s) + " in field '" + field + "' ("
+                + fmt.name().toLowerCase(Locale.ROOT) + ")");
         }
     }
 
@@ -322,13 +450,15 @@ public final class EventParser implements Serializable {
             } else {
                 String s = v instanceof JsonNode ? (((JsonNode) v).isTextual() ? ((JsonNode) v).textValue() : null) : (String) v;
                 if (s == null) {
-                    throw new Reject(what + " '" + name + "' is not a number: " + v);
+                    throw new Reject(what + " '" + name + "' is not a number: " + Texts.quote(v.toString()));
                 }
-                try {
-                    d = Double.parseDouble(s.trim());
-                } catch (NumberFormatException e) {
-                    throw new Reject(what + " '" + name + "' is not a number: '" + s + "'");
+                if (NON_FINITE_WORDS.contains(s.toLowerCase(Locale.ROOT))) {
+                    throw new Reject(what + " '" + name + "' is not finite: " + s);
                 }
+                if (!isDecimal(s)) {
+                    throw new Reject(what + " '" + name + "' is not a decimal number: " + Texts.quote(s));
+                }
+                d = Double.parseDouble(s);
             }
             if (!Double.isFinite(d)) {
                 throw new Reject(what + " '" + name + "' is not finite: " + d);
@@ -339,14 +469,16 @@ public final class EventParser implements Serializable {
 
     private Fields jsonFields(String text) {
         if (json == null) {
-            json = new ObjectMapper();
+            json = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
         JsonNode root;
         try {
             root = json.readTree(text);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
-            throw new Reject("malformed JSON: " + (msg.length() > 160 ? msg.substring(0, 160) + "..." : msg));
+            throw new Reject("malformed JSON: " + (msg.length() > 160 ? Texts.prefix(msg, 160) + "..." : msg));
         }
         if (root == null || !root.isObject()) {
             throw new Reject("JSON record is not an object");
@@ -372,7 +504,8 @@ public final class EventParser implements Serializable {
                 for (int i = 0; i < out.length; i++) {
                     JsonNode e = n.get(i);
                     if (!e.isNumber()) {
-                        throw new Reject("value field '" + name + "[" + i + "]' is not a number: " + e);
+                        throw new Reject("value field '" + name + "[" + i + "]' is not a number: "
+                            + Texts.quote(e.toString()));
                     }
                     out[i] = e.doubleValue();
                     if (!Double.isFinite(out[i])) {
@@ -388,7 +521,12 @@ public final class EventParser implements Serializable {
         if (columnIndex == null) {
             columnIndex = index(csvColumns);
         }
-        final List<String> cells = Csv.split(text, delimiter);
+        final List<String> cells;
+        try {
+            cells = Csv.split(text, delimiter);
+        } catch (IllegalArgumentException e) {
+            throw new Reject("malformed CSV: " + e.getMessage());
+        }
         if (cells.size() != csvColumns.length) {
             throw new Reject("expected " + csvColumns.length + " CSV columns, got " + cells.size());
         }
@@ -404,6 +542,57 @@ public final class EventParser implements Serializable {
             }
         };
     }
+
+    /**
+     * The decimal grammar of numbers given as text: {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?},
+     * nothing before or after.
+     */
+    static boolean isDecimal(String s) {
+        int n = s.length();
+        int i = 0;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int intDigits = 0;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits == 0 && fracDigits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Words for non-finite values, refused with the reason "not finite". */
+    private static final java.util.Set<String> NON_FINITE_WORDS =
+        java.util.Set.of("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
 
     /** A rejection reason, thrown inside the parser only; cheap (no stack trace). */
     static final class Reject extends RuntimeException {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.flinkrtrl.record.DeadLetter;
 
 /**
  * How a record's fields become an {@link org.flinkrtrl.record.Event}: key, event time, numeric values, optional
@@ -19,12 +20,26 @@ import java.util.Objects;
  *       data-row number in its file (exact for single-stream files);</li>
  *   <li>neither available (a Kafka record without a time field): the record's own timestamp.</li>
  * </ol>
+ *
+ * <p>Limits: an event time outside [{@code minTimeMillis}, {@code maxTimeMillis}) (default 1970-01-01 to
+ * 2200-01-01 UTC), a key, category or label longer than {@code maxKeyLength} characters (default
+ * {@value #DEFAULT_MAX_KEY_LENGTH}) makes the record a dead letter; a dead letter keeps at most
+ * {@code maxDeadLetterPayloadBytes} of the record (default {@value DeadLetter#DEFAULT_MAX_PAYLOAD_BYTES} bytes).
  */
 public final class FieldMapping implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** How a time field is read. AUTO: integral numbers are epoch millis, anything else ISO-8601. */
     public enum TimeFormat { AUTO, ISO, EPOCH_MILLIS, EPOCH_SECONDS }
+
+    /** Default longest key, category and label, characters. */
+    public static final int DEFAULT_MAX_KEY_LENGTH = 256;
+    /** Default earliest accepted event time: 1970-01-01T00:00:00Z. */
+    public static final long DEFAULT_MIN_TIME_MILLIS = 0L;
+    /** Default end (exclusive) of accepted event times: 2200-01-01T00:00:00Z. */
+    public static final long DEFAULT_MAX_TIME_MILLIS = 7_258_118_400_000L;
+    /** Largest accepted dead-letter payload limit: escaped as JSON (up to 6 bytes per byte) it stays below 1 MB. */
+    public static final int MAX_DEAD_LETTER_PAYLOAD_BYTES = 128 * 1024;
 
     public final String keyField;
     public final String constantKey;
@@ -38,6 +53,10 @@ public final class FieldMapping implements Serializable {
     public final int dimensions;
     public final String categoryField;
     public final String labelField;
+    public final int maxKeyLength;
+    public final long minTimeMillis;
+    public final long maxTimeMillis;
+    public final int maxDeadLetterPayloadBytes;
 
     private FieldMapping(Builder b) {
         this.keyField = b.keyField;
@@ -51,6 +70,10 @@ public final class FieldMapping implements Serializable {
         this.dimensions = b.dimensions > 0 ? b.dimensions : valueFields.length;
         this.categoryField = b.categoryField;
         this.labelField = b.labelField;
+        this.maxKeyLength = b.maxKeyLength;
+        this.minTimeMillis = b.minTimeMillis;
+        this.maxTimeMillis = b.maxTimeMillis;
+        this.maxDeadLetterPayloadBytes = b.maxDeadLetterPayloadBytes;
     }
 
     public static Builder builder() {
@@ -81,6 +104,10 @@ public final class FieldMapping implements Serializable {
         private int dimensions;
         private String categoryField;
         private String labelField;
+        private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
+        private long minTimeMillis = DEFAULT_MIN_TIME_MILLIS;
+        private long maxTimeMillis = DEFAULT_MAX_TIME_MILLIS;
+        private int maxDeadLetterPayloadBytes = DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES;
 
         /** Field holding the stream key. */
         public Builder keyField(String v) { this.keyField = blankToNull(v); return this; }
@@ -108,6 +135,14 @@ public final class FieldMapping implements Serializable {
         public Builder dimensions(int v) { this.dimensions = v; return this; }
         public Builder categoryField(String v) { this.categoryField = blankToNull(v); return this; }
         public Builder labelField(String v) { this.labelField = blankToNull(v); return this; }
+        /** Longest key, category and label, characters (default {@value #DEFAULT_MAX_KEY_LENGTH}). */
+        public Builder maxKeyLength(int v) { this.maxKeyLength = v; return this; }
+        /** Earliest accepted event time, epoch millis, inclusive (default 1970-01-01). */
+        public Builder minTimeMillis(long v) { this.minTimeMillis = v; return this; }
+        /** End of accepted event times, epoch millis, exclusive (default 2200-01-01). */
+        public Builder maxTimeMillis(long v) { this.maxTimeMillis = v; return this; }
+        /** Most UTF-8 bytes of a rejected record kept in its dead letter (default 64 KiB, at most 128 KiB). */
+        public Builder maxDeadLetterPayloadBytes(int v) { this.maxDeadLetterPayloadBytes = v; return this; }
 
         public FieldMapping build() {
             if (keyField == null && constantKey == null) {
@@ -122,6 +157,17 @@ public final class FieldMapping implements Serializable {
             }
             if (timeField == null && indexStepMillis <= 0) {
                 throw new IllegalArgumentException("the derived time step must be > 0 ms, got " + indexStepMillis);
+            }
+            if (maxKeyLength < 1) {
+                throw new IllegalArgumentException("the maximum key length must be >= 1, got " + maxKeyLength);
+            }
+            if (minTimeMillis >= maxTimeMillis) {
+                throw new IllegalArgumentException("the accepted event-time range is empty: min " + minTimeMillis
+                    + " >= max " + maxTimeMillis);
+            }
+            if (maxDeadLetterPayloadBytes < 0 || maxDeadLetterPayloadBytes > MAX_DEAD_LETTER_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("the dead-letter payload limit must be in [0, "
+                    + MAX_DEAD_LETTER_PAYLOAD_BYTES + "] bytes, got " + maxDeadLetterPayloadBytes);
             }
             return new FieldMapping(this);
         }

@@ -1,8 +1,6 @@
 package org.flinkrtrl.connectors;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -26,14 +24,22 @@ public final class FileReplay {
             .uid("file-source").setParallelism(1);
     }
 
-    /** The column names in a CSV file's first line. */
+    /** The column names in a CSV file's first line; an {@link IllegalArgumentException} when it is malformed. */
     public static String[] readCsvHeader(Path file, char delimiter) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = r.readLine();
+        try (Utf8Lines r = new Utf8Lines(Files.newInputStream(file))) {
+            String first = r.next();
             if (first == null || first.isBlank()) {
                 throw new IOException("CSV file " + file + " has no header line");
             }
-            return Csv.header(first, delimiter);
+            if (r.malformedAt() >= 0) {
+                throw new IllegalArgumentException("malformed CSV header in " + file + ": invalid UTF-8 byte sequence at "
+                    + "byte " + r.malformedAt());
+            }
+            try {
+                return Csv.header(first, delimiter);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("malformed CSV header in " + file + ": " + e.getMessage(), e);
+            }
         }
     }
 }

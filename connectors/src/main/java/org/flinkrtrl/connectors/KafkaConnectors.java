@@ -9,10 +9,13 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.record.Prediction;
+import org.flinkrtrl.record.Texts;
 
 /**
  * Builders for the job's Kafka source and sinks. Client properties are passed through unchanged (security
@@ -79,15 +82,39 @@ public final class KafkaConnectors {
                 .build());
     }
 
-    /** Dead letters as JSON (stage, reason, key, ts and the original payload text), keyed by the key when known. */
+    /**
+     * Dead letters as JSON (stage, reason, key, ts and the original payload text), keyed by the key when known. A
+     * dead letter whose JSON would not fit one producer request ({@code max.request.size}, 1 MB by default, less a
+     * margin for the key and the record framing) is sent without its payload (length and hash kept) and counted in
+     * the sink's metric {@value #DEGRADED_METRIC}, so a rejected record can never fail the job.
+     */
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee delivery,
                                                        String transactionalIdPrefix, Properties props) {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
             KafkaRecordSerializationSchema.<DeadLetter>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema(new DeadLetterKey())
-                .setValueSerializationSchema(new DeadLetterValue())
+                .setValueSerializationSchema(new DeadLetterValue(maxValueBytes(props)))
                 .build());
+    }
+
+    /** Metric (a counter on the dead-letter sink) of dead letters sent without their payload to fit the producer. */
+    public static final String DEGRADED_METRIC = "deadLettersWithoutPayload";
+    /** Bytes of a producer request kept free for the record's key, headers and framing. */
+    static final int REQUEST_MARGIN_BYTES = 8 * 1024;
+
+    /** The largest dead-letter value the producer configured by {@code props} accepts, with the margin. */
+    static int maxValueBytes(Properties props) {
+        String v = props.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int max = 1024 * 1024;
+        if (v != null) {
+            try {
+                max = Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " is not an integer: " + v);
+            }
+        }
+        return Math.max(1024, max - REQUEST_MARGIN_BYTES);
     }
 
     private static <T> KafkaSink<T> sink(String bootstrap, DeliveryGuarantee delivery, String prefix, Properties props,
@@ -151,10 +178,50 @@ public final class KafkaConnectors {
 
     static final class DeadLetterValue implements SerializationSchema<DeadLetter> {
         private static final long serialVersionUID = 1L;
+        /** Characters of reason and key kept when a dead letter is cut to fit. */
+        static final int MINIMAL_TEXT_CHARS = 256;
+
+        private final int maxBytes;
+        private transient Counter degraded;
+        private transient long degradedCount;
+
+        DeadLetterValue(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void open(InitializationContext context) {
+            degraded = context.getMetricGroup().counter(DEGRADED_METRIC);
+        }
 
         @Override
         public byte[] serialize(DeadLetter d) {
-            return PredictionJson.toJson(d).getBytes(StandardCharsets.UTF_8);
+            byte[] b = PredictionJson.toJson(d).getBytes(StandardCharsets.UTF_8);
+            if (b.length <= maxBytes) {
+                return b;
+            }
+            degradedCount++;
+            if (degraded != null) {
+                degraded.inc();
+            }
+            return PredictionJson.toJson(minimal(d)).getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Dead letters this instance cut to fit (tests; the metric counts the same). */
+        long degradedCount() {
+            return degradedCount;
+        }
+
+        /** The dead letter without its payload: reason and key cut short, the payload's length and hash kept. */
+        static DeadLetter minimal(DeadLetter d) {
+            DeadLetter m = DeadLetter.bounded(d.stage, Texts.prefix(d.reason, MINIMAL_TEXT_CHARS)
+                + " [payload dropped: the dead letter did not fit the producer's request size]", d.payload,
+                Texts.prefix(d.key, MINIMAL_TEXT_CHARS), d.timestamp, 0);
+            if (d.payloadTruncated()) {
+                m.payloadBytes = d.payloadBytes;
+                m.payloadSha256 = d.payloadSha256;
+            }
+            return m;
         }
     }
 }

@@ -1,9 +1,8 @@
 package org.flinkrtrl.connectors;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -12,7 +11,8 @@ import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
  * UTF-8 text lines of a file as {@link RawRecord}s numbered 1, 2, ... by data row (blank lines and, optionally, a
- * header line are skipped and not counted). Not splittable, so one reader reads a whole file in order.
+ * header line are skipped and not counted). Not splittable, so one reader reads a whole file in order. Lines and
+ * their decoding are {@link Utf8Lines}'s; {@link #countRecords} counts with the same rules.
  */
 public class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -25,7 +25,7 @@ public class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
 
     @Override
     public StreamFormat.Reader<RawRecord> createReader(Configuration config, FSDataInputStream stream) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16);
+        Utf8Lines in = new Utf8Lines(stream);
         return new StreamFormat.Reader<>() {
             private long row;
             private boolean headerSkipped = !skipHeader;
@@ -33,13 +33,19 @@ public class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
             @Override
             public RawRecord read() throws IOException {
                 String line;
-                while ((line = in.readLine()) != null) {
+                while ((line = in.next()) != null) {
                     if (!headerSkipped) {
                         headerSkipped = true;
                         continue;
                     }
                     if (!line.isBlank()) {
-                        return new RawRecord(line, ++row, Long.MIN_VALUE);
+                        RawRecord r = new RawRecord(line, ++row, Long.MIN_VALUE, in.malformedAt());
+                        String sha = in.oversizeSha256();
+                        if (sha != null) {
+                            r.oversizeBytes = in.lineBytes();
+                            r.oversizeSha256 = sha;
+                        }
+                        return r;
                     }
                 }
                 return null;
@@ -50,6 +56,23 @@ public class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
                 in.close();
             }
         };
+    }
+
+    /** The number of records a reader of {@code file} produces: its non-blank lines, without the header line. */
+    public static long countRecords(Path file, boolean skipHeader) throws IOException {
+        long n = 0;
+        boolean headerSkipped = !skipHeader;
+        try (Utf8Lines in = new Utf8Lines(Files.newInputStream(file))) {
+            String line;
+            while ((line = in.next()) != null) {
+                if (!headerSkipped) {
+                    headerSkipped = true;
+                } else if (!line.isBlank()) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     @Override

@@ -22,7 +22,9 @@ public class ParseFunction extends ProcessFunction<RawRecord, Event> {
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
-        EventParser.Result r = parser.parse(raw.text, raw.position, raw.timestamp);
+        EventParser.Result r = raw.oversizeSha256 != null
+            ? parser.oversize(raw.text, raw.oversizeBytes, raw.oversizeSha256)
+            : parser.parse(raw.text, raw.position, raw.timestamp, raw.malformedUtf8At);
         if (r.ok()) {
             out.collect(r.event);
         } else {

@@ -9,12 +9,16 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
+import org.flinkrtrl.record.Texts;
 
 /**
  * The output format: one JSON object per prediction,
  * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore","diverged","label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
- * dead-letter format {@code {"stage","reason","key","ts","payload"}}. Stateless and thread-safe.
+ * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
+ * when the payload is only a prefix of the rejected record. Text with an unpaired UTF-16 surrogate is written with
+ * every non-ASCII character as a JSON escape, so the output is always valid UTF-8 and reads back to the same
+ * string. Stateless and thread-safe.
  */
 public final class PredictionJson {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -26,7 +30,7 @@ public final class PredictionJson {
         StringWriter w = new StringWriter(160);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("key", p.key);
+            string(g, "key", p.key);
             g.writeNumberField("ts", p.timestamp);
             g.writeNumberField("steps", p.steps);
             array(g, "actual", p.actual);
@@ -36,7 +40,7 @@ public final class PredictionJson {
             number(g, "anomalyScore", p.anomalyScore);
             g.writeBooleanField("diverged", p.diverged);
             if (p.label != null) {
-                g.writeStringField("label", p.label);
+                string(g, "label", p.label);
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -70,19 +74,19 @@ public final class PredictionJson {
         StringWriter w = new StringWriter(160);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("stage", d.stage);
-            g.writeStringField("reason", d.reason);
-            if (d.key != null) {
-                g.writeStringField("key", d.key);
-            } else {
-                g.writeNullField("key");
-            }
+            string(g, "stage", d.stage);
+            string(g, "reason", d.reason);
+            string(g, "key", d.key);
             if (d.timestamp != Long.MIN_VALUE) {
                 g.writeNumberField("ts", d.timestamp);
             } else {
                 g.writeNullField("ts");
             }
-            g.writeStringField("payload", d.payload);
+            string(g, "payload", d.payload);
+            g.writeNumberField("payloadBytes", d.payloadBytes);
+            if (d.payloadSha256 != null) {
+                g.writeStringField("payloadSha256", d.payloadSha256);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -94,11 +98,28 @@ public final class PredictionJson {
         try {
             JsonNode n = MAPPER.readTree(text);
             JsonNode ts = n.get("ts");
-            return new DeadLetter(n.path("stage").asText(null), n.path("reason").asText(null),
-                n.path("payload").asText(null), n.hasNonNull("key") ? n.get("key").asText() : null,
+            DeadLetter d = new DeadLetter(n.path("stage").asText(null), n.path("reason").asText(null),
+                n.hasNonNull("payload") ? n.get("payload").asText() : null,
+                n.hasNonNull("key") ? n.get("key").asText() : null,
                 ts == null || ts.isNull() ? Long.MIN_VALUE : ts.asLong());
+            d.payloadBytes = n.path("payloadBytes").asLong(-1);
+            d.payloadSha256 = n.hasNonNull("payloadSha256") ? n.get("payloadSha256").asText() : null;
+            return d;
         } catch (IOException e) {
             throw new IllegalArgumentException("not a dead-letter record: " + text, e);
+        }
+    }
+
+    /** A string field (null as JSON null); all non-ASCII escaped when the text has an unpaired surrogate. */
+    private static void string(JsonGenerator g, String name, String v) throws IOException {
+        if (v == null) {
+            g.writeNullField(name);
+        } else if (Texts.unpairedSurrogate(v) >= 0) {
+            g.setHighestNonEscapedChar(0x7f);
+            g.writeStringField(name, v);
+            g.setHighestNonEscapedChar(0);
+        } else {
+            g.writeStringField(name, v);
         }
     }
 

@@ -9,6 +9,12 @@ public class RawRecord {
     public String text;
     public long position;
     public long timestamp = Long.MIN_VALUE;
+    /** Byte offset of the first malformed UTF-8 sequence in the original bytes (then text has U+FFFD there), else -1. */
+    public int malformedUtf8At = -1;
+    /** Bytes of a line longer than the reader's limit (then text holds only its first bytes), else -1. */
+    public long oversizeBytes = -1;
+    /** Hex SHA-256 of such a line's bytes, else null. */
+    public String oversizeSha256;
 
     public RawRecord() {}
 
@@ -16,6 +22,11 @@ public class RawRecord {
         this.text = text;
         this.position = position;
         this.timestamp = timestamp;
+    }
+
+    public RawRecord(String text, long position, long timestamp, int malformedUtf8At) {
+        this(text, position, timestamp);
+        this.malformedUtf8At = malformedUtf8At;
     }
 
     @Override

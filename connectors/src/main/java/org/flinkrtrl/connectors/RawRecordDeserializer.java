@@ -7,9 +7,9 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Kafka value bytes to a {@link RawRecord} carrying the record's timestamp. Never throws: undecodable bytes are
- * replaced (UTF-8 with U+FFFD) and a null value (tombstone) becomes empty text, both rejected later by the parser
- * with a reason, so a poison record cannot fail the job.
+ * Kafka value bytes to a {@link RawRecord} carrying the record's timestamp. Never throws: malformed UTF-8 is
+ * decoded with U+FFFD and flagged with the offset of its first bad byte, and a null value (tombstone) becomes empty
+ * text, both rejected later by the parser with a reason, so a poison record cannot fail the job.
  */
 public class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -19,7 +19,7 @@ public class RawRecordDeserializer implements KafkaRecordDeserializationSchema<R
         byte[] v = record.value();
         String text = v == null ? "" : new String(v, StandardCharsets.UTF_8);
         long ts = record.timestamp() >= 0 ? record.timestamp() : Long.MIN_VALUE;
-        out.collect(new RawRecord(text, 0L, ts));
+        out.collect(new RawRecord(text, 0L, ts, v == null ? -1 : Utf8Lines.malformedAt(v, v.length)));
     }
 
     @Override

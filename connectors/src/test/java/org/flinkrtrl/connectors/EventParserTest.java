@@ -107,7 +107,7 @@ class EventParserTest {
         assertEquals("missing value field 'value'", bad(p, "{\"key\":\"k\",\"ts\":1}").reason);
         assertEquals("missing value field 'value'", bad(p, "{\"key\":\"k\",\"ts\":1,\"value\":null}").reason);
         assertEquals("value field 'value' is not finite: NaN", bad(p, "{\"key\":\"k\",\"ts\":1,\"value\":\"NaN\"}").reason);
-        assertEquals("value field 'value' is not a number: 'abc'", bad(p, "{\"key\":\"k\",\"ts\":1,\"value\":\"abc\"}").reason);
+        assertEquals("value field 'value' is not a decimal number: 'abc'", bad(p, "{\"key\":\"k\",\"ts\":1,\"value\":\"abc\"}").reason);
         assertEquals("unparseable time 'yesterday' in field 'ts' (auto)",
             bad(p, "{\"key\":\"k\",\"ts\":\"yesterday\",\"value\":1}").reason);
         assertTrue(bad(p, "{\"key\":\"k\",\"ts\":1,\"value\":NaN}").reason.startsWith("malformed JSON"));

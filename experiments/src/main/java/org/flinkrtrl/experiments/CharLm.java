@@ -10,11 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
-import org.flinkrtrl.core.cell.GatedCell;
-import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.Networks;
 import org.flinkrtrl.core.learner.OnlineLearner;
-import org.flinkrtrl.core.readout.SoftmaxReadout;
+import org.flinkrtrl.core.readout.Readout;
 
 /**
  * Character-level language modelling on any plain-text corpus (spec D and E.2, adapted): one online stream per
@@ -133,12 +132,12 @@ public final class CharLm {
      */
     static double evalBpc(OnlineLearner learner, int[] ids, int limit) {
         ModelConfig c = learner.config();
-        Cell cell = c.cell() == ModelConfig.CellType.GATED ? new GatedCell(c.hidden(), c.inputs()) : new TanhCell(c.hidden(), c.inputs());
+        Cell cell = Networks.cell(c);
         CellStep step = cell.newStep();
-        SoftmaxReadout readout = new SoftmaxReadout(c.hidden(), c.outputs());
+        Readout readout = Networks.readout(c, cell);
         double[] w = learner.recurrentWeights();
         double[] v = learner.readoutWeights();
-        double[] h = new double[c.hidden()];
+        double[] h = new double[cell.hiddenSize()];
         double[] x = new double[c.inputs()];
         double[] p = new double[c.outputs()];
         int n = limit > 0 ? Math.min(limit, ids.length) : ids.length;

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.cell.GatedCell;
+import org.flinkrtrl.core.cell.LruCell;
 import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.grad.GradientEstimator;
 import org.flinkrtrl.core.grad.GradientEstimators;
@@ -160,15 +161,16 @@ public final class EstimatorCost {
 
     static double timePerStep(String cellName, int n, int inputs, MethodSpec spec, double minSeconds, long seed,
                               long[] stepsTimed) {
-        Cell cell = cellName.equalsIgnoreCase("gated") ? new GatedCell(n, inputs) : new TanhCell(n, inputs);
+        Cell cell = spec.method == Method.LRU ? new LruCell(n, inputs)
+            : cellName.equalsIgnoreCase("gated") ? new GatedCell(n, inputs) : new TanhCell(n, inputs);
         CellStep step = cell.newStep();
         GradientEstimator est = GradientEstimators.create(spec.method, cell, spec.rank, spec.truncation);
         Rng rng = new Rng(seed);
         double[] w = new double[cell.parameterCount()];
         cell.initWeights(w, rng, 1.0 / Math.sqrt(cell.presynapticSize()));
-        double[] h = new double[n];
+        double[] h = new double[cell.hiddenSize()];
         double[] x = new double[inputs];
-        double[] dLdh = new double[n];
+        double[] dLdh = new double[cell.hiddenSize()];
         double[] grad = new double[w.length];
         // Warm up (JIT), then time batches until minSeconds have passed.
         long warm = System.nanoTime();

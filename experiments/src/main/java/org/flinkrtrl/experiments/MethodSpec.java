@@ -7,7 +7,8 @@ import org.flinkrtrl.core.grad.Method;
 
 /**
  * One method of a comparison, parsed from a short token: {@code ok4} or {@code ok:4} (r-OK with r = 4), {@code kf},
- * {@code uoro}, {@code rtrl}, {@code tbptt} (window from the runner's --truncation) or {@code tbptt8} (window 8).
+ * {@code uoro}, {@code rtrl}, {@code tbptt} (window from the runner's --truncation) or {@code tbptt8} (window 8), and
+ * {@code lru} (the online LRU: its own cell and MLP readout, exact online gradient; the runner's --cell is not used).
  */
 public final class MethodSpec {
     public final Method method;
@@ -41,8 +42,10 @@ public final class MethodSpec {
                 return new MethodSpec(Method.UORO, 1, defaultTruncation, "UORO");
             case "rtrl":
                 return new MethodSpec(Method.RTRL, 1, defaultTruncation, "RTRL (exact)");
+            case "lru":
+                return new MethodSpec(Method.LRU, 1, defaultTruncation, "online LRU");
             default:
-                throw new IllegalArgumentException("unknown method '" + token + "'; use okR, kf, uoro, rtrl, tbptt[T]");
+                throw new IllegalArgumentException("unknown method '" + token + "'; use okR, kf, uoro, rtrl, tbptt[T], lru");
         }
     }
 

@@ -108,8 +108,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         if (reason != null) {
             metrics.invalid.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS,
-                new DeadLetter(STAGE_VALIDATE, reason, String.valueOf(e), e == null ? null : e.key,
-                    e == null ? Long.MIN_VALUE : e.timestamp));
+                DeadLetter.bounded(STAGE_VALIDATE, reason, String.valueOf(e), e == null ? null : e.key,
+                    e == null ? Long.MIN_VALUE : e.timestamp, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
         ForecastingLearner learner = state.value();
@@ -128,8 +128,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
             state.clear();
             metrics.learnerFailures.inc();
-            ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(STAGE_LEARN,
-                "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
+            ctx.output(LearnerOperator.DEAD_LETTERS, DeadLetter.bounded(STAGE_LEARN,
+                "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp,
+                DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
         metrics.latency.update(System.nanoTime() - t0);

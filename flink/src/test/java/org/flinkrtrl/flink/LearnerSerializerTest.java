@@ -74,6 +74,7 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
             trained(base.toBuilder().set(METHOD, Method.TBPTT).set(TRUNCATION, 4).set(OPTIMIZER, ModelConfig.OptimizerType.SGD)
                 .build(), 10),
             trained(TestEvents.config(1).toBuilder().set(METHOD, Method.KF).set(RESET_PERIOD, 5).build(), 12),
+            trained(base.toBuilder().set(METHOD, Method.LRU).set(HIDDEN, 6).build(), 29),
         };
     }
 

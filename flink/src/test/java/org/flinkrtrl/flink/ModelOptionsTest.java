@@ -58,7 +58,10 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.anomaly-alpha", "0.2"),
             Map.entry("rtrl.model.divergence-loss", "1e4"),
             Map.entry("rtrl.model.init-gain", "0.9"),
-            Map.entry("rtrl.model.readout-init-std", "0.05")));
+            Map.entry("rtrl.model.readout-init-std", "0.05"),
+            Map.entry("rtrl.model.lru-r-min", "0.1"),
+            Map.entry("rtrl.model.lru-r-max", "0.8"),
+            Map.entry("rtrl.model.lru-max-phase", "1.5")));
         for (ModelSetting<?> s : ModelSettings.options()) {
             assertTrue(params.containsKey("rtrl.model." + s.key()), "the test sets every option; missing " + s.key());
         }
@@ -88,6 +91,12 @@ class ModelOptionsTest {
         assertEquals(1e4, c.divergenceLoss());
         assertEquals(0.9, c.initGain());
         assertEquals(0.05, c.readoutInitStd());
+        assertEquals(0.4, c.lruRMin()); // the lru ring belongs to method lru only; other methods hold the defaults
+        params.put("rtrl.model.method", "lru");
+        ModelConfig lru = ModelOptions.toModelConfig(ModelOptions.fromMap(params), 3);
+        assertEquals(0.1, lru.lruRMin());
+        assertEquals(0.8, lru.lruRMax());
+        assertEquals(1.5, lru.lruMaxPhase());
         assertEquals(Duration.ofHours(2), ModelOptions.stateTtl(conf));
         assertEquals(4.5, ModelOptions.anomalyThreshold(conf));
     }

@@ -61,6 +61,10 @@ public final class JobOptions {
     final Cli.Option<Double> replayRate;
     final Cli.Option<Double> replaySpeedup;
     final Cli.Option<Duration> outOfOrderness;
+    final Cli.Option<Integer> maxKeyLength;
+    final Cli.Option<Long> minEventTime;
+    final Cli.Option<Long> maxEventTime;
+    final Cli.Option<Integer> deadLetterPayloadMax;
     // outputs
     final Cli.Option<Path> outDir;
     final Cli.Option<Path> output;
@@ -76,6 +80,7 @@ public final class JobOptions {
     final Cli.Option<DeliveryGuarantee> delivery;
     final Cli.Option<String> txPrefix;
     final Cli.Option<String> kafkaProperty;
+    final Cli.Option<Duration> inputTopicWait;
     final Cli.Option<Path> kafkaPropertiesFile;
     // model: one option per user setting of ModelSettings, then the operator's
     final Map<ModelSetting<?>, Cli.Option<?>> model = new LinkedHashMap<>();
@@ -132,6 +137,16 @@ public final class JobOptions {
             "replay a file in event time sped up by this factor");
         outOfOrderness = cli.option("max-out-of-orderness", "duration", "5s", OptionValues::duration,
             "watermark bound on event-time disorder");
+        maxKeyLength = cli.option("max-key-length", "chars", Integer.toString(FieldMapping.DEFAULT_MAX_KEY_LENGTH),
+            OptionValues::positiveInt, "longest key, category and label; a longer one makes the record a dead letter");
+        minEventTime = cli.option("min-event-time", "instant", "1970-01-01T00:00:00Z", JobOptions::instant,
+            "earliest accepted event time (ISO-8601 or epoch millis); earlier records are dead letters");
+        maxEventTime = cli.option("max-event-time", "instant", "2200-01-01T00:00:00Z", JobOptions::instant,
+            "end of accepted event times, exclusive; later records are dead letters");
+        deadLetterPayloadMax = cli.option("dead-letter-payload-max", "bytes",
+            Integer.toString(org.flinkrtrl.record.DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES), OptionValues::nonNegativeInt,
+            "bytes of a rejected record kept in its dead letter, at most " + FieldMapping.MAX_DEAD_LETTER_PAYLOAD_BYTES
+                + " (a longer record keeps its length and SHA-256)");
 
         cli.section("Outputs of bounded runs");
         outDir = cli.option("out-dir", "dir", "out", Paths::get, "folder for the default output files");
@@ -160,6 +175,8 @@ public final class JobOptions {
         }, "Kafka client property for source and sinks, e.g. security.protocol=SASL_SSL");
         kafkaPropertiesFile = cli.option("kafka-properties", "file", null, Paths::get,
             "Kafka client properties file (command-line properties override it)");
+        inputTopicWait = cli.option("input-topic-wait", "duration", "0s", OptionValues::duration,
+            "wait this long at start for a missing input topic, logging that it waits (0 = fail at once)");
 
         cli.section("Model (one per key; also read from the Flink configuration as rtrl.model.<option>)");
         for (ModelSetting<?> setting : ModelSettings.options()) {
@@ -259,7 +276,7 @@ public final class JobOptions {
             }
         } else {
             for (Cli.Option<?> o : List.of(inputTopic, outputTopic, deadLetterTopic, kafkaProperty,
-                kafkaPropertiesFile, txPrefix)) {
+                kafkaPropertiesFile, txPrefix, inputTopicWait)) {
                 if (cli.has(o)) {
                     throw new UsageException("option " + o.name() + " needs --bootstrap-servers");
                 }
@@ -303,16 +320,26 @@ public final class JobOptions {
 
     /** The embedded default: the bundled sensor data's mapping. */
     static FieldMapping sensorMapping() {
-        return FieldMapping.builder().keyField("mote_id").indexField("reading")
+        return sensorMapping(FieldMapping.builder());
+    }
+
+    private static FieldMapping sensorMapping(FieldMapping.Builder b) {
+        return b.keyField("mote_id").indexField("reading")
             .indexStartMillis(Instant.parse("2010-05-09T00:00:00Z").toEpochMilli()).indexStepMillis(5000)
             .valueFields("humidity", "temperature").labelField("label").build();
     }
 
+    /** A mapping builder with the command line's input limits. */
+    private FieldMapping.Builder limited() {
+        return FieldMapping.builder().maxKeyLength(get(maxKeyLength)).minTimeMillis(get(minEventTime))
+            .maxTimeMillis(get(maxEventTime)).maxDeadLetterPayloadBytes(get(deadLetterPayloadMax));
+    }
+
     public FieldMapping mapping() {
         if (mode() == Mode.EMBEDDED && !cli.has(valueFields)) {
-            return sensorMapping();
+            return sensorMapping(limited());
         }
-        return FieldMapping.builder()
+        return limited()
             .keyField(get(keyField)).constantKey(get(constantKey))
             .timeField(get(timeField))
             .timeFormat(FieldMapping.TimeFormat.valueOf(get(timeFormat).toUpperCase(Locale.ROOT).replace('-', '_')))
@@ -428,7 +455,17 @@ public final class JobOptions {
         for (String kv : cli.getAll(kafkaProperty)) {
             KafkaProperties.put(p, kv);
         }
+        try {
+            KafkaProperties.validate(p);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + (cli.has(kafkaPropertiesFile) ? " in " + get(kafkaPropertiesFile) : ""));
+        }
         return p;
+    }
+
+    /** How long a Kafka job waits at start for a missing input topic (zero: it fails at once with the reason). */
+    public Duration inputTopicWait() {
+        return get(inputTopicWait);
     }
 
     public String transactionalIdPrefix() {

@@ -27,6 +27,8 @@ import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.FileReplay;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
+import org.flinkrtrl.connectors.KafkaTopics;
+import org.flinkrtrl.connectors.NumberedLineFormat;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
@@ -53,6 +55,7 @@ public final class SensorForecastJob {
     private SensorForecastJob() {}
 
     public static void main(String[] args) throws Exception {
+        HeapGuard.install(System.err);
         int rc = run(args, System.out, System.err);
         if (rc != 0) {
             System.exit(rc);
@@ -78,6 +81,7 @@ public final class SensorForecastJob {
                 return LogJob.run(o, out);
             }
             if (o.mode() == JobOptions.Mode.KAFKA) {
+                requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);
                 buildKafka(env, o);
                 env.execute(o.get(o.jobName));
@@ -138,6 +142,22 @@ public final class SensorForecastJob {
             o.get(o.outOfOrderness), o.get(o.progressInterval));
     }
 
+    /**
+     * The Kafka job's start-up check: the input topic exists (or appears within {@code --input-topic-wait});
+     * otherwise a usage error saying so, instead of a job that fails over and over on a topic that is not there.
+     */
+    static void requireInputTopic(JobOptions o) throws IOException {
+        try {
+            KafkaTopics.requireTopic(o.get(o.bootstrap), o.get(o.inputTopic), o.kafkaProperties(), o.inputTopicWait(),
+                LOG::info);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the input topic", e);
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /** Kafka source -> {@link Pipeline} -> predictions topic (+ dead letters). */
     public static void buildKafka(StreamExecutionEnvironment env, JobOptions o) throws IOException {
         Properties props = o.kafkaProperties();
@@ -164,9 +184,9 @@ public final class SensorForecastJob {
             return EventParser.json(m);
         }
         char delim = o.get(o.csvDelimiter).charAt(0);
-        String[] columns = csvFile != null && !o.has(o.csvColumns)
-            ? FileReplay.readCsvHeader(csvFile, delim) : o.get(o.csvColumns).toArray(new String[0]);
         try {
+            String[] columns = csvFile != null && !o.has(o.csvColumns)
+                ? FileReplay.readCsvHeader(csvFile, delim) : o.get(o.csvColumns).toArray(new String[0]);
             return EventParser.csv(m, delim, columns);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -235,6 +255,7 @@ public final class SensorForecastJob {
         ModelConfig cfg = settings.model();
         out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
         out.println("model: " + cfg);
+        out.println(HeapGuard.capacity(cfg, Runtime.getRuntime().maxMemory()));
 
         StreamExecutionEnvironment env = environment(o);
         ReplayThrottle throttle = o.has(o.replayRate) ? ReplayThrottle.rate(o.get(o.replayRate))
@@ -321,10 +342,11 @@ public final class SensorForecastJob {
         return sb.toString();
     }
 
-    /** Non-blank lines of a file, without the header line of a CSV: every one yields a prediction or a dead letter. */
+    /**
+     * Non-blank lines of a file, without the header line of a CSV, read exactly as the file source reads them
+     * ({@link NumberedLineFormat#countRecords}): every one yields a prediction or a dead letter.
+     */
     static long dataRows(Path file, boolean header) throws IOException {
-        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> !l.isBlank()).count() - (header ? 1 : 0);
-        }
+        return NumberedLineFormat.countRecords(file, header);
     }
 }

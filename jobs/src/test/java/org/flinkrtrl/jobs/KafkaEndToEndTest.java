@@ -3,6 +3,7 @@ package org.flinkrtrl.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.flinkrtrl.connectors.KafkaTopics;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
@@ -148,6 +150,82 @@ class KafkaEndToEndTest {
         } finally {
             cancel(job);
         }
+    }
+
+    /**
+     * A 900 KB non-numeric record and a key with an unpaired surrogate ahead of 39 valid records: both are dead
+     * letters (the large one cut to its prefix, length and hash, so it fits the producer), and all 39 predictions
+     * behind them are committed.
+     */
+    @Test
+    void oversizedAndSurrogateRecordsBecomeDeadLettersAndTheRecordsBehindThemAreCommitted() throws Exception {
+        kafka.createTopics(1, "h-in" + RUN, "h-out" + RUN, "h-dlq" + RUN);
+        String huge = "{\"key\":\"k0\",\"ts\":1700000000500,\"value\":\"" + "x".repeat(900 * 1024) + "\"}";
+        String surrogate = "{\"key\":\"k\\ud800\",\"ts\":1700000000500,\"value\":1.5}";
+        List<String[]> all = new ArrayList<>();
+        all.add(new String[] {"k0", huge});
+        all.add(new String[] {"k1", surrogate});
+        all.addAll(events(1, 0, 39, 4));
+        kafka.produce("h-in" + RUN, all);
+        JobClient job = submit(args("h-in" + RUN, "h-out" + RUN, "h-dlq" + RUN, "g-hostile" + RUN, null, null));
+        try {
+            List<String> out = kafka.readCommitted("h-out" + RUN, 39, TIMEOUT, Duration.ofSeconds(2));
+            assertEquals(39, out.size(), "every valid record behind the bad ones");
+            checkOncePerInputInOrder(out, 1, 39);
+            List<String> dlq = kafka.readCommitted("h-dlq" + RUN, 2, TIMEOUT, Duration.ofSeconds(1));
+            assertEquals(2, dlq.size());
+            DeadLetter big = PredictionJson.deadLetterFromJson(dlq.get(0));
+            DeadLetter sur = PredictionJson.deadLetterFromJson(dlq.get(1));
+            if (!big.payloadTruncated()) {
+                DeadLetter t = big;
+                big = sur;
+                sur = t;
+            }
+            assertTrue(big.payloadTruncated());
+            assertEquals(huge.length(), big.payloadBytes);
+            assertTrue(huge.startsWith(big.payload));
+            assertEquals(DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES, big.payload.length());
+            assertTrue(big.reason.startsWith("value field 'value' is not a decimal number: 'xxx"), big.reason);
+            assertEquals(surrogate, sur.payload);
+            assertTrue(sur.reason.startsWith("key field 'key' has an unpaired UTF-16 surrogate U+D800"), sur.reason);
+        } finally {
+            cancel(job);
+        }
+    }
+
+    @Test
+    void aMissingInputTopicIsAClearErrorAtStart() throws Exception {
+        long t0 = System.nanoTime();
+        String[] r = JobOptionsTest.run(args("missing-in" + RUN, "missing-out" + RUN, null, "g-missing" + RUN, null, null));
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].startsWith("error: input topic 'missing-in" + RUN + "' does not exist on " + kafka.bootstrap),
+            r[2]);
+        assertTrue(r[2].contains("--input-topic-wait"), r[2]);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "reported at start");
+    }
+
+    @Test
+    void theStartUpCheckWaitsForATopicThatAppears() throws Exception {
+        String topic = "late-in" + RUN;
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread creator = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                kafka.createTopics(1, topic);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        creator.start();
+        KafkaTopics.requireTopic(kafka.bootstrap, topic, new java.util.Properties(), Duration.ofSeconds(120), log::add);
+        creator.join();
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(0).startsWith("input topic '" + topic + "' does not exist on " + kafka.bootstrap
+            + " yet; waiting up to PT2M"), log.get(0));
+        assertEquals("input topic '" + topic + "' exists now", log.get(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KafkaTopics.requireTopic(
+            kafka.bootstrap, "never" + RUN, new java.util.Properties(), Duration.ofSeconds(1), s -> { }));
+        assertTrue(e.getMessage().contains("(waited PT1S)"), e.getMessage());
     }
 
     @Test

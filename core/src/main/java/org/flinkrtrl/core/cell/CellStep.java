@@ -14,7 +14,7 @@ package org.flinkrtrl.core.cell;
  * </ul>
  * Buffers are allocated once; a step allocates nothing.
  */
-public final class CellStep {
+public class CellStep {
     public final int n;
     public final int nx;
     public final int g;

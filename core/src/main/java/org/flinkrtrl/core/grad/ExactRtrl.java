@@ -8,11 +8,13 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.math.ThreadScratch;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
  * Exact RTRL with the dense influence matrix {@code G} (n x km, {@code G[j, p k + q] = dh_j/dW[q,p]}), updated as
  * {@code G <- H_t G + F_t} with {@code F_t[j, p k + q] = a_t[p] D_t[j, q]} (spec B); O(n^2 k m) time per step.
+ * Only G belongs to an instance; the product's target and H_t are the calling thread's ({@link ThreadScratch}).
  */
 public final class ExactRtrl implements GradientEstimator {
     private static final int TAG = 0x52544c31; // "RTL1"
@@ -21,11 +23,22 @@ public final class ExactRtrl implements GradientEstimator {
     private final int k;
     private final int m;
     private final int cols;
-    private double[] g;
-    private double[] next;
-    /** H_t, n x n row-major (H G as one n x n by n x km product on the kernels). */
-    private final double[] hMat;
+    private final double[] g;
+    private final ThreadScratch.Shape shape;
     private final Kernels kern;
+
+    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
+
+    /** Per-step buffers: H_t G + F_t before it is copied to G, and H_t (n x n row-major). */
+    private static final class Scratch {
+        final double[] next;
+        final double[] hMat;
+
+        Scratch(int n, int cols) {
+            next = new double[n * cols];
+            hMat = new double[n * n];
+        }
+    }
 
     public ExactRtrl(Cell cell) {
         this.n = cell.hiddenSize();
@@ -33,8 +46,7 @@ public final class ExactRtrl implements GradientEstimator {
         this.m = cell.presynapticSize();
         this.cols = k * m;
         this.g = new double[n * cols];
-        this.next = new double[n * cols];
-        this.hMat = new double[n * n];
+        this.shape = new ThreadScratch.Shape(null, n, k, m);
         this.kern = Kernels.forWidth(k);
     }
 
@@ -51,6 +63,12 @@ public final class ExactRtrl implements GradientEstimator {
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "ExactRtrl");
+        Scratch w = SCRATCH.get(shape);
+        if (w == null) {
+            w = SCRATCH.put(shape, new Scratch(n, cols));
+        }
+        double[] hMat = w.hMat;
+        double[] next = w.next;
         s.denseH(W, hMat);
         kern.gemm(n, n, cols, hMat, 0, n, g, 0, cols, next, 0, cols);
         double[] a = s.a;
@@ -67,9 +85,7 @@ public final class ExactRtrl implements GradientEstimator {
                 }
             }
         }
-        double[] t = g;
-        g = next;
-        next = t;
+        System.arraycopy(next, 0, g, 0, g.length);
     }
 
     @Override

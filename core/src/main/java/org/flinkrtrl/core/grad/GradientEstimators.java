@@ -1,6 +1,7 @@
 package org.flinkrtrl.core.grad;
 
 import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.LruCell;
 
 /** Factory that builds the {@link GradientEstimator} for a {@link Method}, validating its parameters. */
 public final class GradientEstimators {
@@ -14,7 +15,7 @@ public final class GradientEstimators {
      */
     public static GradientEstimator create(Method method, Cell cell, int rank, int truncation) {
         if (method == null) {
-            throw new IllegalArgumentException("method must not be null; expected one of ok, kf, uoro, rtrl, tbptt");
+            throw new IllegalArgumentException("method must not be null; expected one of " + Method.NAMES);
         }
         if (cell == null) {
             throw new IllegalArgumentException("cell must not be null");
@@ -24,6 +25,11 @@ public final class GradientEstimators {
         }
         if (truncation < 1) {
             throw new IllegalArgumentException("truncation must be >= 1, got " + truncation);
+        }
+        if ((method == Method.LRU) != (cell instanceof LruCell)) {
+            throw new IllegalArgumentException(method == Method.LRU
+                ? "method lru needs an LruCell, got " + cell.getClass().getSimpleName()
+                : "method " + method + " needs a dense cell (tanh, gated), got an LruCell");
         }
         switch (method) {
             case OK:
@@ -36,6 +42,8 @@ public final class GradientEstimators {
                 return new ExactRtrl(cell);
             case TBPTT:
                 return new TruncatedBptt(cell, truncation);
+            case LRU:
+                return new OnlineLru((LruCell) cell);
             default:
                 throw new IllegalArgumentException("unsupported method " + method);
         }

@@ -11,13 +11,21 @@ public enum Method {
     /** Exact RTRL, n^4 per step (spec B). */
     RTRL,
     /** Truncated BPTT over windows of T steps, one update per window (the update lock). */
-    TBPTT;
+    TBPTT,
+    /**
+     * Online LRU: a complex diagonal linear recurrence with its exact online gradient and an MLP readout
+     * (docs/spec-lru.md). Brings its own cell ({@link org.flinkrtrl.core.cell.LruCell}); the cell setting is not used.
+     */
+    LRU;
+
+    /** The names {@link #parse} accepts, for messages. */
+    public static final String NAMES = "ok, kf, uoro, rtrl, tbptt, lru";
 
     public static Method parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace("-", ""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown method '" + s + "'; expected one of ok, kf, uoro, rtrl, tbptt");
+            throw new IllegalArgumentException("unknown method '" + s + "'; expected one of " + NAMES);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.math.ThreadScratch;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
@@ -50,13 +51,20 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       never formed;</li>
  *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) is plain loops; no EJML in the step.</li>
  * </ul>
- * All buffers are allocated at construction; a step allocates nothing.
+ * Only the factors (u_i, A_i) and the mixing diagnostics belong to an instance; every other buffer (the two QRs,
+ * H, the core and its SVD, the rebuild factors, the gradient's products) lives only within a step and is the
+ * calling thread's, shared by all instances of the same shape and kernels ({@link ThreadScratch}): with one model
+ * per key they are held once per task thread instead of once per key. They are bound at the start of
+ * {@link #step} and {@link #gradient}; a step allocates nothing once its thread has seen the shape.
  */
 public final class OkRtrl implements GradientEstimator {
     private static final int TAG = 0x4f4b5231; // "OKR1"
     /** Singular values at most this fraction of sigma_1 are treated as exact zeros (numerical rank). */
     static final double RANK_TOL = 1e-13;
 
+    private static final ThreadScratch<OkRtrlScratch> SCRATCH = new ThreadScratch<>();
+
+    private final ThreadScratch.Shape shape;
     private final int n;
     private final int k;
     private final int m;
@@ -73,27 +81,27 @@ public final class OkRtrl implements GradientEstimator {
     /** A_i, term-major: A_i (row-major n x k) = aT[i nk .. (i+1) nk). */
     private final double[] aT;
     /** The thin QRs of V (m x (r+1)) and M (nk x (r+1)), each with its new column stored last. */
-    private final HouseholderQr qrV;
-    private final HouseholderQr qrM;
+    private HouseholderQr qrV;
+    private HouseholderQr qrM;
     /** V and M, column-major: the QRs' matrices. */
-    private final double[] vq;
-    private final double[] mq;
+    private double[] vq;
+    private double[] mq;
     /** H_t, n x n row-major. */
-    private final double[] hMat;
+    private double[] hMat;
     /** Core C = Rv RM^T, pv x pm row-major. */
-    private final double[] cMat;
-    private final SmallSvd svd;
+    private double[] cMat;
+    private SmallSvd svd;
     /** Singular vectors of C as columns, (r+1) x (r+1) row-major; columns ns.. stay zero. */
-    private final double[] xc;
-    private final double[] yc;
-    private final double[] sigma;
+    private double[] xc;
+    private double[] yc;
+    private double[] sigma;
     /** P ((r+1) x r), Xc P (pv x r), Yc P (pm x r), row-major. */
-    private final double[] pMat;
-    private final double[] xp;
-    private final double[] yp;
+    private double[] pMat;
+    private double[] xp;
+    private double[] yp;
     /** Gradient workspace: y_i^T = delta^T A_i (term-major) and its transpose Y (k x r). */
-    private final double[] y;
-    private final double[] yt;
+    private double[] y;
+    private double[] yt;
     private final OptimalMixing mixing;
 
     public OkRtrl(Cell cell, int rank) {
@@ -129,33 +137,8 @@ public final class OkRtrl implements GradientEstimator {
         this.ns = Math.min(pv, pm);
         this.uT = new double[r * m];
         this.aT = new double[r * nk];
-        this.qrV = new HouseholderQr(m, r1, null, kernels);
-        this.qrM = new HouseholderQr(nk, r1, diagonalRows(n, k), kernels);
-        this.vq = qrV.matrix();
-        this.mq = qrM.matrix();
-        this.hMat = new double[n * n];
-        this.cMat = new double[pv * pm];
-        this.svd = new SmallSvd(pv, pm);
-        this.xc = new double[r1 * r1];
-        this.yc = new double[r1 * r1];
-        this.sigma = new double[r1];
-        this.pMat = new double[r1 * r];
-        this.xp = new double[pv * r];
-        this.yp = new double[pm * r];
-        this.y = new double[k * r];
-        this.yt = new double[k * r];
+        this.shape = new ThreadScratch.Shape(kernels, n, k, m, r);
         this.mixing = new OptimalMixing(r, pairMix);
-    }
-
-    /** Row indices of vec(D_t)'s nonzeros, ascending: D_t = [diag | diag | ...] (g = k / n blocks), row-major. */
-    private static int[] diagonalRows(int n, int k) {
-        int[] idx = new int[k];
-        for (int j = 0, t = 0; j < n; j++) {
-            for (int b = 0; b < k / n; b++) {
-                idx[t++] = j * k + b * n + j;
-            }
-        }
-        return idx;
     }
 
     @Override
@@ -183,9 +166,36 @@ public final class OkRtrl implements GradientEstimator {
         Arrays.fill(aT, 0.0);
     }
 
+    /** Points the buffer fields at the calling thread's buffers for this shape and kernels. */
+    private void bindScratch() {
+        OkRtrlScratch w = SCRATCH.get(shape);
+        if (w == null) {
+            w = SCRATCH.put(shape, new OkRtrlScratch(n, k, m, r, kern));
+        }
+        if (w.qrV == qrV) {
+            return;
+        }
+        qrV = w.qrV;
+        qrM = w.qrM;
+        vq = qrV.matrix();
+        mq = qrM.matrix();
+        hMat = w.hMat;
+        cMat = w.cMat;
+        svd = w.svd;
+        xc = w.xc;
+        yc = w.yc;
+        sigma = w.sigma;
+        pMat = w.pMat;
+        xp = w.xp;
+        yp = w.yp;
+        y = w.y;
+        yt = w.yt;
+    }
+
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "OkRtrl");
+        bindScratch();
         // 1. Propagate (M_i = H A_i) and append (a_t, D_t).
         propagateAndAppend(W, s);
         // 2. Two thin QRs, and C = Rv RM^T.
@@ -300,6 +310,7 @@ public final class OkRtrl implements GradientEstimator {
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
+        bindScratch();
         // dL/dW (k x m) = Y U^T with Y[:, i] = A_i^T delta: y_i^T = delta^T A_i (1 x n by n x k), then
         // gradW = Y (k x r, row-major in yt) times U^T (r x m = uT, term-major), both on the kernels.
         kern.gemmTerms(r, 1, n, k, dLdh, 0, n, aT, 0, k, nk, y, 0, k, k);

@@ -40,7 +40,10 @@ public record ModelConfig(
     double initGain,
     double readoutInitStd,
     double anomalyAlpha,
-    double divergenceLoss) implements Serializable {
+    double divergenceLoss,
+    double lruRMin,
+    double lruRMax,
+    double lruMaxPhase) implements Serializable {
 
     public enum CellType { TANH, GATED }
 
@@ -87,11 +90,16 @@ public record ModelConfig(
         out.writeDouble(readoutInitStd);
         out.writeDouble(anomalyAlpha);
         out.writeDouble(divergenceLoss);
+        if (method == Method.LRU) { // only lru has them: the other methods' bytes stay as they were
+            out.writeDouble(lruRMin);
+            out.writeDouble(lruRMax);
+            out.writeDouble(lruMaxPhase);
+        }
     }
 
     /** Reads what {@link #writeTo} wrote and validates it. */
     public static ModelConfig readFrom(DataInput in) throws IOException {
-        return builder()
+        Builder b = builder()
             .set(CELL, CellType.values()[in.readByte()])
             .set(HIDDEN, in.readInt())
             .set(INPUTS, in.readInt())
@@ -113,8 +121,11 @@ public record ModelConfig(
             .set(INIT_GAIN, in.readDouble())
             .set(READOUT_INIT_STD, in.readDouble())
             .set(ANOMALY_ALPHA, in.readDouble())
-            .set(DIVERGENCE_LOSS, in.readDouble())
-            .build();
+            .set(DIVERGENCE_LOSS, in.readDouble());
+        if (b.get(METHOD) == Method.LRU) {
+            b.set(LRU_R_MIN, in.readDouble()).set(LRU_R_MAX, in.readDouble()).set(LRU_MAX_PHASE, in.readDouble());
+        }
+        return b.build();
     }
 
     /** Collects values by {@link ModelSetting}; {@link #build()} validates them all. */

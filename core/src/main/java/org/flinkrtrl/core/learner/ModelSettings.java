@@ -47,7 +47,7 @@ public final class ModelSettings {
         v -> v >= 0 && Double.isFinite(v), "must be finite and >= 0",
         "Huber threshold of the loss in normalised units, 0 = squared error");
     public static final ModelSetting<Method> METHOD = add("method", Method.OK, null, null,
-        v -> true, "", "gradient method: ok (r-OK RTRL), kf, uoro, rtrl (exact), tbptt");
+        v -> true, "", "gradient method: ok (r-OK), kf, uoro, rtrl (exact), tbptt, lru");
     public static final ModelSetting<Integer> RANK = add("rank", 4, "r", null,
         v -> v >= 1, "must be >= 1", "rank r of r-OK");
     public static final ModelSetting<Integer> TRUNCATION = add("truncation", 16, "T", null,
@@ -80,6 +80,15 @@ public final class ModelSettings {
         v -> v > 0 && v <= 1, "must be in (0, 1]", "EWMA rate of the anomaly scorer's error statistics");
     public static final ModelSetting<Double> DIVERGENCE_LOSS = add("divergenceLoss", 1e6, "loss", null,
         v -> v > 0, "must be > 0", "a loss above this (normalised units) re-initialises the key's model");
+    // The online LRU's initial ring of eigenvalues (method lru only; docs/spec-lru.md). (0.4, 0.99, pi): on the bundled
+    // sensor data the rings (0, 0.9), (0.9, 0.999), (0.4, 0.99) with phases pi/10 .. 2 pi differed by less than the
+    // seed-to-seed spread (docs/lru-results.md).
+    public static final ModelSetting<Double> LRU_R_MIN = add("lruRMin", 0.4, "r", null,
+        v -> v >= 0 && v < 1, "must be in [0, 1)", "lru: smallest initial |lambda| (must be below lru-r-max)");
+    public static final ModelSetting<Double> LRU_R_MAX = add("lruRMax", 0.99, "r", null,
+        v -> v > 0 && v < 1, "must be in (0, 1)", "lru: largest initial |lambda|");
+    public static final ModelSetting<Double> LRU_MAX_PHASE = add("lruMaxPhase", Math.PI, "radians", null,
+        v -> v > 0 && v <= 2 * Math.PI, "must be in (0, 2 pi]", "lru: largest initial phase of lambda");
 
     /** Every setting, in {@link ModelConfig} component order. */
     public static final List<ModelSetting<?>> ALL = List.copyOf(LIST);
@@ -164,6 +173,17 @@ public final class ModelSettings {
         }
         if (values[HEAD.index()] == Head.SOFTMAX && (Integer) values[OUTPUTS.index()] < 2) {
             throw new IllegalArgumentException("softmax needs >= 2 classes, got " + values[OUTPUTS.index()]);
+        }
+        if (values[METHOD.index()] != Method.LRU) {
+            // used by lru only, and written into the state only for lru (ModelConfig.writeTo): another method's config
+            // holds the defaults, so it equals itself after a restore
+            for (ModelSetting<?> lru : List.of(LRU_R_MIN, LRU_R_MAX, LRU_MAX_PHASE)) {
+                values[lru.index()] = lru.defaultValue();
+            }
+        }
+        if (!((Double) values[LRU_R_MIN.index()] < (Double) values[LRU_R_MAX.index()])) {
+            throw new IllegalArgumentException(LRU_R_MIN.key() + " must be below " + LRU_R_MAX.key() + ", got "
+                + values[LRU_R_MIN.index()] + " and " + values[LRU_R_MAX.index()]);
         }
         try {
             return (ModelConfig) CANONICAL.invoke(values);

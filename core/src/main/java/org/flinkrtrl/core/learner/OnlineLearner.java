@@ -6,19 +6,16 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
-import org.flinkrtrl.core.cell.GatedCell;
-import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.grad.GradientEstimator;
 import org.flinkrtrl.core.grad.GradientEstimators;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.core.math.ThreadScratch;
 import org.flinkrtrl.core.optim.Adam;
 import org.flinkrtrl.core.optim.Clipping;
 import org.flinkrtrl.core.optim.Optimizer;
 import org.flinkrtrl.core.optim.Sgd;
 import org.flinkrtrl.core.optim.StateArrays;
-import org.flinkrtrl.core.readout.LinearReadout;
 import org.flinkrtrl.core.readout.Readout;
-import org.flinkrtrl.core.readout.SoftmaxReadout;
 
 /**
  * One recurrent network for one stream, trained online on every step with no update lock (spec section D).
@@ -32,11 +29,33 @@ import org.flinkrtrl.core.readout.SoftmaxReadout;
  * <p>All randomness (initialisation, estimator signs) comes from one seeded {@link Rng} that is part of the
  * state, so {@link #writeState} / {@link #readState} continue a stream bit for bit. Inputs and targets are
  * validated before any state is touched. Not thread-safe.
+ *
+ * <p>Memory: an instance holds only what evolves (weights, optimiser moments, hidden state, the estimator's
+ * state); the per-step buffers (the cell step, dL/dh and the gradients) are the calling thread's, shared by every
+ * learner of the same shape ({@link ThreadScratch}), so a job with one learner per key holds them once per task
+ * thread, not once per key.
  */
 public final class OnlineLearner {
+    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
+
+    /** The per-step buffers of one shape; nothing in them outlives a step. */
+    private static final class Scratch {
+        final CellStep step;
+        final double[] dLdh;
+        final double[] gradW;
+        final double[] gradV;
+
+        Scratch(Cell cell, int hidden, int readoutParams) {
+            step = cell.newStep();
+            dLdh = new double[hidden];
+            gradW = new double[cell.parameterCount()];
+            gradV = new double[readoutParams];
+        }
+    }
+
     private final ModelConfig config;
     private final Cell cell;
-    private final CellStep step;
+    private final ThreadScratch.Shape shape;
     private final GradientEstimator estimator;
     private final Readout readout;
     private final Optimizer optW;
@@ -47,9 +66,6 @@ public final class OnlineLearner {
     private final double[] V;
     private final double[] h;
     private final double[] out;
-    private final double[] dLdh;
-    private final double[] gradW;
-    private final double[] gradV;
     /** TBPTT only: readout gradients accumulated while the recurrent update is locked. */
     private final double[] pendingGradV;
 
@@ -77,23 +93,18 @@ public final class OnlineLearner {
      */
     OnlineLearner(ModelConfig config, long streamSeed, boolean initialise) {
         this.config = config;
-        this.cell = config.cell() == ModelConfig.CellType.GATED
-            ? new GatedCell(config.hidden(), config.inputs())
-            : new TanhCell(config.hidden(), config.inputs());
-        this.step = cell.newStep();
+        this.cell = Networks.cell(config);
         this.estimator = GradientEstimators.create(config.method(), cell, config.rank(), config.truncation());
-        this.readout = config.head() == ModelConfig.Head.SOFTMAX
-            ? new SoftmaxReadout(config.hidden(), config.outputs())
-            : new LinearReadout(config.hidden(), config.outputs(), config.huberDelta());
+        this.readout = Networks.readout(config, cell);
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
         this.optW = newOptimizer(W.length);
         this.optV = newOptimizer(V.length);
-        this.h = new double[config.hidden()];
+        this.h = new double[cell.hiddenSize()];
         this.out = new double[config.outputs()];
-        this.dLdh = new double[config.hidden()];
-        this.gradW = new double[W.length];
-        this.gradV = new double[V.length];
+        // the cell's class too: an LRU step is another type than a dense cell's (method lru ignores config.cell)
+        this.shape = new ThreadScratch.Shape(cell.getClass(), config.cell().ordinal(), cell.hiddenSize(),
+            config.inputs(), W.length, V.length);
         this.pendingGradV = new double[V.length];
         this.rng = new Rng(streamSeed);
         if (initialise) {
@@ -110,9 +121,7 @@ public final class OnlineLearner {
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */
     public void initialise() {
         cell.initWeights(W, rng, config.initGain() / Math.sqrt(cell.presynapticSize()));
-        for (int i = 0; i < V.length; i++) {
-            V[i] = config.readoutInitStd() * rng.nextGaussian();
-        }
+        readout.initWeights(V, rng, config.readoutInitStd());
         optW.reset();
         optV.reset();
         Arrays.fill(pendingGradV, 0.0);
@@ -139,6 +148,7 @@ public final class OnlineLearner {
         if (config.resetPeriod() > 0 && steps > 0 && steps % config.resetPeriod() == 0) {
             resetSequence();
         }
+        CellStep step = scratch().step;
         cell.forward(W, h, x, step);
         estimator.step(W, step, rng);
         System.arraycopy(step.hNext, 0, h, 0, h.length);
@@ -179,11 +189,22 @@ public final class OnlineLearner {
         if (config.head() == ModelConfig.Head.REGRESSION) {
             Inputs.checkVector("target", target, config.outputs());
         }
-        return readout.lossAndGradients(V, h, out, target, dLdh, gradV);
+        Scratch w = scratch();
+        return readout.lossAndGradients(V, h, out, target, w.dLdh, w.gradV);
+    }
+
+    /** The calling thread's per-step buffers for this learner's shape. */
+    private Scratch scratch() {
+        Scratch w = SCRATCH.get(shape);
+        return w != null ? w : SCRATCH.put(shape, new Scratch(cell, cell.hiddenSize(), V.length));
     }
 
     private double learnInternal(double[] target) {
         requireOutput();
+        Scratch w = scratch();
+        double[] dLdh = w.dLdh;
+        double[] gradW = w.gradW;
+        double[] gradV = w.gradV;
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
         if (estimator.gradient(dLdh, gradW)) {
             addInto(pendingGradV, gradV);

@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.readout;
 
+import org.flinkrtrl.core.math.Rng;
+
 /**
  * Output head y = V [h; 1] on top of the recurrent state, with its loss. V is outputs x (n+1), row-major, owned by
  * the learner. The head gets its exact immediate gradient (nothing feeds back from the output, spec D step 4).
@@ -11,6 +13,13 @@ public interface Readout {
 
     default int parameterCount() {
         return outputs() * (hidden() + 1);
+    }
+
+    /** Fills V with the initial weights: N(0, std^2) entries by default. */
+    default void initWeights(double[] V, Rng rng, double std) {
+        for (int i = 0; i < V.length; i++) {
+            V[i] = std * rng.nextGaussian();
+        }
     }
 
     /** Computes the output for hidden state h into {@code out} (forecast, or class probabilities). */

@@ -12,7 +12,8 @@ import org.flinkrtrl.core.math.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * step() and gradient() of OK, KF, UORO and exact RTRL allocate nothing in steady state (HotSpot only). Runs in a JVM
+ * step() and gradient() of OK, KF, UORO and exact RTRL, and the whole LRU learner step, allocate nothing in steady
+ * state (HotSpot only). Runs in a JVM
  * of its own (core/pom.xml, execution "allocation"): the Vector API kernels allocate until C2 has intrinsified them,
  * and in a JVM shared with the other tests the compiler queue and type profiles make that point unpredictable.
  */
@@ -82,6 +83,100 @@ class AllocationTest {
         }
         long allocated = tb.getThreadAllocatedBytes(tid) - before;
         assertTrue(allocated < 2000, "2000 steps allocated " + allocated + " bytes");
+    }
+
+    /**
+     * The whole per-event step of an LRU learner (cell forward, traces, MLP readout forward and backward, Adam on
+     * both parameter sets) allocates nothing: 4000 advance + learn pairs after warm-up.
+     */
+    @Test
+    void lruLearnerStepAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
+            org.flinkrtrl.core.learner.ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 16)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build());
+        double[] x = new double[2];
+        double[] target = new double[1];
+        long tid = Thread.currentThread().getId();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        int t = 0;
+        for (int i = 0; i < 20_000; i++) {
+            lruEvent(l, x, target, t++);
+        }
+        while (System.nanoTime() < deadline) { // C2 may still be compiling on a loaded host
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 1000; i++) {
+                lruEvent(l, x, target, t++);
+            }
+            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
+                break;
+            }
+        }
+        long before = tb.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 4000; i++) {
+            lruEvent(l, x, target, t++);
+        }
+        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 4000, "4000 LRU learner steps allocated " + allocated + " bytes");
+    }
+
+    private static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {
+        x[0] = Math.sin(t * 0.1);
+        x[1] = Math.cos(t * 0.37);
+        target[0] = Math.sin((t + 1) * 0.1);
+        l.advance(x);
+        l.learn(target);
+    }
+
+    /** Many learners of one shape take turns (one model per key): their shared per-thread buffers allocate nothing. */
+    @Test
+    void interleavedLearnersSharingThreadBuffersAllocateNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        for (Method method : new Method[] {Method.OK, Method.RTRL, Method.LRU}) {
+            org.flinkrtrl.core.learner.ModelConfig cfg = org.flinkrtrl.core.learner.ModelConfig.builder()
+                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, method)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 8)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build();
+            org.flinkrtrl.core.learner.OnlineLearner[] keys = new org.flinkrtrl.core.learner.OnlineLearner[20];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = new org.flinkrtrl.core.learner.OnlineLearner(cfg, i);
+            }
+            double[] x = new double[2];
+            double[] y = new double[1];
+            long tid = Thread.currentThread().getId();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int rounds = 0;
+            while (System.nanoTime() < deadline) { // warm-up as above: until a batch allocates nothing, at most 60 s
+                long b0 = tb.getThreadAllocatedBytes(tid);
+                rounds = stepAll(keys, x, y, rounds, 100);
+                if (tb.getThreadAllocatedBytes(tid) - b0 < 1000 && rounds >= 300) {
+                    break;
+                }
+            }
+            long before = tb.getThreadAllocatedBytes(tid);
+            stepAll(keys, x, y, rounds, 100);
+            long allocated = tb.getThreadAllocatedBytes(tid) - before;
+            assertTrue(allocated < 2000, method + ": 2000 learner steps allocated " + allocated + " bytes");
+        }
+    }
+
+    private static int stepAll(org.flinkrtrl.core.learner.OnlineLearner[] keys, double[] x, double[] y, int round,
+                               int rounds) {
+        for (int t = round; t < round + rounds; t++) {
+            for (int i = 0; i < keys.length; i++) {
+                x[0] = Math.sin(0.1 * t + i);
+                x[1] = Math.cos(0.07 * t);
+                y[0] = Math.sin(0.1 * (t + 1) + i);
+                keys[i].advance(x);
+                keys[i].learn(y);
+            }
+        }
+        return round + rounds;
     }
 
     private static void run(GradientEstimator est, ToyProblem pb, CellStep[] st, Rng rng, double[] g, int runs) {

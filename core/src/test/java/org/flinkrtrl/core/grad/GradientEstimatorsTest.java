@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.LruCell;
 import org.flinkrtrl.core.cell.TanhCell;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,10 @@ class GradientEstimatorsTest {
         assertInstanceOf(ExactRtrl.class, GradientEstimators.create(Method.RTRL, cell, 1, 1));
         assertInstanceOf(TruncatedBptt.class, GradientEstimators.create(Method.TBPTT, cell, 1, 7));
         assertEquals(7, ((TruncatedBptt) GradientEstimators.create(Method.TBPTT, cell, 1, 7)).truncation());
+        assertInstanceOf(OnlineLru.class, GradientEstimators.create(Method.LRU, new LruCell(4, 2), 1, 1));
         for (Method m : Method.values()) {
-            assertEquals(m, GradientEstimators.create(m, cell, 2, 2).method());
+            Cell c = m == Method.LRU ? new LruCell(4, 2) : cell;
+            assertEquals(m, GradientEstimators.create(m, c, 2, 2).method());
         }
     }
 

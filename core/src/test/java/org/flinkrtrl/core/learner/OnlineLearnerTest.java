@@ -173,7 +173,7 @@ class OnlineLearnerTest {
             assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder().set(LEARNING_RATE, Double.NaN).build()).getMessage());
         assertEquals("softmax needs >= 2 classes, got 1", assertThrows(IllegalArgumentException.class,
             () -> ModelConfig.builder().set(HEAD, ModelConfig.Head.SOFTMAX).set(OUTPUTS, 1).build()).getMessage());
-        assertEquals("unknown method 'sgd'; expected one of ok, kf, uoro, rtrl, tbptt",
+        assertEquals("unknown method 'sgd'; expected one of ok, kf, uoro, rtrl, tbptt, lru",
             assertThrows(IllegalArgumentException.class, () -> Method.parse("sgd")).getMessage());
     }
 

@@ -1,0 +1,45 @@
+package org.flinkrtrl.core.grad;
+
+import org.flinkrtrl.core.math.Kernels;
+
+/**
+ * The per-step buffers of {@link OkRtrl} for one shape and kernels (the field comments in OkRtrl say what each holds):
+ * the two thin QRs, H, the core matrix and its SVD, the rebuild factors and the gradient's products. Nothing in them
+ * outlives a step, so one set per thread serves every model of that shape.
+ */
+final class OkRtrlScratch {
+    final HouseholderQr qrV;
+    final HouseholderQr qrM;
+    final double[] hMat, cMat, xc, yc, sigma, pMat, xp, yp, y, yt;
+    final SmallSvd svd;
+
+    OkRtrlScratch(int n, int k, int m, int r, Kernels kernels) {
+        int r1 = r + 1;
+        int pv = Math.min(m, r1);
+        int pm = Math.min(n * k, r1);
+        qrV = new HouseholderQr(m, r1, null, kernels);
+        qrM = new HouseholderQr(n * k, r1, diagonalRows(n, k), kernels);
+        hMat = new double[n * n];
+        cMat = new double[pv * pm];
+        svd = new SmallSvd(pv, pm);
+        xc = new double[r1 * r1];
+        yc = new double[r1 * r1];
+        sigma = new double[r1];
+        pMat = new double[r1 * r];
+        xp = new double[pv * r];
+        yp = new double[pm * r];
+        y = new double[k * r];
+        yt = new double[k * r];
+    }
+
+    /** Row indices of vec(D_t)'s nonzeros, ascending: D_t = [diag | diag | ...] (g = k / n blocks), row-major. */
+    private static int[] diagonalRows(int n, int k) {
+        int[] idx = new int[k];
+        for (int j = 0, t = 0; j < n; j++) {
+            for (int b = 0; b < k / n; b++) {
+                idx[t++] = j * k + b * n + j;
+            }
+        }
+        return idx;
+    }
+}

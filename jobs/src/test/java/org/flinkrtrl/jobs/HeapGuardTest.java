@@ -1,0 +1,42 @@
+package org.flinkrtrl.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.ModelSettings;
+import org.junit.jupiter.api.Test;
+
+/** The heap guard stops a run only when collections in a row leave the heap full; the capacity line's arithmetic. */
+class HeapGuardTest {
+    @Test
+    void threeFullCollectionsInARowStopTheRun() {
+        HeapGuard g = new HeapGuard(1000, new PrintStream(new ByteArrayOutputStream()));
+        assertFalse(g.afterCollection(960));
+        assertFalse(g.afterCollection(970));
+        assertFalse(g.afterCollection(900)); // a collection that freed memory resets the count
+        assertFalse(g.afterCollection(951));
+        assertFalse(g.afterCollection(999));
+        assertTrue(g.afterCollection(951));
+        assertTrue(g.message(951_000_000).startsWith("error: out of heap: 3 collections in a row left 951 of 0 MB"));
+        assertTrue(g.message(1).contains("--state-backend rocksdb"));
+    }
+
+    @Test
+    void capacityFollowsTheSerialisedState() {
+        ModelConfig ok = ModelConfig.builder().set(ModelSettings.INPUTS, 1).build();
+        // r-OK, tanh, n = 16: 17,176 serialised bytes -> 17,176 + 1,717 + 2,048 (18,352 measured on the heap);
+        // 0.7 x 6e9 / 20,941 = 200,563.5
+        assertEquals(20_941, HeapGuard.bytesPerKey(ok));
+        assertEquals("heap: 6.0 GB (set with java -Xmx...), about 20.9 KB per key for this model: room for about "
+            + "200,563 keys", HeapGuard.capacity(ok, 6_000_000_000L));
+        ModelConfig rtrl = ModelConfig.builder().set(ModelSettings.INPUTS, 1).set(ModelSettings.METHOD, Method.RTRL).build();
+        assertEquals(47_260 + 4_726 + 2048, HeapGuard.bytesPerKey(rtrl)); // 48,200 measured
+        ModelConfig kf = ModelConfig.builder().set(ModelSettings.INPUTS, 1).set(ModelSettings.METHOD, Method.KF).build();
+        assertEquals(2 * 10_556 + 2048, HeapGuard.bytesPerKey(kf)); // 15,744 measured
+    }
+}
