@@ -331,7 +331,8 @@ public final class JobOptions {
 
     /** A mapping builder with the command line's input limits. */
     private FieldMapping.Builder limited() {
-        return FieldMapping.builder().maxKeyLength(get(maxKeyLength)).minTimeMillis(get(minEventTime))
+        return FieldMapping.builder().maxKeyLength(get(maxKeyLength))
+            .maxCategoryLength(logMode() ? get(maxMessageChars) : 0).minTimeMillis(get(minEventTime))
             .maxTimeMillis(get(maxEventTime)).maxDeadLetterPayloadBytes(get(deadLetterPayloadMax));
     }
 
