@@ -13,7 +13,9 @@ import org.flinkrtrl.record.Texts;
 
 /**
  * The output format: one JSON object per prediction,
- * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"loss","anomalyScore","diverged","label"}}
+ * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"scale":[..],"lower":[..],
+ * "upper":[..],"previousLower":[..],"previousUpper":[..],"loss","anomalyScore",
+ * "anomaly":{"surprise","likelihood","level","channel","warmingUp"},"diverged","label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
  * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
  * when the payload is only a prefix of the rejected record. Text with an unpaired UTF-16 surrogate is written with
@@ -36,8 +38,22 @@ public final class PredictionJson {
             array(g, "actual", p.actual);
             array(g, "forecast", p.forecast);
             array(g, "previousForecast", p.previousForecast);
+            if (p.lower != null) {
+                array(g, "scale", p.scale);
+                array(g, "lower", p.lower);
+                array(g, "upper", p.upper);
+                array(g, "previousLower", p.previousLower);
+                array(g, "previousUpper", p.previousUpper);
+            }
             number(g, "loss", p.loss);
             number(g, "anomalyScore", p.anomalyScore);
+            g.writeObjectFieldStart("anomaly");
+            number(g, "surprise", p.surprise);
+            number(g, "likelihood", p.likelihood);
+            number(g, "level", p.level);
+            g.writeNumberField("channel", p.anomalyChannel);
+            g.writeBooleanField("warmingUp", p.warmingUp);
+            g.writeEndObject();
             g.writeBooleanField("diverged", p.diverged);
             if (p.label != null) {
                 string(g, "label", p.label);
@@ -59,8 +75,19 @@ public final class PredictionJson {
             p.actual = array(n.get("actual"));
             p.forecast = array(n.get("forecast"));
             p.previousForecast = array(n.get("previousForecast"));
+            p.scale = array(n.get("scale"));
+            p.lower = array(n.get("lower"));
+            p.upper = array(n.get("upper"));
+            p.previousLower = array(n.get("previousLower"));
+            p.previousUpper = array(n.get("previousUpper"));
             p.loss = number(n.get("loss"));
             p.anomalyScore = number(n.get("anomalyScore"));
+            JsonNode a = n.path("anomaly");
+            p.surprise = number(a.get("surprise"));
+            p.likelihood = number(a.get("likelihood"));
+            p.level = number(a.get("level"));
+            p.anomalyChannel = a.path("channel").asInt(0);
+            p.warmingUp = a.path("warmingUp").asBoolean(false);
             p.diverged = n.path("diverged").asBoolean(false);
             JsonNode l = n.get("label");
             p.label = l == null || l.isNull() ? null : l.asText();

@@ -20,9 +20,16 @@ class PredictionJsonTest {
         p.previousForecast = new double[] {Double.NaN, Double.NaN};
         p.loss = Double.NaN;
         p.anomalyScore = 0.0;
+        p.surprise = 0.25;
+        p.likelihood = 0.5;
+        p.level = 0.125;
+        p.anomalyChannel = 1;
+        p.warmingUp = true;
         p.steps = 1;
         p.label = "1";
         String json = PredictionJson.toJson(p);
+        assertTrue(json.contains("\"anomaly\":{\"surprise\":0.25,\"likelihood\":0.5,\"level\":0.125,\"channel\":1,"
+            + "\"warmingUp\":true}"), json);
         assertTrue(json.contains("\"previousForecast\":[null,null]"), json);
         assertTrue(json.contains("\"loss\":null"), json);
         assertTrue(json.startsWith("{\"key\":\"k7\",\"ts\":1700000000000,\"steps\":1,"), json);

@@ -17,10 +17,33 @@ public class Prediction {
     public double[] forecast;
     /** The forecast that had been made for this event, raw units (NaN entries for a key's first event). */
     public double[] previousForecast;
+    /** Scale of the next event's forecast distribution per channel (RMS of recent one-step errors), raw units. */
+    public double[] scale;
+    /** Lower bound of the next event's central forecast interval (the job's interval level, 95 % by default). */
+    public double[] lower;
+    /** Upper bound of the next event's central forecast interval. */
+    public double[] upper;
+    /** Lower bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousLower;
+    /** Upper bound of the interval that had been forecast for this event (NaN entries for a key's first event). */
+    public double[] previousUpper;
     /** Training loss of the previous forecast against this event, normalised units (NaN for a key's first event). */
     public double loss;
-    /** Anomaly score of this event (see AnomalyScorer); 0 for a key's first event. */
+    /**
+     * Anomaly score of this event in [0, 1], calibrated across keys (see AnomalyDetector: a score t means a tail
+     * probability of 10^(-5 t / (1 - t)), e.g. 0.5 is 1e-5); 0 for a key's first event.
+     */
     public double anomalyScore;
+    /** Surprise component: this event's forecast error against the key's history of errors (the score's scale). */
+    public double surprise;
+    /** Likelihood component: the recent average surprise against its long-run distribution (the score's scale). */
+    public double likelihood;
+    /** Level component: the values against the key's learned normal range (the score's scale). */
+    public double level;
+    /** The channel (0-based index into actual) that contributed most to the anomaly score. */
+    public int anomalyChannel;
+    /** True while the key's anomaly score is warming up (probation): scored, but on little history. */
+    public boolean warmingUp;
     /** Events seen by this key's model, this one included: (key, steps) identifies an output. */
     public long steps;
     /** True when this event made the divergence guard re-initialise the key's model. */
@@ -38,8 +61,13 @@ public class Prediction {
         Prediction p = (Prediction) o;
         return timestamp == p.timestamp && steps == p.steps && diverged == p.diverged
             && Double.compare(loss, p.loss) == 0 && Double.compare(anomalyScore, p.anomalyScore) == 0
+            && Double.compare(surprise, p.surprise) == 0 && Double.compare(likelihood, p.likelihood) == 0
+            && Double.compare(level, p.level) == 0 && anomalyChannel == p.anomalyChannel && warmingUp == p.warmingUp
             && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
-            && Arrays.equals(previousForecast, p.previousForecast) && Objects.equals(label, p.label);
+            && Arrays.equals(previousForecast, p.previousForecast) && Arrays.equals(scale, p.scale)
+            && Arrays.equals(lower, p.lower) && Arrays.equals(upper, p.upper)
+            && Arrays.equals(previousLower, p.previousLower) && Arrays.equals(previousUpper, p.previousUpper)
+            && Objects.equals(label, p.label);
     }
 
     @Override
@@ -50,7 +78,9 @@ public class Prediction {
     @Override
     public String toString() {
         return "Prediction{key=" + key + ", ts=" + timestamp + ", steps=" + steps + ", actual=" + Arrays.toString(actual)
-            + ", forecast=" + Arrays.toString(forecast) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
-            + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
+            + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower) + ", upper="
+            + Arrays.toString(upper) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
+            + " (surprise=" + surprise + ", likelihood=" + likelihood + ", level=" + level + ", channel=" + anomalyChannel
+            + (warmingUp ? ", warming up" : "") + ")" + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
     }
 }

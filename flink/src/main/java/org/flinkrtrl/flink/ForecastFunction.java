@@ -35,9 +35,14 @@ import org.slf4j.LoggerFactory;
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
  * {@code rtrl.kernels}.
  *
- * <p>A stored model built with a different configuration than the job's (a restore after the model options
- * changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run the declared
- * configuration.
+ * <p>A stored model built with a different configuration than the job's (a restore after the model options,
+ * forecaster settings included, changed) is replaced by a fresh model and counted in {@code modelResets}: all models always run
+ * the declared configuration. A model stored in an older state format is migrated by the codec (what was carried
+ * over and what started fresh is in {@link ForecastingLearner#migration()}); it is counted in
+ * {@code modelsMigrated} and the reason logged (the first per subtask at INFO, the rest at DEBUG).
+ *
+ * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
+ * features; every prediction carries the probabilistic forecast (scale and central interval).
  */
 public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
     private static final long serialVersionUID = 1L;
@@ -113,6 +118,10 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             return;
         }
         ForecastingLearner learner = state.value();
+        if (learner != null && learner.migration() != null) {
+            migrated(e.key, learner.migration());
+            learner.clearMigration();
+        }
         if (learner == null) {
             learner = newLearner(e.key);
         } else if (!learner.config().equals(config)) {
@@ -122,7 +131,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         long t0 = System.nanoTime();
         ForecastingLearner.Result r;
         try {
-            r = observe(learner, e.values);
+            r = observe(learner, e.timestamp, e.values);
         } catch (RuntimeException ex) {
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
@@ -156,9 +165,19 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
     }
 
+    private void migrated(String key, String reason) {
+        metrics.modelsMigrated.inc();
+        if (metrics.modelsMigrated.getCount() == 1) {
+            LOG.info("{}: restored a model stored in an older state format (key {}): {}; further ones are counted in "
+                + "rtrl.modelsMigrated", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), key, reason);
+        } else {
+            LOG.debug("migrated the model of key {}: {}", key, reason);
+        }
+    }
+
     /** One learning step; a seam for tests that need the core to fail. */
-    ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
-        return learner.observe(values);
+    ForecastingLearner.Result observe(ForecastingLearner learner, long timestamp, double[] values) {
+        return learner.observe(timestamp, values);
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
@@ -177,8 +196,18 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.actual = e.values.clone();
         p.forecast = r.forecast.clone();
         p.previousForecast = r.previousForecast.clone();
+        p.scale = r.scale.clone();
+        p.lower = r.lower.clone();
+        p.upper = r.upper.clone();
+        p.previousLower = r.previousLower.clone();
+        p.previousUpper = r.previousUpper.clone();
         p.loss = r.loss;
         p.anomalyScore = r.anomalyScore;
+        p.surprise = r.surprise;
+        p.likelihood = r.likelihood;
+        p.level = r.level;
+        p.anomalyChannel = r.anomalyChannel;
+        p.warmingUp = r.warmingUp;
         p.steps = r.steps;
         p.diverged = r.diverged;
         p.label = e.label;

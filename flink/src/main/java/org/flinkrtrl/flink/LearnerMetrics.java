@@ -22,6 +22,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *       event sent to the dead letters with stage "learn".</dd>
  *   <dt>modelResets (counter)</dt><dd>stored models replaced by a fresh one because they were built with a
  *       different configuration than the job's (after a restore with changed model options).</dd>
+ *   <dt>modelsMigrated (counter)</dt><dd>stored models read from an older state format and migrated by the codec
+ *       (the first reason per subtask is logged at INFO).</dd>
  *   <dt>learnersCreated (counter), liveKeys (gauge)</dt><dd>models created on this subtask since it started: first
  *       events of new keys, of keys whose state expired (TTL) and model resets. Flink does not tell an operator
  *       when TTL drops state, so liveKeys is this creation count; it is an upper bound of the keys created on this
@@ -43,6 +45,7 @@ final class LearnerMetrics {
     final Counter anomalies;
     final Counter divergences;
     final Counter modelResets;
+    final Counter modelsMigrated;
     final Counter learnersCreated;
     final Counter learnerFailures;
     final Ewma meanLoss = new Ewma(EWMA_ALPHA);
@@ -58,6 +61,7 @@ final class LearnerMetrics {
         anomalies = g.counter("anomalies");
         divergences = g.counter("divergences");
         modelResets = g.counter("modelResets");
+        modelsMigrated = g.counter("modelsMigrated");
         learnersCreated = g.counter("learnersCreated");
         learnerFailures = g.counter("learnerFailures");
         Counter created = learnersCreated;

@@ -35,7 +35,7 @@ public final class LearnerOperator {
         new OutputTag<>("rtrl-dead-letters", TypeInformation.of(DeadLetter.class));
 
     public static final TypeInformation<Prediction> PREDICTION_TYPE = TypeInformation.of(Prediction.class);
-    public static final double DEFAULT_ANOMALY_THRESHOLD = 3.0;
+    public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
 
     private LearnerOperator() {}
 

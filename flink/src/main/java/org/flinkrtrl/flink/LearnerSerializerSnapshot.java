@@ -11,10 +11,11 @@ import org.flinkrtrl.core.learner.LearnerCodec;
 
 /**
  * What a checkpoint remembers about {@link LearnerSerializer}: the {@link LearnerCodec} format version the state
- * was written in. On restore, {@link #resolveSchemaCompatibility} compares that with this build's codec: the same
- * version is compatible as is; any other version (older or newer) and a foreign snapshot are incompatible, because
- * {@link LearnerCodec} reads exactly its own format version. The restore then fails with Flink's message at the
- * compatibility check instead of a codec error on the first model read.
+ * was written in. On restore, {@link #resolveSchemaCompatibility} compares that with this build's codec: a version
+ * the codec reads ({@link LearnerCodec#OLDEST_VERSION} up to the current one) is compatible as is, since the
+ * serializer decodes it directly and an older model is migrated when it is first read (and written back in the
+ * current format); a newer version and a foreign snapshot are incompatible, so the restore fails with Flink's
+ * message at the compatibility check instead of a codec error on the first model read.
  *
  * <p>Snapshot layout version 1: one short, the codec version.
  */
@@ -68,7 +69,7 @@ public final class LearnerSerializerSnapshot implements TypeSerializerSnapshot<F
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         int old = ((LearnerSerializerSnapshot) oldSerializerSnapshot).codecVersion;
-        return old == codecVersion
+        return old == codecVersion || (old >= LearnerCodec.OLDEST_VERSION && old < codecVersion)
             ? TypeSerializerSchemaCompatibility.compatibleAsIs()
             : TypeSerializerSchemaCompatibility.incompatible();
     }

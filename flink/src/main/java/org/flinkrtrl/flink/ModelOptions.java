@@ -40,7 +40,7 @@ public final class ModelOptions {
         .withDescription("Idle time (processing time, refreshed on every event) after which a key's model is dropped;"
             + " a key that comes back starts fresh. 0 disables expiry.");
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = ConfigOptions.key("rtrl.metrics.anomaly-threshold")
-        .doubleType().defaultValue(3.0).withDescription("Anomaly score above which an event counts in the anomaly metrics.");
+        .doubleType().defaultValue(0.5).withDescription("Anomaly score above which an event counts in the anomaly metrics.");
 
     /** The Flink option of a user setting. */
     @SuppressWarnings("unchecked")
@@ -65,6 +65,10 @@ public final class ModelOptions {
             o = b.longType().defaultValue((Long) s.defaultValue()).withDescription(description);
         } else if (t == Double.class) {
             o = b.doubleType().defaultValue((Double) s.defaultValue()).withDescription(description);
+        } else if (t == Boolean.class) {
+            o = b.booleanType().defaultValue((Boolean) s.defaultValue()).withDescription(description);
+        } else if (t == String.class) {
+            o = b.stringType().defaultValue((String) s.defaultValue()).withDescription(description);
         } else if (t.isEnum()) {
             o = b.enumType((Class) t).defaultValue((Enum) s.defaultValue())
                 .withDescription(capitalised(s.description()) + ": one of " + s.choices() + ".");

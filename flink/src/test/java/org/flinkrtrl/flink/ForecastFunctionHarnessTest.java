@@ -306,8 +306,8 @@ class ForecastFunctionHarnessTest {
     void whenTheCoreThrowsTheKeysModelIsDroppedAndTheJobCarriesOn() throws Exception {
         ForecastFunction failing = new ForecastFunction(CFG, Duration.ZERO, 3.0) {
             @Override
-            ForecastingLearner.Result observe(ForecastingLearner learner, double[] values) {
-                ForecastingLearner.Result r = learner.observe(values); // mutate first: a half-updated model
+            ForecastingLearner.Result observe(ForecastingLearner learner, long timestamp, double[] values) {
+                ForecastingLearner.Result r = learner.observe(timestamp, values); // mutate first: a half-updated model
                 if (values[0] == 42.0) {
                     throw new IllegalStateException("boom");
                 }

@@ -66,7 +66,7 @@ final class Harnesses {
             }
             ForecastingLearner l = learners.computeIfAbsent(e.key,
                 k -> new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), k)));
-            out.add(ForecastFunction.toPrediction(e, l.observe(e.values)));
+            out.add(ForecastFunction.toPrediction(e, l.observe(e.timestamp, e.values)));
         }
         return out;
     }

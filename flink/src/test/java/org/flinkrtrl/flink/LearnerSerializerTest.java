@@ -133,11 +133,14 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
 
     @Test
     void compatibilityFollowsTheCodecVersion() {
-        LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(5);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs());
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isIncompatible(),
-            "the codec reads only its own format version");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isIncompatible(),
+        LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
+        assertEquals(2, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(1)).isCompatibleAsIs(),
+            "format 1 is read and migrated model by model");
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
+            "no codec ever wrote format 0");
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

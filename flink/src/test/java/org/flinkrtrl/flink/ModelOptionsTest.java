@@ -34,7 +34,7 @@ class ModelOptionsTest {
         ModelConfig core = ModelConfig.builder().set(ModelSettings.INPUTS, 2).set(ModelSettings.OUTPUTS, 2).build();
         assertEquals(core, fromOptions);
         assertEquals(Duration.ofDays(7), ModelOptions.stateTtl(new Configuration()));
-        assertEquals(3.0, ModelOptions.anomalyThreshold(new Configuration()));
+        assertEquals(0.5, ModelOptions.anomalyThreshold(new Configuration()));
     }
 
     @Test
@@ -61,7 +61,14 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.readout-init-std", "0.05"),
             Map.entry("rtrl.model.lru-r-min", "0.1"),
             Map.entry("rtrl.model.lru-r-max", "0.8"),
-            Map.entry("rtrl.model.lru-max-phase", "1.5")));
+            Map.entry("rtrl.model.lru-max-phase", "1.5"),
+            Map.entry("rtrl.model.seasonal-context", "false"),
+            Map.entry("rtrl.model.linear-path", "false"),
+            Map.entry("rtrl.model.recurrent-path", "false"),
+            Map.entry("rtrl.model.interval-level", "0.9"),
+            Map.entry("rtrl.model.time-zone", "Europe/Paris"),
+            Map.entry("rtrl.model.max-lag-steps", "500"),
+            Map.entry("rtrl.model.linear-forgetting", "0.99")));
         for (ModelSetting<?> s : ModelSettings.options()) {
             assertTrue(params.containsKey("rtrl.model." + s.key()), "the test sets every option; missing " + s.key());
         }
@@ -91,6 +98,8 @@ class ModelOptionsTest {
         assertEquals(1e4, c.divergenceLoss());
         assertEquals(0.9, c.initGain());
         assertEquals(0.05, c.readoutInitStd());
+        assertEquals(new org.flinkrtrl.core.learner.ForecasterOptions(false, false, false, 0.9, "Europe/Paris", 500, 0.99),
+            org.flinkrtrl.core.learner.ForecasterOptions.of(c));
         assertEquals(0.4, c.lruRMin()); // the lru ring belongs to method lru only; other methods hold the defaults
         params.put("rtrl.model.method", "lru");
         ModelConfig lru = ModelOptions.toModelConfig(ModelOptions.fromMap(params), 3);

@@ -68,8 +68,8 @@ class PerKeyHeapTest {
         double rocks = bytesPerKey(new EmbeddedRocksDBStateBackend());
         System.out.printf(Locale.ROOT, "RESULT heap bytes per key (tanh n=16 r=4 d=1, %d keys): hashmap %.0f, rocksdb %.0f%n",
             KEYS, heap, rocks);
-        // the model is 18,352 bytes (SharedScratchTest); the map entry and key add ~100-150; GC noise a few %
-        assertTrue(heap > 16_000 && heap < 23_000, "hashmap backend: " + heap + " bytes per key");
+        // the forecaster is 26,624 bytes (SharedScratchTest); the map entry and key add ~100-150; GC noise a few %
+        assertTrue(heap > 20_000 && heap < 31_000, "hashmap backend: " + heap + " bytes per key");
         assertTrue(rocks < 2_000, "rocksdb backend: " + rocks + " bytes of heap per key");
     }
 }

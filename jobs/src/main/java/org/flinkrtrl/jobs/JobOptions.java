@@ -71,6 +71,7 @@ public final class JobOptions {
     final Cli.Option<Path> deadLetters;
     final Cli.Option<Path> report;
     final Cli.Option<Integer> reportCharts;
+    final Cli.Option<Path> nabWindows;
     // kafka
     final Cli.Option<String> bootstrap;
     final Cli.Option<String> inputTopic;
@@ -157,6 +158,9 @@ public final class JobOptions {
             "HTML report (default: <out-dir>/report.html); the figures also as JSON beside it (report.json)");
         reportCharts = cli.option("report-charts", "n", "12", OptionValues::nonNegativeInt,
             "keys charted in the report: the most anomalous and the largest (the rest are in the table)");
+        nabWindows = cli.option("nab-windows", "file", null, Paths::get,
+            "labelled anomaly windows in NAB's windows.json format (keys: file paths without .csv): adds NAB's"
+                + " windowed detection score (standard, low-FP, low-FN) to the report");
 
         cli.section("Kafka");
         bootstrap = cli.option("bootstrap-servers", "host:port,...", null, s -> s, "Kafka brokers; selects the Kafka mode");
@@ -183,7 +187,7 @@ public final class JobOptions {
             model.put(setting, modelOption(setting));
         }
         ttl = cli.option("ttl", "duration", "7d", OptionValues::duration, "drop a key's model after this idle time, 0 = never");
-        anomalyThreshold = cli.option("anomaly-threshold", "score", "3.0", Double::parseDouble,
+        anomalyThreshold = cli.option("anomaly-threshold", "score", "0.5", Double::parseDouble,
             "score above which an event counts as an anomaly in the metrics");
 
         cli.section("Log mode (--category-field without --value-fields, or --message-field)");
@@ -269,7 +273,7 @@ public final class JobOptions {
             if (eventFormat() == EventParser.Format.CSV && !cli.has(csvColumns)) {
                 throw new UsageException("option --csv-columns is required with --format csv on Kafka");
             }
-            for (Cli.Option<?> o : List.of(output, deadLetters, report, reportCharts, replayRate, replaySpeedup)) {
+            for (Cli.Option<?> o : List.of(output, deadLetters, report, reportCharts, nabWindows, replayRate, replaySpeedup)) {
                 if (cli.has(o)) {
                     throw new UsageException("option " + o.name() + " applies to file runs, not to Kafka");
                 }

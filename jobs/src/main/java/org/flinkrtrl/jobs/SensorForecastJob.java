@@ -35,6 +35,7 @@ import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.jobs.report.AnomalyAuc;
+import org.flinkrtrl.jobs.eval.NabCorpus;
 import org.flinkrtrl.jobs.report.Evaluation;
 import org.flinkrtrl.jobs.report.ForecastErrors;
 import org.flinkrtrl.jobs.report.RunInfo;
@@ -264,7 +265,8 @@ public final class SensorForecastJob {
         DataStream<Output> outputs = Pipeline.build(raw, settings, true, throttle).outputs();
 
         FieldMapping mapping = parser.mapping();
-        Evaluation eval = Evaluation.standard(mapping.dimensions, o.get(o.anomalyThreshold));
+        Evaluation eval = Evaluation.standard(mapping.dimensions, o.get(o.anomalyThreshold),
+            o.has(o.nabWindows) ? NabCorpus.readWindows(o.get(o.nabWindows)) : null);
         long t0 = System.nanoTime();
         long firstNanos = 0;
         long deadCount = 0;
@@ -335,9 +337,11 @@ public final class SensorForecastJob {
                 + "persistence %.4f (%d scored)%n", channels[c], e.maeModel(c), e.maePersistence(c), e.rmseModel(c),
                 e.rmsePersistence(c), e.scored(c)));
         }
-        double auc = all.get(AnomalyAuc.Auc.class).auc();
+        AnomalyAuc.Auc a = all.get(AnomalyAuc.Auc.class);
+        double auc = a.auc();
         sb.append(String.format(Locale.ROOT, "anomaly ROC AUC %s (%d labelled anomalous events)",
-            Double.isNaN(auc) ? "n/a (no labels of both classes)" : String.format(Locale.ROOT, "%.4f", auc),
+            Double.isNaN(auc) ? "n/a (no labels of both classes)"
+                : String.format(Locale.ROOT, "%.4f, PR AUC %.4f", auc, a.histogram().averagePrecision()),
             all.counts().labelledAnomalies()));
         return sb.toString();
     }

@@ -79,7 +79,7 @@ class JobOptionsTest {
 
     /** The first of a few typical texts (or enum choices) that is a valid value other than the default. */
     private static String anotherValidText(ModelSetting<?> s) {
-        List<String> candidates = new ArrayList<>(List.of("0.5", "2", "3", "0.25"));
+        List<String> candidates = new ArrayList<>(List.of("0.5", "2", "3", "0.25", "false", "Europe/Paris"));
         candidates.addAll(List.of(s.choices().split(", ")));
         for (String text : candidates) {
             if (isOtherValid(s, text)) {

@@ -5,7 +5,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Anomaly score of a prediction error relative to the stream's own recent errors:
+ * The anomaly scorer of learner state format 1, kept so that a format-1 state can be read (its scorer state is
+ * dropped on migration; the job scores with {@link org.flinkrtrl.core.anomaly.AnomalyDetector}). Its score was a
+ * prediction error relative to the stream's own recent errors:
  * <pre>  score_t = max(0, (e_t - mu_{t-1}) / (sqrt(nu_{t-1}) + 1e-9))</pre>
  * where e_t is the mean squared one-step error in normalised units, and mu, nu are the exponentially weighted
  * mean and variance of past errors with rate alpha (mu += alpha d; nu = (1 - alpha)(nu + alpha d^2), d = e - mu).

@@ -9,7 +9,8 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 
 /**
  * The one codec for model state: a compact, versioned binary form of a learner (config, weights, optimiser
- * moments, hidden state, influence factors, generator, normaliser and scorer statistics), bit-exact both ways.
+ * moments, hidden state, influence factors, generator, normaliser and scorer statistics; for a forecaster also its
+ * options, seasonal context, linear path and interval), bit-exact both ways.
  *
  * <p>Layout: int magic {@code 0x52544C52} ("RTLR"), short format version, byte kind (1 = OnlineLearner,
  * 2 = ForecastingLearner, 3 = LogLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
@@ -22,7 +23,14 @@ import org.flinkrtrl.core.optim.StateBytesOut;
  */
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
-    public static final short VERSION = 1;
+    /**
+     * Current format. 2: the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
+     * forecaster's state its channel units, seasonal context,
+     * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
+     */
+    public static final short VERSION = 2;
+    /** Oldest format this build reads. */
+    public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;
     private static final byte KIND_FORECASTING = 2;
     private static final byte KIND_LOG = 3;
@@ -36,18 +44,29 @@ public final class LearnerCodec {
 
     public static void write(ForecastingLearner l, DataOutput out) throws IOException {
         header(out, KIND_FORECASTING, l.config());
-        l.writeState(out);
+        l.writeState(out); // starts with the options
     }
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
-        ModelConfig cfg = readHeader(in, KIND_ONLINE);
+        short version = readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
         OnlineLearner l = new OnlineLearner(cfg, cfg.seed(), false); // readState overwrites all initialise() sets
         l.readState(in);
         return l;
     }
 
+    /**
+     * Reads a forecaster of the current format, or migrates one of format 1 (then {@link ForecastingLearner#migration()}
+     * says what was carried over and what started fresh).
+     */
     public static ForecastingLearner readForecasting(DataInput in) throws IOException {
-        ModelConfig cfg = readHeader(in, KIND_FORECASTING);
+        short version = readVersion(in, KIND_FORECASTING);
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
+        if (version == 1) {
+            ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false);
+            l.readStateV1(in);
+            return l;
+        }
         ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false); // readState overwrites all of it
         l.readState(in);
         return l;
@@ -154,20 +173,20 @@ public final class LearnerCodec {
         cfg.writeTo(out);
     }
 
-    private static ModelConfig readHeader(DataInput in, byte expectedKind) throws IOException {
+    private static short readVersion(DataInput in, byte expectedKind) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new IOException(String.format("not a flink-rtrl learner state (magic 0x%08X)", magic));
         }
         short version = in.readShort();
-        if (version != VERSION) {
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new IOException("learner state format version " + version + " is not supported (this build reads "
-                + VERSION + ")");
+                + OLDEST_VERSION + " to " + VERSION + ")");
         }
         byte kind = in.readByte();
         if (kind != expectedKind) {
             throw new IOException("learner state holds kind " + kind + ", expected " + expectedKind);
         }
-        return ModelConfig.readFrom(in);
+        return version;
     }
 }

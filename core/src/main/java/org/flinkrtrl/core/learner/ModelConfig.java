@@ -43,7 +43,14 @@ public record ModelConfig(
     double divergenceLoss,
     double lruRMin,
     double lruRMax,
-    double lruMaxPhase) implements Serializable {
+    double lruMaxPhase,
+    boolean seasonalContext,
+    boolean linearPath,
+    boolean recurrentPath,
+    double intervalLevel,
+    String timeZone,
+    int maxLagSteps,
+    double linearForgetting) implements Serializable {
 
     public enum CellType { TANH, GATED }
 
@@ -95,10 +102,25 @@ public record ModelConfig(
             out.writeDouble(lruRMax);
             out.writeDouble(lruMaxPhase);
         }
+        out.writeBoolean(seasonalContext);
+        out.writeBoolean(linearPath);
+        out.writeBoolean(recurrentPath);
+        out.writeDouble(intervalLevel);
+        out.writeUTF(timeZone);
+        out.writeInt(maxLagSteps);
+        out.writeDouble(linearForgetting);
     }
 
     /** Reads what {@link #writeTo} wrote and validates it. */
     public static ModelConfig readFrom(DataInput in) throws IOException {
+        return readFrom(in, LearnerCodec.VERSION);
+    }
+
+    /**
+     * Reads a config written in learner state format {@code version}: format 1 ends after divergenceLoss, so the
+     * forecaster's settings (seasonalContext ... linearForgetting) take their defaults.
+     */
+    public static ModelConfig readFrom(DataInput in, int version) throws IOException {
         Builder b = builder()
             .set(CELL, CellType.values()[in.readByte()])
             .set(HIDDEN, in.readInt())
@@ -124,6 +146,15 @@ public record ModelConfig(
             .set(DIVERGENCE_LOSS, in.readDouble());
         if (b.get(METHOD) == Method.LRU) {
             b.set(LRU_R_MIN, in.readDouble()).set(LRU_R_MAX, in.readDouble()).set(LRU_MAX_PHASE, in.readDouble());
+        }
+        if (version >= 2) {
+            b.set(SEASONAL_CONTEXT, in.readBoolean())
+                .set(LINEAR_PATH, in.readBoolean())
+                .set(RECURRENT_PATH, in.readBoolean())
+                .set(INTERVAL_LEVEL, in.readDouble())
+                .set(TIME_ZONE, in.readUTF())
+                .set(MAX_LAG_STEPS, in.readInt())
+                .set(LINEAR_FORGETTING, in.readDouble());
         }
         return b.build();
     }

@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * description. The settings themselves are declared in {@link ModelSettings}; the command line, the Flink
  * configuration and {@code --help} are generated from that list.
  *
- * <p>Values are {@link Integer}, {@link Long}, {@link Double} or an enum. Text is parsed the same way everywhere:
+ * <p>Values are {@link Integer}, {@link Long}, {@link Double}, {@link Boolean}, {@link String} or an enum. Text is parsed the same way everywhere:
  * numbers as Java literals, enum constants by name ignoring case (and with {@code -} for {@code _}).
  *
  * @param <T> the value type (boxed)
@@ -129,6 +129,16 @@ public final class ModelSetting<T> {
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(type == Double.class ? "expected a number" : "expected an integer");
+        }
+        if (type == Boolean.class) {
+            switch (t.toLowerCase(Locale.ROOT)) {
+                case "true", "on", "yes" -> { return type.cast(Boolean.TRUE); }
+                case "false", "off", "no" -> { return type.cast(Boolean.FALSE); }
+                default -> throw new IllegalArgumentException("expected true or false");
+            }
+        }
+        if (type == String.class) {
+            return type.cast(t);
         }
         String upper = t.toUpperCase(Locale.ROOT).replace('-', '_');
         for (T c : type.getEnumConstants()) {

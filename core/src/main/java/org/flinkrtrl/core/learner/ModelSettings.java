@@ -89,6 +89,30 @@ public final class ModelSettings {
         v -> v > 0 && v < 1, "must be in (0, 1)", "lru: largest initial |lambda|");
     public static final ModelSetting<Double> LRU_MAX_PHASE = add("lruMaxPhase", Math.PI, "radians", null,
         v -> v > 0 && v <= 2 * Math.PI, "must be in (0, 2 pi]", "lru: largest initial phase of lambda");
+    // The forecaster around the network (docs/forecast-results.md): all on by default.
+    public static final ModelSetting<Boolean> SEASONAL_CONTEXT = add("seasonalContext", true, "bool", null,
+        v -> true, "", "seasonal lags (1 day, 1 week) and calendar features per key");
+    public static final ModelSetting<Boolean> LINEAR_PATH = add("linearPath", true, "bool", null,
+        v -> true, "", "linear path (recursive least squares); off = persistence");
+    public static final ModelSetting<Boolean> RECURRENT_PATH = add("recurrentPath", true, "bool", null,
+        v -> true, "", "recurrent network on the linear residual; off = linear only");
+    public static final ModelSetting<Double> INTERVAL_LEVEL = add("intervalLevel", 0.95, "p", null,
+        v -> v > 0 && v < 1, "must be in (0, 1)", "probability of the central forecast interval");
+    public static final ModelSetting<String> TIME_ZONE = add("timeZone", "UTC", "zone", null,
+        ModelSettings::isZone, "must be a time-zone id such as UTC or Europe/Paris", "time zone of the calendar features");
+    public static final ModelSetting<Integer> MAX_LAG_STEPS = add("maxLagSteps", 2100, "events", null,
+        v -> v >= 0 && v <= 1_000_000, "must be in [0, 1000000]", "largest seasonal lag buffer per key, in events");
+    public static final ModelSetting<Double> LINEAR_FORGETTING = add("linearForgetting", 0.999, "lambda", null,
+        v -> v > 0 && v <= 1, "must be in (0, 1]", "forgetting factor of the linear path");
+
+    private static boolean isZone(String id) {
+        try {
+            java.time.ZoneId.of(id);
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
 
     /** Every setting, in {@link ModelConfig} component order. */
     public static final List<ModelSetting<?>> ALL = List.copyOf(LIST);

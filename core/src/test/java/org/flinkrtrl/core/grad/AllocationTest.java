@@ -188,4 +188,48 @@ class AllocationTest {
             }
         }
     }
+
+    /**
+     * The forecaster's whole step (context, lag look-ups, linear path, interval, combination and the network) allocates
+     * nothing once the key's cadence is known and its lag ring allocated (once, after its first ten events).
+     */
+    @Test
+    void forecasterStepAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        org.flinkrtrl.core.learner.ForecastingLearner f = new org.flinkrtrl.core.learner.ForecastingLearner(
+            org.flinkrtrl.core.learner.ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, 8)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2).build(), 5);
+        Rng rng = new Rng(4);
+        double[][] xs = new double[4096][];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = new double[] {10 + Math.sin(i / 7.0) + 0.1 * rng.nextGaussian(), 20 + 0.1 * rng.nextGaussian()};
+        }
+        long tid = Thread.currentThread().getId();
+        long[] t = {0};
+        Runnable batch = () -> {
+            for (int i = 0; i < 1000; i++) {
+                f.observe(t[0] * 1_800_000L, xs[(int) (t[0] % xs.length)]);
+                t[0]++;
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            batch.run();
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            batch.run();
+            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
+                break;
+            }
+        }
+        long before = tb.getThreadAllocatedBytes(tid);
+        batch.run();
+        batch.run();
+        double perEvent = (tb.getThreadAllocatedBytes(tid) - before) / 2000.0;
+        assertTrue(f.seasonalLags().length == 5, "the lag ring is in use");
+        assertTrue(perEvent < 8.0, "the forecaster allocates " + perEvent + " bytes/event");
+    }
 }

@@ -4,6 +4,7 @@ import static org.flinkrtrl.core.learner.ModelSettings.*;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>bytes written by the stream reference, decoded by the byte-array path and by the stream decode path (a fully
  *       initialised learner filled through {@code DataInputStream}) continue bit-identically with the live
  *       learner;</li>
- *   <li>states stored by the stream-only codec of main at 3c6ff34 restore and re-encode to the same
- *       bytes.</li>
+ *   <li>format-2 states stored by this build's codec restore and re-encode to the same bytes;</li>
+ *   <li>format-1 states stored by the stream-only codec of main at 3c6ff34 restore by migration and
+ *       continue.</li>
  * </ul>
  */
 class CodecBytesTest {
@@ -56,9 +58,13 @@ class CodecBytesTest {
     static final String OLD_STATES = "/codec/learners-3c6ff34.bin.gz";
 
     static Map<String, byte[]> oldStates() throws IOException {
+        return states(OLD_STATES);
+    }
+
+    static Map<String, byte[]> states(String resource) throws IOException {
         Map<String, byte[]> states = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                CodecBytesTest.class.getResourceAsStream(OLD_STATES)))) {
+                CodecBytesTest.class.getResourceAsStream(resource)))) {
             while (true) {
                 String name;
                 try {
@@ -106,21 +112,26 @@ class CodecBytesTest {
         assertEquals(LearnerCodec.MAGIC, in.readInt());
         assertEquals(LearnerCodec.VERSION, in.readShort());
         assertEquals(2, in.readByte());
-        ForecastingLearner l = new ForecastingLearner(ModelConfig.readFrom(in));
+        ModelConfig cfg = ModelConfig.readFrom(in);
+        ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed());
         l.readState(in);
         assertEquals(-1, in.read(), "every byte consumed");
         return l;
     }
 
-    private static long[] bits(ForecastingLearner.Result r) {
-        long[] b = new long[r.forecast.length + 4];
-        for (int i = 0; i < r.forecast.length; i++) {
+    static long[] bits(ForecastingLearner.Result r) {
+        int d = r.forecast.length;
+        long[] b = new long[4 * d + 4];
+        for (int i = 0; i < d; i++) {
             b[i] = Double.doubleToRawLongBits(r.forecast[i]);
+            b[d + i] = Double.doubleToRawLongBits(r.scale[i]);
+            b[2 * d + i] = Double.doubleToRawLongBits(r.lower[i]);
+            b[3 * d + i] = Double.doubleToRawLongBits(r.upper[i]);
         }
-        b[r.forecast.length] = Double.doubleToRawLongBits(r.loss);
-        b[r.forecast.length + 1] = Double.doubleToRawLongBits(r.error);
-        b[r.forecast.length + 2] = Double.doubleToRawLongBits(r.anomalyScore);
-        b[r.forecast.length + 3] = r.steps;
+        b[4 * d] = Double.doubleToRawLongBits(r.loss);
+        b[4 * d + 1] = Double.doubleToRawLongBits(r.error);
+        b[4 * d + 2] = Double.doubleToRawLongBits(r.anomalyScore);
+        b[4 * d + 3] = r.steps;
         return b;
     }
 
@@ -130,7 +141,7 @@ class CodecBytesTest {
         ForecastingLearner live = new ForecastingLearner(config(n, m, c), 99);
         Rng data = new Rng(5);
         for (int t = 0; t < 137; t++) {
-            live.observe(input(data));
+            live.observe(t * 1_800_000L, input(data));
         }
         byte[] old = streamBytes(live);
         byte[] fast = LearnerCodec.toBytes(live);
@@ -144,10 +155,11 @@ class CodecBytesTest {
         assertArrayEquals(old, LearnerCodec.toBytes(viaStreamReader));
         for (int t = 0; t < 80; t++) {
             double[] x = input(data);
-            long[] a = bits(live.observe(x));
-            assertArrayEquals(a, bits(viaFast.observe(x)), "fast decode, step " + t);
-            assertArrayEquals(a, bits(viaStream.observe(x)), "stream decode, step " + t);
-            assertArrayEquals(a, bits(viaStreamReader.observe(x)), "codec over DataInputStream, step " + t);
+            long time = (137 + t) * 1_800_000L;
+            long[] a = bits(live.observe(time, x));
+            assertArrayEquals(a, bits(viaFast.observe(time, x)), "fast decode, step " + t);
+            assertArrayEquals(a, bits(viaStream.observe(time, x)), "stream decode, step " + t);
+            assertArrayEquals(a, bits(viaStreamReader.observe(time, x)), "codec over DataInputStream, step " + t);
         }
         byte[] end = streamBytes(live);
         assertArrayEquals(end, LearnerCodec.toBytes(viaFast));
@@ -156,26 +168,75 @@ class CodecBytesTest {
     }
 
     /**
-     * Checkpoint compatibility with the bytes themselves, independent of the kernels (SIMD or plain) that trained
-     * the learners: every state written by main at 3c6ff34 decodes (byte-array path and stream path)
-     * and re-encodes to the very same bytes, and the two decoded learners continue bit-identically.
+     * Format-1 states (written by main at 3c6ff34, before the seasonal context and the linear path) still restore:
+     * through the fast path and through a {@code DataInputStream}, each is migrated (statistics, scorer, pending
+     * forecast and network carried over, the network's weights bit for bit; the new parts fresh), says so, and
+     * the two decodes continue bit-identically with finite forecasts and bounds; re-encoded they are format-2
+     * states that restore to the same bytes.
      */
     @Test
-    void statesWrittenBeforeTheFastPathRestoreAndReencodeToTheSameBytes() throws Exception {
+    void format1StatesMigrateAndContinue() throws Exception {
         Map<String, byte[]> states = oldStates();
         assertEquals(11, states.size());
         for (Map.Entry<String, byte[]> e : states.entrySet()) {
             String name = e.getKey();
             byte[] old = e.getValue();
+            assertEquals(1, ((old[4] & 0xff) << 8) | (old[5] & 0xff), name + " is a format-1 state");
             ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(old);
-            ForecastingLearner viaStream = streamDecode(old);
-            assertArrayEquals(old, LearnerCodec.toBytes(viaFast), name + ": fast decode + fast encode");
-            assertArrayEquals(old, streamBytes(viaFast), name + ": fast decode + stream encode");
-            assertArrayEquals(old, LearnerCodec.toBytes(viaStream), name + ": stream decode + fast encode");
+            ForecastingLearner viaStream = LearnerCodec.readForecasting(new DataInputStream(new ByteArrayInputStream(old)));
+            assertEquals("state format 1: network kept; linear path, seasonal context and interval started fresh",
+                viaFast.migration(), name);
+            assertEquals(viaFast.migration(), viaStream.migration(), name);
+            byte[] migrated = LearnerCodec.toBytes(viaFast);
+            assertArrayEquals(migrated, LearnerCodec.toBytes(viaStream), name + ": both decodes migrate alike");
+            assertArrayEquals(migrated, LearnerCodec.toBytes(LearnerCodec.forecastingFromBytes(migrated)),
+                name + ": the migrated state round-trips in format 2");
+            assertTrue(viaFast.steps() > 100, name + ": event count carried over, got " + viaFast.steps());
+            byte[] net = LearnerCodec.toBytes(viaFast.model());
+            ByteArrayOutputStream cfgBytes = new ByteArrayOutputStream();
+            viaFast.model().config().writeTo(new DataOutputStream(cfgBytes));
+            byte[] netState = java.util.Arrays.copyOfRange(net, 7 + cfgBytes.size(), net.length);
+            assertArrayEquals(netState, java.util.Arrays.copyOfRange(old, old.length - netState.length, old.length),
+                name + ": the network's state is carried over bit for bit");
             Rng data = new Rng(17);
             for (int t = 0; t < 60; t++) {
                 double[] x = input(data);
-                assertArrayEquals(bits(viaStream.observe(x)), bits(viaFast.observe(x)), name + ", step " + t);
+                ForecastingLearner.Result a = viaStream.observe(x);
+                long[] bitsA = bits(a);
+                assertTrue(Double.isFinite(a.forecast[0]) && Double.isFinite(a.lower[1]) && Double.isFinite(a.upper[1]),
+                    name + ": finite forecast and bounds at step " + t);
+                assertArrayEquals(bitsA, bits(viaFast.observe(x)), name + ", step " + t);
+            }
+            assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
+        }
+    }
+
+    /** Learners encoded in format 2 by this build's codec (see src/test/resources/codec/README.md). */
+    static final String FORMAT2_STATES = "/codec/learners-format2.bin.gz";
+
+    /**
+     * Format-2 bytes pinned: the stored states (timed 30-minute streams, so the seasonal ring, the linear path and
+     * the interval are all in them) decode and re-encode to the very same bytes, and continue bit-identically
+     * through both decode paths.
+     */
+    @Test
+    void storedFormat2StatesRestoreAndReencodeToTheSameBytes() throws Exception {
+        Map<String, byte[]> states = states(FORMAT2_STATES);
+        assertEquals(11, states.size());
+        for (Map.Entry<String, byte[]> e : states.entrySet()) {
+            String name = e.getKey();
+            byte[] stored = e.getValue();
+            ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(stored);
+            ForecastingLearner viaStream = streamDecode(stored);
+            assertArrayEquals(stored, LearnerCodec.toBytes(viaFast), name + ": fast decode + fast encode");
+            assertArrayEquals(stored, streamBytes(viaFast), name + ": fast decode + stream encode");
+            assertArrayEquals(stored, LearnerCodec.toBytes(viaStream), name + ": stream decode + fast encode");
+            assertEquals(1_800_000L, viaFast.cadenceMillis(), name);
+            Rng data = new Rng(17);
+            for (int t = 0; t < 60; t++) {
+                double[] x = input(data);
+                long time = (137 + t) * 1_800_000L;
+                assertArrayEquals(bits(viaStream.observe(time, x)), bits(viaFast.observe(time, x)), name + ", step " + t);
             }
             assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
         }

@@ -91,6 +91,10 @@ class ModelSettingsTest {
             next = l + 1;
         } else if (v instanceof Double x) {
             next = x == 0 ? 0.5 : x / 2;
+        } else if (v instanceof Boolean b) {
+            next = !b;
+        } else if (v instanceof String) {
+            next = "Europe/Paris";
         } else {
             Object[] all = s.type().getEnumConstants();
             next = all[(((Enum<?>) v).ordinal() + 1) % all.length];
@@ -122,6 +126,14 @@ class ModelSettingsTest {
             assertThrows(IllegalArgumentException.class, () -> ModelSettings.HIDDEN.parse("1.5")).getMessage());
         assertEquals("expected a number",
             assertThrows(IllegalArgumentException.class, () -> ModelSettings.HUBER_DELTA.parse("big")).getMessage());
+        assertEquals(Boolean.FALSE, ModelSettings.LINEAR_PATH.parse(" off "));
+        assertEquals(Boolean.TRUE, ModelSettings.RECURRENT_PATH.parse("true"));
+        assertEquals("expected true or false",
+            assertThrows(IllegalArgumentException.class, () -> ModelSettings.SEASONAL_CONTEXT.parse("1")).getMessage());
+        assertEquals("America/New_York", ModelSettings.TIME_ZONE.parse(" America/New_York "));
+        assertEquals("time-zone must be a time-zone id such as UTC or Europe/Paris, got Mars/Base",
+            assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.builder().set(ModelSettings.TIME_ZONE, "Mars/Base").build()).getMessage());
         assertEquals("ok|kf|uoro|rtrl|tbptt|lru", ModelSettings.METHOD.label());
         assertEquals("rate", ModelSettings.LEARNING_RATE.label());
     }

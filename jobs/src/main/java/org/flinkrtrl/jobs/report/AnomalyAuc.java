@@ -6,7 +6,8 @@ import org.flinkrtrl.record.Prediction;
 /**
  * ROC AUC of the anomaly score against the input's labels, from a {@link ScoreHistogram}: over every labelled
  * event after a key's first whose forecast was finite and whose score is not NaN. Reports the AUC, the largest
- * possible difference from the exact AUC (pairs in one bin), and the scored event counts.
+ * possible difference from the exact AUC (pairs in one bin), the PR AUC (average precision, a bin's events taken
+ * together) and the scored event counts.
  */
 public final class AnomalyAuc implements Metric {
     @Override
@@ -17,6 +18,7 @@ public final class AnomalyAuc implements Metric {
     @Override
     public List<Figure> figures(String[] channels) {
         return List.of(Figure.of("rocAuc", "anomaly ROC AUC"), Figure.of("rocAucBinning", "AUC binning bound"),
+            Figure.of("prAuc", "anomaly PR AUC"),
             Figure.count("scoredAnomalous", "scored anomalous"), Figure.count("scoredNormal", "scored normal"));
     }
 
@@ -45,7 +47,8 @@ public final class AnomalyAuc implements Metric {
 
         @Override
         public double[] values() {
-            return new double[] {histogram.auc(), histogram.tieBound(), histogram.positives(), histogram.negatives()};
+            return new double[] {histogram.auc(), histogram.tieBound(), histogram.averagePrecision(),
+                histogram.positives(), histogram.negatives()};
         }
 
         /** NaN without labels of both classes. */

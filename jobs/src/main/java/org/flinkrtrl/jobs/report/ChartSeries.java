@@ -58,9 +58,17 @@ public final class ChartSeries {
         Arrays.fill(labelTo, Long.MIN_VALUE);
     }
 
-    /** Series: actual then forecast of each channel, then the score. */
+    /**
+     * Series: actual then forecast of each channel, then the score, then the lower and upper bound of each
+     * channel's forecast interval.
+     */
     int series() {
-        return 2 * dims + 1;
+        return 4 * dims + 1;
+    }
+
+    /** Index of channel c's interval bound series (upper = false: lower bound). */
+    static int boundSeries(int dims, int c, boolean upper) {
+        return 2 * dims + 1 + 2 * c + (upper ? 1 : 0);
     }
 
     /** The key's next prediction, in the key's order. */
@@ -72,6 +80,10 @@ public final class ChartSeries {
             point(2 * c, b, x, p.actual[c]);
             if (p.previousForecast != null) {
                 point(2 * c + 1, b, x, p.previousForecast[c]);
+            }
+            if (p.previousLower != null && p.previousUpper != null) {
+                point(boundSeries(dims, c, false), b, x, p.previousLower[c]);
+                point(boundSeries(dims, c, true), b, x, p.previousUpper[c]);
             }
         }
         if (!Double.isNaN(p.anomalyScore)) {

@@ -24,7 +24,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * One key's chart as a PNG: per channel the actual values and the forecasts made for them, then the anomaly
+ * One key's chart as a PNG: per channel the actual values, the forecasts made for them and the bounds of their
+ * forecast intervals (grey; per bucket the extremes of each bound, so the band shows its widest), then the anomaly
  * score on a log scale, labelled anomalies shaded. The x axis is event time (UTC) when the key's times are
  * chartable, else the event number; values beyond 1e300 in magnitude are drawn scaled so an axis range stays finite.
  */
@@ -51,10 +52,14 @@ public final class Charts {
         for (int c = 0; c < s.dims(); c++) {
             XYSeries actual = series("actual " + channels[c], s, 2 * c);
             XYSeries forecast = series("forecast " + channels[c], s, 2 * c + 1);
+            XYSeries lower = series("interval " + channels[c], s, ChartSeries.boundSeries(s.dims(), c, false));
+            XYSeries upper = series("upper " + channels[c], s, ChartSeries.boundSeries(s.dims(), c, true));
             double scale = Math.max(maxAbs(actual), maxAbs(forecast)) > HUGE ? HUGE_SCALE : 1;
             XYSeriesCollection data = new XYSeriesCollection();
             data.addSeries(scaled(actual, scale));
             data.addSeries(scaled(forecast, scale));
+            data.addSeries(scaled(lower, scale));
+            data.addSeries(scaled(upper, scale));
             NumberAxis y = new NumberAxis(scale == 1 ? channels[c] : channels[c] + " / " + scale);
             y.setAutoRangeIncludesZero(false);
             XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
@@ -62,6 +67,12 @@ public final class Charts {
             r.setSeriesPaint(1, new Color(0xff7f0e));
             r.setSeriesStroke(0, new BasicStroke(1.5f));
             r.setSeriesStroke(1, new BasicStroke(1.0f));
+            Color band = new Color(0x9a9a9a);
+            r.setSeriesPaint(2, band);
+            r.setSeriesPaint(3, band);
+            r.setSeriesStroke(2, new BasicStroke(0.6f));
+            r.setSeriesStroke(3, new BasicStroke(0.6f));
+            r.setSeriesVisibleInLegend(3, false); // the bounds share one legend entry, "interval"
             XYPlot sub = new XYPlot(data, null, y, r);
             sub.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // forecast on top
             mark(sub, spans);

@@ -66,9 +66,22 @@ public final class Evaluation {
         this.metrics = Collections.unmodifiableList(all);
     }
 
-    /** The job's evaluation: event counts, forecast errors against persistence, anomaly ROC AUC. */
+    /**
+     * The job's evaluation: event counts, forecast errors against persistence, the seasonal baselines, interval
+     * coverage, anomaly ROC AUC.
+     */
     public static Evaluation standard(int dims, double anomalyThreshold) {
-        return new Evaluation(dims, anomalyThreshold, List.of(new ForecastErrors(), new AnomalyAuc()));
+        return new Evaluation(dims, anomalyThreshold,
+            List.of(new ForecastErrors(), new BaselineErrors(), new IntervalCoverageMetric(), new AnomalyAuc()));
+    }
+
+    /** The job's evaluation plus NAB's windowed score for the keys in {@code nabWindows} (none when null). */
+    public static Evaluation standard(int dims, double anomalyThreshold, java.util.Map<String, long[][]> nabWindows) {
+        if (nabWindows == null) {
+            return standard(dims, anomalyThreshold);
+        }
+        return new Evaluation(dims, anomalyThreshold,
+            List.of(new ForecastErrors(), new AnomalyAuc(), new NabScore(nabWindows)));
     }
 
     /** The next prediction; a key's predictions must come in the key's order. */

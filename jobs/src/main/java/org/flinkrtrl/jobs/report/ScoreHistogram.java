@@ -104,6 +104,25 @@ public final class ScoreHistogram {
     }
 
     /**
+     * PR AUC as average precision: the mean, over anomalous events, of the precision among the events in its bin or
+     * above (a bin's events taken together, as equal scores are). NaN without anomalous events.
+     */
+    public double averagePrecision() {
+        if (totalPositives == 0) {
+            return Double.NaN;
+        }
+        double ap = 0;
+        long pos = 0;
+        long all = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            pos += positives[i];
+            all += positives[i] + negatives[i];
+            ap += positives[i] * ((double) pos / all);
+        }
+        return ap / totalPositives;
+    }
+
+    /**
      * Half the share of (anomalous, normal) pairs that share a bin of unequal scores: the largest possible
      * difference between {@link #auc()} and the AUC of the exact scores (equal scores count half in both). NaN
      * without both classes.
