@@ -26,7 +26,7 @@ public class LogPrediction {
     public double[] topProbabilities;
     /** True when the type was not in the source's vocabulary (never seen, or the vocabulary was full). */
     public boolean unseen;
-    /** Surprise mapped into [0, 1): 1/2 at {@code LogSourceModel.HALF_SCORE_BITS}. */
+    /** The probability mapped into [0, 1) as the sensor scores are: 1/2 at p = 10^-5 ({@code LogSourceModel}). */
     public double anomalyScore;
     /** Ground-truth label carried through, or null. */
     public String label;

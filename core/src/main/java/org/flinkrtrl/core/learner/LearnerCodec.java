@@ -130,7 +130,8 @@ public final class LearnerCodec {
     }
 
     public static LogLearner readLog(DataInput in) throws IOException {
-        ModelConfig cfg = readHeader(in, KIND_LOG);
+        short version = readVersion(in, KIND_LOG); // a log learner holds an OnlineLearner's fields, the same in 1 and 2
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
         LogLearner l = new LogLearner(cfg, cfg.seed(), false); // readState overwrites all of it
         l.readState(in);
         return l;

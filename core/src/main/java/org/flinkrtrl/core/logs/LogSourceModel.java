@@ -2,6 +2,8 @@ package org.flinkrtrl.core.logs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.flinkrtrl.core.anomaly.AnomalySettings;
+import org.flinkrtrl.core.anomaly.Tails;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.LogStep;
@@ -19,8 +21,11 @@ import org.flinkrtrl.record.LogPrediction;
  */
 public final class LogSourceModel {
     public static final short FORMAT = 1;
-    /** Surprise, bits, that the anomaly score maps to 1/2: p = 2^-10 (score = bits / (bits + 10)). */
-    public static final double HALF_SCORE_BITS = 10.0;
+    /**
+     * Decimal digits of improbability that the anomaly score maps to 1/2: the sensor detector's default, so both
+     * modes' scores read alike ({@link Tails#score}: score = L / (L + h), L = -log10 p).
+     */
+    public static final double HALF_SCORE_DIGITS = AnomalySettings.DEFAULTS.halfDigits();
     /** Type id of the messages the miner could not give a template (its cap was reached). */
     public static final String OVERFLOW_ID = "<overflow>";
     private final TemplateMiner miner;
@@ -58,7 +63,7 @@ public final class LogSourceModel {
         p.probability = s.probability;
         p.surprise = s.surpriseBits;
         p.unseen = s.unseen;
-        p.anomalyScore = s.scored() ? s.surpriseBits / (s.surpriseBits + HALF_SCORE_BITS) : 0.0;
+        p.anomalyScore = s.scored() ? Tails.score(Math.log(s.probability), HALF_SCORE_DIGITS) : 0.0;
         p.topTypes = new String[s.topCount];
         p.topProbabilities = new double[s.topCount];
         for (int j = 0; j < s.topCount; j++) {

@@ -37,7 +37,8 @@ class LogSourceModelTest {
         assertEquals("0", second.typeId);
         assertEquals("Accepted password for <*> from <IP> port <NUM> ssh2", second.template);
         assertFalse(second.unseen);
-        assertEquals(second.surprise / (second.surprise + 10.0), second.anomalyScore, 1e-15);
+        double digits = -Math.log10(second.probability);
+        assertEquals(digits / (digits + 5.0), second.anomalyScore, 1e-12);
         assertEquals(-Math.log(second.probability) / Math.log(2), second.surprise, 1e-12);
         assertTrue(List.of(second.topTypes).contains("Accepted password for <*> from <IP> port <NUM> ssh2"));
         assertTrue(List.of(second.topTypes).contains("<unseen>"));
