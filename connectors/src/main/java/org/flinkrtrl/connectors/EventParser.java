@@ -166,7 +166,8 @@ public final class EventParser implements Serializable {
                     + instant(mapping.minTimeMillis) + ", " + instant(mapping.maxTimeMillis) + ")");
             }
             double[] values = values(fields);
-            String category = mapping.categoryField != null ? text(fields, mapping.categoryField, "category") : null;
+            String category = mapping.categoryField != null
+                ? text(fields, mapping.categoryField, "category", mapping.maxCategoryLength) : null;
             String label = mapping.labelField != null ? text(fields, mapping.labelField, "label") : null;
             return new Result(new Event(key, ts, values, category, label), null);
         } catch (Reject r) {
@@ -222,20 +223,28 @@ public final class EventParser implements Serializable {
 
     /** An optional text field (category, label): a JSON value (not an object or array) or a CSV cell. */
     private String text(Fields f, String field, String what) {
+        return text(f, field, what, mapping.maxKeyLength);
+    }
+
+    private String text(Fields f, String field, String what, int maxLength) {
         Object v = f.raw(field);
         if (v instanceof JsonNode && ((JsonNode) v).isContainerNode()) {
             throw new Reject(what + " field '" + field + "' is " + kind((JsonNode) v) + ", expected a string");
         }
         String s = f.text(field);
         if (s != null) {
-            checkText(s, what + " field '" + field + "'");
+            checkText(s, what + " field '" + field + "'", maxLength);
         }
         return s;
     }
 
     private void checkText(String s, String what) {
-        if (s.length() > mapping.maxKeyLength) {
-            throw new Reject(what + " has " + s.length() + " characters, more than the maximum " + mapping.maxKeyLength
+        checkText(s, what, mapping.maxKeyLength);
+    }
+
+    private void checkText(String s, String what, int maxLength) {
+        if (s.length() > maxLength) {
+            throw new Reject(what + " has " + s.length() + " characters, more than the maximum " + maxLength
                 + ": " + Texts.quote(s));
         }
         int i = Texts.unpairedSurrogate(s);
@@ -357,8 +366,14 @@ public final class EventParser implements Serializable {
         }
     }
 
+    /** The values of a log event, which has none: shared, never written to. */
+    private static final double[] NO_VALUES = new double[0];
+
     private double[] values(Fields f) {
         String[] names = mapping.valueFields;
+        if (names.length == 0) {
+            return NO_VALUES;
+        }
         if (names.length == 1 && f.isArray(names[0])) {
             double[] arr = f.array(names[0]);
             if (arr.length != mapping.dimensions) {

@@ -22,8 +22,9 @@ import org.flinkrtrl.record.DeadLetter;
  * </ol>
  *
  * <p>Limits: an event time outside [{@code minTimeMillis}, {@code maxTimeMillis}) (default 1970-01-01 to
- * 2200-01-01 UTC), a key, category or label longer than {@code maxKeyLength} characters (default
- * {@value #DEFAULT_MAX_KEY_LENGTH}) makes the record a dead letter; a dead letter keeps at most
+ * 2200-01-01 UTC), a key or label longer than {@code maxKeyLength} characters (default
+ * {@value #DEFAULT_MAX_KEY_LENGTH}) or a category longer than {@code maxCategoryLength} (default the same; a log
+ * message field is a category and gets the log mode's message bound) makes the record a dead letter; a dead letter keeps at most
  * {@code maxDeadLetterPayloadBytes} of the record (default {@value DeadLetter#DEFAULT_MAX_PAYLOAD_BYTES} bytes).
  */
 public final class FieldMapping implements Serializable {
@@ -54,6 +55,8 @@ public final class FieldMapping implements Serializable {
     public final String categoryField;
     public final String labelField;
     public final int maxKeyLength;
+    /** Longest category (or log message) accepted, characters. */
+    public final int maxCategoryLength;
     public final long minTimeMillis;
     public final long maxTimeMillis;
     public final int maxDeadLetterPayloadBytes;
@@ -71,6 +74,7 @@ public final class FieldMapping implements Serializable {
         this.categoryField = b.categoryField;
         this.labelField = b.labelField;
         this.maxKeyLength = b.maxKeyLength;
+        this.maxCategoryLength = b.maxCategoryLength > 0 ? b.maxCategoryLength : b.maxKeyLength;
         this.minTimeMillis = b.minTimeMillis;
         this.maxTimeMillis = b.maxTimeMillis;
         this.maxDeadLetterPayloadBytes = b.maxDeadLetterPayloadBytes;
@@ -105,6 +109,7 @@ public final class FieldMapping implements Serializable {
         private String categoryField;
         private String labelField;
         private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
+        private int maxCategoryLength;
         private long minTimeMillis = DEFAULT_MIN_TIME_MILLIS;
         private long maxTimeMillis = DEFAULT_MAX_TIME_MILLIS;
         private int maxDeadLetterPayloadBytes = DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES;
@@ -137,6 +142,8 @@ public final class FieldMapping implements Serializable {
         public Builder labelField(String v) { this.labelField = blankToNull(v); return this; }
         /** Longest key, category and label, characters (default {@value #DEFAULT_MAX_KEY_LENGTH}). */
         public Builder maxKeyLength(int v) { this.maxKeyLength = v; return this; }
+        /** 0 (the default): the key's bound. */
+        public Builder maxCategoryLength(int v) { this.maxCategoryLength = v; return this; }
         /** Earliest accepted event time, epoch millis, inclusive (default 1970-01-01). */
         public Builder minTimeMillis(long v) { this.minTimeMillis = v; return this; }
         /** End of accepted event times, epoch millis, exclusive (default 2200-01-01). */
@@ -148,8 +155,8 @@ public final class FieldMapping implements Serializable {
             if (keyField == null && constantKey == null) {
                 throw new IllegalArgumentException("a key field or a constant key is required");
             }
-            if (valueFields.isEmpty()) {
-                throw new IllegalArgumentException("at least one value field is required");
+            if (valueFields.isEmpty() && categoryField == null) {
+                throw new IllegalArgumentException("at least one value field (or, for logs, a category field) is required");
             }
             if (dimensions < 0 || (dimensions > 0 && dimensions != valueFields.size() && valueFields.size() != 1)) {
                 throw new IllegalArgumentException("dimensions " + dimensions + " needs exactly one (array) value field, got "

@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.record.Prediction;
 import org.flinkrtrl.record.Texts;
 
@@ -67,6 +68,17 @@ public final class KafkaConnectors {
                 .setTopic(topic)
                 .setKeySerializationSchema(new PredictionKey())
                 .setValueSerializationSchema(new PredictionValue())
+                .build());
+    }
+
+    /** Log-mode outputs as JSON ({@link LogPredictionJson}), keyed by the source key. */
+    public static KafkaSink<LogPrediction> logPredictionSink(String bootstrap, String topic, DeliveryGuarantee delivery,
+                                                             String transactionalIdPrefix, Properties props) {
+        return sink(bootstrap, delivery, transactionalIdPrefix, props,
+            KafkaRecordSerializationSchema.<LogPrediction>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new LogPredictionKey())
+                .setValueSerializationSchema(new LogPredictionValue())
                 .build());
     }
 
@@ -134,6 +146,24 @@ public final class KafkaConnectors {
         @Override
         public byte[] serialize(Prediction p) {
             return PredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class LogPredictionKey implements SerializationSchema<LogPrediction> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(LogPrediction p) {
+            return p.key.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class LogPredictionValue implements SerializationSchema<LogPrediction> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(LogPrediction p) {
+            return LogPredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -17,7 +17,9 @@ import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
+import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.flink.EventOrder;
@@ -53,6 +55,7 @@ public final class JobOptions {
     final Cli.Option<List<String>> valueFields;
     final Cli.Option<Integer> dimensions;
     final Cli.Option<String> categoryField;
+    final Cli.Option<String> messageField;
     final Cli.Option<String> labelField;
     final Cli.Option<List<String>> csvColumns;
     final Cli.Option<String> csvDelimiter;
@@ -89,6 +92,13 @@ public final class JobOptions {
     final Map<ModelSetting<?>, Cli.Option<?>> model = new LinkedHashMap<>();
     final Cli.Option<Duration> ttl;
     final Cli.Option<Double> anomalyThreshold;
+    // log mode
+    final Cli.Option<Integer> vocabulary;
+    final Cli.Option<Integer> topK;
+    final Cli.Option<Integer> maxTemplates;
+    final Cli.Option<Integer> maxMessageChars;
+    final Cli.Option<Duration> rateBucket;
+    final Cli.Option<Integer> rateSilentBuckets;
     // runtime
     final Cli.Option<String> checkpointDir;
     final Cli.Option<Duration> checkpointInterval;
@@ -118,7 +128,10 @@ public final class JobOptions {
         valueFields = cli.option("value-fields", "a,b", null, OptionValues::list, "numeric fields to forecast, in order");
         dimensions = cli.option("dimensions", "n", null, OptionValues::positiveInt,
             "number of values when a single value field holds a JSON array");
-        categoryField = cli.option("category-field", "name", null, s -> s, "optional categorical field");
+        categoryField = cli.option("category-field", "name", null, s -> s,
+            "categorical field; without --value-fields the event type of the log mode (one next-event model per key)");
+        messageField = cli.option("message-field", "name", null, s -> s,
+            "raw log message field: the log mode with event types mined online from the messages");
         labelField = cli.option("label-field", "name", null, s -> s,
             "optional ground-truth label field (0/false/normal = normal, anything else = anomaly)");
         csvColumns = cli.option("csv-columns", "a,b,c", null, OptionValues::list,
@@ -195,6 +208,19 @@ public final class JobOptions {
         anomalyThreshold = cli.option("anomaly-threshold", "score", "0.5", Double::parseDouble,
             "score above which an event counts as an anomaly in the metrics");
 
+        cli.section("Log mode (--category-field without --value-fields, or --message-field)");
+        vocabulary = cli.option("vocabulary", "types", "63", OptionValues::positiveInt,
+            "event types per key's model; further types share its unseen class");
+        topK = cli.option("top-k", "k", "3", OptionValues::positiveInt, "most probable next types listed per event");
+        maxTemplates = cli.option("max-templates", "n", "1000", OptionValues::positiveInt,
+            "templates mined per key; messages of further shapes are counted as overflow");
+        maxMessageChars = cli.option("max-message-chars", "n", "4096", OptionValues::positiveInt,
+            "longest message (or event type, at most 1024) accepted; longer ones go to the dead letters");
+        rateBucket = cli.option("rate-bucket", "duration", "0", OptionValues::duration,
+            "also forecast each key's event count per bucket of this length (file runs: rates.jsonl beside the outputs); 0 = off");
+        rateSilentBuckets = cli.option("rate-silent-buckets", "n", "60", OptionValues::nonNegativeInt,
+            "zero-count buckets emitted for a key after its last event before its rate view pauses");
+
         cli.section("Checkpointing and runtime");
         checkpointDir = cli.option("checkpoint-dir", "uri", null, JobOptions::uri,
             "checkpoint folder (path or URI); checkpoints are retained on cancellation");
@@ -239,8 +265,22 @@ public final class JobOptions {
         return cli.has(input) ? Mode.FILE : Mode.EMBEDDED;
     }
 
+    /** True for the log mode: a message field, or a category field without value fields. */
+    public boolean logMode() {
+        return cli.has(messageField) || (cli.has(categoryField) && !cli.has(valueFields));
+    }
+
     private void check() {
         Mode m = mode();
+        if (cli.has(messageField) && cli.has(valueFields)) {
+            throw new UsageException("--message-field and --value-fields exclude each other");
+        }
+        if (cli.has(messageField) && cli.has(categoryField)) {
+            throw new UsageException("--message-field and --category-field exclude each other");
+        }
+        if (logMode() && m == Mode.EMBEDDED) {
+            throw new UsageException("the log mode needs --input or --bootstrap-servers");
+        }
         if (m == Mode.KAFKA) {
             if (cli.has(input)) {
                 throw new UsageException("--input and --bootstrap-servers exclude each other");
@@ -284,7 +324,9 @@ public final class JobOptions {
     }
 
     private void requireMapping(String why) {
-        cli.require(valueFields, why);
+        if (!logMode()) {
+            cli.require(valueFields, why);
+        }
         if (!cli.has(keyField) && !cli.has(constantKey)) {
             throw new UsageException("option --key-field (or --constant-key) is required " + why);
         }
@@ -311,7 +353,8 @@ public final class JobOptions {
 
     /** A mapping builder with the command line's input limits. */
     private FieldMapping.Builder limited() {
-        return FieldMapping.builder().maxKeyLength(get(maxKeyLength)).minTimeMillis(get(minEventTime))
+        return FieldMapping.builder().maxKeyLength(get(maxKeyLength))
+            .maxCategoryLength(logMode() ? get(maxMessageChars) : 0).minTimeMillis(get(minEventTime))
             .maxTimeMillis(get(maxEventTime)).maxDeadLetterPayloadBytes(get(deadLetterPayloadMax));
     }
 
@@ -324,9 +367,9 @@ public final class JobOptions {
             .timeField(get(timeField))
             .timeFormat(FieldMapping.TimeFormat.valueOf(get(timeFormat).toUpperCase(Locale.ROOT).replace('-', '_')))
             .indexField(get(indexField)).indexStartMillis(get(timeStart)).indexStepMillis(get(timeStep).toMillis())
-            .valueFields(get(valueFields).toArray(new String[0]))
+            .valueFields(cli.has(valueFields) ? get(valueFields).toArray(new String[0]) : new String[0])
             .dimensions(cli.has(dimensions) ? get(dimensions) : 0)
-            .categoryField(get(categoryField)).labelField(get(labelField))
+            .categoryField(cli.has(messageField) ? get(messageField) : get(categoryField)).labelField(get(labelField))
             .build();
     }
 
@@ -382,6 +425,9 @@ public final class JobOptions {
     }
 
     public ModelConfig modelConfig() {
+        if (logMode()) {
+            return LogLearner.config(ModelOptions.toModelConfig(modelOptions(), 1), get(vocabulary));
+        }
         return ModelOptions.toModelConfig(modelOptions(), inputs());
     }
 
@@ -394,6 +440,20 @@ public final class JobOptions {
         String chosen = cli.has(eventOrder) ? get(eventOrder) : mode() == Mode.KAFKA ? "event-time" : "arrival";
         EventOrder.Mode mode = "arrival".equals(chosen) ? EventOrder.Mode.ARRIVAL : EventOrder.Mode.EVENT_TIME;
         return new EventOrder(mode, get(allowedLateness), get(maxBufferedPerKey));
+    }
+
+    /** The rate view's forecaster: the model options over one value, the event count per bucket. */
+    public ModelConfig rateModelConfig() {
+        return ModelOptions.toModelConfig(modelOptions(), 1);
+    }
+
+    public Path rateFile() {
+        return outputFile().toAbsolutePath().getParent().resolve("rates.jsonl");
+    }
+
+    /** Template mining settings of the log mode with --message-field; null otherwise. */
+    public MinerSettings minerSettings() {
+        return cli.has(messageField) ? MinerSettings.DEFAULTS.withMaxTemplates(get(maxTemplates)) : null;
     }
 
     public Duration stateTtl() {

@@ -78,6 +78,9 @@ public final class SensorForecastJob {
             return 0;
         }
         try {
+            if (o.logMode()) {
+                return LogJob.run(o, out);
+            }
             if (o.mode() == JobOptions.Mode.KAFKA) {
                 requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);

@@ -13,7 +13,7 @@ import org.flinkrtrl.core.optim.StateBytesOut;
  * options, seasonal context, linear path and interval), bit-exact both ways.
  *
  * <p>Layout: int magic {@code 0x52544C52} ("RTLR"), short format version, byte kind (1 = OnlineLearner,
- * 2 = ForecastingLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
+ * 2 = ForecastingLearner, 3 = LogLearner), the {@link ModelConfig}, then the learner's fields. A reader refuses unknown magic,
  * versions and kinds with a clear message instead of misreading bytes.
  *
  * <p>Speed: the byte-array entry points ({@link #toBytes}, {@link #encode}, {@link #forecastingFromBytes}) go
@@ -33,6 +33,7 @@ public final class LearnerCodec {
     public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;
     private static final byte KIND_FORECASTING = 2;
+    private static final byte KIND_LOG = 3;
 
     private LearnerCodec() {}
 
@@ -121,6 +122,31 @@ public final class LearnerCodec {
 
     public static OnlineLearner onlineFromBytes(byte[] bytes) throws IOException {
         return readOnline(new StateBytesIn(bytes));
+    }
+
+    public static void write(LogLearner l, DataOutput out) throws IOException {
+        header(out, KIND_LOG, l.config());
+        l.writeState(out);
+    }
+
+    public static LogLearner readLog(DataInput in) throws IOException {
+        short version = readVersion(in, KIND_LOG); // a log learner holds an OnlineLearner's fields, the same in 1 and 2
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
+        LogLearner l = new LogLearner(cfg, cfg.seed(), false); // readState overwrites all of it
+        l.readState(in);
+        return l;
+    }
+
+    public static byte[] toBytes(LogLearner l) {
+        StateBytesOut out = SCRATCH.get();
+        encode(out, o -> write(l, o));
+        byte[] bytes = out.toByteArray();
+        releaseScratch();
+        return bytes;
+    }
+
+    public static LogLearner logFromBytes(byte[] bytes) throws IOException {
+        return readLog(new StateBytesIn(bytes));
     }
 
     /** Per-thread encode buffer: grows to the largest model once, then no reallocation. */

@@ -1,0 +1,169 @@
+package org.flinkrtrl.flink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.flinkrtrl.core.learner.LogLearner;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.TypeVocabulary;
+import org.flinkrtrl.core.logs.LogSourceModel;
+import org.flinkrtrl.core.logs.MinerSettings;
+import org.flinkrtrl.core.logs.TemplateMiner;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
+import org.flinkrtrl.record.LogPrediction;
+
+/**
+ * One log model per key: for every valid event it loads the key's {@link LogSourceModel} (template miner when
+ * {@code minerSettings} is set, and the next-event {@link LogLearner}), scores and learns the event, stores the
+ * model back and emits one {@link LogPrediction}. The event's type, or its raw message when mining, is
+ * {@link Event#category}.
+ *
+ * <p>Refused with stage {@code "validate"} to {@link LearnerOperator#DEAD_LETTERS}, state untouched: no key, no
+ * type or message, an empty or blank one, a message longer than {@code maxMessageChars}, a type longer than
+ * {@link TypeVocabulary#MAX_LABEL_CHARS}. Should the core still throw, the key's model is dropped and the event goes
+ * to the dead letters with stage {@code "learn"}.
+ *
+ * <p>State: one {@code ValueState<byte[]>} holding {@link LogSourceModel#toBytes()}; optional idle TTL. A stored
+ * model of another configuration is replaced by a fresh one (counted in {@code modelResets}).
+ */
+public class LogFunction extends KeyedProcessFunction<String, Event, LogPrediction> {
+    private static final long serialVersionUID = 1L;
+    /** State name; part of the savepoint layout, do not rename. */
+    public static final String STATE_NAME = "rtrl-log-model";
+
+    private final ModelConfig config;
+    private final MinerSettings minerSettings;
+    private final int topK;
+    private final int maxMessageChars;
+    private final Duration ttl;
+
+    private transient ValueState<byte[]> state;
+    private transient Counter events;
+    private transient Counter invalid;
+    private transient Counter unseenTypes;
+    private transient Counter modelResets;
+    private transient Counter learnerFailures;
+
+    /**
+     * @param config          a log model's config ({@link LogLearner#config})
+     * @param minerSettings   template mining of raw messages, or null for pre-parsed types
+     * @param topK            next types listed per output
+     * @param maxMessageChars longest message or type accepted
+     * @param ttl             idle-key state TTL; null or zero disables expiry
+     */
+    public LogFunction(ModelConfig config, MinerSettings minerSettings, int topK, int maxMessageChars, Duration ttl) {
+        this.config = Objects.requireNonNull(config, "config");
+        new LogLearner(config); // validates the config's head and sizes now, not on the first event
+        if (topK < 1) {
+            throw new IllegalArgumentException("topK must be >= 1, got " + topK);
+        }
+        if (maxMessageChars < 1) {
+            throw new IllegalArgumentException("maxMessageChars must be >= 1, got " + maxMessageChars);
+        }
+        this.minerSettings = minerSettings;
+        this.topK = topK;
+        this.maxMessageChars = maxMessageChars;
+        this.ttl = ttl == null ? Duration.ZERO : ttl;
+    }
+
+    public static ValueStateDescriptor<byte[]> stateDescriptor(Duration ttl) {
+        ValueStateDescriptor<byte[]> d =
+            new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (ttl != null && !ttl.isZero()) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnReadAndWrite().neverReturnExpired()
+                .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build());
+        }
+        return d;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(stateDescriptor(ttl));
+        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("rtrl-log");
+        events = g.counter("events");
+        invalid = g.counter("invalidEvents");
+        unseenTypes = g.counter("unseenTypeEvents");
+        modelResets = g.counter("modelResets");
+        learnerFailures = g.counter("learnerFailures");
+    }
+
+    /** Why {@code e} cannot be learnt, or null. */
+    String reason(Event e) {
+        if (e == null) {
+            return "event is null";
+        }
+        if (e.key == null) {
+            return "key is missing";
+        }
+        String what = minerSettings != null ? "message" : "event type";
+        if (e.category == null) {
+            return what + " is missing";
+        }
+        if (e.category.isBlank()) {
+            return what + " is empty";
+        }
+        int limit = minerSettings != null ? maxMessageChars : Math.min(maxMessageChars, TypeVocabulary.MAX_LABEL_CHARS);
+        if (e.category.length() > limit) {
+            return what + " has " + e.category.length() + " characters, more than " + limit;
+        }
+        return null;
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<LogPrediction> out) throws Exception {
+        String reason = reason(e);
+        if (reason != null) {
+            invalid.inc();
+            ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(ForecastFunction.STAGE_VALIDATE, reason,
+                String.valueOf(e), e == null ? null : e.key, e == null ? Long.MIN_VALUE : e.timestamp));
+            return;
+        }
+        LogSourceModel model = load(e.key);
+        LogPrediction p;
+        try {
+            p = model.observe(e.category, e.timestamp);
+        } catch (RuntimeException ex) {
+            state.clear();
+            learnerFailures.inc();
+            ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(ForecastFunction.STAGE_LEARN,
+                "the key's log model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
+            return;
+        }
+        state.update(model.toBytes());
+        events.inc();
+        if (p.unseen) {
+            unseenTypes.inc();
+        }
+        p.key = e.key;
+        p.label = e.label;
+        out.collect(p);
+    }
+
+    private LogSourceModel load(String key) throws IOException {
+        byte[] bytes = state.value();
+        if (bytes != null) {
+            LogSourceModel m = LogSourceModel.fromBytes(bytes);
+            if (m.matches(config, minerSettings, topK)) {
+                return m;
+            }
+            modelResets.inc();
+        }
+        return newModel(config, minerSettings, topK, key);
+    }
+
+    /** A fresh source model seeded from the job seed and the key, as the operator creates it. */
+    public static LogSourceModel newModel(ModelConfig config, MinerSettings minerSettings, int topK, String key) {
+        return new LogSourceModel(minerSettings == null ? null : new TemplateMiner(minerSettings),
+            new LogLearner(config, KeySeeds.seedFor(config.seed(), key)), topK);
+    }
+}

@@ -1,0 +1,36 @@
+package org.flinkrtrl.flink;
+
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.logs.MinerSettings;
+import org.flinkrtrl.record.DeadLetter;
+import org.flinkrtrl.record.Event;
+import org.flinkrtrl.record.LogPrediction;
+
+/** Entry point of the log mode: keys events by {@link Event#key} and runs one {@link LogFunction} model per key. */
+public final class LogOperator {
+    /** Operator uid: keeps the log models addressable across savepoints. Do not change. */
+    public static final String UID = "rtrl-log-model";
+    public static final String NAME = "RTRL log model";
+    public static final TypeInformation<LogPrediction> PREDICTION_TYPE = TypeInformation.of(LogPrediction.class);
+
+    private LogOperator() {}
+
+    /** The operator's outputs: one prediction per valid event, and the refused events. */
+    public record Streams(SingleOutputStreamOperator<LogPrediction> predictions) {
+        public DataStream<DeadLetter> deadLetters() {
+            return predictions.getSideOutput(LearnerOperator.DEAD_LETTERS);
+        }
+    }
+
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
+                                int maxMessageChars, Duration ttl) {
+        return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
+            .process(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl), PREDICTION_TYPE)
+            .uid(UID).name(NAME));
+    }
+}
