@@ -17,11 +17,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NabScorerTest {
-    /** The NAB dev files: -Dnab.dev=DIR, else shared/data/nab-dev in a parent of the working directory. */
+    /**
+     * The NAB dev files: -Dnab.dev=DIR, else the copy vendored in this module's test resources (MIT, Numenta; see its
+     * README), else shared/data/nab-dev in a parent of the working directory.
+     */
     static Path devDir() {
         String p = System.getProperty("nab.dev");
         if (p != null) {
             return Paths.get(p);
+        }
+        Path vendored = Paths.get("src/test/resources/nab-dev");
+        if (Files.isRegularFile(vendored.resolve("windows.json"))) {
+            return vendored;
         }
         for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path c = d.resolve("shared/data/nab-dev");
