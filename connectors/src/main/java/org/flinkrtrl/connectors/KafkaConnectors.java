@@ -10,6 +10,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.flinkrtrl.record.DeadLetter;
@@ -66,8 +67,8 @@ public final class KafkaConnectors {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
             KafkaRecordSerializationSchema.<Prediction>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema(new PredictionKey())
-                .setValueSerializationSchema(new PredictionValue())
+                .setKeySerializationSchema(new Utf8Text<Prediction>(p -> p.key))
+                .setValueSerializationSchema(new Utf8Text<Prediction>(PredictionJson::toJson))
                 .build());
     }
 
@@ -77,8 +78,8 @@ public final class KafkaConnectors {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
             KafkaRecordSerializationSchema.<LogPrediction>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema(new LogPredictionKey())
-                .setValueSerializationSchema(new LogPredictionValue())
+                .setKeySerializationSchema(new Utf8Text<LogPrediction>(p -> p.key))
+                .setValueSerializationSchema(new Utf8Text<LogPrediction>(LogPredictionJson::toJson))
                 .build());
     }
 
@@ -93,7 +94,7 @@ public final class KafkaConnectors {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
             KafkaRecordSerializationSchema.<DeadLetter>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema(new DeadLetterKey())
+                .setKeySerializationSchema(new Utf8Text<DeadLetter>(d -> d.key))
                 .setValueSerializationSchema(new DeadLetterValue(maxValueBytes(props)))
                 .build());
     }
@@ -131,48 +132,19 @@ public final class KafkaConnectors {
             .build();
     }
 
-    static final class PredictionKey implements SerializationSchema<Prediction> {
+    /** A record's text (its key, or its JSON) as UTF-8 bytes; a null text is an absent Kafka key. */
+    static final class Utf8Text<T> implements SerializationSchema<T> {
         private static final long serialVersionUID = 1L;
+        private final SerializableFunction<T, String> text;
 
-        @Override
-        public byte[] serialize(Prediction p) {
-            return p.key.getBytes(StandardCharsets.UTF_8);
+        Utf8Text(SerializableFunction<T, String> text) {
+            this.text = text;
         }
-    }
-
-    static final class PredictionValue implements SerializationSchema<Prediction> {
-        private static final long serialVersionUID = 1L;
 
         @Override
-        public byte[] serialize(Prediction p) {
-            return PredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    static final class LogPredictionKey implements SerializationSchema<LogPrediction> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(LogPrediction p) {
-            return p.key.getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    static final class LogPredictionValue implements SerializationSchema<LogPrediction> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(LogPrediction p) {
-            return LogPredictionJson.toJson(p).getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    static final class DeadLetterKey implements SerializationSchema<DeadLetter> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(DeadLetter d) {
-            return d.key == null ? null : d.key.getBytes(StandardCharsets.UTF_8);
+        public byte[] serialize(T record) {
+            String t = text.apply(record);
+            return t == null ? null : t.getBytes(StandardCharsets.UTF_8);
         }
     }
 
