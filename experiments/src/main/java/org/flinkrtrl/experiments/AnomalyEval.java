@@ -32,8 +32,9 @@ import org.flinkrtrl.jobs.eval.Ranking;
  *
  * <pre>
  * java -cp experiments/target/classes:... org.flinkrtrl.experiments.AnomalyEval [--nab DIR] [--sensors CSV]
- *     [--out predictions.jsonl] [--warm-up N] [--short N] [--long N] [--level-window N] [--protection W]
- *     [--protect-score S] [--half-digits H] [--files true]
+ *     [--out predictions.jsonl] [--dump forecasts.csv] [--warm-up N] [--short N] [--long N] [--scale-window N]
+ *     [--refractory N] [--alarm-digits L] [--level-window N] [--level-cap S] [--protect-digits L] [--protect-run N]
+ *     [--protect-max N] [--protection W] [--half-digits H] [--files true]
  * </pre>
  */
 public final class AnomalyEval {
@@ -43,12 +44,22 @@ public final class AnomalyEval {
         Args a = new Args(argv);
         AnomalySettings def = AnomalySettings.DEFAULTS;
         AnomalySettings s = new AnomalySettings(a.integer("warm-up", def.warmUp()), a.integer("short", def.shortWindow()),
-            a.integer("long", def.longWindow()), a.integer("level-window", def.levelWindow()),
-            a.dbl("protection", def.protectionWeight()), a.dbl("protect-score", def.protectScore()),
+            a.integer("long", def.longWindow()), a.integer("scale-window", def.scaleWindow()),
+            a.integer("refractory", def.refractory()), a.dbl("alarm-digits", def.alarmDigits()),
+            a.integer("level-window", def.levelWindow()), a.dbl("level-cap", def.levelCap()),
+            a.dbl("protect-digits", def.protectDigits()), a.integer("protect-run", def.protectRun()),
+            a.integer("protect-max", def.protectMax()), a.dbl("protection", def.protectionWeight()),
             a.dbl("half-digits", def.halfDigits()));
         System.out.println("anomaly settings: " + s);
+        String dumpFile = a.str("dump", null);
+        if (dumpFile != null) {
+            dump = new PrintWriter(Files.newBufferedWriter(Paths.get(dumpFile), StandardCharsets.UTF_8));
+        }
         nab(Paths.get(a.str("nab", "../shared/data/nab-dev")), s, a.str("out", null), Boolean.parseBoolean(a.str("files", "false")));
         sensors(Paths.get(a.str("sensors", "../shared/data/sensors/suthaharan-single-hop.csv")), s);
+        if (dump != null) {
+            dump.close();
+        }
     }
 
     static long keySeed(long jobSeed, String key) {
@@ -63,6 +74,9 @@ public final class AnomalyEval {
         return Rng.forStream(jobSeed, h).nextLong();
     }
 
+    /** Per-event forecasts for offline study of score variants (null: not written). */
+    static PrintWriter dump;
+
     /** Runs one key's stream; returns {score, baseline} per event. */
     static double[][] run(String key, long[] times, double[][] values, AnomalySettings s) {
         int d = values[0].length;
@@ -74,6 +88,14 @@ public final class AnomalyEval {
         for (int t = 0; t < values.length; t++) {
             ForecastingLearner.Result r = times != null ? f.observe(times[t], values[t]) : f.observe(values[t]);
             out[0][t] = r.anomalyScore;
+            if (dump != null) {
+                StringBuilder sb = new StringBuilder(key).append(',').append(t).append(',').append(r.anomalyScore);
+                for (int c = 0; c < d; c++) {
+                    sb.append(',').append(values[t][c]).append(',').append(r.previousLocation[c]).append(',')
+                        .append(r.previousScale[c]);
+                }
+                dump.println(sb);
+            }
             double z = 0.0;
             for (int c = 0; c < d; c++) {
                 double x = values[t][c];

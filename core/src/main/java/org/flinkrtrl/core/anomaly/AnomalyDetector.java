@@ -6,57 +6,69 @@ import java.io.IOException;
 import org.flinkrtrl.core.optim.StateArrays;
 
 /**
- * Per-key anomaly score of an event under its one-step probabilistic forecast, in [0, 1] and calibrated across keys:
- * every component is a tail probability p, and the score is the map {@link Tails#score} of the smallest (times 3,
- * for the three components), so one threshold t means one nominal false-alarm rate, at most
- * 10^(-h t / (1 - t)) per component, on every key (h = halfDigits).
+ * Per-key anomaly score of an event under its one-step forecast, in [0, 1]: every part is a Gaussian tail
+ * probability p written as L = -log10 p (decimal digits of improbability) and mapped by {@link Tails#score}
+ * (score = L / (L + halfDigits)), so a threshold t means L = halfDigits t / (1 - t) digits on every key.
  *
- * <p><b>Components</b>, per event with actual x_c, forecast location m_c and scale s_c for channels c = 1..d:
+ * <p><b>Parts</b>, per event with actual x_c and forecast m_c for channels c = 1..d:
  * <ul>
- *   <li><b>surprise</b>: z_c = |x_c - m_c| / max(s_c, eps_c) with a relative floor
- *       eps_c = 1e-9 (|x_c| + |m_c| + sd_c) + 4.9e-324 (sd_c the channel's level spread), so a flat or integer series
- *       whose residual scale vanishes divides by no zero. The event's raw surprise in nats is
- *       a = -ln min(1, d min_c P(|Z| &gt;= z_c)) (Bonferroni over channels; Exp(1) under a calibrated Gaussian
- *       forecast), and the channel attaining it is reported. Real forecast errors are heavier-tailed than any fitted
- *       scale says, so a is then calibrated to the key's own history: p_S is its tail probability under the key's
- *       long-run distribution of a ({@link EmpiricalTail}, about longWindow events).</li>
+ *   <li><b>surprise</b>: z_c = |x_c - m_c| / max(r_c, eps_c), r_c the channel's residual scale (root of the
+ *       exponentially weighted mean square residual over about scaleWindow events, started at the first squared
+ *       residual), eps_c = 1e-9 (|x_c| + |m_c|) + 4.9e-324, so a flat or integer series whose residuals vanish
+ *       divides by no zero. L_S = max(0, -log10 min_c P(|Z| &gt;= z_c) - log10 d) (Bonferroni over channels).</li>
  *   <li><b>likelihood</b> (the anomaly-likelihood stage of Ahmad et al. 2017, "Unsupervised real-time anomaly
- *       detection for streaming data"): the average of a over the last shortWindow events compared with the
- *       long-run distribution of that average. The paper fits a Gaussian to the long-run raw scores; here the
- *       comparison is the empirical tail probability p_L of the average, because a is heavy-tailed. A burst of
- *       moderate surprises, unremarkable event by event, lifts the average and scores.</li>
+ *       detection for streaming data", implemented from the paper's description): the mean of L_S over the last
+ *       shortWindow events against a Gaussian fitted to that mean's long-run history (exponentially weighted mean
+ *       and variance, horizon longWindow, from the 31st event on; the standard deviation floored at 1e-3 digits):
+ *       L_L = -log10 P(Z &gt;= (mean - mu) / sd). A burst of moderate surprises scores; so does a single large one.</li>
+ *   <li><b>onset</b> = max(L_S, L_L), scored as is, except during a <b>refractory period</b>: after an onset of
+ *       alarmDigits or more, the onset score stays just below the alarm's score for the next refractory events, so one
+ *       incident raises one alarm rather than a run of them.</li>
  *   <li><b>level</b>: each channel's learned normal range, an exponentially weighted mean and variance of its values
- *       over about levelWindow events; p_V = min(1, d min_c P(|Z| &gt;= |x_c - mean_c| / sd_c)), counted once
- *       levelWindow events have been seen (a range learnt from fewer events fires on ordinary excursions). A
- *       sustained abnormal state keeps p_V small while the forecast has already followed it.</li>
+ *       over about levelWindow events; L_V = max(0, -log10 min_c P(|Z| &gt;= |x_c - mean_c| / sd_c) - log10 d),
+ *       counted once levelWindow events have been learned, and scored at most levelCap
+ *       (levelCap L_V / (L_V + halfDigits)). It keeps a sustained abnormal state ranked above normal events after
+ *       the forecast has followed it, below the onset alarms.</li>
  * </ul>
- * The event's p = min(1, 3 min(p_S, p_L, p_V)); the components are reported on the score's scale.
+ * The score is max(onset score, level score); the parts are reported on the score's scale (surprise and likelihood
+ * uncapped, level capped).
  *
- * <p><b>Protection.</b> An event scoring at or above protectScore after the warm-up is learned with weight
- * protectionWeight by this detector's own long-run and level statistics, and (when that weight is below 1) not at
- * all by the forecaster (see {@link #weight()}), so an incident does not become the key's normal behaviour within a
- * few events.
+ * <p><b>Protection.</b> An event is protected when the key is past its warm-up, its onset is protectDigits or more,
+ * and so were the protectRun - 1 events before it, for at most protectMax consecutive events. A protected event
+ * is learned with weight protectionWeight by the residual scale and the level statistics, and (when that weight is
+ * below 1) not at all by the forecasters (see {@link #weight()}), so a sustained incident is not learned as the
+ * key's normal behaviour, while an isolated spike still is, and a change lasting longer than protectMax events
+ * becomes the new normal.
  *
  * <p><b>Warm-up.</b> The first warmUp events of a key are scored but marked {@link Score#warmingUp}.
  *
  * <p>The per-event step allocates nothing.
  */
 public final class AnomalyDetector {
-    private static final double LN3 = Math.log(3.0);
-    /** Relative floor of a forecast scale or level spread. */
+    private static final double LN10 = Math.log(10.0);
+    /** Relative floor of a residual scale or level spread. */
     private static final double REL_EPS = 1e-9;
     /** Absolute floor of a scale (positive, so z is finite for any finite residual). */
     private static final double ABS_EPS = Double.MIN_VALUE;
+    /** Events before the likelihood stage's long-run fit is used. */
+    static final int LIKELIHOOD_START = 30;
+    /** Floor of the likelihood stage's standard deviation, in digits. */
+    static final double LIKELIHOOD_SD_FLOOR = 1e-3;
 
     private AnomalySettings settings;
     private final int d;
-    private final double lnD;
+    private final double log10D;
+    private final double[] residualSquare;
     private final double[] levelMean;
     private final double[] levelVar;
     private double[] ring;
-    private final EmpiricalTail surpriseTail = new EmpiricalTail();
-    private final EmpiricalTail likelihoodTail = new EmpiricalTail();
+    private double likelihoodMean;
+    private double likelihoodVar;
     private long count;
+    private long levelCount;
+    private long lastAlarm = Long.MIN_VALUE / 2;
+    private int anomalousRun;
+    private int protectedRun;
     private double lastWeight = 1.0;
     private final Score out = new Score();
 
@@ -64,11 +76,11 @@ public final class AnomalyDetector {
     public static final class Score {
         /** The anomaly score in [0, 1]. */
         public double score;
-        /** Surprise component on the score's scale. */
+        /** Surprise part on the score's scale. */
         public double surprise;
-        /** Likelihood component on the score's scale. */
+        /** Likelihood part on the score's scale. */
         public double likelihood;
-        /** Level component on the score's scale. */
+        /** Level part on the score's scale (at most levelCap). */
         public double level;
         /** The channel with the largest surprise, or with the largest level deviation when level dominates (0-based). */
         public int channel;
@@ -79,7 +91,8 @@ public final class AnomalyDetector {
     public AnomalyDetector(int channels, AnomalySettings settings) {
         this.settings = settings;
         this.d = channels;
-        this.lnD = Math.log(channels);
+        this.log10D = Math.log10(channels);
+        this.residualSquare = new double[channels];
         this.levelMean = new double[channels];
         this.levelVar = new double[channels];
         this.ring = new double[settings.shortWindow()];
@@ -94,73 +107,111 @@ public final class AnomalyDetector {
         return count;
     }
 
-    /** The learning weight the last scored event earned: protectionWeight if it scored anomalous, else 1. */
+    /** The learning weight the last scored event earned: protectionWeight if it was protected, else 1. */
     public double weight() {
         return lastWeight;
     }
 
     /**
-     * Scores an event from its values and the forecast that was made for it (location and scale per channel; a
-     * scale that is not a positive finite number reads as the floor), then folds the event into the statistics.
+     * Scores an event from its values and the forecast that was made for it (see {@link #score(double[], double[])});
+     * the forecaster's scale is not used: the surprise is measured in the detector's own residual scale.
      */
     public Score score(double[] actual, double[] location, double[] scale) {
+        return score(actual, location);
+    }
+
+    /** Scores an event from its values and the one-step forecast that was made for it, then folds it in. */
+    public Score score(double[] actual, double[] forecast) {
         Score s = out;
-        double h = settings.halfDigits();
-        double lnRaw = Double.POSITIVE_INFINITY;
+        AnomalySettings st = settings;
+        double h = st.halfDigits();
+        double lnRaw = 0.0;
         int chS = 0;
         for (int c = 0; c < d; c++) {
             double x = actual[c];
-            double m = location[c];
-            double floor = REL_EPS * (Math.abs(x) + Math.abs(m) + Math.sqrt(levelVar[c])) + ABS_EPS;
-            double sc = scale[c] > floor && scale[c] < Double.POSITIVE_INFINITY ? scale[c] : floor;
-            double lp = Tails.logTwoSided(Math.abs(x - m) / sc);
-            if (lp < lnRaw) {
+            double m = forecast[c];
+            double r = x - m;
+            if (count == 0) {
+                residualSquare[c] = r * r;
+            }
+            double floor = REL_EPS * (Math.abs(x) + Math.abs(m)) + ABS_EPS;
+            double lp = Tails.logTwoSided(Math.abs(r) / Math.max(Math.sqrt(residualSquare[c]), floor));
+            if (lp < lnRaw || c == 0) {
                 lnRaw = lp;
                 chS = c;
             }
         }
-        double a = -Math.min(0.0, lnRaw + lnD);
-        double lnV = 0.0;
-        int chV = 0;
-        if (count >= settings.levelWindow()) {
-            double best = Double.POSITIVE_INFINITY;
-            for (int c = 0; c < d; c++) {
-                double x = actual[c];
-                double floor = REL_EPS * (Math.abs(x) + Math.abs(levelMean[c])) + ABS_EPS;
-                double lp = Tails.logTwoSided(Math.abs(x - levelMean[c]) / Math.max(Math.sqrt(levelVar[c]), floor));
-                if (lp < best) {
-                    best = lp;
-                    chV = c;
-                }
-            }
-            lnV = Math.min(0.0, best + lnD);
-        }
-        ring[(int) (count % ring.length)] = a;
+        double surprise = Math.max(0.0, -lnRaw / LN10 - log10D);
+
+        ring[(int) (count % ring.length)] = surprise;
         int filled = (int) Math.min(count + 1, ring.length);
         double sum = 0.0;
         for (int i = 0; i < filled; i++) {
             sum += ring[i];
         }
         double mean = sum / filled;
-        double lnS = surpriseTail.lnTail(a);
-        double lnL = likelihoodTail.lnTail(mean);
-        double lnP = Math.min(0.0, Math.min(lnS, Math.min(lnL, lnV)) + LN3);
-        s.score = Tails.score(lnP, h);
-        s.surprise = Tails.score(lnS, h);
-        s.likelihood = Tails.score(lnL, h);
-        s.level = Tails.score(lnV, h);
-        s.channel = lnV < Math.min(lnS, lnL) ? chV : chS;
-        s.warmingUp = count < settings.warmUp();
-        double w = s.score >= settings.protectScore() && !s.warmingUp ? settings.protectionWeight() : 1.0;
+        double likelihood = 0.0;
+        if (count >= LIKELIHOOD_START) {
+            double z = (mean - likelihoodMean) / (Math.sqrt(likelihoodVar) + LIKELIHOOD_SD_FLOOR);
+            likelihood = z > 0 ? -Tails.logUpper(z) / LN10 : 0.0;
+        }
+        double rate = Math.max(1.0 / (count + 1), 1.0 / st.longWindow());
+        double dm = mean - likelihoodMean;
+        likelihoodMean += rate * dm;
+        likelihoodVar = (1.0 - rate) * (likelihoodVar + rate * dm * dm);
+
+        double onset = Math.max(surprise, likelihood);
+        double onsetScore = onset / (onset + h);
+        if (count - lastAlarm < st.refractory()) {
+            onsetScore = Math.min(onsetScore, st.refractoryCeiling());
+        } else if (onset >= st.alarmDigits()) {
+            lastAlarm = count;
+        }
+
+        double levelScore = 0.0;
+        int chV = 0;
+        if (levelCount >= st.levelWindow()) {
+            double best = 0.0;
+            for (int c = 0; c < d; c++) {
+                double x = actual[c];
+                double floor = REL_EPS * Math.abs(levelMean[c]) + ABS_EPS;
+                double lp = Tails.logTwoSided(Math.abs(x - levelMean[c]) / Math.max(Math.sqrt(levelVar[c]), floor));
+                if (lp < best || c == 0) {
+                    best = lp;
+                    chV = c;
+                }
+            }
+            double lv = Math.max(0.0, -best / LN10 - log10D);
+            levelScore = st.levelCap() * lv / (lv + h);
+        }
+
+        s.score = Math.max(onsetScore, levelScore);
+        s.surprise = surprise / (surprise + h);
+        s.likelihood = likelihood / (likelihood + h);
+        s.level = levelScore;
+        s.channel = levelScore > onsetScore ? chV : chS;
+        s.warmingUp = count < st.warmUp();
+
+        anomalousRun = onset >= st.protectDigits() ? anomalousRun + 1 : 0;
+        boolean protect = !s.warmingUp && anomalousRun >= st.protectRun() && protectedRun < st.protectMax();
+        protectedRun = protect ? protectedRun + 1 : 0;
+        double w = protect ? st.protectionWeight() : 1.0;
         lastWeight = w;
         count++;
-        surpriseTail.add(a, w, settings.longWindow());
-        likelihoodTail.add(mean, w, settings.longWindow());
-        double rate = w * Math.max(1.0 / count, 1.0 / settings.levelWindow());
+
+        double scaleRate = w / st.scaleWindow();
         for (int c = 0; c < d; c++) {
-            double dv = actual[c] - levelMean[c];
-            levelMean[c] += rate * dv;
-            levelVar[c] = (1.0 - rate) * (levelVar[c] + rate * dv * dv);
+            double r = actual[c] - forecast[c];
+            residualSquare[c] = (1.0 - scaleRate) * residualSquare[c] + scaleRate * r * r;
+        }
+        if (w > 0.0) {
+            levelCount++;
+            double lr = w * Math.max(1.0 / levelCount, 1.0 / st.levelWindow());
+            for (int c = 0; c < d; c++) {
+                double dv = actual[c] - levelMean[c];
+                levelMean[c] += lr * dv;
+                levelVar[c] = (1.0 - lr) * (levelVar[c] + lr * dv * dv);
+            }
         }
         return s;
     }
@@ -169,12 +220,17 @@ public final class AnomalyDetector {
     public void write(DataOutput o) throws IOException {
         settings.writeTo(o);
         o.writeLong(count);
+        o.writeLong(levelCount);
+        o.writeLong(lastAlarm);
+        o.writeInt(anomalousRun);
+        o.writeInt(protectedRun);
         o.writeDouble(lastWeight);
+        o.writeDouble(likelihoodMean);
+        o.writeDouble(likelihoodVar);
+        StateArrays.write(o, residualSquare);
         StateArrays.write(o, levelMean);
         StateArrays.write(o, levelVar);
         StateArrays.write(o, ring);
-        surpriseTail.write(o);
-        likelihoodTail.write(o);
     }
 
     public void read(DataInput in) throws IOException {
@@ -184,11 +240,32 @@ public final class AnomalyDetector {
             ring = new double[stored.shortWindow()];
         }
         count = in.readLong();
+        levelCount = in.readLong();
+        lastAlarm = in.readLong();
+        anomalousRun = in.readInt();
+        protectedRun = in.readInt();
         lastWeight = in.readDouble();
+        likelihoodMean = in.readDouble();
+        likelihoodVar = in.readDouble();
+        StateArrays.read(in, residualSquare);
         StateArrays.read(in, levelMean);
         StateArrays.read(in, levelVar);
         StateArrays.read(in, ring);
-        surpriseTail.read(in);
-        likelihoodTail.read(in);
+    }
+
+    /**
+     * Reads and drops a detector as state format 2 wrote it (settings, counters, level statistics, the likelihood
+     * ring and two empirical tails of the earlier surprise calibration): a migrated key's detector starts fresh.
+     */
+    public static void skipFormat2(DataInput in, int channels) throws IOException {
+        AnomalySettings.skipFormat2(in);
+        in.readLong();
+        in.readDouble();
+        StateArrays.read(in, new double[channels]);
+        StateArrays.read(in, new double[channels]);
+        int ringLength = in.readInt();
+        StateArrays.readDoubles(in, new double[ringLength], ringLength);
+        new EmpiricalTail().read(in);
+        new EmpiricalTail().read(in);
     }
 }

@@ -92,6 +92,8 @@ public final class ForecastingLearner {
     static final double EXPERT_RATE = 0.01;
     /** Sharpness of the expert weights: w_k proportional to (min_j err_j / err_k)^power. */
     static final double EXPERT_POWER = 8.0;
+    /** Forgetting factor of the anomaly path. */
+    static final double ANOMALY_FORGETTING = 0.999;
     /** Bound on the linear path's normalised features: far beyond any real series, only there to keep P finite. */
     static final double FEATURE_BOUND = 1e6;
 
@@ -103,6 +105,10 @@ public final class ForecastingLearner {
     private final AnomalyDetector detector;
     private final SeasonalContext context;
     private final RecursiveLeastSquares[] linear;
+    private final RecursiveLeastSquares[] anomalyPath;
+    private final double[][] anomalyFeatures;
+    private final double[] anomalyForecastU;
+    private final int[] lagSlots = new int[SeasonalContext.LAGS];
     private final ForecastBand band;
     private final int d;
 
@@ -116,7 +122,6 @@ public final class ForecastingLearner {
     private final double[] residualMeanAbs;
     private double residualDecay = 1.0;
     private final double[] forecastInternal;
-    private final double[] scaleInternal;
     private final double[] lowest;
     private final double[] highest;
     private final double[] expertForecast;
@@ -250,6 +255,12 @@ public final class ForecastingLearner {
         for (int c = 0; c < d; c++) {
             linear[c] = new RecursiveLeastSquares(FEATURES, options.forgetting(), PRIOR_VARIANCE, prior);
         }
+        this.anomalyPath = new RecursiveLeastSquares[d];
+        for (int c = 0; c < d; c++) {
+            anomalyPath[c] = new RecursiveLeastSquares(FEATURES, ANOMALY_FORGETTING, PRIOR_VARIANCE, prior);
+        }
+        this.anomalyFeatures = new double[d][FEATURES];
+        this.anomalyForecastU = new double[d];
         this.band = new ForecastBand(d, options.intervalLevel());
         this.units = new double[d];
         this.origin = new double[d];
@@ -265,7 +276,6 @@ public final class ForecastingLearner {
         this.expertForecast = new double[EXPERTS * d];
         this.expertError = new double[EXPERTS * d];
         this.halfWidthInternal = new double[d];
-        this.scaleInternal = new double[d];
         this.u = new double[d];
         this.target = new double[d];
         this.xin = new double[2 * d];
@@ -385,13 +395,18 @@ public final class ForecastingLearner {
             err += e * e;
         }
         err /= d;
-        // scored in the channel's internal units (the same numbers on every power-of-two scale), under the band and
-        // change statistics the forecast was made with
-        for (int c = 0; c < d; c++) {
-            scaleInternal[c] = band.scale(c, deltas.std(c));
-        }
-        AnomalyDetector.Score a = detector.score(u, forecastInternal, scaleInternal);
+        // scored in the channel's internal units (the same numbers on every power-of-two scale) against the anomaly
+        // path's forecast
+        AnomalyDetector.Score a = detector.score(u, anomalyForecastU);
         double w = detector.weight();
+        if (w == 1.0) {
+            for (int c = 0; c < d; c++) {
+                anomalyPath[c].update(anomalyFeatures[c], u[c] - origin[c]);
+                if (!anomalyPath[c].isFinite()) {
+                    anomalyPath[c].reset();
+                }
+            }
+        }
         band.update(residual, halfWidthInternal);
         // protection: an anomalous event leaves the experts' error record alone, so the mix does not switch to
         // whichever path follows the incident (persistence, typically)
@@ -452,21 +467,34 @@ public final class ForecastingLearner {
     }
 
     private void forecast(boolean timed, Result r) {
+        for (int i = 0; i < SeasonalContext.LAGS; i++) {
+            lagSlots[i] = context.lagSlot(i);
+        }
         for (int c = 0; c < d; c++) {
             double mean = levels.mean(c);
-            double std = levels.std(c);
             double[] f = features[c];
+            double[] af = anomalyFeatures[c];
             f[0] = 1.0;
             for (int i = 0; i < SHORT_LAGS; i++) {
                 int back = (int) Math.min(i, events - 1);
                 f[1 + i] = history[back * d + c] - origin[c];
             }
             for (int i = 0; i < SeasonalContext.LAGS; i++) {
-                int slot = context.lagSlot(i);
+                int slot = lagSlots[i];
                 f[1 + SHORT_LAGS + i] = (slot < 0 ? mean : context.value(slot, c)) - origin[c];
+                // the anomaly path: a missing lag reads as the nearest shorter seasonal lag present, else the last value
+                int near = slot;
+                for (int j = i - 1; near < 0 && j >= 0; j--) {
+                    near = lagSlots[j];
+                }
+                af[1 + SHORT_LAGS + i] = (near < 0 ? history[c] : context.value(near, c)) - origin[c];
             }
             context.calendar(timed, f, 1 + SHORT_LAGS + SeasonalContext.LAGS);
+            System.arraycopy(f, 0, af, 0, 1 + SHORT_LAGS);
+            System.arraycopy(f, 1 + SHORT_LAGS + SeasonalContext.LAGS, af, 1 + SHORT_LAGS + SeasonalContext.LAGS,
+                SeasonalContext.CALENDAR);
             linearForecastU[c] = linear[c].predict(f) + origin[c];
+            anomalyForecastU[c] = anomalyPath[c].predict(af) + origin[c];
         }
         double[] y = null;
         if (options.recurrent()) {
@@ -586,7 +614,6 @@ public final class ForecastingLearner {
         StateArrays.write(o, origin);
         levels.write(o);
         deltas.write(o);
-        detector.write(o);
         StateArrays.write(o, last);
         StateArrays.write(o, delta);
         StateArrays.write(o, history);
@@ -611,17 +638,59 @@ public final class ForecastingLearner {
         StateArrays.write(o, result.lower);
         StateArrays.write(o, result.upper);
         model.writeState(o);
+        writeAnomalyState(o);
+    }
+
+    /** The anomaly detector and its forecast path: the last block of the state (format 3). */
+    private void writeAnomalyState(DataOutput o) throws IOException {
+        detector.write(o);
+        for (int c = 0; c < d; c++) {
+            anomalyPath[c].write(o);
+            StateArrays.write(o, anomalyFeatures[c]);
+        }
+        StateArrays.write(o, anomalyForecastU);
+    }
+
+    private void readAnomalyState(DataInput in) throws IOException {
+        detector.read(in);
+        for (int c = 0; c < d; c++) {
+            anomalyPath[c].read(in);
+            StateArrays.read(in, anomalyFeatures[c]);
+        }
+        StateArrays.read(in, anomalyForecastU);
+    }
+
+    /**
+     * A fresh anomaly detector (already, from the constructor) and a fresh anomaly path whose pending forecast is the
+     * linear path's, for a state migrated from a format without them.
+     */
+    private void startAnomalyFresh() {
+        for (int c = 0; c < d; c++) {
+            System.arraycopy(features[c], 0, anomalyFeatures[c], 0, FEATURES);
+            anomalyForecastU[c] = linearForecastU[c];
+        }
     }
 
     /** Reads what {@link #writeState} wrote. */
     void readState(DataInput in) throws IOException {
+        readState(in, LearnerCodec.VERSION);
+    }
+
+    /**
+     * Reads a state of format {@code version} (2 or 3). Format 2 held the earlier detector in the middle of the
+     * state and no anomaly path: that detector is read and dropped, the detector and its path start fresh (a new
+     * warm-up), and {@link #migration()} says so.
+     */
+    void readState(DataInput in, int version) throws IOException {
         events = in.readLong();
         divergences = in.readLong();
         StateArrays.read(in, units);
         StateArrays.read(in, origin);
         levels.read(in);
         deltas.read(in);
-        detector.read(in);
+        if (version == 2) {
+            AnomalyDetector.skipFormat2(in, d);
+        }
         StateArrays.read(in, last);
         StateArrays.read(in, delta);
         StateArrays.read(in, history);
@@ -646,6 +715,12 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.lower);
         StateArrays.read(in, result.upper);
         model.readState(in);
+        if (version == 2) {
+            startAnomalyFresh();
+            migration = "state format 2: anomaly detector and its forecast path started fresh";
+        } else {
+            readAnomalyState(in);
+        }
     }
 
     /**
@@ -700,6 +775,7 @@ public final class ForecastingLearner {
                 f[1 + i] = linearForecastU[c];
             }
         }
+        startAnomalyFresh();
     }
 
     /** Network shapes: same inputs and outputs. */

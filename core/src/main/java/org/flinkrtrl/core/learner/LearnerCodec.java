@@ -24,11 +24,12 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 2: the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
+     * Current format. 3: the anomaly detector (onset, likelihood, level, protection state) and its forecast path
+     * in one block at the end of the forecaster's state. 2 (still read; the detector then starts fresh): the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
      * forecaster's state its channel units, seasonal context,
      * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
      */
-    public static final short VERSION = 2;
+    public static final short VERSION = 3;
     /** Oldest format this build reads. */
     public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;
@@ -68,7 +69,7 @@ public final class LearnerCodec {
             return l;
         }
         ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false); // readState overwrites all of it
-        l.readState(in);
+        l.readState(in, version);
         return l;
     }
 
