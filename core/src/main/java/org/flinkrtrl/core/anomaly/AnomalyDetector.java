@@ -20,7 +20,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       detection for streaming data", implemented from the paper's description): the mean of L_S over the last
  *       shortWindow events against a Gaussian fitted to that mean's long-run history (exponentially weighted mean
  *       and variance, horizon longWindow, from the 31st event on; the standard deviation floored at 1e-3 digits):
- *       L_L = -log10 P(Z &gt;= (mean - mu) / sd). A burst of moderate surprises scores; so does a single large one.</li>
+ *       L_L = -log10 P(Z &gt;= (mean - mu) / sd) when the mean is above mu, else 0. A burst of moderate surprises scores; so does a single large one.</li>
  *   <li><b>onset</b> = max(L_S, L_L), scored as is, except during a <b>refractory period</b>: after an onset of
  *       alarmDigits or more, the onset score stays just below the alarm's score for the next refractory events, so one
  *       incident raises one alarm rather than a run of them.</li>
@@ -141,7 +141,7 @@ public final class AnomalyDetector {
                 chS = c;
             }
         }
-        double surprise = Math.max(0.0, -lnRaw / LN10 - log10D);
+        double surprise = digits(lnRaw, log10D);
 
         ring[(int) (count % ring.length)] = surprise;
         int filled = (int) Math.min(count + 1, ring.length);
@@ -153,7 +153,7 @@ public final class AnomalyDetector {
         double likelihood = 0.0;
         if (count >= LIKELIHOOD_START) {
             double z = (mean - likelihoodMean) / (Math.sqrt(likelihoodVar) + LIKELIHOOD_SD_FLOOR);
-            likelihood = z > 0 ? -Tails.logUpper(z) / LN10 : 0.0;
+            likelihood = z > 0 ? digits(Tails.logUpper(z), 0.0) : 0.0;
         }
         double rate = Math.max(1.0 / (count + 1), 1.0 / st.longWindow());
         double dm = mean - likelihoodMean;
@@ -181,7 +181,7 @@ public final class AnomalyDetector {
                     chV = c;
                 }
             }
-            double lv = Math.max(0.0, -best / LN10 - log10D);
+            double lv = digits(best, log10D);
             levelScore = st.levelCap() * lv / (lv + h);
         }
 
@@ -214,6 +214,14 @@ public final class AnomalyDetector {
             }
         }
         return s;
+    }
+
+    /**
+     * Decimal digits of improbability of a tail probability given as ln p, less {@code less} digits (a Bonferroni
+     * correction), within [0, {@link Tails#MAX_DIGITS}]: a probability below the smallest double counts as that double.
+     */
+    private static double digits(double lnP, double less) {
+        return Math.min(Tails.MAX_DIGITS, Math.max(0.0, -lnP / LN10 - less));
     }
 
     /** Writes the settings and the state; {@link #read} restores both (a restored key keeps the settings it ran with). */
