@@ -14,12 +14,13 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ul>
  *   <li><b>surprise</b>: z_c = |x_c - m_c| / max(r_c, eps_c), r_c the channel's residual scale (root of the
  *       exponentially weighted mean square residual over about scaleWindow events, started at the first squared
- *       residual), eps_c = 1e-9 (|x_c| + |m_c|) + 4.9e-324, so a flat or integer series whose residuals vanish
- *       divides by no zero. L_S = max(0, -log10 min_c P(|Z| &gt;= z_c) - log10 d) (Bonferroni over channels).</li>
+ *       residual), eps_c = max(1e-9 (|x_c| + |m_c|) + 4.9e-324, 0.03 sd_c) with sd_c the channel's level spread
+ *       (below), so a flat, integer or noise-free series whose residuals vanish divides by no zero and a change far
+ *       below the series' own variation does not read as many digits. L_S = max(0, -log10 min_c P(|Z| &gt;= z_c) - log10 d) (Bonferroni over channels).</li>
  *   <li><b>likelihood</b> (the anomaly-likelihood stage of Ahmad et al. 2017, "Unsupervised real-time anomaly
  *       detection for streaming data", implemented from the paper's description): the mean of L_S over the last
  *       shortWindow events against a Gaussian fitted to that mean's long-run history (exponentially weighted mean
- *       and variance, horizon longWindow, from the 31st event on; the standard deviation floored at 1e-3 digits):
+ *       and variance, horizon longWindow, from the 31st event on; the standard deviation floored at 0.03 digits):
  *       L_L = -log10 P(Z &gt;= (mean - mu) / sd) when the mean is above mu, else 0. A burst of moderate surprises scores; so does a single large one.</li>
  *   <li><b>onset</b> = max(L_S, L_L), scored as is, except during a <b>refractory period</b>: after an onset of
  *       alarmDigits or more, the onset score stays just below the alarm's score for the next refractory events, so one
@@ -50,10 +51,16 @@ public final class AnomalyDetector {
     private static final double REL_EPS = 1e-9;
     /** Absolute floor of a scale (positive, so z is finite for any finite residual). */
     private static final double ABS_EPS = Double.MIN_VALUE;
+    /**
+     * Floor of a residual scale relative to the channel's level spread: on a series without noise the residuals
+     * of a learnt pattern shrink towards rounding error, and a change far below the series' own variation would
+     * otherwise read as many digits.
+     */
+    static final double SPREAD_FLOOR = 0.03;
     /** Events before the likelihood stage's long-run fit is used. */
     static final int LIKELIHOOD_START = 30;
     /** Floor of the likelihood stage's standard deviation, in digits. */
-    static final double LIKELIHOOD_SD_FLOOR = 1e-3;
+    static final double LIKELIHOOD_SD_FLOOR = 0.03;
 
     private AnomalySettings settings;
     private final int d;
@@ -134,7 +141,7 @@ public final class AnomalyDetector {
             if (count == 0) {
                 residualSquare[c] = r * r;
             }
-            double floor = REL_EPS * (Math.abs(x) + Math.abs(m)) + ABS_EPS;
+            double floor = Math.max(REL_EPS * (Math.abs(x) + Math.abs(m)) + ABS_EPS, SPREAD_FLOOR * Math.sqrt(levelVar[c]));
             double lp = Tails.logTwoSided(Math.abs(r) / Math.max(Math.sqrt(residualSquare[c]), floor));
             if (lp < lnRaw || c == 0) {
                 lnRaw = lp;
