@@ -49,6 +49,12 @@ import org.flinkrtrl.core.optim.StateArrays;
  * path alone; the weights are continuous in the errors, so the same series in another unit takes the same path.
  * Before the first error the combined forecast (linear plus network) is used alone.
  *
+ * <p><b>Anomaly path.</b> What the anomaly detector scores against: per channel a plain recursive least-squares
+ * fit (forgetting {@value #ANOMALY_FORGETTING}, no Huber weighting, the linear path's prior) on the linear path's
+ * features, except that a seasonal lag that is missing reads as the nearest shorter seasonal lag present, else the
+ * last value. Unlike the robust linear path it learns a noise-free pattern's jumps within days, so their
+ * repetitions stop surprising; it is not part of the forecast.
+ *
  * <p><b>Distribution.</b> Per channel, location = the forecast, scale = the RMS of recent one-step errors, and a
  * central interval of probability {@link ForecasterOptions#intervalLevel()} kept honest on every key by an
  * adaptive conformal quantile ({@link ForecastBand}).
@@ -57,11 +63,11 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ol>
  *   <li>validates x_t (dimension, finite, |x| &lt;= {@value #MAX_ABS}, and within {@value #MAX_ABS} of the
  *       channel's unit) before touching any state;</li>
- *   <li>if a forecast exists: scores x_t under it ({@link AnomalyDetector}: surprise, likelihood and level in one
- *       calibrated score, in the channel's internal units), updates the interval, the linear path and the network
- *       (one gradient step); an event scored anomalous (protection, see AnomalyDetector#weight) is not learned by
- *       the linear path, the network or the experts' error record, so an incident is not learned as the new
- *       normal;</li>
+ *   <li>if a forecast exists: scores x_t under the anomaly path's forecast ({@link AnomalyDetector}: surprise,
+ *       likelihood, refractory onset and capped level in one score, in the channel's internal units), updates the
+ *       anomaly path, the interval, the linear path and the network (one gradient step); a protected event (a run
+ *       of anomalous events, see AnomalyDetector#weight) is not learned by the anomaly path, the linear path, the
+ *       network or the experts' error record, so an incident is not learned as the new normal;</li>
  *   <li>divergence guard: a non-finite or exploding network loss (&gt; divergenceLoss) or non-finite weights
  *       re-initialise the network from its own generator, a non-finite linear path resets to its prior; both count
  *       as a divergence; the statistics are kept;</li>
