@@ -22,11 +22,11 @@ public final class MonitorSettings {
         v -> v >= 1, "must be >= 1", "horizon of each key's rolling error in the outputs and metrics");
     public static final ModelSetting<Boolean> DRIFT = add("drift", true, "bool",
         v -> true, "", "test each key's error stream for drift (Page-Hinkley) and mark detections");
-    // delta 0.5, threshold 50: no false alarm in 10^6 stationary chi-square errors, a tenfold rise flagged within
-    // 20 events (PageHinkleyTest)
+    // delta 0.5, threshold 25: 1 false alarm in 10^6 stationary chi-square(1) errors, a tenfold rise flagged after a
+    // median 15 events, a threefold rise after 39 (PageHinkleyTest); threshold 50 doubles the delays
     public static final ModelSetting<Double> DRIFT_DELTA = add("driftDelta", 0.5, "delta",
         v -> v > 0 && Double.isFinite(v), "must be finite and > 0", "drift test's tolerated rise per event, in mean errors");
-    public static final ModelSetting<Double> DRIFT_THRESHOLD = add("driftThreshold", 50.0, "lambda",
+    public static final ModelSetting<Double> DRIFT_THRESHOLD = add("driftThreshold", 25.0, "lambda",
         v -> v > 0 && Double.isFinite(v), "must be finite and > 0", "drift test's alarm level, in mean errors");
     public static final ModelSetting<Integer> DRIFT_WINDOW = add("driftWindow", 1000, "events",
         v -> v >= 1, "must be >= 1", "horizon of the drift test's reference mean error");

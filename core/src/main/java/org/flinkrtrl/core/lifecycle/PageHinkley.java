@@ -16,9 +16,10 @@ import java.io.IOException;
  * only the reference mean is learned. After a detection everything restarts, so a new regime is learned as the new
  * reference before the next detection can come.
  *
- * <p>Operating figures (PageHinkleyTest): with the defaults (delta 0.5, threshold 50, cap 5, window 1000, warm-up
- * 100) a tenfold rise of a squared-error stream is flagged within 20 events, a threefold rise within 80; on
- * stationary chi-square(1) errors no alarm in 10^6 events.
+ * <p>Operating figures (PageHinkleyTest): with the defaults (delta 0.5, threshold 25, cap 5, window 1000, warm-up
+ * 100), over 200 seeds, a tenfold rise of a chi-square(1) error stream is flagged after a median 15 events (95th
+ * percentile 23), a threefold rise after 39 (95th percentile 99); on stationary errors 1 false alarm in 10^6
+ * chi-square(1) errors and none in 10^6 squared Student-t(3) errors.
  *
  * <p>Allocates nothing; its settings and state are written by {@link #write} and read by {@link #readFrom}.
  */
