@@ -238,6 +238,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return config;
     }
 
+    /** The job's anomaly threshold (a key's override is in its lifecycle state). */
+    double anomalyThreshold() {
+        return anomalyThreshold;
+    }
+
     LearnerMetrics metricsForTest() {
         return metrics;
     }

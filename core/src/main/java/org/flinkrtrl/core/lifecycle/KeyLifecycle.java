@@ -83,10 +83,24 @@ public final class KeyLifecycle {
         return appliedTime == NONE && appliedId.isEmpty() || compare(time, id, appliedTime, appliedId) > 0;
     }
 
+    /** Records that the key applied command (time, id). */
     public void markApplied(long time, String id) {
+        passed(time, id);
+        commandsApplied++;
+    }
+
+    /** Records that the key is past command (time, id), which was not for it. */
+    public void passed(long time, String id) {
         appliedTime = time;
         appliedId = id;
-        commandsApplied++;
+    }
+
+    /** Drops every override: the job's learning rate, threshold and learning; the warm-up stays as set. */
+    public void clearOverrides() {
+        learningRate = Double.NaN;
+        anomalyThreshold = Double.NaN;
+        frozen = false;
+        warmUp = -1;
     }
 
     public long appliedTime() { return appliedTime; }
