@@ -30,6 +30,8 @@ import org.flinkrtrl.core.lifecycle.MonitorConfig;
 final class KeyMonitor {
     /** State name; part of the savepoint layout, do not rename. */
     static final String STATE_NAME = "rtrl-lifecycle";
+    /** The log models' monitor state; part of the savepoint layout, do not rename. */
+    static final String LOG_STATE_NAME = "rtrl-log-lifecycle";
     static final int WINDOW = 1024;
 
     private final MonitorConfig config;
@@ -44,9 +46,14 @@ final class KeyMonitor {
     private volatile double worstError = Double.NaN;
 
     KeyMonitor(RuntimeContext ctx, MonitorConfig config, Duration ttl) {
+        this(ctx, config, ttl, STATE_NAME, "rtrl");
+    }
+
+    /** With its own state name and metric group (the log models use {@value #LOG_STATE_NAME} and rtrl-log). */
+    KeyMonitor(RuntimeContext ctx, MonitorConfig config, Duration ttl, String stateName, String group) {
         this.config = config;
-        this.state = ctx.getState(stateDescriptor(ttl));
-        MetricGroup g = ctx.getMetricGroup().addGroup("rtrl");
+        this.state = ctx.getState(stateDescriptor(stateName, ttl));
+        MetricGroup g = ctx.getMetricGroup().addGroup(group);
         drifts = g.counter("drifts");
         driftResets = g.counter("driftResets");
         rolling = g.histogram("rollingErrorMillionths", new DescriptiveStatisticsHistogram(WINDOW));
@@ -55,8 +62,8 @@ final class KeyMonitor {
     }
 
     /** The state descriptor (with the learner's TTL when configured). */
-    static ValueStateDescriptor<KeyLifecycle> stateDescriptor(Duration ttl) {
-        ValueStateDescriptor<KeyLifecycle> d = new ValueStateDescriptor<>(STATE_NAME, KeyLifecycleSerializer.INSTANCE);
+    static ValueStateDescriptor<KeyLifecycle> stateDescriptor(String name, Duration ttl) {
+        ValueStateDescriptor<KeyLifecycle> d = new ValueStateDescriptor<>(name, KeyLifecycleSerializer.INSTANCE);
         if (ttl != null && !ttl.isZero()) {
             d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnReadAndWrite().neverReturnExpired()
                 .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build());
