@@ -116,8 +116,9 @@ public final class AnomalyDetector {
     public void setWarmUp(int events) {
         if (events != settings.warmUp()) {
             AnomalySettings s = settings;
-            settings = new AnomalySettings(events, s.shortWindow(), s.longWindow(), s.levelWindow(), s.protectionWeight(),
-                s.protectScore(), s.halfDigits());
+            settings = new AnomalySettings(events, s.shortWindow(), s.longWindow(), s.scaleWindow(), s.refractory(),
+                s.alarmDigits(), s.levelWindow(), s.levelCap(), s.protectDigits(), s.protectRun(), s.protectMax(),
+                s.protectionWeight(), s.halfDigits());
         }
     }
 
