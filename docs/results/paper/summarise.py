@@ -126,14 +126,14 @@ def copy_grid(name):
                     break
                 cells = [c.strip() for c in line.strip("|").split("|")]
                 if not cells[0].startswith("---"):
-                    table[cells[0]][float(settings["lr"])] = (cells[1], cells[3:6])
+                    table[cells[0]][(float(settings["lr"]), settings["seeds"])] = (cells[1], cells[3:6])
     lrs = sorted({lr for m in table.values() for lr in m})
     print(f"\n### {name}\n")
-    print("| method | " + " | ".join(f"lr {lr:g}" for lr in lrs) + " | best final L |")
+    print("| method | " + " | ".join(f"lr {lr:g}, seeds {seeds}" for lr, seeds in lrs) + " | best final L |")
     print("|---" * (len(lrs) + 2) + "|")
     for method, runs in table.items():
         cells = [runs[lr][0] if lr in runs else "" for lr in lrs]
-        best = max((max(int(v) for v in runs[lr][0].split(",")), lr) for lr in runs)
+        best = max((max(int(v) for v in runs[lr][0].split(",")), lr[0]) for lr in runs)
         print(f"| {method} | " + " | ".join(cells) + f" | **{best[0]}** at {best[1]:g} |")
 
 

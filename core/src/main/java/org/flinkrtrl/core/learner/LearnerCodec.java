@@ -24,11 +24,12 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 3: the config ends with the update period and an OnlineLearner's state (also inside a
+     * Current format. 3: the config ends with the update period, and an OnlineLearner's state (also inside a
      * forecaster's and a log learner's) with the update period's block (the gradients summed in the open period);
-     * formats 1 and 2 read as period 1 with an empty period. 2: the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
-     * forecaster's state its channel units, seasonal context,
-     * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
+     * formats 1 and 2 read as period 1 with an empty period. 2 (still read): the config holds the forecaster's
+     * settings (seasonalContext ... linearForgetting) and the forecaster's state its channel units, seasonal
+     * context, linear path and interval. 1 (still read): persistence plus network; see
+     * {@link ForecastingLearner#readStateV1}.
      */
     public static final short VERSION = 3;
     /** Oldest format this build reads. */
