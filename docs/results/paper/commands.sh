@@ -51,5 +51,9 @@ for lr in 4e-3 8e-3; do
   $X $C --steps 20000 --methods ok4,kf,tbptt4,tbptt8 --lr $lr --seeds 2,3 --out $P/copy-n32-b16/lr$lr-seeds23
 done
 $X $C --steps 60000 --methods ok4,kf,tbptt4,tbptt8 --lr 4e-3 --seeds 1 --out $P/copy-n32-b16-60k
+# 7. char-LM b = 1, update period 32: seeds 2 and 3 at OK r=8's best rate
+for seed in 2 3; do
+  $X $L --methods ok8 --update-period 32 --lr 8e-3 --seed $seed --out $P/charlm-n16-b1-k32/lr8e-3-seed$seed
+done
 # tables and best-rate plots
 /usr/bin/python3 $P/summarise.py
