@@ -107,7 +107,7 @@ public final class ModelSettings {
     // One optimiser step per this many gradients, from their mean; the influence state still propagates every step.
     public static final ModelSetting<Integer> UPDATE_PERIOD = add("updatePeriod", 1, "steps", null,
         v -> v >= 1 && v <= 1_000_000, "must be in [1, 1000000]",
-        "apply one optimiser step per this many gradients (their mean), 1 = every step");
+        "gradients averaged per optimiser step, 1 = every step");
 
     private static boolean isZone(String id) {
         try {
