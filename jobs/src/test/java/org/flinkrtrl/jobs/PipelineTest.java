@@ -78,12 +78,13 @@ class PipelineTest {
             "--event-order", "arrival", "--control-topic", "ctl", "--ack-topic", "acks");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SensorForecastJob.buildKafka(env, o);
-        List<String> ops = operators(env.getStreamGraph());
+        StreamGraph g = env.getStreamGraph();
+        List<String> ops = operators(g);
         assertTrue(ops.containsAll(List.of("kafka-control-source <- []", "control-parse <- [kafka-control-source]",
             "control-watermarks <- [control-parse]", "rtrl-forecaster <- [control-watermarks, watermarks]",
             "kafka-sink-acks <- [rtrl-forecaster]",
             "kafka-sink-dead-letters <- [control-parse, parse, rtrl-forecaster]")), ops.toString());
-        for (StreamNode n : env.getStreamGraph().getStreamNodes()) {
+        for (StreamNode n : g.getStreamNodes()) {
             if (List.of("kafka-control-source", "control-parse", "control-watermarks")
                 .contains(n.getTransformationUID())) {
                 assertEquals(1, n.getParallelism(), n.getTransformationUID() + " keeps the commands' order");
