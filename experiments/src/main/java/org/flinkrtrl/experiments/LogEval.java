@@ -71,6 +71,7 @@ public final class LogEval {
         String labelField = a.str("label-field", "attack");
         int minEvents = a.integer("min-events", 40);
         int capacity = a.integer("vocabulary", 63);
+        int passes = a.integer("timing-passes", 3);
         ModelConfig base = ModelConfig.builder()
             .set(ModelSettings.HIDDEN, a.integer("hidden", 16))
             .set(ModelSettings.METHOD, Method.parse(a.str("method", "ok")))
@@ -116,6 +117,7 @@ public final class LogEval {
             }
         }
         report(a, file, sources, labelled, minEvents, lines, nanos, capacity, cfg);
+        steadyState(file, json, keyField, timeField, messageField, categoryField, cfg, passes);
     }
 
     /**
@@ -237,6 +239,43 @@ public final class LogEval {
         }
         System.out.printf("throughput (template mining + log model, one thread, vocabulary %d, hidden %d): %.0f events/s%n",
             capacity, cfg.hidden(), lines / (nanos * 1e-9));
+    }
+
+    /**
+     * The per-event cost of mining plus the source model (network, mixture, calibration) once the JIT has compiled
+     * it: the file is replayed {@code passes} more times through fresh sources on this one thread, parsing excluded,
+     * and the last pass's rate is printed (events per second on one core).
+     */
+    private static void steadyState(Path file, ObjectMapper json, String keyField, String timeField,
+                                    String messageField, String categoryField, ModelConfig cfg, int passes)
+            throws IOException {
+        List<String[]> events = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    JsonNode n = json.readTree(line);
+                    events.add(new String[] {n.path(keyField).asText(), categoryField.isEmpty()
+                        ? n.path(messageField).asText() : n.path(categoryField).asText()});
+                    times.add(n.path(timeField).asLong());
+                }
+            }
+        }
+        double rate = Double.NaN;
+        for (int pass = 0; pass < passes; pass++) {
+            Map<String, LogSourceModel> models = new java.util.HashMap<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < events.size(); i++) {
+                String key = events.get(i)[0];
+                LogSourceModel m = models.computeIfAbsent(key, k -> new LogSourceModel(
+                    categoryField.isEmpty() ? new TemplateMiner(MinerSettings.DEFAULTS) : null,
+                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1));
+                m.observe(events.get(i)[1], times.get(i));
+            }
+            rate = events.size() / ((System.nanoTime() - t0) * 1e-9);
+        }
+        System.out.printf("steady state (pass %d of %d through fresh sources, one thread): %.0f events/s%n", passes,
+            passes, rate);
     }
 
     /** Mann-Whitney ROC AUC of column {@code col} for rows with row[0] = 1 against row[0] = 0 (ties count half). */
