@@ -15,9 +15,10 @@ import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 
 /**
- * Writes {@code log-states-format2.bin.gz} (see src/test/resources/codec/README.md): log-source states (template
- * miner + {@code LogLearner}, codec kind 3) that {@link LogStateBytesTest} pins. Run once per format change:
+ * Writes log-source states (template miner + {@code LogLearner}, codec kind 3) in this build's format:
  * {@code java -cp core/target/classes:core/target/test-classes org.flinkrtrl.core.logs.LogStatesWriter FILE}.
+ * {@code log-states-format2.bin.gz} (see src/test/resources/codec/README.md), which {@link LogStateBytesTest} pins,
+ * was written by this class at commit f1e5180, in log-source format 1.
  */
 public final class LogStatesWriter {
     private LogStatesWriter() {}
