@@ -2,6 +2,8 @@ package org.flinkrtrl.jobs;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.StandardCopyOption;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +47,9 @@ import org.flinkrtrl.jobs.report.RunInfo;
  * (bounded: outputs and dead letters as JSON lines) or on Kafka (outputs and dead letters to topics).
  */
 final class LogJob {
+    /** The log mode's embedded default: {@code --message-field message} without an input replays these. */
+    static final String BUNDLED_LOGS = "/data/fail2ban-logs.jsonl";
+
     private LogJob() {}
 
     /** The log topology's outputs. */
@@ -115,9 +120,23 @@ final class LogJob {
 
     /** A bounded replay: outputs and dead letters as JSON lines, and a console summary. */
     static int runFile(JobOptions o, PrintStream out) throws Exception {
-        Path input = o.get(o.input);
-        if (!Files.isRegularFile(input)) {
-            throw new UsageException("input file not found: " + input);
+        Path input;
+        if (o.mode() == JobOptions.Mode.EMBEDDED) {
+            input = Files.createTempFile("flink-rtrl-fail2ban-", ".jsonl");
+            input.toFile().deleteOnExit();
+            try (InputStream in = LogJob.class.getResourceAsStream(BUNDLED_LOGS)) {
+                if (in == null) {
+                    throw new IOException("bundled logs " + BUNDLED_LOGS + " are missing from the jar");
+                }
+                Files.copy(in, input, StandardCopyOption.REPLACE_EXISTING);
+            }
+            out.println("bundled logs: fail2ban's filter test logs (Debian fail2ban 1.0.2-2; GPL-2.0-or-later, "
+                + "Copyright 2004-2009 Cyril Jaquier and others; see data/README.md in the jar)");
+        } else {
+            input = o.get(o.input);
+            if (!Files.isRegularFile(input)) {
+                throw new UsageException("input file not found: " + input);
+            }
         }
         Path outputs = o.outputFile();
         Path dead = o.deadLetterFile();

@@ -84,6 +84,22 @@ class LogFileRunTest {
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("malformed JSON")), reasons.toString());
     }
 
+    /** The embedded default: the bundled fail2ban logs with their labels, and the report's attack figures. */
+    @Test
+    void theBundledLogsAreTheDefaultOfTheMessageField(@TempDir Path dir) throws Exception {
+        String console = run("--message-field", "message", "--out-dir", dir.toString(), "--hidden", "4",
+            "--parallelism", "2");
+        assertTrue(console.contains("bundled logs: fail2ban") && console.contains("GPL-2.0-or-later"), console);
+        assertTrue(console.contains("processed 1064 events of 91 keys"), console);
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(798, r.path("attack").path("positive").asLong(), "as LogEval counts the scored attack lines");
+        assertEquals(175, r.path("attack").path("other").asLong());
+        double auc = r.path("attack").path("rocAucScore").asDouble();
+        assertTrue(auc > 0 && auc < 1, "an AUC: " + auc);
+        assertEquals(8, r.path("pooled").path("sources").asInt());
+        assertEquals(549, r.path("pooled").path("scored").asLong());
+    }
+
     @Test
     void theRateViewGivesASilentSourceZeroBuckets(@TempDir Path dir) throws Exception {
         List<String> lines = new ArrayList<>();
