@@ -71,7 +71,7 @@ public final class LogEval {
         String labelField = a.str("label-field", "attack");
         int minEvents = a.integer("min-events", 40);
         int capacity = a.integer("vocabulary", 63);
-        int passes = a.integer("timing-passes", 3);
+        int passes = a.integer("timing-passes", 40);
         ModelConfig base = ModelConfig.builder()
             .set(ModelSettings.HIDDEN, a.integer("hidden", 16))
             .set(ModelSettings.METHOD, Method.parse(a.str("method", "ok")))
@@ -244,7 +244,8 @@ public final class LogEval {
     /**
      * The per-event cost of mining plus the source model (network, mixture, calibration) once the JIT has compiled
      * it: the file is replayed {@code passes} more times through fresh sources on this one thread, parsing excluded,
-     * and the last pass's rate is printed (events per second on one core).
+     * and the median rate of the second half of the passes is printed per CPU second of the thread (events per second on one core, whatever
+     * else the host runs) and per wall-clock second.
      */
     private static void steadyState(Path file, ObjectMapper json, String keyField, String timeField,
                                     String messageField, String categoryField, ModelConfig cfg, int passes)
@@ -261,8 +262,11 @@ public final class LogEval {
                 }
             }
         }
-        double rate = Double.NaN;
+        double[] rates = new double[passes];
+        double[] cpuRates = new double[passes];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int pass = 0; pass < passes; pass++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             Map<String, LogSourceModel> models = new java.util.HashMap<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
@@ -272,10 +276,19 @@ public final class LogEval {
                     new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1));
                 m.observe(events.get(i)[1], times.get(i));
             }
-            rate = events.size() / ((System.nanoTime() - t0) * 1e-9);
+            rates[pass] = events.size() / ((System.nanoTime() - t0) * 1e-9);
+            cpuRates[pass] = events.size() / ((mx.getCurrentThreadCpuTime() - c0) * 1e-9);
         }
-        System.out.printf("steady state (pass %d of %d through fresh sources, one thread): %.0f events/s%n", passes,
-            passes, rate);
+        if (passes >= 2) {
+            int from = passes / 2;
+            double[] c = java.util.Arrays.copyOfRange(cpuRates, from, passes);
+            double[] w = java.util.Arrays.copyOfRange(rates, from, passes);
+            java.util.Arrays.sort(c);
+            java.util.Arrays.sort(w);
+            System.out.printf("steady state (median of passes %d to %d through fresh sources, one thread): %.0f events/s "
+                + "per CPU second of the thread (range %.0f to %.0f), %.0f events/s wall clock%n", from + 1, passes,
+                c[c.length / 2], c[0], c[c.length - 1], w[w.length / 2]);
+        }
     }
 
     /** Mann-Whitney ROC AUC of column {@code col} for rows with row[0] = 1 against row[0] = 0 (ties count half). */
