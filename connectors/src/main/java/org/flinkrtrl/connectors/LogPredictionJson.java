@@ -12,8 +12,8 @@ import org.flinkrtrl.record.LogPrediction;
 /**
  * The log mode's output format: one JSON object per event,
  * {@code {"key","ts","typeId","template","probability","surprise","unseen","anomalyScore","top":[{"type","p"},..],
- * "parts":{"network","context","frequency","gap"},"label"}} (parts: the surprise, bits, under each component of the
- * mixture alone and of the time gap)
+ * "parts":{"network","context","frequency","gap"},"rollingLogLoss","drift","label"}} (parts: the surprise, bits,
+ * under each component of the mixture alone and of the time gap)
  * ({@code label} only when present; NaN, the first event's probability and surprise, as {@code null}, read back as
  * NaN). Stateless and thread-safe.
  */
@@ -49,6 +49,8 @@ public final class LogPredictionJson {
             PredictionJson.number(g, "frequency", p.frequencySurprise);
             PredictionJson.number(g, "gap", p.gapSurprise);
             g.writeEndObject();
+            PredictionJson.number(g, "rollingLogLoss", p.rollingLogLoss);
+            g.writeBooleanField("drift", p.drift);
             if (p.label != null) {
                 g.writeStringField("label", p.label);
             }
@@ -83,6 +85,8 @@ public final class LogPredictionJson {
             p.contextSurprise = number(parts.get("context"));
             p.frequencySurprise = number(parts.get("frequency"));
             p.gapSurprise = number(parts.get("gap"));
+            p.rollingLogLoss = number(n.get("rollingLogLoss"));
+            p.drift = n.path("drift").asBoolean(false);
             p.label = n.hasNonNull("label") ? n.get("label").asText() : null;
             return p;
         } catch (IOException e) {

@@ -35,6 +35,13 @@ public class LogPrediction {
     public boolean unseen;
     /** Anomaly score in [0, 1): the surprise calibrated to the source's own history ({@code SurpriseCalibration}). */
     public double anomalyScore;
+    /**
+     * The source's rolling log-loss: the exponentially weighted mean (horizon errorWindow events) of {@link #surprise},
+     * bits per event; lower is better. NaN until the source's first scored event.
+     */
+    public double rollingLogLoss = Double.NaN;
+    /** True when this event completed a drift detection on the source's log-loss (Page-Hinkley). */
+    public boolean drift;
     /** Ground-truth label carried through, or null. */
     public String label;
 
@@ -53,7 +60,8 @@ public class LogPrediction {
             && Double.compare(frequencySurprise, p.frequencySurprise) == 0
             && Double.compare(gapSurprise, p.gapSurprise) == 0 && Arrays.equals(topTypes, p.topTypes)
             && Arrays.equals(topProbabilities, p.topProbabilities) && unseen == p.unseen
-            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label);
+            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label)
+            && Double.compare(rollingLogLoss, p.rollingLogLoss) == 0 && drift == p.drift;
     }
 
     @Override
