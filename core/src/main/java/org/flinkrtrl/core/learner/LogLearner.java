@@ -79,7 +79,7 @@ public final class LogLearner {
             double p = net.output()[out.scoredClass] / activeMass(net.output(), vocabulary.size() + 1);
             out.probability = p;
             out.surpriseBits = -Math.log(Math.max(p, Double.MIN_VALUE)) / LN2;
-            net.learnClass(out.scoredClass);
+            net.learnClass(out.scoredClass, vocabulary.size() + 1);
             scored++;
             sumBits += out.surpriseBits;
         } else {

@@ -82,6 +82,8 @@ public final class OnlineLearner {
     private long steps;
     private long updates;
     private boolean hasOutput;
+    /** {class, classes in use} of {@link #learnClass(int, int)}, reused. */
+    private final double[] classTarget = new double[2];
     private double lastGradNorm;
 
     /** A new model with freshly initialised weights from {@code config.seed}. */
@@ -194,6 +196,23 @@ public final class OnlineLearner {
             throw new IllegalArgumentException("class " + cls + " outside [0, " + config.outputs() + ")");
         }
         return learnInternal(new double[] {cls});
+    }
+
+    /**
+     * Like {@link #learnClass(int)} with the loss restricted to classes {@code [0, active)}: the probabilities are
+     * renormalised over them and the other classes' weights get no gradient.
+     */
+    public double learnClass(int cls, int active) {
+        if (config.head() != ModelConfig.Head.SOFTMAX) {
+            throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
+        }
+        if (cls < 0 || cls >= active || active > config.outputs()) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + active + "), or more than "
+                + config.outputs() + " classes in use");
+        }
+        classTarget[0] = cls;
+        classTarget[1] = active;
+        return learnInternal(classTarget);
     }
 
     /** The loss of the latest output against a target without learning from it (evaluation). */
