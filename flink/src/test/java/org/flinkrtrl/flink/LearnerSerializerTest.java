@@ -134,15 +134,17 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
     @Test
     void compatibilityFollowsTheCodecVersion() {
         LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
-        assertEquals(3, LearnerCodec.VERSION);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isCompatibleAsIs());
+        assertEquals(4, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isCompatibleAsIs(),
+            "format 3 is read and migrated model by model (the anomaly detector starts fresh)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs(),
-            "format 2 is read and migrated model by model (the anomaly detector starts fresh)");
+            "format 2 is read and migrated model by model (update period 1, the anomaly detector fresh)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(1)).isCompatibleAsIs(),
             "format 1 is read and migrated model by model");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
             "no codec ever wrote format 0");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isIncompatible(),
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

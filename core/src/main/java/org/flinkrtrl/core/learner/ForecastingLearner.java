@@ -676,7 +676,7 @@ public final class ForecastingLearner {
         writeAnomalyState(o);
     }
 
-    /** The anomaly detector and its forecast path: the last block of the state (format 3). */
+    /** The anomaly detector and its forecast path: the last block of the state (format 4). */
     private void writeAnomalyState(DataOutput o) throws IOException {
         detector.write(o);
         for (int c = 0; c < d; c++) {
@@ -712,9 +712,9 @@ public final class ForecastingLearner {
     }
 
     /**
-     * Reads a state of format {@code version} (2 or 3). Format 2 held the earlier detector in the middle of the
-     * state and no anomaly path: that detector is read and dropped, the detector and its path start fresh (a new
-     * warm-up), and {@link #migration()} says so.
+     * Reads what {@link #writeState} wrote in codec format {@code version} (2 or later). Formats 2 and 3 held the
+     * earlier detector in the middle of the state and no anomaly path: that detector is read and dropped, the
+     * detector and its path start fresh (a new warm-up), and {@link #migration()} says so.
      */
     void readState(DataInput in, int version) throws IOException {
         events = in.readLong();
@@ -723,7 +723,7 @@ public final class ForecastingLearner {
         StateArrays.read(in, origin);
         levels.read(in);
         deltas.read(in);
-        if (version == 2) {
+        if (version < 4) {
             AnomalyDetector.skipFormat2(in, d);
         }
         StateArrays.read(in, last);
@@ -749,10 +749,10 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.scale);
         StateArrays.read(in, result.lower);
         StateArrays.read(in, result.upper);
-        model.readState(in);
-        if (version == 2) {
+        model.readState(in, version);
+        if (version < 4) {
             startAnomalyFresh();
-            migration = "state format 2: anomaly detector and its forecast path started fresh";
+            migration = "state format " + version + ": anomaly detector and its forecast path started fresh";
         } else {
             readAnomalyState(in);
         }
@@ -776,10 +776,10 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.forecast);
         ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
-            model.readState(in);
+            model.readState(in, 1);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed(), false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in, 1);
             model.initialise();
             migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
                 + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"
