@@ -178,14 +178,13 @@ public final class WarmStartEval {
         if (target == null) {
             throw new IllegalArgumentException("no key " + held);
         }
-        WarmStartTemplate template = WarmStartTemplate.average(trained);
         double[] persistence = persistenceErrors(target);
         List<Run> out = new ArrayList<>();
         double given = Double.NaN;
         for (Variant v : Variant.values()) {
             ForecastingLearner l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), held));
             if (v != Variant.COLD) {
-                l.warmStart(template, v == Variant.WARM_COVARIANCE);
+                l.warmStart(WarmStartTemplate.average(trained, v == Variant.WARM_COVARIANCE));
             }
             double[] e = run(l, target);
             if (v == Variant.COLD) {

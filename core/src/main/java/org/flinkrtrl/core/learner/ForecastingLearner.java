@@ -599,14 +599,14 @@ public final class ForecastingLearner {
 
     /**
      * Starts this fresh learner from a template's parameters: the network's weights and each channel's linear
-     * coefficients (with the template's coefficient covariance when {@code withCovariance}, else the prior's). The
+     * coefficients (with the template's coefficient covariance when it carries one, else the prior's). The
      * generator, optimiser moments, hidden and influence state, statistics, context, interval and anomaly detector
      * stay this learner's own and fresh.
      *
      * @throws IllegalStateException when this learner has seen events
      * @throws IllegalArgumentException when the template was built for another configuration
      */
-    public void warmStart(WarmStartTemplate t, boolean withCovariance) {
+    public void warmStart(WarmStartTemplate t) {
         if (events != 0) {
             throw new IllegalStateException("warm start applies to a new learner, this one has seen " + events + " events");
         }
@@ -617,7 +617,7 @@ public final class ForecastingLearner {
         System.arraycopy(t.recurrent(), 0, model.recurrentWeights(), 0, t.recurrent().length);
         System.arraycopy(t.readout(), 0, model.readoutWeights(), 0, t.readout().length);
         for (int c = 0; c < d; c++) {
-            if (withCovariance) {
+            if (t.withCovariance()) {
                 linear[c].start(t.linear(c), t.linearCovariance(c));
             } else {
                 double[] p0 = linear[c].covariance().clone();

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The parameters a new key's forecaster can start from instead of its random initialisation: the network's
- * recurrent and readout weights and each channel's linear coefficients with their covariance, taken from one trained
+ * recurrent and readout weights and each channel's linear coefficients (optionally with their covariance), taken from one trained
  * forecaster ({@link #of}) or averaged over several of the same configuration ({@link #average}). Nothing else of
  * the trained models is carried: a learner started from a template ({@link ForecastingLearner#warmStart}) keeps its
  * own generator, optimiser moments, hidden and influence state, statistics and anomaly detector.
@@ -36,17 +36,20 @@ public final class WarmStartTemplate implements Serializable {
         this.models = models;
     }
 
-    /** The parameters of one trained forecaster (copied). */
-    public static WarmStartTemplate of(ForecastingLearner l) {
-        return average(List.of(l));
+    /** The parameters of one trained forecaster (copied); see {@link #average}. */
+    public static WarmStartTemplate of(ForecastingLearner l, boolean withCovariance) {
+        return average(List.of(l), withCovariance);
     }
 
     /**
-     * The parameter average of {@code learners}, which must share one configuration.
+     * The parameter average of {@code learners}, which must share one configuration. {@code withCovariance}: a
+     * learner started from the template also takes the (averaged) covariance of the linear coefficients, i.e. their
+     * confidence, so its first events move them little; without it, it keeps the prior's covariance, and its first
+     * events can overrule the template's coefficients.
      *
      * @throws IllegalArgumentException on an empty list or mixed configurations
      */
-    public static WarmStartTemplate average(List<ForecastingLearner> learners) {
+    public static WarmStartTemplate average(List<ForecastingLearner> learners, boolean withCovariance) {
         if (learners.isEmpty()) {
             throw new IllegalArgumentException("a warm-start template needs at least one model");
         }
@@ -56,7 +59,7 @@ public final class WarmStartTemplate implements Serializable {
         double[] w = new double[first.model().recurrentWeights().length];
         double[] v = new double[first.model().readoutWeights().length];
         double[][] lin = new double[d][first.linearCoefficients(0).length];
-        double[][] cov = new double[d][first.linearCovariance(0).length];
+        double[][] cov = withCovariance ? new double[d][first.linearCovariance(0).length] : null;
         for (ForecastingLearner l : learners) {
             if (!l.config().equals(cfg)) {
                 throw new IllegalArgumentException("models of a warm-start template must share one configuration: "
@@ -66,7 +69,9 @@ public final class WarmStartTemplate implements Serializable {
             add(v, l.model().readoutWeights());
             for (int c = 0; c < d; c++) {
                 add(lin[c], l.linearCoefficients(c));
-                add(cov[c], l.linearCovariance(c));
+                if (cov != null) {
+                    add(cov[c], l.linearCovariance(c));
+                }
             }
         }
         double n = learners.size();
@@ -74,7 +79,9 @@ public final class WarmStartTemplate implements Serializable {
         scale(v, n);
         for (int c = 0; c < d; c++) {
             scale(lin[c], n);
-            scale(cov[c], n);
+            if (cov != null) {
+                scale(cov[c], n);
+            }
         }
         return new WarmStartTemplate(cfg, w, v, lin, cov, learners.size());
     }
@@ -98,5 +105,7 @@ public final class WarmStartTemplate implements Serializable {
     double[] recurrent() { return recurrent; }
     double[] readout() { return readout; }
     double[] linear(int c) { return linear[c]; }
+    /** True when a learner started from this template takes its linear covariance too. */
+    public boolean withCovariance() { return linearCovariance != null; }
     double[] linearCovariance(int c) { return linearCovariance[c]; }
 }
