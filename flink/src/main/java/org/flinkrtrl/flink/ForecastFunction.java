@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.math.Kernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * over and what started fresh is in {@link ForecastingLearner#migration()}); it is counted in
  * {@code modelsMigrated} and the reason logged (the first per subtask at INFO, the rest at DEBUG).
  *
+ * <p>Warm start (optional): a new key's model (first event, expired state, reset) starts from a template's
+ * parameters, e.g. the average of models exported from another job, instead of its random initialisation; it
+ * keeps its own seed, hidden and influence state and statistics ({@code learnersWarmStarted}).
+ *
  * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
  * features; every prediction carries the probabilistic forecast (scale and central interval).
  */
@@ -59,6 +64,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private final ModelConfig config;
     private final Duration ttl;
     private final double anomalyThreshold;
+    private final WarmStartTemplate warmStart;
 
     private transient ValueState<ForecastingLearner> state;
     private transient LearnerMetrics metrics;
@@ -70,7 +76,22 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
+        this(config, ttl, anomalyThreshold, null);
+    }
+
+    /**
+     * As above; a new key's model starts from {@code warmStart}'s parameters ({@link ForecastingLearner#warmStart})
+     * instead of its random initialisation, with its own seed, state and statistics. Null: every new key starts
+     * cold.
+     *
+     * @throws IllegalArgumentException when the template was built for another configuration than {@code config}
+     */
+    public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold, WarmStartTemplate warmStart) {
         Objects.requireNonNull(config, "config");
+        if (warmStart != null && !warmStart.config().equals(config)) {
+            throw new IllegalArgumentException("the warm-start models ran another configuration than the job's: "
+                + warmStart.config() + " vs " + config);
+        }
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
         }
@@ -83,6 +104,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         this.config = config;
         this.ttl = ttl == null ? Duration.ZERO : ttl;
         this.anomalyThreshold = anomalyThreshold;
+        this.warmStart = warmStart;
     }
 
     /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
@@ -162,7 +184,12 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     private ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
+        ForecastingLearner l = new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
+        if (warmStart != null) {
+            l.warmStart(warmStart);
+            metrics.learnersWarmStarted.inc();
+        }
+        return l;
     }
 
     private void migrated(String key, String reason) {

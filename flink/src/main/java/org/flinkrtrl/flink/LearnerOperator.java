@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 
 /**
  * The public entry point for jobs: keys a stream of events by {@link Event#key} and runs one online forecaster per
@@ -105,6 +106,12 @@ public final class LearnerOperator {
 
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, null);
+    }
+
+    /** As above; new keys start from {@code warmStart} (null: cold, see {@link ForecastFunction}). */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, WarmStartTemplate warmStart) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -116,7 +123,7 @@ public final class LearnerOperator {
             keyed = DataStreamUtils.reinterpretAsKeyedStream(ordered, byKey, Types.STRING);
         }
         SingleOutputStreamOperator<Prediction> predictions = keyed
-            .process(new ForecastFunction(cfg, ttl, anomalyThreshold), PREDICTION_TYPE)
+            .process(new ForecastFunction(cfg, ttl, anomalyThreshold, warmStart), PREDICTION_TYPE)
             .uid(UID)
             .name(NAME);
         return new Streams(predictions, ordered);
