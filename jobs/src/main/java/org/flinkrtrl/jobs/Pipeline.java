@@ -13,6 +13,7 @@ import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.record.DeadLetter;
@@ -30,7 +31,8 @@ import org.flinkrtrl.record.Prediction;
 final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
-                    Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval) {}
+                    Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
+                    WarmStartTemplate warmStart) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -64,7 +66,7 @@ final class Pipeline {
             events.setParallelism(1);
         }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order());
+            s.order(), s.warmStart());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());

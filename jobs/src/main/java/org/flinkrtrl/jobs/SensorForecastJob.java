@@ -34,6 +34,8 @@ import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.jobs.lifecycle.ModelBootstrap;
+import org.flinkrtrl.jobs.lifecycle.ModelExport;
 import org.flinkrtrl.jobs.report.AnomalyAuc;
 import org.flinkrtrl.jobs.eval.NabCorpus;
 import org.flinkrtrl.jobs.report.Evaluation;
@@ -78,6 +80,12 @@ public final class SensorForecastJob {
             return 0;
         }
         try {
+            if (o.action() == JobOptions.Action.EXPORT_MODELS) {
+                return exportModels(o, out, err);
+            }
+            if (o.action() == JobOptions.Action.IMPORT_MODELS) {
+                return importModels(o, out, err);
+            }
             if (o.logMode()) {
                 return LogJob.run(o, out);
             }
@@ -95,6 +103,48 @@ public final class SensorForecastJob {
             err.println("Run with --help to list the options.");
             return 2;
         }
+    }
+
+    /** --restore SAVEPOINT --export-models FILE: the models as JSON lines. */
+    static int exportModels(JobOptions o, PrintStream out, PrintStream err) throws Exception {
+        Path file = o.get(o.exportModels);
+        try {
+            long n = ModelExport.run(toolEnvironment(o), o.get(o.restore), file, o.has(o.exportWeights), o.stateTtl());
+            out.println("exported " + n + " models from " + o.get(o.restore) + " to " + file.toAbsolutePath());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** --import-models FILE --import-savepoint DIR: a savepoint holding the models. */
+    static int importModels(JobOptions o, PrintStream out, PrintStream err) throws Exception {
+        Path file = o.get(o.importModels);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--import-models: file not found: " + file);
+        }
+        try {
+            java.util.Map<String, Long> n = ModelBootstrap.run(toolEnvironment(o), file, o.get(o.importSavepoint),
+                o.stateTtl());
+            out.println("imported " + n + " models from " + file + " into the savepoint " + o.get(o.importSavepoint)
+                + "; start the job from it with --restore " + o.get(o.importSavepoint));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The environment of export and import: the state backend and parallelism options, no restore, no checkpoints. */
+    static StreamExecutionEnvironment toolEnvironment(JobOptions o) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, o.get(o.stateBackend));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (o.has(o.parallelism)) {
+            env.setParallelism(o.get(o.parallelism));
+        }
+        return env;
     }
 
     /** An environment with the job's checkpointing, state backend, restore path and parallelism. */
@@ -138,9 +188,9 @@ public final class SensorForecastJob {
     }
 
     /** The topology's settings from the command line. */
-    static Pipeline.Settings settings(JobOptions o, EventParser parser) {
+    static Pipeline.Settings settings(JobOptions o, EventParser parser) throws IOException {
         return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
-            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval));
+            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval), o.warmStart());
     }
 
     /**
@@ -256,6 +306,11 @@ public final class SensorForecastJob {
         ModelConfig cfg = settings.model();
         out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
         out.println("model: " + cfg);
+        if (settings.warmStart() != null) {
+            out.println("warm start: new keys start from " + (settings.warmStart().models() == 1 ? "the model"
+                : "the parameter average of the " + settings.warmStart().models() + " models") + " of "
+                + o.get(o.warmStart) + (settings.warmStart().withCovariance() ? ", with the linear covariance" : ""));
+        }
         out.println(HeapGuard.capacity(cfg, Runtime.getRuntime().maxMemory()));
 
         StreamExecutionEnvironment env = environment(o);
