@@ -127,7 +127,10 @@ public final class SensorForecastJob {
         try {
             java.util.Map<String, Long> n = ModelBootstrap.run(toolEnvironment(o), file, o.get(o.importSavepoint),
                 o.stateTtl());
-            out.println("imported " + n + " models from " + file + " into the savepoint " + o.get(o.importSavepoint)
+            StringBuilder what = new StringBuilder();
+            n.forEach((kind, count) -> what.append(what.length() == 0 ? "" : " and ").append(count).append(' ')
+                .append(kind).append(count == 1 ? " model" : " models"));
+            out.println("imported " + what + " from " + file + " into the savepoint " + o.get(o.importSavepoint)
                 + "; start the job from it with --restore " + o.get(o.importSavepoint));
             return 0;
         } catch (IllegalArgumentException e) {

@@ -21,9 +21,18 @@ final class ModelOperators {
         return ModelJson.LOG.equals(kind) ? LogOperator.UID : LearnerOperator.UID;
     }
 
-    /** The kinds whose operator has keyed state in the savepoint at {@code path}, forecaster first. */
+    /**
+     * The kinds whose operator has keyed state in the savepoint at {@code path}, forecaster first.
+     *
+     * @throws IllegalArgumentException when there is no savepoint metadata at {@code path}
+     */
     static Set<String> kindsIn(String path) throws IOException {
-        CheckpointMetadata md = SavepointLoader.loadSavepointMetadata(path);
+        CheckpointMetadata md;
+        try {
+            md = SavepointLoader.loadSavepointMetadata(path);
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException("no savepoint or completed checkpoint at " + path + ": " + e.getMessage());
+        }
         Set<String> kinds = new LinkedHashSet<>();
         for (String kind : new String[] {ModelJson.FORECASTER, ModelJson.LOG}) {
             OperatorID id = OperatorIdentifier.forUid(uid(kind)).getOperatorId();
