@@ -34,7 +34,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.flinkrtrl.connectors.ModelJson;
+import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.core.learner.LogLearner;
+import org.flinkrtrl.core.logs.LogSourceModel;
+import org.flinkrtrl.core.logs.MinerSettings;
+import org.flinkrtrl.flink.LogFunction;
+import org.flinkrtrl.flink.LogOperator;
+import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.flink.KeySeeds;
@@ -49,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Export and import on a real savepoint: a MiniCluster job learns the first part of four keys' streams and is
  * stopped with a savepoint; the command line exports its models (each line is exactly the line of the model the bare
  * core builds from the same events) and imports them into a new savepoint; a job continued from the original
- * savepoint and one started from the imported savepoint emit bit-identical predictions on the second part.
+ * savepoint and one started from the imported savepoint emit bit-identical predictions on the second part. The
+ * same for the log mode's models (template miner and next-event model per key).
  */
 class ModelLifecycleTest {
     static final String[] KEYS = {"mote-1", "mote-2", "mote-3", "mote-4"};
@@ -98,6 +106,13 @@ class ModelLifecycleTest {
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true); // the first job's source
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
+    /** What export and import run on: no checkpoints, parallelism 2. */
+    static StreamExecutionEnvironment toolEnv() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(2);
         return env;
     }
@@ -162,6 +177,105 @@ class ModelLifecycleTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, rc, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
         return rc;
+    }
+
+    // ---- log mode: the same round trip for the per-source log models (uid rtrl-log-model) ----
+
+    static final ModelConfig LOG_CFG = LogLearner.config(ModelConfig.builder().set(HIDDEN, 8).set(RANK, 2)
+        .set(LEARNING_RATE, 1e-2).set(SEED, 7L).build(), 15);
+    static final MinerSettings MINER = MinerSettings.DEFAULTS;
+    static final int TOP_K = 3;
+
+    static Event logEvent(int t, int k) {
+        String msg = switch ((t * (k + 1)) % 4) {
+            case 0 -> "user " + (t % 17) + " logged in from 10.0.0." + k;
+            case 1 -> "disk /dev/sda" + k + " at " + (50 + t % 40) + "% capacity";
+            case 2 -> "request " + t + " served in " + (t % 9) + " ms";
+            default -> "cache miss for key k" + (t % 5);
+        };
+        return new Event(KEYS[k], T0 + 1000L * t, null, msg, null);
+    }
+
+    static final class LogPart1 implements GeneratorFunction<Long, Event> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Event map(Long i) {
+            if (i < (long) PART1 * KEYS.length) {
+                return logEvent((int) (i / KEYS.length), (int) (i % KEYS.length));
+            }
+            return new Event(null, T0, null, "filler", null);
+        }
+    }
+
+    static DataStream<LogPrediction> logModels(DataStream<Event> events) {
+        return LogOperator.apply(events, LOG_CFG, MINER, TOP_K, 4096, TTL).predictions();
+    }
+
+    static List<String> logPart2(String savepoint) throws Exception {
+        StreamExecutionEnvironment env = env(savepoint);
+        List<Event> in = new ArrayList<>();
+        for (int t = PART1; t < PART1 + PART2; t++) {
+            for (int k = 0; k < KEYS.length; k++) {
+                in.add(logEvent(t, k));
+            }
+        }
+        List<LogPrediction> ps = new ArrayList<>();
+        try (CloseableIterator<LogPrediction> it = logModels(env.fromData(in).setParallelism(1))
+            .executeAndCollect("log part 2")) {
+            it.forEachRemaining(ps::add);
+        }
+        ps.sort(Comparator.<LogPrediction, String>comparing(p -> p.key).thenComparingLong(p -> p.timestamp));
+        List<String> out = new ArrayList<>();
+        for (LogPrediction p : ps) {
+            out.add(LogPredictionJson.toJson(p));
+        }
+        return out;
+    }
+
+    @Test
+    void logModelsExportAndImportToo(@TempDir Path dir) throws Exception {
+        StreamExecutionEnvironment env = env(null);
+        DataStream<Event> events = env.fromSource(
+                new DataGeneratorSource<>(new LogPart1(), Long.MAX_VALUE, RateLimiterStrategy.perSecond(4000),
+                    TypeInformation.of(Event.class)),
+                WatermarkStrategy.noWatermarks(), "log part 1").setParallelism(1)
+            .filter(e -> e.key != null).setParallelism(1);
+        CloseableIterator<LogPrediction> it = logModels(events).collectAsync();
+        JobClient client = env.executeAsync("log part 1");
+        int seen = 0;
+        while (seen < PART1 * KEYS.length && it.hasNext()) {
+            it.next();
+            seen++;
+        }
+        assertEquals(PART1 * KEYS.length, seen);
+        String savepoint = client.stopWithSavepoint(false, dir.resolve("sp").toUri().toString(),
+            SavepointFormatType.CANONICAL).get();
+        it.close();
+
+        Path models = dir.resolve("log-models.jsonl");
+        assertEquals(KEYS.length, ModelExport.run(toolEnv(), savepoint, models, false, TTL));
+        // the reference: the operator's own fresh models, fed the same events
+        Map<String, LogSourceModel> ref = new LinkedHashMap<>();
+        for (String k : KEYS) {
+            ref.put(k, LogFunction.newModel(LOG_CFG, MINER, TOP_K, k));
+        }
+        for (int t = 0; t < PART1; t++) {
+            for (int k = 0; k < KEYS.length; k++) {
+                Event e = logEvent(t, k);
+                ref.get(e.key).observe(e.category, e.timestamp);
+            }
+        }
+        for (String line : Files.readAllLines(models)) {
+            ModelJson.Line m = ModelJson.read(line);
+            assertEquals(ModelJson.LOG, m.kind());
+            assertEquals(ModelJson.log(m.key(), ref.get(m.key()), false), line, "key " + m.key());
+        }
+        String imported = dir.resolve("imported").toUri().toString();
+        assertEquals(Map.of(ModelJson.LOG, (long) KEYS.length), ModelBootstrap.run(toolEnv(), models, imported, TTL));
+        List<String> continued = logPart2(savepoint);
+        assertEquals(PART2 * KEYS.length, continued.size());
+        assertEquals(continued, logPart2(imported));
     }
 
     @Test
