@@ -245,8 +245,8 @@ public final class JobOptions {
         importSavepoint = cli.option("import-savepoint", "dir", null, JobOptions::uri,
             "import: folder of the savepoint to write");
         warmStart = cli.option("warm-start", "file", null, Paths::get,
-            "start every new key's forecaster from the models of this file (an export): their parameter average, or"
-                + " the one model of --warm-start-keys; default: random initialisation");
+            "start every new key's forecaster from the models of this file (an export): the parameters of its one"
+                + " model, or the parameter average of several; default: random initialisation");
         warmStartKeys = cli.option("warm-start-keys", "a,b", null, OptionValues::list,
             "warm start: only the models of these keys (default: all forecasters in the file)");
         warmStartCovariance = cli.flag("warm-start-covariance",
