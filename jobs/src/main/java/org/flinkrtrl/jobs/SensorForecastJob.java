@@ -142,7 +142,7 @@ public final class SensorForecastJob {
     /** The environment of export and import: the state backend and parallelism options, no restore, no checkpoints. */
     static StreamExecutionEnvironment toolEnvironment(JobOptions o) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, o.get(o.stateBackend));
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend(o));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (o.has(o.parallelism)) {
             env.setParallelism(o.get(o.parallelism));
@@ -165,12 +165,7 @@ public final class SensorForecastJob {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         }
-        String backend = o.get(o.stateBackend);
-        if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
-            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
-                + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
-        }
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend(o));
         if (o.has(o.restore)) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.get(o.restore));
         }
@@ -179,6 +174,16 @@ public final class SensorForecastJob {
             env.setParallelism(o.get(o.parallelism));
         }
         return env;
+    }
+
+    /** The --state-backend value, refused when its backend is not on the classpath. */
+    static String stateBackend(JobOptions o) {
+        String backend = o.get(o.stateBackend);
+        if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
+            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
+                + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
+        }
+        return backend;
     }
 
     private static boolean onClasspath(String cls) {
