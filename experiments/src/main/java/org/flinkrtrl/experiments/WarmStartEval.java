@@ -34,7 +34,8 @@ import org.flinkrtrl.jobs.SensorForecastJob;
  *
  * <p>Leave one key out: for each key, the other keys' forecasters are trained on their whole series (the job's
  * default model configuration, per-key seeds as in the job); the held-out key is then run from its first event
- * cold, warm from the parameter average of the others' models, and warm with the others' linear covariance too.
+ * cold, warm from the parameter average of the others' models, warm with the others' linear covariance too, and
+ * warm from one other key's model (each in turn, figures averaged over them).
  * Error over a stretch of events: the sum of the absolute one-step errors (all channels) divided by persistence's
  * (the key's last value as forecast) over the same events: 1.0 is as good as persistence, the baseline beside it.
  *
@@ -53,7 +54,16 @@ public final class WarmStartEval {
     static final long STEP_MS = 5000L;
 
     /** How a held-out key starts. */
-    public enum Variant { COLD, WARM, WARM_COVARIANCE }
+    public enum Variant {
+        /** Random initialisation, the persistence prior of the linear path. */
+        COLD,
+        /** The parameter average of the other keys' models, the prior's covariance. */
+        WARM,
+        /** As WARM, with the average covariance of the linear coefficients. */
+        WARM_COVARIANCE,
+        /** One other key's model (coefficients only), each other key in turn; the figures are the mean over them. */
+        WARM_ONE_KEY
+    }
 
     /** One key's series: event times (epoch ms) and values, d channels per event. */
     public record Series(String key, long[] times, double[][] values) {
@@ -182,19 +192,30 @@ public final class WarmStartEval {
         List<Run> out = new ArrayList<>();
         double given = Double.NaN;
         for (Variant v : Variant.values()) {
-            ForecastingLearner l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), held));
-            if (v != Variant.COLD) {
-                l.warmStart(WarmStartTemplate.average(trained, v == Variant.WARM_COVARIANCE));
-            }
-            double[] e = run(l, target);
-            if (v == Variant.COLD) {
-                given = ratio(e, persistence, 0, Math.min(TARGET_EVENTS, e.length));
-            }
+            List<WarmStartTemplate> templates = switch (v) {
+                case COLD -> java.util.Collections.singletonList(null);
+                case WARM -> List.of(WarmStartTemplate.average(trained, false));
+                case WARM_COVARIANCE -> List.of(WarmStartTemplate.average(trained, true));
+                case WARM_ONE_KEY -> trained.stream().map(l -> WarmStartTemplate.of(l, false)).toList();
+            };
             double[] means = new double[HORIZONS.length];
-            for (int i = 0; i < HORIZONS.length; i++) {
-                means[i] = ratio(e, persistence, 0, Math.min(HORIZONS[i], e.length));
+            double warmUp = 0;
+            double[] e = null;
+            for (WarmStartTemplate template : templates) {
+                ForecastingLearner l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), held));
+                if (template != null) {
+                    l.warmStart(template);
+                }
+                e = run(l, target);
+                if (v == Variant.COLD) {
+                    given = ratio(e, persistence, 0, Math.min(TARGET_EVENTS, e.length));
+                }
+                for (int i = 0; i < HORIZONS.length; i++) {
+                    means[i] += ratio(e, persistence, 0, Math.min(HORIZONS[i], e.length)) / templates.size();
+                }
+                warmUp += (double) warmUp(e, persistence, given, TARGET_EVENTS) / templates.size();
             }
-            out.add(new Run(held, v, means, warmUp(e, persistence, given, TARGET_EVENTS), e));
+            out.add(new Run(held, v, means, (int) Math.round(warmUp), e));
         }
         return out;
     }
