@@ -11,7 +11,8 @@ import org.flinkrtrl.record.LogPrediction;
 
 /**
  * The log mode's output format: one JSON object per event,
- * {@code {"key","ts","typeId","template","probability","surprise","unseen","anomalyScore","top":[{"type","p"},..],"label"}}
+ * {@code {"key","ts","typeId","template","probability","surprise","unseen","anomalyScore","top":[{"type","p"},..],"rollingLogLoss","drift",
+ * "label"}}
  * ({@code label} only when present; NaN, the first event's probability and surprise, as {@code null}, read back as
  * NaN). Stateless and thread-safe.
  */
@@ -41,6 +42,8 @@ public final class LogPredictionJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            PredictionJson.number(g, "rollingLogLoss", p.rollingLogLoss);
+            g.writeBooleanField("drift", p.drift);
             if (p.label != null) {
                 g.writeStringField("label", p.label);
             }
@@ -70,6 +73,8 @@ public final class LogPredictionJson {
                 p.topTypes[i] = top.get(i).path("type").asText();
                 p.topProbabilities[i] = number(top.get(i).get("p"));
             }
+            p.rollingLogLoss = number(n.get("rollingLogLoss"));
+            p.drift = n.path("drift").asBoolean(false);
             p.label = n.hasNonNull("label") ? n.get("label").asText() : null;
             return p;
         } catch (IOException e) {

@@ -28,6 +28,13 @@ public class LogPrediction {
     public boolean unseen;
     /** The probability mapped into [0, 1) as the sensor scores are: 1/2 at p = 10^-5 ({@code LogSourceModel}). */
     public double anomalyScore;
+    /**
+     * The source's rolling log-loss: the exponentially weighted mean (horizon errorWindow events) of {@link #surprise},
+     * bits per event; lower is better. NaN until the source's first scored event.
+     */
+    public double rollingLogLoss = Double.NaN;
+    /** True when this event completed a drift detection on the source's log-loss (Page-Hinkley). */
+    public boolean drift;
     /** Ground-truth label carried through, or null. */
     public String label;
 
@@ -43,7 +50,8 @@ public class LogPrediction {
             && Objects.equals(template, p.template) && Double.compare(probability, p.probability) == 0
             && Double.compare(surprise, p.surprise) == 0 && Arrays.equals(topTypes, p.topTypes)
             && Arrays.equals(topProbabilities, p.topProbabilities) && unseen == p.unseen
-            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label);
+            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label)
+            && Double.compare(rollingLogLoss, p.rollingLogLoss) == 0 && drift == p.drift;
     }
 
     @Override

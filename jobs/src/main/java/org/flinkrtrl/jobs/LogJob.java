@@ -58,7 +58,7 @@ final class LogJob {
             events.setParallelism(1);
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
-            o.get(o.maxMessageChars), o.stateTtl());
+            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig());
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {

@@ -232,6 +232,18 @@ public final class OnlineLearner {
         }
     }
 
+    /**
+     * Multiplies the configured learning rate of both parameter groups by {@code factor} from the next update on
+     * (1 = as configured). A runtime setting, not part of the state (the per-key overrides live beside the model).
+     */
+    public void setLearningRateFactor(double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("learning-rate factor must be finite and > 0, got " + factor);
+        }
+        optW.setLearningRateFactor(factor);
+        optV.setLearningRateFactor(factor);
+    }
+
     /** True when every weight and the hidden state are finite. */
     public boolean isFinite() {
         return allFinite(W) && allFinite(V) && allFinite(h);
