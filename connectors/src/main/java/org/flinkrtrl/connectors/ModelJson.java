@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,13 +20,15 @@ import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.core.learner.OnlineLearner;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.core.logs.LogSourceModel;
 
 /**
  * The model line: one key's model as one JSON object, the export and import format of the model lifecycle
  * (docs/model-lifecycle.md). It carries the full state as base64 of the codec bytes ({@code state}), so an import
  * is lossless, and beside it what a person or a tool wants to read: configuration, steps, recent errors, anomaly
- * statistics and, on request, the weights. Only {@code key}, {@code kind} and {@code state} are read back.
+ * statistics, the key's lifecycle (control overrides and error monitor, with its own bytes) and, on request, the
+ * weights. Only {@code key}, {@code kind}, {@code state} and {@code lifecycle.state} are read back.
  * NaN and infinities are written as {@code null}. Stateless and thread-safe.
  */
 public final class ModelJson {
@@ -36,11 +42,19 @@ public final class ModelJson {
 
     private ModelJson() {}
 
-    /** What an import needs of a line: the key, the kind and the state bytes. */
-    public record Line(String key, String kind, byte[] state) {}
+    /**
+     * What an import needs of a line: the key, the kind, the model's state bytes and the key's lifecycle bytes
+     * ({@code KeyLifecycle}: control overrides and the error monitor; null when the line has none).
+     */
+    public record Line(String key, String kind, byte[] state, byte[] lifecycle) {}
 
     /** A forecaster's line; {@code weights} adds the network weights and the linear coefficients. */
     public static String forecaster(String key, ForecastingLearner l, boolean weights) {
+        return forecaster(key, l, null, weights);
+    }
+
+    /** As above, with the key's lifecycle state ({@code KeyLifecycle} bytes) when not null. */
+    public static String forecaster(String key, ForecastingLearner l, KeyLifecycle lifecycle, boolean weights) {
         return write(g -> {
             head(g, key, FORECASTER, l.config(), l.steps());
             g.writeNumberField("divergences", l.divergences());
@@ -102,11 +116,17 @@ public final class ModelJson {
                 g.writeEndObject();
             }
             g.writeStringField("state", Base64.getEncoder().encodeToString(LearnerCodec.toBytes(l)));
+            lifecycle(g, lifecycle);
         });
     }
 
     /** A log model's line; {@code weights} adds the network weights. */
     public static String log(String key, LogSourceModel m, boolean weights) {
+        return log(key, m, null, weights);
+    }
+
+    /** As above, with the key's lifecycle state when not null. */
+    public static String log(String key, LogSourceModel m, KeyLifecycle lifecycle, boolean weights) {
         LogLearner l = m.learner();
         return write(g -> {
             head(g, key, LOG, l.config(), l.events());
@@ -127,7 +147,47 @@ public final class ModelJson {
                 g.writeEndObject();
             }
             g.writeStringField("state", Base64.getEncoder().encodeToString(m.toBytes()));
+            lifecycle(g, lifecycle);
         });
+    }
+
+    /**
+     * The key's lifecycle: the readable part (overrides, rolling error, drifts) and its bytes in base64
+     * ({@code state}), or nothing without one.
+     */
+    private static void lifecycle(JsonGenerator g, KeyLifecycle k) throws IOException {
+        if (k == null) {
+            return;
+        }
+        g.writeObjectFieldStart("lifecycle");
+        number(g, "learningRate", k.learningRate());
+        g.writeBooleanField("frozen", k.frozen());
+        number(g, "anomalyThreshold", k.anomalyThreshold());
+        g.writeNumberField("warmUp", k.warmUp());
+        g.writeNumberField("commandsApplied", k.commandsApplied());
+        number(g, "rollingError", k.rollingError());
+        g.writeNumberField("drifts", k.drifts());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        k.write(new DataOutputStream(bytes));
+        g.writeStringField("state", Base64.getEncoder().encodeToString(bytes.toByteArray()));
+        g.writeEndObject();
+    }
+
+    /**
+     * The lifecycle of a line, or null when it has none.
+     *
+     * @throws IllegalArgumentException when its bytes do not decode
+     */
+    public static KeyLifecycle lifecycle(Line line) {
+        if (line.lifecycle() == null) {
+            return null;
+        }
+        try {
+            return KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(line.lifecycle())));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("model line of key " + line.key() + ": lifecycle does not decode: "
+                + e.getMessage());
+        }
     }
 
     /**
@@ -159,12 +219,24 @@ public final class ModelJson {
         if (state == null || !state.isTextual()) {
             throw new IllegalArgumentException("model line of key " + key.asText() + " without a state");
         }
+        byte[] stateBytes;
         try {
-            return new Line(key.asText(), kind, Base64.getDecoder().decode(state.asText()));
+            stateBytes = Base64.getDecoder().decode(state.asText());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model line of key " + key.asText() + ": state is not base64: "
                 + e.getMessage());
         }
+        JsonNode life = n.path("lifecycle").get("state");
+        byte[] lifeBytes = null;
+        if (life != null && !life.isNull()) {
+            try {
+                lifeBytes = Base64.getDecoder().decode(life.asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model line of key " + key.asText() + ": lifecycle state is not"
+                    + " base64: " + e.getMessage());
+            }
+        }
+        return new Line(key.asText(), kind, stateBytes, lifeBytes);
     }
 
     /**

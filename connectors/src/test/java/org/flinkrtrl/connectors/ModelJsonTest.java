@@ -17,6 +17,7 @@ import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.logs.TemplateMiner;
@@ -64,6 +65,23 @@ class ModelJsonTest {
         assertEquals(l.linearCoefficients(0)[1], n.get("weights").get("linear").get(0).get(1).asDouble());
         assertArrayEquals(LearnerCodec.toBytes(l), Base64.getDecoder().decode(n.get("state").asText()));
         assertFalse(MAPPER.readTree(ModelJson.forecaster("k", l, false)).has("weights"));
+        assertFalse(n.has("lifecycle"));
+        assertEquals(null, ModelJson.read(line).lifecycle());
+
+        // with the key's lifecycle: its bytes round trip
+        KeyLifecycle life = new KeyLifecycle();
+        life.setLearningRate(0.005);
+        life.setFrozen(true);
+        String withLife = ModelJson.forecaster("k", l, life, false);
+        JsonNode lj = MAPPER.readTree(withLife).get("lifecycle");
+        assertEquals(0.005, lj.get("learningRate").asDouble());
+        assertTrue(lj.get("frozen").asBoolean());
+        KeyLifecycle back = ModelJson.lifecycle(ModelJson.read(withLife));
+        java.io.ByteArrayOutputStream lifeBytes = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream backBytes = new java.io.ByteArrayOutputStream();
+        life.write(new java.io.DataOutputStream(lifeBytes));
+        back.write(new java.io.DataOutputStream(backBytes));
+        assertArrayEquals(lifeBytes.toByteArray(), backBytes.toByteArray());
 
         // the decoded model continues exactly as the original
         ModelJson.Line read = ModelJson.read(line);

@@ -131,6 +131,14 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         this.warmStart = warmStart;
     }
 
+    /** State name of a key's lifecycle (control overrides, error monitor); part of the savepoint layout. */
+    public static final String LIFECYCLE_STATE_NAME = KeyMonitor.STATE_NAME;
+
+    /** The lifecycle state's descriptor (with TTL when configured); for state-processor tooling. */
+    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor(Duration ttl) {
+        return KeyMonitor.stateDescriptor(KeyMonitor.STATE_NAME, ttl);
+    }
+
     /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
     public static ValueStateDescriptor<ForecastingLearner> stateDescriptor(Duration ttl) {
         ValueStateDescriptor<ForecastingLearner> d = new ValueStateDescriptor<>(STATE_NAME, LearnerSerializer.INSTANCE);

@@ -1,6 +1,8 @@
 package org.flinkrtrl.jobs.lifecycle;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -31,13 +33,16 @@ import org.apache.flink.util.Collector;
 import org.flinkrtrl.connectors.ModelJson;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.flink.ForecastFunction;
 import org.flinkrtrl.flink.LogFunction;
 
 /**
  * Import: writes a new savepoint holding the models of a {@link ModelJson} file (an export, or models trained
  * elsewhere), under the operators' uids, state names and serializers, so a job started from it ({@code --restore})
- * continues every model exactly where it was. Forecaster lines go to uid {@code rtrl-forecaster}, log lines to
+ * continues every model exactly where it was. A line's lifecycle state (control overrides and error monitor) goes to
+ * {@code rtrl-lifecycle} / {@code rtrl-log-lifecycle} beside its model; a line without one leaves the key's
+ * lifecycle to start fresh. Forecaster lines go to uid {@code rtrl-forecaster}, log lines to
  * {@code rtrl-log-model}; no other operator has state in the savepoint, so the job's sources and other operators
  * start fresh.
  *
@@ -52,8 +57,10 @@ public final class ModelBootstrap {
      */
     public static final int MAX_PARALLELISM = 128;
 
-    private static final TypeInformation<Tuple2<String, byte[]>> KEYED_BYTES =
-        Types.TUPLE(Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** (key, model state, lifecycle state or an empty array). */
+    private static final TypeInformation<Tuple3<String, byte[], byte[]>> KEYED_BYTES =
+        Types.TUPLE(Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private ModelBootstrap() {}
 
@@ -79,7 +86,7 @@ public final class ModelBootstrap {
             WatermarkStrategy.noWatermarks(), "models:" + models.getFileName());
         SavepointWriter writer = SavepointWriter.newSavepoint(env, new HashMapStateBackend(), MAX_PARALLELISM);
         for (String kind : counts.keySet()) {
-            DataStream<Tuple2<String, byte[]>> ofKind = lines.flatMap(new OfKind(kind), KEYED_BYTES)
+            DataStream<Tuple3<String, byte[], byte[]>> ofKind = lines.flatMap(new OfKind(kind), KEYED_BYTES)
                 .name("models of kind " + kind);
             writer = writer.withOperator(OperatorIdentifier.forUid(ModelOperators.uid(kind)),
                 OperatorTransformation.bootstrapWith(ofKind)
@@ -110,6 +117,7 @@ public final class ModelBootstrap {
                     } else {
                         ModelJson.forecaster(m);
                     }
+                    ModelJson.lifecycle(m);
                     if (!keys.computeIfAbsent(m.kind(), k -> new HashSet<>()).add(m.key())) {
                         throw new IllegalArgumentException("key " + m.key() + " appears twice");
                     }
@@ -123,7 +131,7 @@ public final class ModelBootstrap {
     }
 
     /** The (key, state) of the lines of one kind. */
-    static final class OfKind implements FlatMapFunction<String, Tuple2<String, byte[]>> {
+    static final class OfKind implements FlatMapFunction<String, Tuple3<String, byte[], byte[]>> {
         private static final long serialVersionUID = 1L;
         private final String kind;
 
@@ -132,22 +140,23 @@ public final class ModelBootstrap {
         }
 
         @Override
-        public void flatMap(String line, Collector<Tuple2<String, byte[]>> out) {
+        public void flatMap(String line, Collector<Tuple3<String, byte[], byte[]>> out) {
             if (line.isBlank()) {
                 return;
             }
             ModelJson.Line m = ModelJson.read(line);
             if (kind.equals(m.kind())) {
-                out.collect(Tuple2.of(m.key(), m.state()));
+                out.collect(Tuple3.of(m.key(), m.state(), m.lifecycle() == null ? new byte[0] : m.lifecycle()));
             }
         }
     }
 
     /** Stores a forecaster line's model under the job's state descriptor. */
-    static final class ForecasterWriter extends KeyedStateBootstrapFunction<String, Tuple2<String, byte[]>> {
+    static final class ForecasterWriter extends KeyedStateBootstrapFunction<String, Tuple3<String, byte[], byte[]>> {
         private static final long serialVersionUID = 1L;
         private final Duration ttl;
         private transient ValueState<ForecastingLearner> state;
+        private transient ValueState<KeyLifecycle> lifecycle;
 
         ForecasterWriter(Duration ttl) {
             this.ttl = ttl;
@@ -156,19 +165,24 @@ public final class ModelBootstrap {
         @Override
         public void open(OpenContext context) {
             state = getRuntimeContext().getState(ForecastFunction.stateDescriptor(ttl));
+            lifecycle = getRuntimeContext().getState(ForecastFunction.lifecycleDescriptor(ttl));
         }
 
         @Override
-        public void processElement(Tuple2<String, byte[]> model, Context ctx) throws Exception {
+        public void processElement(Tuple3<String, byte[], byte[]> model, Context ctx) throws Exception {
             state.update(LearnerCodec.forecastingFromBytes(model.f1));
+            if (model.f2.length > 0) {
+                lifecycle.update(KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(model.f2))));
+            }
         }
     }
 
     /** Stores a log line's model bytes under the log mode's state descriptor. */
-    static final class LogWriter extends KeyedStateBootstrapFunction<String, Tuple2<String, byte[]>> {
+    static final class LogWriter extends KeyedStateBootstrapFunction<String, Tuple3<String, byte[], byte[]>> {
         private static final long serialVersionUID = 1L;
         private final Duration ttl;
         private transient ValueState<byte[]> state;
+        private transient ValueState<KeyLifecycle> lifecycle;
 
         LogWriter(Duration ttl) {
             this.ttl = ttl;
@@ -177,11 +191,15 @@ public final class ModelBootstrap {
         @Override
         public void open(OpenContext context) {
             state = getRuntimeContext().getState(LogFunction.stateDescriptor(ttl));
+            lifecycle = getRuntimeContext().getState(LogFunction.lifecycleDescriptor(ttl));
         }
 
         @Override
-        public void processElement(Tuple2<String, byte[]> model, Context ctx) throws Exception {
+        public void processElement(Tuple3<String, byte[], byte[]> model, Context ctx) throws Exception {
             state.update(model.f1);
+            if (model.f2.length > 0) {
+                lifecycle.update(KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(model.f2))));
+            }
         }
     }
 }

@@ -23,7 +23,9 @@ import org.apache.flink.util.Collector;
 import org.flinkrtrl.connectors.ModelJson;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.logs.LogSourceModel;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.flink.ForecastFunction;
+import org.flinkrtrl.flink.KeyLifecycleSerializer;
 import org.flinkrtrl.flink.LearnerSerializer;
 import org.flinkrtrl.flink.LogFunction;
 
@@ -32,7 +34,9 @@ import org.flinkrtrl.flink.LogFunction;
  * one {@link ModelJson} line per key (docs/model-lifecycle.md). The model operators are found by their uids
  * ({@code rtrl-forecaster}, {@code rtrl-log-model}); a savepoint of the log mode exports log lines.
  *
- * <p>The state is read with the job's state names and serializers. {@code ttl} must say whether the job ran with
+ * <p>Each line carries the key's model and, when it has one, its lifecycle state (control overrides and error
+ * monitor, {@code rtrl-lifecycle} / {@code rtrl-log-lifecycle}). The state is read with the job's state names and
+ * serializers. {@code ttl} must say whether the job ran with
  * an idle-key TTL (non-zero) or without (zero), since TTL state is stored with its access time; the length does not
  * matter: every model still in the savepoint is exported, however long ago it was last used.
  */
@@ -99,6 +103,7 @@ public final class ModelExport {
         private final Duration ttl;
         private final boolean weights;
         private transient ValueState<ForecastingLearner> state;
+        private transient ValueState<KeyLifecycle> lifecycle;
 
         ForecasterReader(Duration ttl, boolean weights) {
             this.ttl = ttl;
@@ -109,13 +114,15 @@ public final class ModelExport {
         public void open(OpenContext context) {
             state = getRuntimeContext().getState(
                 readable(new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, LearnerSerializer.INSTANCE), ttl));
+            lifecycle = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(ForecastFunction.LIFECYCLE_STATE_NAME,
+                KeyLifecycleSerializer.INSTANCE), ttl));
         }
 
         @Override
         public void readKey(String key, Context ctx, Collector<String> out) throws Exception {
             ForecastingLearner l = state.value();
             if (l != null) {
-                out.collect(ModelJson.forecaster(key, l, weights));
+                out.collect(ModelJson.forecaster(key, l, lifecycle.value(), weights));
             }
         }
     }
@@ -126,6 +133,7 @@ public final class ModelExport {
         private final Duration ttl;
         private final boolean weights;
         private transient ValueState<byte[]> state;
+        private transient ValueState<KeyLifecycle> lifecycle;
 
         LogReader(Duration ttl, boolean weights) {
             this.ttl = ttl;
@@ -136,13 +144,15 @@ public final class ModelExport {
         public void open(OpenContext context) {
             state = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(LogFunction.STATE_NAME,
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO), ttl));
+            lifecycle = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(LogFunction.LIFECYCLE_STATE_NAME,
+                KeyLifecycleSerializer.INSTANCE), ttl));
         }
 
         @Override
         public void readKey(String key, Context ctx, Collector<String> out) throws Exception {
             byte[] bytes = state.value();
             if (bytes != null) {
-                out.collect(ModelJson.log(key, LogSourceModel.fromBytes(bytes), weights));
+                out.collect(ModelJson.log(key, LogSourceModel.fromBytes(bytes), lifecycle.value(), weights));
             }
         }
     }

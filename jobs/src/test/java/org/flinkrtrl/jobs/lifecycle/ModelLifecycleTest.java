@@ -37,6 +37,7 @@ import org.flinkrtrl.connectors.ModelJson;
 import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.core.learner.LogLearner;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.flink.LogFunction;
@@ -269,7 +270,9 @@ class ModelLifecycleTest {
         for (String line : Files.readAllLines(models)) {
             ModelJson.Line m = ModelJson.read(line);
             assertEquals(ModelJson.LOG, m.kind());
-            assertEquals(ModelJson.log(m.key(), ref.get(m.key()), false), line, "key " + m.key());
+            KeyLifecycle life = ModelJson.lifecycle(m);
+            assertTrue(life != null && Double.isFinite(life.rollingError()), "key " + m.key());
+            assertEquals(ModelJson.log(m.key(), ref.get(m.key()), life, false), line, "key " + m.key());
         }
         String imported = dir.resolve("imported").toUri().toString();
         assertEquals(Map.of(ModelJson.LOG, (long) KEYS.length), ModelBootstrap.run(toolEnv(), models, imported, TTL));
@@ -292,7 +295,10 @@ class ModelLifecycleTest {
         assertEquals(KEYS.length, exported.size());
         Map<String, ForecastingLearner> ref = reference();
         for (String k : KEYS) {
-            assertEquals(ModelJson.forecaster(k, ref.get(k), true), exported.get(k), "key " + k);
+            // the model part is the bare core's; the lifecycle (error monitor) is the operator's own and travels along
+            KeyLifecycle life = ModelJson.lifecycle(ModelJson.read(exported.get(k)));
+            assertTrue(life != null && Double.isFinite(life.rollingError()), "key " + k);
+            assertEquals(ModelJson.forecaster(k, ref.get(k), life, true), exported.get(k), "key " + k);
         }
         assertTrue(exported.get("mote-1").contains("\"steps\":" + PART1));
 
