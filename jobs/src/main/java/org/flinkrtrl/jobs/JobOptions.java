@@ -379,8 +379,9 @@ public final class JobOptions {
         if (cli.has(messageField) && cli.has(categoryField)) {
             throw new UsageException("--message-field and --category-field exclude each other");
         }
-        if (logMode() && m == Mode.EMBEDDED) {
-            throw new UsageException("the log mode needs --input or --bootstrap-servers");
+        if (logMode() && m == Mode.EMBEDDED && !cli.has(messageField)) {
+            throw new UsageException("the log mode with pre-parsed types needs --input or --bootstrap-servers "
+                + "(--message-field alone replays the bundled fail2ban logs)");
         }
         if (m == Mode.KAFKA) {
             if (cli.has(input)) {
@@ -473,6 +474,10 @@ public final class JobOptions {
     }
 
     public FieldMapping mapping() {
+        if (mode() == Mode.EMBEDDED && logMode()) {
+            return limited().keyField("source").timeField("time").categoryField(get(messageField))
+                .labelField("attack").build();
+        }
         if (mode() == Mode.EMBEDDED && !cli.has(valueFields)) {
             return sensorMapping(limited());
         }
@@ -492,7 +497,7 @@ public final class JobOptions {
             return EventParser.Format.parse(get(format));
         }
         if (mode() == Mode.EMBEDDED) {
-            return EventParser.Format.CSV;
+            return logMode() ? EventParser.Format.JSON : EventParser.Format.CSV;
         }
         Path in = get(input);
         return in != null && in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")

@@ -698,6 +698,11 @@ public final class ForecastingLearner {
 
     /** Reads what {@link #writeState} wrote. */
     void readState(DataInput in) throws IOException {
+        readState(in, LearnerCodec.VERSION);
+    }
+
+    /** Reads what {@link #writeState} wrote in codec format {@code version} (2 or later). */
+    void readState(DataInput in, int version) throws IOException {
         events = in.readLong();
         divergences = in.readLong();
         StateArrays.read(in, units);
@@ -728,7 +733,7 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.scale);
         StateArrays.read(in, result.lower);
         StateArrays.read(in, result.upper);
-        model.readState(in);
+        model.readState(in, version);
     }
 
     /**
@@ -749,10 +754,10 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.forecast);
         ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
-            model.readState(in);
+            model.readState(in, 1);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed(), false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in, 1);
             model.initialise();
             migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
                 + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"
