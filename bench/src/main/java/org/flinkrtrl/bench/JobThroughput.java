@@ -67,6 +67,7 @@ public final class JobThroughput {
     private String bootstrap;
     private Process broker;
     private int runs;
+    private final java.util.Set<String> produced = new java.util.HashSet<>();
 
     private JobThroughput(Map<String, String> opt) throws IOException {
         this.opt = opt;
@@ -155,9 +156,11 @@ public final class JobThroughput {
                         bare = again;
                     }
                     table.add(row(n, k, "-", "bare", bare, bare));
+                    System.out.println(table.get(table.size() - 1));
                     for (int i = 0; i < rates.size(); i++) {
                         String[] l = labels.get(i).split(" ");
                         table.add(row(n, k, l[0], l[1], rates.get(i), bare));
+                        System.out.println(table.get(table.size() - 1));
                     }
                 }
             }
@@ -315,6 +318,9 @@ public final class JobThroughput {
     /** The event set as CSV records (no header), keyed by key, on a 2-partition topic; returns the topic. */
     private String produce(Event[] data, int keys) throws Exception {
         String topic = "in-" + data.length + "-" + keys;
+        if (!produced.add(topic)) {
+            return topic;
+        }
         createTopic(topic, 2);
         Properties p = client();
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -23,7 +23,7 @@ public final class WarmUpCost {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        ModelConfig cfg = JobOptions.parse("--value-fields", "a,b", "--hidden", String.valueOf(n)).modelConfig();
+        ModelConfig cfg = JobOptions.parse("--key-field", "key", "--value-fields", "a,b", "--hidden", String.valueOf(n)).modelConfig();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ForecastingLearner l = new ForecastingLearner(cfg, 42L);
         System.out.printf(Locale.ROOT, "n=%d, kernels %s%n", n, Kernels.get().name());
