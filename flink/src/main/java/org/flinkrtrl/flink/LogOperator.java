@@ -6,6 +6,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
@@ -29,8 +31,14 @@ public final class LogOperator {
 
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
                                 int maxMessageChars, Duration ttl) {
+        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS);
+    }
+
+    /** @param monitor the rolling log-loss's and the drift test's settings */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
+                                int maxMessageChars, Duration ttl, MonitorConfig monitor) {
         return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
-            .process(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl), PREDICTION_TYPE)
+            .process(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), PREDICTION_TYPE)
             .uid(UID).name(NAME));
     }
 }

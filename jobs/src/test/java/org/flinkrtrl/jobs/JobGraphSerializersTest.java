@@ -77,12 +77,17 @@ class JobGraphSerializersTest {
 
     @Test
     void sensorKafkaJobUsesNoGenericSerializer() throws Exception {
-        StreamExecutionEnvironment env = inspectable();
-        List<String> a = new ArrayList<>(List.of(KAFKA));
-        a.addAll(List.of("--format", "csv", "--csv-columns", "key,time,a,b", "--key-field", "key", "--time-field",
-            "time", "--value-fields", "a,b"));
-        SensorForecastJob.buildKafka(env, JobOptions.parse(a.toArray(new String[0])));
-        assertNoGeneric(env, "sensor Kafka job", 6);
+        for (boolean control : new boolean[] {false, true}) {
+            StreamExecutionEnvironment env = inspectable();
+            List<String> a = new ArrayList<>(List.of(KAFKA));
+            a.addAll(List.of("--format", "csv", "--csv-columns", "key,time,a,b", "--key-field", "key", "--time-field",
+                "time", "--value-fields", "a,b"));
+            if (control) {
+                a.addAll(List.of("--control-topic", "ctl", "--ack-topic", "acks"));
+            }
+            SensorForecastJob.buildKafka(env, JobOptions.parse(a.toArray(new String[0])));
+            assertNoGeneric(env, "sensor Kafka job" + (control ? " with a control topic" : ""), 6);
+        }
     }
 
     @Test
