@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.record.ControlAck;
 import org.flinkrtrl.record.ControlCommand;
@@ -119,7 +120,13 @@ public final class LearnerOperator {
 
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
-        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null);
+        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null, null);
+    }
+
+    /** As above; new keys start from {@code warmStart} (null: cold, see {@link ForecastFunction}). */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, WarmStartTemplate warmStart) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null, warmStart);
     }
 
     /**
@@ -128,6 +135,13 @@ public final class LearnerOperator {
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, null);
+    }
+
+    /** As above; new keys start from {@code warmStart} (null: cold, see {@link ForecastFunction}). */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
+                                WarmStartTemplate warmStart) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -138,7 +152,7 @@ public final class LearnerOperator {
             // the ordering step keeps each event on its key's subtask: no second shuffle, the forecaster chains to it
             keyed = DataStreamUtils.reinterpretAsKeyedStream(ordered, byKey, Types.STRING);
         }
-        ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor);
+        ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
             ? keyed.process(forecaster, PREDICTION_TYPE)
             : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))

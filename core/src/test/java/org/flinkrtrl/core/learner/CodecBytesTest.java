@@ -222,25 +222,8 @@ class CodecBytesTest {
     /** Learners encoded in format 2 by this build's codec (see src/test/resources/codec/README.md). */
     static final String FORMAT2_STATES = "/codec/learners-format2.bin.gz";
 
-    /**
-     * What a format-2 state re-encodes to in format 3: version 3, the config followed by updatePeriod = 1, the same
-     * fields, then the update period's block with an empty period (int count 0, int array length 0).
-     */
     static byte[] asFormat3(byte[] format2) throws IOException {
-        ByteArrayInputStream rest = new ByteArrayInputStream(format2, 7, format2.length - 7);
-        ModelConfig.readFrom(new DataInputStream(rest), 2);
-        int configEnd = format2.length - rest.available();
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bos);
-        out.write(format2, 0, 4);
-        out.writeShort(3);
-        out.write(format2, 6, configEnd - 6);
-        out.writeInt(1);
-        out.write(format2, configEnd, format2.length - configEnd);
-        out.writeInt(0);
-        out.writeInt(0);
-        out.flush();
-        return bos.toByteArray();
+        return Format3.fromFormat2(format2);
     }
 
     /**

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.learner.Format3;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.LogLearner;
+import org.flinkrtrl.core.optim.StateBytesIn;
 import org.flinkrtrl.record.LogPrediction;
 import org.junit.jupiter.api.Test;
 
@@ -72,8 +74,8 @@ class LogStateBytesTest {
     void aFreshModelHasItsPinnedBytes() {
         byte[] b = new LogSourceModel(new TemplateMiner(MinerSettings.DEFAULTS.withMaxTemplates(10)),
             new LogLearner(LogStatesWriter.config(Method.OK), 99L), 3).toBytes();
-        assertEquals(12694, b.length);
-        assertEquals("33ff7ca62731b4cb9e9ce1aa5e75ea66d11cdd58f0239054a0fce48e2d25f1c0", sha256(b));
+        assertEquals(12694 + 12, b.length, "12 bytes of codec format 3's update period over format 2's 12,694");
+        assertEquals("5253b2bdb9aa6ffe678f46271a5fb78211f03cf660278b4da4e9017cba1b8d24", sha256(b));
         ByteBuffer bb = ByteBuffer.wrap(b);
         assertEquals(LogSourceModel.FORMAT, bb.getShort(), "log source format");
         assertEquals(3, bb.getInt(), "top-k");
@@ -98,9 +100,15 @@ class LogStateBytesTest {
             LogSourceModel restored = LogSourceModel.fromBytes(old);
             byte[] migrated = restored.toBytes();
             assertEquals(LogSourceModel.FORMAT, ByteBuffer.wrap(migrated).getShort());
-            assertArrayEquals(Arrays.copyOfRange(old, 2, old.length),
-                Arrays.copyOfRange(migrated, 2, old.length), e.getKey() + ": miner and learner bytes carried over");
-            assertArrayEquals(freshBlock, Arrays.copyOfRange(migrated, old.length, migrated.length),
+            int learnerAt = learnerOffset(old);
+            byte[] oldLearner = Arrays.copyOfRange(old, learnerAt, old.length);
+            byte[] learner3 = Format3.fromFormat2(oldLearner);
+            assertArrayEquals(Arrays.copyOfRange(old, 2, learnerAt - 4),
+                Arrays.copyOfRange(migrated, 2, learnerAt - 4), e.getKey() + ": top-k and miner bytes carried over");
+            assertEquals(learner3.length, ByteBuffer.wrap(migrated, learnerAt - 4, 4).getInt(), e.getKey());
+            assertArrayEquals(learner3, Arrays.copyOfRange(migrated, learnerAt, learnerAt + learner3.length),
+                e.getKey() + ": the learner carried over, in codec format 3");
+            assertArrayEquals(freshBlock, Arrays.copyOfRange(migrated, learnerAt + learner3.length, migrated.length),
                 e.getKey() + ": a fresh mixture block");
             LogSourceModel again = LogSourceModel.fromBytes(migrated);
             LogSourceModel live = LogStatesWriter.trained(m);
@@ -115,6 +123,22 @@ class LogStateBytesTest {
             }
             assertArrayEquals(again.toBytes(), restored.toBytes());
         }
+    }
+
+    /**
+     * Where the learner's codec bytes start in a log-source state of format 1 (which ends with them): after the
+     * format, top-k, miner flag, the miner's own form and the learner's length.
+     */
+    private static int learnerOffset(byte[] state) throws IOException {
+        StateBytesIn in = new StateBytesIn(state);
+        in.readShort();
+        in.readInt();
+        if (in.readBoolean()) {
+            TemplateMiner.readFrom(in);
+        }
+        int len = in.readInt();
+        assertEquals(in.remaining(), len, "a format-1 state ends with its learner");
+        return state.length - len;
     }
 
     /** The block a new source writes after its learner: its bytes past the miner and learner of an empty model. */
