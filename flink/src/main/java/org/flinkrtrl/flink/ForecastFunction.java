@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.slf4j.Logger;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code "learn"}, and the job and all other keys carry on.
  *
  * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
- * (processing time, refreshed on read and write, expired state never returned).
+ * (processing time, refreshed on read and write, expired state never returned). Run by {@link ModelCacheOperator}
+ * on RocksDB, the decoded models live in a per-subtask {@link ModelCache} and reach the state before every
+ * checkpoint and on eviction.
  *
  * <p>At {@link #open} every subtask logs which dense kernels its JVM uses ({@link Kernels#describe()}: Vector API or
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
  * features; every prediction carries the probabilistic forecast (scale and central interval).
  */
-public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
+public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> implements ModelCacheHost {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
@@ -61,6 +64,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private final double anomalyThreshold;
 
     private transient ValueState<ForecastingLearner> state;
+    /** The state, or a {@link ModelCache} in front of it when {@link ModelCacheOperator} attached one. */
+    private transient ModelStore<ForecastingLearner> models;
+    private transient ModelCache<ForecastingLearner> cache;
     private transient LearnerMetrics metrics;
 
     /**
@@ -102,6 +108,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(stateDescriptor(ttl));
+        models = ModelStore.of(state);
         metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
         LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
@@ -117,7 +124,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
                     e == null ? Long.MIN_VALUE : e.timestamp, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
-        ForecastingLearner learner = state.value();
+        ForecastingLearner learner = models.load();
         if (learner != null && learner.migration() != null) {
             migrated(e.key, learner.migration());
             learner.clearMigration();
@@ -135,7 +142,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         } catch (RuntimeException ex) {
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
-            state.clear();
+            models.remove();
             metrics.learnerFailures.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS, DeadLetter.bounded(STAGE_LEARN,
                 "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp,
@@ -143,7 +150,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             return;
         }
         metrics.latency.update(System.nanoTime() - t0);
-        state.update(learner);
+        models.store(learner);
 
         metrics.events.inc();
         if (r.diverged) {
@@ -181,8 +188,41 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
-    ForecastingLearner currentLearner() throws java.io.IOException {
-        return state.value();
+    ForecastingLearner currentLearner() throws Exception {
+        return models.load();
+    }
+
+    /**
+     * Keeps decoded models in a {@link ModelCache} on backends that store values as bytes (RocksDB); declines on
+     * the heap backend, which keeps the learner objects themselves and has no codec cost to save.
+     */
+    @Override
+    public boolean attachCache(KeyAccess keys, long maxBytes) {
+        if (!keys.backendCopiesValues()) {
+            return false;
+        }
+        cache = new ModelCache<>(ModelStore.of(state), keys, maxBytes, ForecastFunction::encodedSize, ttl);
+        models = cache;
+        metrics.cache(cache);
+        return true;
+    }
+
+    @Override
+    public void flushCache() throws Exception {
+        if (cache != null) {
+            cache.flush();
+        }
+    }
+
+    private static long encodedSize(ForecastingLearner l) {
+        long n = LearnerCodec.encodeToScratch(l).length();
+        LearnerCodec.releaseScratch();
+        return n;
+    }
+
+    /** The cache of decoded models, or null when the function runs straight on the state. */
+    ModelCache<ForecastingLearner> cacheForTest() {
+        return cache;
     }
 
     LearnerMetrics metricsForTest() {

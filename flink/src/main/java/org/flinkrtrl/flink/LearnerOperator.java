@@ -47,6 +47,7 @@ public final class LearnerOperator {
 
     public static final TypeInformation<Prediction> PREDICTION_TYPE = TypeInformation.of(Prediction.class);
     public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
+    public static final long DEFAULT_STATE_CACHE_BYTES = ModelOptions.STATE_CACHE.defaultValue().getBytes();
 
     private LearnerOperator() {}
 
@@ -103,8 +104,18 @@ public final class LearnerOperator {
         return apply(events, cfg, ttl, anomalyThreshold, EventOrder.ARRIVAL);
     }
 
+    /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, DEFAULT_STATE_CACHE_BYTES);
+    }
+
+    /**
+     * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
+     *                   0 reads and writes the keyed state on every event
+     */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, long cacheBytes) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -116,7 +127,8 @@ public final class LearnerOperator {
             keyed = DataStreamUtils.reinterpretAsKeyedStream(ordered, byKey, Types.STRING);
         }
         SingleOutputStreamOperator<Prediction> predictions = keyed
-            .process(new ForecastFunction(cfg, ttl, anomalyThreshold), PREDICTION_TYPE)
+            .transform(NAME, PREDICTION_TYPE,
+                new ModelCacheOperator<>(new ForecastFunction(cfg, ttl, anomalyThreshold), cacheBytes))
             .uid(UID)
             .name(NAME);
         return new Streams(predictions, ordered);
@@ -125,6 +137,6 @@ public final class LearnerOperator {
     /** Everything from configuration ({@link ModelOptions}); {@code inputs} is the number of value fields. */
     public static Streams apply(DataStream<Event> events, ReadableConfig conf, int inputs) {
         return apply(events, ModelOptions.toModelConfig(conf, inputs), ModelOptions.stateTtl(conf),
-            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf));
+            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.stateCache(conf));
     }
 }
