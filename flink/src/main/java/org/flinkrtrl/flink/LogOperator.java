@@ -27,10 +27,18 @@ public final class LogOperator {
         }
     }
 
+    /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
                                 int maxMessageChars, Duration ttl) {
+        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
+    }
+
+    /** @param cacheBytes bound of each subtask's cache of decoded models ({@link ModelCache}); 0 for none */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
+                                int maxMessageChars, Duration ttl, long cacheBytes) {
         return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
-            .process(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl), PREDICTION_TYPE)
+            .transform(NAME, PREDICTION_TYPE,
+                new ModelCacheOperator<>(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl), cacheBytes))
             .uid(UID).name(NAME));
     }
 }

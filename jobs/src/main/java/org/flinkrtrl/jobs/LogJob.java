@@ -28,6 +28,7 @@ import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.flinkrtrl.flink.EventKeySelector;
+import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.flink.LogOperator;
 import org.flinkrtrl.flink.RateBuckets;
@@ -58,7 +59,7 @@ final class LogJob {
             events.setParallelism(1);
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
-            o.get(o.maxMessageChars), o.stateTtl());
+            o.get(o.maxMessageChars), o.stateTtl(), o.stateCacheBytes());
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {
@@ -66,7 +67,7 @@ final class LogJob {
                 .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets)), TypeInformation.of(Event.class))
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
-                o.get(o.anomalyThreshold));
+                o.get(o.anomalyThreshold), EventOrder.ARRIVAL, o.stateCacheBytes());
             rates = r.predictions();
             dead = dead.union(r.deadLetters());
         }

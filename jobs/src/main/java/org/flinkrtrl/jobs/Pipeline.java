@@ -30,7 +30,8 @@ import org.flinkrtrl.record.Prediction;
 final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
-                    Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval) {}
+                    Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
+                    long stateCacheBytes) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -64,7 +65,7 @@ final class Pipeline {
             events.setParallelism(1);
         }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order());
+            s.order(), s.stateCacheBytes());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());

@@ -140,7 +140,8 @@ public final class SensorForecastJob {
     /** The topology's settings from the command line. */
     static Pipeline.Settings settings(JobOptions o, EventParser parser) {
         return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
-            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval));
+            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval),
+            o.stateCacheBytes());
     }
 
     /**
