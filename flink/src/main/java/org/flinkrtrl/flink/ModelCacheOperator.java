@@ -37,6 +37,11 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
         }
     }
 
+    /** The cache's bound per subtask in bytes; 0 = no cache. */
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
     /** Whether the function keeps its models in the cache (false when it declined or the bound is 0). */
     public boolean cacheAttached() {
         return host != null;

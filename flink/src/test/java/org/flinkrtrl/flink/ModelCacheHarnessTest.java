@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.ForecastingLearner;
@@ -104,6 +109,21 @@ class ModelCacheHarnessTest {
         }
         try (var h = Harnesses.openCached(CFG, Duration.ZERO, 0, on, false)) {
             assertSameBits(expected.subList(600, events.size()), Harnesses.feed(h, events.subList(600, events.size())));
+        }
+    }
+
+    @Test
+    void theCacheOptionReachesTheForecastersOperator() {
+        for (String value : new String[] {"0", "1mb", null}) {
+            Map<String, String> conf = value == null ? Map.of() : Map.of("rtrl.state.cache", value);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(
+                List.of(new Event("a", 1, new double[] {1, 2}, null, null)), TypeInformation.of(Event.class)),
+                ModelOptions.fromMap(conf), 2);
+            var t = (OneInputTransformation<?, ?>) s.predictions().getTransformation();
+            var op = (ModelCacheOperator<?, ?, ?>) ((SimpleOperatorFactory<?>) t.getOperatorFactory()).getOperator();
+            assertEquals(value == null ? 64L << 20 : "0".equals(value) ? 0 : 1L << 20, op.cacheBytes(), "" + value);
+            assertEquals(LearnerOperator.UID, t.getUid());
         }
     }
 
