@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.record.Event;
@@ -92,7 +93,7 @@ public final class StateCacheCost {
         OperatorBenchmark.Clock.count = 0;
         OperatorBenchmark.Clock.expected = events;
         LearnerOperator.apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "events"), cfg,
-                Duration.ofDays(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, v.cacheBytes())
+                Duration.ofDays(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, v.cacheBytes())
             .predictions()
             .map(new OperatorBenchmark.Clock()).returns(LearnerOperator.PREDICTION_TYPE)
             .sinkTo(new DiscardingSink<>());

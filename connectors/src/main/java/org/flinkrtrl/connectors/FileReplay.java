@@ -17,11 +17,17 @@ public final class FileReplay {
 
     /** The raw lines (header skipped when {@code skipHeader}), one reader, file order. */
     public static DataStream<RawRecord> lines(StreamExecutionEnvironment env, Path file, boolean skipHeader) {
+        return lines(env, file, skipHeader, "file-source");
+    }
+
+    /** As above, with the source's operator uid (a second file source, e.g. the control file, needs its own). */
+    public static DataStream<RawRecord> lines(StreamExecutionEnvironment env, Path file, boolean skipHeader,
+                                              String uid) {
         FileSource<RawRecord> src = FileSource
             .forRecordStreamFormat(new NumberedLineFormat(skipHeader), new org.apache.flink.core.fs.Path(file.toUri()))
             .build();
         return env.fromSource(src, WatermarkStrategy.noWatermarks(), "file:" + file.getFileName())
-            .uid("file-source").setParallelism(1);
+            .uid(uid).setParallelism(1);
     }
 
     /** The column names in a CSV file's first line; an {@link IllegalArgumentException} when it is malformed. */

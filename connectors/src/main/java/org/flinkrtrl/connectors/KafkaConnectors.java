@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.flinkrtrl.record.ControlAck;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.record.Prediction;
@@ -80,6 +81,17 @@ public final class KafkaConnectors {
                 .setTopic(topic)
                 .setKeySerializationSchema(new Utf8Text<LogPrediction>(p -> p.key))
                 .setValueSerializationSchema(new Utf8Text<LogPrediction>(LogPredictionJson::toJson))
+                .build());
+    }
+
+    /** Control acknowledgements as JSON ({@link ControlJson#toJson(ControlAck)}), keyed by the command's id. */
+    public static KafkaSink<ControlAck> ackSink(String bootstrap, String topic, DeliveryGuarantee delivery,
+                                                String transactionalIdPrefix, Properties props) {
+        return sink(bootstrap, delivery, transactionalIdPrefix, props,
+            KafkaRecordSerializationSchema.<ControlAck>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(new Utf8Text<ControlAck>(a -> a.id))
+                .setValueSerializationSchema(new Utf8Text<ControlAck>(ControlJson::toJson))
                 .build());
     }
 

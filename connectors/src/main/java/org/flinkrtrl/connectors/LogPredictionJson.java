@@ -11,7 +11,9 @@ import org.flinkrtrl.record.LogPrediction;
 
 /**
  * The log mode's output format: one JSON object per event,
- * {@code {"key","ts","typeId","template","probability","surprise","unseen","anomalyScore","top":[{"type","p"},..],"label"}}
+ * {@code {"key","ts","typeId","template","probability","surprise","unseen","anomalyScore","top":[{"type","p"},..],
+ * "parts":{"network","context","frequency","gap"},"rollingLogLoss","drift","label"}} (parts: the surprise, bits,
+ * under each component of the mixture alone and of the time gap)
  * ({@code label} only when present; NaN, the first event's probability and surprise, as {@code null}, read back as
  * NaN). Stateless and thread-safe.
  */
@@ -41,6 +43,14 @@ public final class LogPredictionJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeObjectFieldStart("parts");
+            PredictionJson.number(g, "network", p.networkSurprise);
+            PredictionJson.number(g, "context", p.contextSurprise);
+            PredictionJson.number(g, "frequency", p.frequencySurprise);
+            PredictionJson.number(g, "gap", p.gapSurprise);
+            g.writeEndObject();
+            PredictionJson.number(g, "rollingLogLoss", p.rollingLogLoss);
+            g.writeBooleanField("drift", p.drift);
             if (p.label != null) {
                 g.writeStringField("label", p.label);
             }
@@ -70,6 +80,13 @@ public final class LogPredictionJson {
                 p.topTypes[i] = top.get(i).path("type").asText();
                 p.topProbabilities[i] = number(top.get(i).get("p"));
             }
+            JsonNode parts = n.path("parts");
+            p.networkSurprise = number(parts.get("network"));
+            p.contextSurprise = number(parts.get("context"));
+            p.frequencySurprise = number(parts.get("frequency"));
+            p.gapSurprise = number(parts.get("gap"));
+            p.rollingLogLoss = number(n.get("rollingLogLoss"));
+            p.drift = n.path("drift").asBoolean(false);
             p.label = n.hasNonNull("label") ? n.get("label").asText() : null;
             return p;
         } catch (IOException e) {

@@ -15,7 +15,8 @@ import org.flinkrtrl.record.Texts;
  * The output format: one JSON object per prediction,
  * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"scale":[..],"lower":[..],
  * "upper":[..],"previousLower":[..],"previousUpper":[..],"loss","anomalyScore",
- * "anomaly":{"surprise","likelihood","level","channel","warmingUp"},"diverged","label"}}
+ * "anomaly":{"surprise","likelihood","level","channel","warmingUp"},"anomalous","rollingError","drift","diverged",
+ * "label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
  * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
  * when the payload is only a prefix of the rejected record. Text with an unpaired UTF-16 surrogate is written with
@@ -54,6 +55,9 @@ public final class PredictionJson {
             g.writeNumberField("channel", p.anomalyChannel);
             g.writeBooleanField("warmingUp", p.warmingUp);
             g.writeEndObject();
+            g.writeBooleanField("anomalous", p.anomalous);
+            number(g, "rollingError", p.rollingError);
+            g.writeBooleanField("drift", p.drift);
             g.writeBooleanField("diverged", p.diverged);
             if (p.label != null) {
                 string(g, "label", p.label);
@@ -88,6 +92,9 @@ public final class PredictionJson {
             p.level = number(a.get("level"));
             p.anomalyChannel = a.path("channel").asInt(0);
             p.warmingUp = a.path("warmingUp").asBoolean(false);
+            p.anomalous = n.path("anomalous").asBoolean(false);
+            p.rollingError = number(n.get("rollingError"));
+            p.drift = n.path("drift").asBoolean(false);
             p.diverged = n.path("diverged").asBoolean(false);
             JsonNode l = n.get("label");
             p.label = l == null || l.isNull() ? null : l.asText();

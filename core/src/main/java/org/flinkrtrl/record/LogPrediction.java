@@ -21,13 +21,27 @@ public class LogPrediction {
     public double probability;
     /** -log2 probability, bits. */
     public double surprise;
+    /** The surprise under each component of the mixture alone: the network, the order-2 context counts and the
+     *  order-0 counts (bits; NaN for a source's first event). */
+    public double networkSurprise;
+    public double contextSurprise;
+    public double frequencySurprise;
+    /** Surprise of the time gap since the source's previous event ({@code GapModel}), bits; NaN for the first. */
+    public double gapSurprise;
     /** Most probable next types, highest first ("<unseen>" for the unseen class). */
     public String[] topTypes;
     public double[] topProbabilities;
     /** True when the type was not in the source's vocabulary (never seen, or the vocabulary was full). */
     public boolean unseen;
-    /** The probability mapped into [0, 1) as the sensor scores are: 1/2 at p = 10^-5 ({@code LogSourceModel}). */
+    /** Anomaly score in [0, 1): the surprise calibrated to the source's own history ({@code SurpriseCalibration}). */
     public double anomalyScore;
+    /**
+     * The source's rolling log-loss: the exponentially weighted mean (horizon errorWindow events) of {@link #surprise},
+     * bits per event; lower is better. NaN until the source's first scored event.
+     */
+    public double rollingLogLoss = Double.NaN;
+    /** True when this event completed a drift detection on the source's log-loss (Page-Hinkley). */
+    public boolean drift;
     /** Ground-truth label carried through, or null. */
     public String label;
 
@@ -41,9 +55,13 @@ public class LogPrediction {
         LogPrediction p = (LogPrediction) o;
         return timestamp == p.timestamp && Objects.equals(key, p.key) && Objects.equals(typeId, p.typeId)
             && Objects.equals(template, p.template) && Double.compare(probability, p.probability) == 0
-            && Double.compare(surprise, p.surprise) == 0 && Arrays.equals(topTypes, p.topTypes)
+            && Double.compare(surprise, p.surprise) == 0 && Double.compare(networkSurprise, p.networkSurprise) == 0
+            && Double.compare(contextSurprise, p.contextSurprise) == 0
+            && Double.compare(frequencySurprise, p.frequencySurprise) == 0
+            && Double.compare(gapSurprise, p.gapSurprise) == 0 && Arrays.equals(topTypes, p.topTypes)
             && Arrays.equals(topProbabilities, p.topProbabilities) && unseen == p.unseen
-            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label);
+            && Double.compare(anomalyScore, p.anomalyScore) == 0 && Objects.equals(label, p.label)
+            && Double.compare(rollingLogLoss, p.rollingLogLoss) == 0 && drift == p.drift;
     }
 
     @Override

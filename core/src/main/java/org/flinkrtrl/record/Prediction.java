@@ -48,6 +48,19 @@ public class Prediction {
     public long steps;
     /** True when this event made the divergence guard re-initialise the key's model. */
     public boolean diverged;
+    /**
+     * True when the anomaly score exceeds the key's anomaly threshold (the job's, or the one a control command set
+     * for the key); false for a key's first event.
+     */
+    public boolean anomalous;
+    /**
+     * The key's rolling prequential error: the exponentially weighted mean (horizon errorWindow events) of each
+     * event's squared forecast error in units of the channel's change variance, averaged over channels; about 1 for
+     * a model as good as persistence, lower is better. NaN until the key's first scored event.
+     */
+    public double rollingError;
+    /** True when this event completed a drift detection on the key's error stream (Page-Hinkley). */
+    public boolean drift;
     /** The input's label, carried through; null when absent. */
     public String label;
 
@@ -63,6 +76,7 @@ public class Prediction {
             && Double.compare(loss, p.loss) == 0 && Double.compare(anomalyScore, p.anomalyScore) == 0
             && Double.compare(surprise, p.surprise) == 0 && Double.compare(likelihood, p.likelihood) == 0
             && Double.compare(level, p.level) == 0 && anomalyChannel == p.anomalyChannel && warmingUp == p.warmingUp
+            && anomalous == p.anomalous && Double.compare(rollingError, p.rollingError) == 0 && drift == p.drift
             && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
             && Arrays.equals(previousForecast, p.previousForecast) && Arrays.equals(scale, p.scale)
             && Arrays.equals(lower, p.lower) && Arrays.equals(upper, p.upper)
@@ -81,6 +95,7 @@ public class Prediction {
             + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower) + ", upper="
             + Arrays.toString(upper) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
             + " (surprise=" + surprise + ", likelihood=" + likelihood + ", level=" + level + ", channel=" + anomalyChannel
-            + (warmingUp ? ", warming up" : "") + ")" + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
+            + (warmingUp ? ", warming up" : "") + ")" + (anomalous ? ", anomalous" : "") + ", rollingError=" + rollingError
+            + (drift ? ", drift" : "") + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
     }
 }

@@ -16,12 +16,15 @@ import org.flinkrtrl.core.learner.OnlineLearner;
 import org.flinkrtrl.core.readout.Readout;
 
 /**
- * Character-level language modelling on any plain-text corpus (spec D and E.2, adapted): one online stream per
- * method reads the first {@code --train-fraction} of the text from the start (wrapping around), with h and the
- * influence state reset every {@code --reset} characters, and one optimiser step per character (TBPTT: one per
- * window). Bits per character are measured on the rest of the text with the current weights, h carried through
- * the whole evaluation span without resets (spec D.7). Writes {@code charlm.csv}, {@code charlm.png} and
- * {@code charlm.md} into {@code --out}.
+ * Character-level language modelling on any plain-text corpus (spec D and E.2, adapted). With {@code --batch 1}
+ * one online stream per method (an {@link OnlineLearner}) reads the first {@code --train-fraction} of the text from
+ * the start (wrapping around); with {@code --batch b > 1}, b streams ({@link BatchedLearner}) start at evenly spaced
+ * offsets of the training split and share the weights, one optimiser step per time step from their mean gradient.
+ * h and the influence state are reset every {@code --reset} time steps; {@code --update-period k} averages k steps'
+ * gradients per optimiser step (TBPTT: k windows). {@code --steps} counts characters over all streams, so every
+ * setting gets the same compute. Bits per character are measured on the rest of the text with the current weights,
+ * h carried through the whole evaluation span without resets (spec D.7). Writes {@code charlm.csv},
+ * {@code charlm.png} and {@code charlm.md} into {@code --out}.
  */
 public final class CharLm {
     private CharLm() {}
@@ -56,6 +59,8 @@ public final class CharLm {
         double clip = a.dbl("clip", 1.0);
         double initStd = a.dbl("init-std", 0.1);
         int reset = a.integer("reset", 100);
+        int batch = a.integer("batch", 1);
+        int period = a.integer("update-period", 1);
         long evalEvery = a.lng("eval-every", 10_000);
         int evalChars = a.integer("eval-chars", 20_000);
         int finalEvalChars = a.integer("final-eval-chars", 0);
@@ -74,13 +79,14 @@ public final class CharLm {
                 .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
                 .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, seed).set(RESET_PERIOD, reset)
                 .set(INIT_GAIN, initStd * Math.sqrt(hidden + vocab + 1)).set(READOUT_INIT_STD, 0.01)
-                .build();
-            Run run = run(cfg, spec, data, steps, evalEvery, evalChars, finalEvalChars);
+                .set(UPDATE_PERIOD, period).build();
+            Run run = batch == 1 ? run(cfg, spec, data, steps, evalEvery, evalChars, finalEvalChars)
+                : runBatched(cfg, spec, batch, data, steps, evalEvery, evalChars, finalEvalChars);
             runs.add(run);
             System.out.printf(Locale.ROOT, "charlm %-10s train %.3f eval %.3f bpc, %.1fs%s%n", spec.label,
                 run.finalTrain, run.finalEval, run.seconds, run.diverged ? " DIVERGED" : "");
         }
-        write(out, a, runs, data, text, steps, hidden, budgetNote, finalEvalChars);
+        write(out, a, runs, data, text, steps, hidden, budgetNote, finalEvalChars, batch, period);
     }
 
     static Run run(ModelConfig cfg, MethodSpec spec, TextData data, long steps, long evalEvery, int evalChars,
@@ -127,16 +133,76 @@ public final class CharLm {
     }
 
     /**
+     * b streams at offsets i * |train| / b, each wrapping (and resetting) at the end of the split on its own;
+     * {@code chars} characters in all, so steps / b time steps. Evaluations at every {@code evalEvery} characters.
+     */
+    static Run runBatched(ModelConfig cfg, MethodSpec spec, int b, TextData data, long chars, long evalEvery,
+                          int evalChars, int finalEvalChars) {
+        Run run = new Run(spec);
+        BatchedLearner learner = new BatchedLearner(cfg, b);
+        int n = data.train.length;
+        int[] pos = new int[b];
+        for (int i = 0; i < b; i++) {
+            pos[i] = (int) ((long) i * n / b);
+        }
+        int[] in = new int[b];
+        int[] tgt = new int[b];
+        long steps = chars / b;
+        double windowBits = 0;
+        long windowCount = 0;
+        long nextEval = evalEvery;
+        long start = System.nanoTime();
+        run.curve.add(new double[] {0, Double.NaN, evalBpc(cfg, learner.recurrentWeights(), learner.readoutWeights(),
+            data.test, evalChars)});
+        for (long t = 1; t <= steps; t++) {
+            for (int i = 0; i < b; i++) {
+                if (pos[i] + 1 >= n) {
+                    pos[i] = 0;
+                    learner.resetStream(i);
+                }
+                in[i] = data.train[pos[i]];
+                tgt[i] = data.train[pos[i] + 1];
+                pos[i]++;
+            }
+            windowBits += learner.step(in, tgt) / Math.log(2);
+            windowCount += b;
+            long seen = t * b;
+            if (seen >= nextEval || t == steps) {
+                nextEval += evalEvery;
+                double train = windowBits / windowCount;
+                boolean finite = learner.isFinite() && Double.isFinite(train);
+                double eval = finite ? evalBpc(cfg, learner.recurrentWeights(), learner.readoutWeights(), data.test,
+                    evalChars) : Double.NaN;
+                run.curve.add(new double[] {seen, train, eval});
+                run.finalTrain = train;
+                windowBits = 0;
+                windowCount = 0;
+                if (!finite) {
+                    run.diverged = true;
+                    break;
+                }
+            }
+        }
+        run.seconds = (System.nanoTime() - start) * 1e-9;
+        run.updates = learner.updates();
+        run.finalEval = run.diverged ? Double.NaN
+            : evalBpc(cfg, learner.recurrentWeights(), learner.readoutWeights(), data.test, finalEvalChars);
+        return run;
+    }
+
+    /**
      * Bits per character of the learner's current weights on the first {@code limit} characters of {@code ids}
      * (all when limit <= 0): forward pass only, h carried through without resets, the learner untouched.
      */
     static double evalBpc(OnlineLearner learner, int[] ids, int limit) {
-        ModelConfig c = learner.config();
+        return evalBpc(learner.config(), learner.recurrentWeights(), learner.readoutWeights(), ids, limit);
+    }
+
+    /** The same for weights {@code w}, {@code v} of a network shaped by {@code c}. */
+    static double evalBpc(ModelConfig c, double[] w, double[] v, int[] ids, int limit) {
         Cell cell = Networks.cell(c);
         CellStep step = cell.newStep();
         Readout readout = Networks.readout(c, cell);
-        double[] w = learner.recurrentWeights();
-        double[] v = learner.readoutWeights();
         double[] h = new double[cell.hiddenSize()];
         double[] x = new double[c.inputs()];
         double[] p = new double[c.outputs()];
@@ -154,7 +220,7 @@ public final class CharLm {
     }
 
     static void write(Path out, Args a, List<Run> runs, TextData data, Path text, long steps, int hidden,
-                      String budgetNote, int finalEvalChars) {
+                      String budgetNote, int finalEvalChars, int batch, int period) {
         Results.Csv csv = new Results.Csv("method", "step", "train_bpc", "eval_bpc");
         Results.Chart chart = new Results.Chart("Char-level LM: bits per character on the held-out span (n = "
             + hidden + ")", "training steps (characters)", "eval bits per character");
@@ -168,7 +234,7 @@ public final class CharLm {
         chart.write(out.resolve("charlm.png"));
         int finalChars = finalEvalChars > 0 ? Math.min(finalEvalChars, data.test.length) : data.test.length;
         Results.Table table = new Results.Table("method", "eval BPC (" + finalChars + " chars)",
-            "train BPC (last interval)", "updates", "wall s", "wall us/step (incl. evaluation)");
+            "train BPC (last interval)", "updates", "wall s", "wall us/char (incl. evaluation)");
         for (Run r : runs) {
             table.row(r.spec.label + (r.diverged ? " (diverged)" : ""), r.finalEval, r.finalTrain, r.updates,
                 Results.fmt(r.seconds), Results.fmt(1e6 * r.seconds / steps));
@@ -180,10 +246,18 @@ public final class CharLm {
             + "No-memory baseline (unigram entropy of the training split): %.3f bits; uniform: %.3f bits.%n%n",
             text.getFileName(), data.train.length, data.test.length, data.vocab.length, data.unigramBits(),
             Math.log(data.vocab.length) / Math.log(2)));
-        md.append("One online stream per method (b = 1) reading the training split from its start, h and the "
-            + "influence state reset every `--reset` characters, one Adam step per character (TBPTT: one per "
-            + "window). Evaluation: forward pass only with the current weights, h carried through the held-out "
-            + "span without resets. All methods get the same number of characters.\n\n");
+        if (batch == 1) {
+            md.append("One online stream per method (b = 1) reading the training split from its start, h and the "
+                + "influence state reset every `--reset` characters, ");
+        } else {
+            md.append("b = " + batch + " streams per method sharing the weights, starting at evenly spaced offsets "
+                + "of the training split, h and the influence state reset every `--reset` time steps, ");
+        }
+        md.append(period == 1 ? "one Adam step per time step (TBPTT: one per window)"
+            : "one Adam step per " + period + " time steps (TBPTT: per " + period + " windows)");
+        md.append(batch == 1 ? "" : " from the mean gradient of all streams");
+        md.append(". Evaluation: forward pass only with the current weights, h carried through the held-out "
+            + "span without resets. All methods get the same number of characters (counted over all streams).\n\n");
         if (!budgetNote.isEmpty()) {
             md.append("**Budget:** ").append(budgetNote).append("\n\n");
         }

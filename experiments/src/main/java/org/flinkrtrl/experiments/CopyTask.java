@@ -19,7 +19,11 @@ import org.flinkrtrl.core.math.Rng;
  * An exponential moving average of the per-step loss in bits (decay 0.999) is kept; when a new sequence starts
  * and the average is below the threshold (0.15 bits), L grows by one and the average is set back to 0.3.
  * h and the influence state are reset before every sequence. One optimiser step per time step (TBPTT: one per
- * window). Writes {@code copy.csv}, {@code copy.png} and {@code copy.md} into {@code --out}.
+ * window). With {@code --batch b > 1}, b streams ({@link BatchedLearner}) each run their own sequences at the shared
+ * level and share the weights, one optimiser step per time step from their mean gradient; the average then follows
+ * the mean loss over the streams, and the level-up check runs whenever a stream starts a sequence.
+ * {@code --update-period k} averages k steps' gradients per optimiser step. Writes {@code copy.csv},
+ * {@code copy.png} and {@code copy.md} into {@code --out}.
  */
 public final class CopyTask {
     static final int ZERO = 0;
@@ -65,6 +69,8 @@ public final class CopyTask {
         int logEvery = a.integer("log-every", 1000);
         double maxSeconds = a.dbl("max-seconds", 0);
         String budgetNote = a.str("budget-note", "");
+        int batch = a.integer("batch", 1);
+        int period = a.integer("update-period", 1);
         a.checkAllUsed();
 
         List<MethodSpec> specs = MethodSpec.parseAll(methodTokens, truncation);
@@ -77,14 +83,15 @@ public final class CopyTask {
                 .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
                 .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, (long) seed)
                 .set(INIT_GAIN, initStd * Math.sqrt(hidden + SYMBOLS + 1)).set(READOUT_INIT_STD, 0.01)
-                .build();
-            Run run = run(cfg, spec, steps, seed, threshold, decay, logEvery, maxSeconds);
+                .set(UPDATE_PERIOD, period).build();
+            Run run = batch == 1 ? run(cfg, spec, steps, seed, threshold, decay, logEvery, maxSeconds)
+                : runBatched(cfg, spec, batch, steps, seed, threshold, decay, logEvery, maxSeconds);
             runs.add(run);
             System.out.printf(Locale.ROOT, "copy %-10s seed=%d steps=%d level=%d ema=%.3f %.1fs%s%n", spec.label,
                 seed, run.steps, run.level, run.ema, run.seconds, run.diverged ? " DIVERGED" : "");
           }
         }
-        write(out, a, specs, seeds, runs, steps, truncation, hidden, budgetNote);
+        write(out, a, specs, seeds, runs, steps, truncation, hidden, budgetNote, batch, period);
     }
 
     static Run run(ModelConfig cfg, MethodSpec spec, long steps, long seed, double threshold, double decay,
@@ -148,8 +155,73 @@ public final class CopyTask {
         return run;
     }
 
+    /** b streams, each with its own sequence (length, bits, position), at the shared level. */
+    static Run runBatched(ModelConfig cfg, MethodSpec spec, int b, long steps, long seed, double threshold,
+                          double decay, int logEvery, double maxSeconds) {
+        Run run = new Run(spec);
+        run.seed = seed;
+        BatchedLearner learner = new BatchedLearner(cfg, b);
+        Rng data = new Rng(seed * 0x9E3779B97F4A7C15L + 12345);
+        int[][] bits = new int[b][64];
+        int[] len = new int[b];
+        int[] pos = new int[b];
+        int[] in = new int[b];
+        int[] tgt = new int[b];
+        java.util.Arrays.fill(pos, -1); // every stream starts a sequence at the first step
+        int level = 1;
+        double ema = 0.3;
+        long t = 0;
+        long start = System.nanoTime();
+        run.reached.add(0L);
+        run.reached.add(0L);
+        run.levelAt.add(new long[] {0, 1});
+        while (t < steps) {
+            for (int i = 0; i < b; i++) {
+                if (pos[i] < 0 || pos[i] >= 2 * len[i] + 2) {
+                    if (ema < threshold) {
+                        level++;
+                        ema = 0.3;
+                        run.reached.add(t);
+                    }
+                    len[i] = Math.max(1, level - data.nextInt(5));
+                    if (len[i] > bits[i].length) {
+                        bits[i] = new int[2 * len[i]];
+                    }
+                    for (int j = 0; j < len[i]; j++) {
+                        bits[i][j] = data.nextInt(2);
+                    }
+                    pos[i] = 0;
+                    learner.resetStream(i);
+                }
+                int p = pos[i];
+                int l = len[i];
+                in[i] = p == 0 ? MARK : p <= l ? bits[i][p - 1] : BLANK;
+                tgt[i] = p <= l ? BLANK : p == l + 1 ? MARK : bits[i][p - l - 2];
+                pos[i]++;
+            }
+            double loss = learner.step(in, tgt) / b;
+            ema = decay * ema + (1 - decay) * loss / Math.log(2);
+            t++;
+            if (t % logEvery == 0) {
+                run.levelAt.add(new long[] {t, level, Double.doubleToLongBits(ema)});
+                if (!learner.isFinite() || !Double.isFinite(ema)) {
+                    run.diverged = true;
+                    break;
+                }
+                if (maxSeconds > 0 && (System.nanoTime() - start) * 1e-9 > maxSeconds) {
+                    break;
+                }
+            }
+        }
+        run.steps = t;
+        run.level = level;
+        run.ema = ema;
+        run.seconds = (System.nanoTime() - start) * 1e-9;
+        return run;
+    }
+
     static void write(Path out, Args a, List<MethodSpec> specs, List<Integer> seeds, List<Run> runs, long steps,
-                      int truncation, int hidden, String budgetNote) {
+                      int truncation, int hidden, String budgetNote, int batch, int period) {
         Results.Csv csv = new Results.Csv("method", "seed", "step", "level", "ema_bits");
         Results.Chart chart = new Results.Chart("Copy task: curriculum level vs steps (n = " + hidden
             + (seeds.size() > 1 ? ", mean over " + seeds.size() + " seeds" : "") + ")",
@@ -222,9 +294,13 @@ public final class CopyTask {
         }
         StringBuilder md = new StringBuilder();
         md.append("# Copy task (string memorisation) with curriculum\n\n");
-        md.append("Spec E.1 task and curriculum; one online stream per method and seed (b = 1), h and the influence "
-            + "state reset before every sequence, one Adam step per time step (TBPTT: one per window of T steps). "
-            + "L is the curriculum level: sequences have length max(1, L-U), U uniform in 0..4.\n\n");
+        md.append("Spec E.1 task and curriculum; ").append(batch == 1 ? "one online stream per method and seed (b = 1)"
+            : "b = " + batch + " streams per method and seed sharing the weights, each with its own sequences")
+            .append(", h and the influence state reset before every sequence, ")
+            .append(period == 1 ? "one Adam step per time step (TBPTT: one per window of T steps)"
+                : "one Adam step per " + period + " time steps (TBPTT: per " + period + " windows)")
+            .append(batch == 1 ? "" : " from the mean gradient of the streams")
+            .append(". L is the curriculum level: sequences have length max(1, L-U), U uniform in 0..4.\n\n");
         if (!budgetNote.isEmpty()) {
             md.append("**Budget:** ").append(budgetNote).append("\n\n");
         }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.LogLearner;
-import org.flinkrtrl.core.learner.LogStep;
+import org.flinkrtrl.core.learner.TypeVocabulary;
+import org.flinkrtrl.core.logs.LogSourceModel;
+import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.core.logs.MinerSettings;
@@ -36,26 +38,26 @@ import org.flinkrtrl.core.math.Rng;
  * </pre>
  */
 public final class LogEval {
-    static final String[] MODELS = {"rnn", "ngram2", "ngram1", "ngram0", "frequency"};
+    static final String[] MODELS = {"mixture", "network", "context", "freq0", "ngram2", "ngram1", "ngram0", "frequency"};
+    /** Columns of the labelled rows after the label: each model's surprise, then the calibrated score and the unseen flag. */
+    static final String[] SCORES = {"anomalyScore", "unseen", "gapSurprise"};
 
     private LogEval() {}
 
     /** One source's models and tallies. */
     static final class Source {
-        final TemplateMiner miner;
-        final LogLearner rnn;
+        final LogSourceModel model;
         final WittenBellNgram[] ngrams = {new WittenBellNgram(2), new WittenBellNgram(1), new WittenBellNgram(0)};
         final FrequencyModel frequency = new FrequencyModel();
-        final LogStep step = new LogStep(1);
-        int rnnTop = -1;
+        /** Each model's most probable next class (index as MODELS), for top-1 accuracy. */
+        final int[] top = new int[MODELS.length];
         long events;
         long scored;
         final double[] bits = new double[MODELS.length];
         final long[] hits = new long[MODELS.length];
 
-        Source(TemplateMiner miner, LogLearner rnn) {
-            this.miner = miner;
-            this.rnn = rnn;
+        Source(LogSourceModel model) {
+            this.model = model;
         }
     }
 
@@ -69,6 +71,7 @@ public final class LogEval {
         String labelField = a.str("label-field", "attack");
         int minEvents = a.integer("min-events", 40);
         int capacity = a.integer("vocabulary", 63);
+        int passes = a.integer("timing-passes", 40);
         ModelConfig base = ModelConfig.builder()
             .set(ModelSettings.HIDDEN, a.integer("hidden", 16))
             .set(ModelSettings.METHOD, Method.parse(a.str("method", "ok")))
@@ -92,56 +95,80 @@ public final class LogEval {
                 String key = n.path(keyField).asText();
                 long time = n.path(timeField).asLong();
                 long t0 = System.nanoTime();
-                Source s = sources.computeIfAbsent(key, k -> new Source(
+                Source s = sources.computeIfAbsent(key, k -> new Source(new LogSourceModel(
                     categoryField.isEmpty() ? new TemplateMiner(MinerSettings.DEFAULTS) : null,
-                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong())));
-                String type = s.miner != null
-                    ? Integer.toString(s.miner.add(n.path(messageField).asText()))
-                    : n.path(categoryField).asText();
-                int classes = s.rnn.vocabulary().size() + 1;
-                LogStep st = s.rnn.observe(type, time, s.step);
+                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1)));
+                String text = categoryField.isEmpty() ? n.path(messageField).asText() : n.path(categoryField).asText();
+                int classes = s.model.learner().vocabulary().size() + 1;
+                LogPrediction p = s.model.observe(text, time);
                 nanos += System.nanoTime() - t0;
                 lines++;
-                double[] surprise = score(s, st, classes);
+                double[] surprise = score(s, p, classes);
                 JsonNode label = n.get(labelField);
                 if (surprise != null && label != null && label.isBoolean()) {
-                    double[] row = new double[MODELS.length + 1];
+                    double[] row = new double[1 + MODELS.length + SCORES.length];
                     row[0] = label.asBoolean() ? 1 : 0;
                     System.arraycopy(surprise, 0, row, 1, MODELS.length);
+                    row[1 + MODELS.length] = p.anomalyScore;
+                    row[2 + MODELS.length] = p.unseen ? 1 : 0;
+                    row[3 + MODELS.length] = p.gapSurprise;
                     labelled.add(row);
                 }
             }
         }
-        report(a, file, sources, labelled, minEvents, lines, nanos, capacity);
+        report(a, file, sources, labelled, minEvents, lines, nanos, capacity, cfg);
+        steadyState(file, json, keyField, timeField, messageField, categoryField, cfg, passes);
     }
 
-    /** Scores the event on every model (null for a source's first event), then lets the baselines learn it. */
-    private static double[] score(Source s, LogStep st, int classes) {
+    /**
+     * Scores the event on every model (null for a source's first event), then lets the baselines learn it and
+     * records every model's most probable next class.
+     */
+    private static double[] score(Source s, LogPrediction p, int classes) {
         s.events++;
         double[] surprise = null;
-        int target = st.scoredClass;
-        if (st.scored()) {
+        TypeVocabulary v = s.model.learner().vocabulary();
+        int target = p.unseen ? TypeVocabulary.UNSEEN : v.classOf(p.typeId);
+        int input = Math.max(TypeVocabulary.UNSEEN, v.classOf(p.typeId));
+        if (!Double.isNaN(p.probability)) {
             s.scored++;
-            surprise = new double[MODELS.length];
-            surprise[0] = st.surpriseBits;
-            s.hits[0] += s.rnnTop == target ? 1 : 0;
-            for (int i = 0; i < 3; i++) {
-                surprise[1 + i] = -log2(s.ngrams[i].probability(target, classes));
-                s.hits[1 + i] += s.ngrams[i].argmax(classes) == target ? 1 : 0;
-            }
-            surprise[4] = -log2(s.frequency.probability(target, classes));
-            s.hits[4] += s.frequency.argmax(classes) == target ? 1 : 0;
+            surprise = new double[] {p.surprise, p.networkSurprise, p.contextSurprise, p.frequencySurprise,
+                -log2(s.ngrams[0].probability(target, classes)), -log2(s.ngrams[1].probability(target, classes)),
+                -log2(s.ngrams[2].probability(target, classes)), -log2(s.frequency.probability(target, classes))};
             for (int m = 0; m < MODELS.length; m++) {
                 s.bits[m] += surprise[m];
+                s.hits[m] += s.top[m] == target ? 1 : 0;
             }
         }
         for (WittenBellNgram g : s.ngrams) {
             g.observe(target);
-            g.push(st.inputClass);
+            g.push(input);
         }
         s.frequency.observe(target);
-        s.rnnTop = st.topClasses[0];
+        int next = v.size() + 1;
+        s.top[0] = argmax(c -> s.model.probability(c), next);
+        s.top[1] = argmax(c -> s.model.learner().probability(c), next);
+        s.top[2] = argmax(c -> s.model.mixture().counts().probability(c, next, 2), next);
+        s.top[3] = argmax(c -> s.model.mixture().counts().probability(c, next, 0), next);
+        for (int i = 0; i < 3; i++) {
+            s.top[4 + i] = s.ngrams[i].argmax(next);
+        }
+        s.top[7] = s.frequency.argmax(next);
         return surprise;
+    }
+
+    /** The class of {@code [0, classes)} with the highest probability (ties: the lower class). */
+    private static int argmax(java.util.function.IntToDoubleFunction p, int classes) {
+        int best = 0;
+        double bestP = -1;
+        for (int c = 0; c < classes; c++) {
+            double q = p.applyAsDouble(c);
+            if (q > bestP) {
+                bestP = q;
+                best = c;
+            }
+        }
+        return best;
     }
 
     private static double log2(double p) {
@@ -149,7 +176,7 @@ public final class LogEval {
     }
 
     private static void report(Args a, Path file, Map<String, Source> sources, List<double[]> labelled, int minEvents,
-                               long lines, long nanos, int capacity) {
+                               long lines, long nanos, int capacity, ModelConfig cfg) {
         System.out.println("command: LogEval " + a.rawLine());
         System.out.println("effective: " + a.effectiveMarkdown().replace('\n', ' '));
         System.out.printf("%s: %d events, %d sources; sources with >= %d events:%n", file.getFileName(), lines,
@@ -163,7 +190,8 @@ public final class LogEval {
         long[] hits = new long[MODELS.length];
         long scored = 0;
         int big = 0;
-        int rnnBeatsNgram = 0;
+        int mixBeatsNgram = 0;
+        int netBeatsNgram = 0;
         List<Map.Entry<String, Source>> ordered = new ArrayList<>(sources.entrySet());
         ordered.sort(Comparator.comparing((Map.Entry<String, Source> e) -> -e.getValue().events).thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, Source> e : ordered) {
@@ -173,7 +201,8 @@ public final class LogEval {
             }
             big++;
             scored += s.scored;
-            System.out.printf("%-28s %6d %6d %6d", e.getKey(), s.events, s.rnn.vocabulary().size(), s.rnn.overflowEvents());
+            System.out.printf("%-28s %6d %6d %6d", e.getKey(), s.events, s.model.learner().vocabulary().size(),
+                s.model.learner().overflowEvents());
             for (int m = 0; m < MODELS.length; m++) {
                 bits[m] += s.bits[m];
                 hits[m] += s.hits[m];
@@ -184,7 +213,8 @@ public final class LogEval {
                 System.out.printf(" %9.3f", (double) s.hits[m] / s.scored);
             }
             System.out.println();
-            rnnBeatsNgram += s.bits[0] < s.bits[1] ? 1 : 0;
+            mixBeatsNgram += s.bits[0] < s.bits[4] ? 1 : 0;
+            netBeatsNgram += s.bits[1] < s.bits[4] ? 1 : 0;
         }
         System.out.printf("pooled over %d sources (%d scored events):%n%-49s", big, scored, "  bits/event");
         for (int m = 0; m < MODELS.length; m++) {
@@ -194,7 +224,7 @@ public final class LogEval {
         for (int m = 0; m < MODELS.length; m++) {
             System.out.printf(" %9.3f", (double) hits[m] / scored);
         }
-        System.out.printf("%nrnn below ngram2 on %d of %d sources%n", rnnBeatsNgram, big);
+        System.out.printf("%nbelow ngram2: mixture on %d, network on %d of %d sources%n", mixBeatsNgram, netBeatsNgram, big);
         if (!labelled.isEmpty()) {
             long pos = labelled.stream().filter(r -> r[0] == 1).count();
             System.out.printf("ROC AUC of surprise, attack (%d) vs other (%d) labelled scored lines, all sources:", pos,
@@ -202,10 +232,63 @@ public final class LogEval {
             for (int m = 0; m < MODELS.length; m++) {
                 System.out.printf(" %s %.3f", MODELS[m], rocAuc(labelled, m + 1));
             }
+            for (int m = 0; m < SCORES.length; m++) {
+                System.out.printf(" %s %.3f", SCORES[m], rocAuc(labelled, 1 + MODELS.length + m));
+            }
             System.out.println();
         }
         System.out.printf("throughput (template mining + log model, one thread, vocabulary %d, hidden %d): %.0f events/s%n",
-            capacity, sources.values().iterator().next().rnn.config().hidden(), lines / (nanos * 1e-9));
+            capacity, cfg.hidden(), lines / (nanos * 1e-9));
+    }
+
+    /**
+     * The per-event cost of mining plus the source model (network, mixture, calibration) once the JIT has compiled
+     * it: the file is replayed {@code passes} more times through fresh sources on this one thread, parsing excluded,
+     * and the median rate of the second half of the passes is printed per CPU second of the thread (events per second on one core, whatever
+     * else the host runs) and per wall-clock second.
+     */
+    private static void steadyState(Path file, ObjectMapper json, String keyField, String timeField,
+                                    String messageField, String categoryField, ModelConfig cfg, int passes)
+            throws IOException {
+        List<String[]> events = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    JsonNode n = json.readTree(line);
+                    events.add(new String[] {n.path(keyField).asText(), categoryField.isEmpty()
+                        ? n.path(messageField).asText() : n.path(categoryField).asText()});
+                    times.add(n.path(timeField).asLong());
+                }
+            }
+        }
+        double[] rates = new double[passes];
+        double[] cpuRates = new double[passes];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int pass = 0; pass < passes; pass++) {
+            long c0 = mx.getCurrentThreadCpuTime();
+            Map<String, LogSourceModel> models = new java.util.HashMap<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < events.size(); i++) {
+                String key = events.get(i)[0];
+                LogSourceModel m = models.computeIfAbsent(key, k -> new LogSourceModel(
+                    categoryField.isEmpty() ? new TemplateMiner(MinerSettings.DEFAULTS) : null,
+                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1));
+                m.observe(events.get(i)[1], times.get(i));
+            }
+            rates[pass] = events.size() / ((System.nanoTime() - t0) * 1e-9);
+            cpuRates[pass] = events.size() / ((mx.getCurrentThreadCpuTime() - c0) * 1e-9);
+        }
+        if (passes >= 2) {
+            int from = passes / 2;
+            double[] c = java.util.Arrays.copyOfRange(cpuRates, from, passes);
+            double[] w = java.util.Arrays.copyOfRange(rates, from, passes);
+            java.util.Arrays.sort(c);
+            java.util.Arrays.sort(w);
+            System.out.printf("steady state (median of passes %d to %d through fresh sources, one thread): %.0f events/s "
+                + "per CPU second of the thread (range %.0f to %.0f), %.0f events/s wall clock%n", from + 1, passes,
+                c[c.length / 2], c[0], c[c.length - 1], w[w.length / 2]);
+        }
     }
 
     /** Mann-Whitney ROC AUC of column {@code col} for rows with row[0] = 1 against row[0] = 0 (ties count half). */

@@ -72,6 +72,23 @@ class ExperimentsSmokeTest {
     }
 
     @Test
+    void batchedCopyTaskAndCharLm() throws Exception {
+        CopyTask.main(new String[] {"--out", dir.toString(), "--hidden", "4", "--steps", "400", "--log-every", "100",
+            "--methods", "ok2,tbptt4", "--seeds", "1", "--batch", "3", "--update-period", "2"});
+        assertEquals(2 * (1 + 400 / 100), readCsv(dir.resolve("copy.csv"), "method,seed,step,level,ema_bits").size());
+        assertTrue(Files.readString(dir.resolve("copy.md")).contains("b = 3 streams per method and seed"));
+        CharLm.main(new String[] {"--text", excerpt().toString(), "--out", dir.toString(), "--hidden", "8",
+            "--steps", "600", "--eval-every", "200", "--eval-chars", "500", "--final-eval-chars", "1500",
+            "--methods", "ok2,tbptt5", "--batch", "4", "--update-period", "3"});
+        List<String[]> rows = readCsv(dir.resolve("charlm.csv"), "method,step,train_bpc,eval_bpc");
+        assertEquals(2 * (1 + 3), rows.size());
+        String md = assertMarkdown(dir.resolve("charlm.md"), "OK r=2", "TBPTT T=5");
+        // 600 characters over 4 streams: 150 steps, one update per 3 (OK) or per 3 windows of 5 (TBPTT)
+        assertTrue(md.contains("| OK r=2 |") && md.matches("(?s).*\\| OK r=2 \\| [^|]+\\| [^|]+\\| 50 \\|.*"), md);
+        assertTrue(md.matches("(?s).*\\| TBPTT T=5 \\| [^|]+\\| [^|]+\\| 10 \\|.*"), md);
+    }
+
+    @Test
     void charLm() throws Exception {
         CharLm.main(new String[] {"--text", excerpt().toString(), "--out", dir.toString(), "--hidden", "8",
             "--steps", "600", "--eval-every", "200", "--eval-chars", "500", "--final-eval-chars", "1500",

@@ -17,6 +17,9 @@ import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
  * features; every prediction carries the probabilistic forecast (scale and central interval).
+ *
+ * <p>Beside the model, each key has its lifecycle state ({@link KeyMonitor}, state {@value KeyMonitor#STATE_NAME}):
+ * the overrides set by control commands (learning rate, frozen, anomaly threshold and warm-up), handed to the model
+ * before every event, and the monitor of its prequential error: every prediction carries the key's rolling error
+ * and whether this event completed a drift detection; the drift reaction ({@link MonitorConfig#driftReaction()})
+ * may boost the learning rate or replace the model by a fresh one. Control commands themselves arrive through
+ * {@link ControlledForecastFunction}.
  */
 public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> implements ModelCacheHost {
     private static final long serialVersionUID = 1L;
@@ -62,12 +72,14 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private final ModelConfig config;
     private final Duration ttl;
     private final double anomalyThreshold;
+    private final MonitorConfig monitorConfig;
 
     private transient ValueState<ForecastingLearner> state;
     /** The state, or a {@link ModelCache} in front of it when {@link ModelCacheOperator} attached one. */
     private transient ModelStore<ForecastingLearner> models;
     private transient ModelCache<ForecastingLearner> cache;
     private transient LearnerMetrics metrics;
+    private transient KeyMonitor monitor;
 
     /**
      * @param config           model configuration; {@code config.inputs} is the number of values per event (the
@@ -76,6 +88,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
+        this(config, ttl, anomalyThreshold, MonitorSettings.DEFAULTS);
+    }
+
+    /** @param monitorConfig the rolling error's and the drift test's settings */
+    public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold, MonitorConfig monitorConfig) {
         Objects.requireNonNull(config, "config");
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
@@ -89,6 +106,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         this.config = config;
         this.ttl = ttl == null ? Duration.ZERO : ttl;
         this.anomalyThreshold = anomalyThreshold;
+        this.monitorConfig = Objects.requireNonNull(monitorConfig, "monitorConfig");
     }
 
     /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
@@ -110,6 +128,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         state = getRuntimeContext().getState(stateDescriptor(ttl));
         models = ModelStore.of(state);
         metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
+        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl);
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
         LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
     }
@@ -135,6 +154,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
+        KeyLifecycle life = monitor.load();
+        life.prepare(learner, monitorConfig);
         long t0 = System.nanoTime();
         ForecastingLearner.Result r;
         try {
@@ -143,6 +164,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
             models.remove();
+            life.modelReplaced();
+            monitor.store(life);
             metrics.learnerFailures.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS, DeadLetter.bounded(STAGE_LEARN,
                 "the key's model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp,
@@ -150,7 +173,18 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             return;
         }
         metrics.latency.update(System.nanoTime() - t0);
+        boolean driftReset = life.observe(r.error, monitorConfig);
+        double rollingError = life.rollingError();
+        boolean drift = life.drift();
+        monitor.record(e.key, life);
+        if (driftReset) {
+            monitor.driftResets.inc();
+            learner = newLearner(e.key);
+            life.modelReplaced();
+        }
         models.store(learner);
+        monitor.store(life);
+        double threshold = life.thresholdOr(anomalyThreshold);
 
         metrics.events.inc();
         if (r.diverged) {
@@ -158,16 +192,21 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         }
         if (r.scored) {
             metrics.meanLoss.add(r.loss);
-            boolean anomaly = r.anomalyScore > anomalyThreshold;
+            boolean anomaly = r.anomalyScore > threshold;
             if (anomaly) {
                 metrics.anomalies.inc();
             }
             metrics.anomalyRate.add(anomaly ? 1.0 : 0.0);
         }
-        out.collect(toPrediction(e, r));
+        Prediction p = toPrediction(e, r);
+        p.rollingError = rollingError;
+        p.drift = drift;
+        p.anomalous = r.scored && r.anomalyScore > threshold;
+        out.collect(p);
     }
 
-    private ForecastingLearner newLearner(String key) {
+    /** A fresh model for {@code key} (first event, reset command, reset reaction). */
+    ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
         return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
     }
@@ -223,6 +262,25 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     /** The cache of decoded models, or null when the function runs straight on the state. */
     ModelCache<ForecastingLearner> cacheForTest() {
         return cache;
+    }
+
+    /** The current key's lifecycle state (read by {@link ControlledForecastFunction}, tests). */
+    KeyMonitor monitor() {
+        return monitor;
+    }
+
+    /** The current key's model state (read and written by {@link ControlledForecastFunction}). */
+    ValueState<ForecastingLearner> learnerState() {
+        return state;
+    }
+
+    ModelConfig config() {
+        return config;
+    }
+
+    /** The job's anomaly threshold (a key's override is in its lifecycle state). */
+    double anomalyThreshold() {
+        return anomalyThreshold;
     }
 
     LearnerMetrics metricsForTest() {

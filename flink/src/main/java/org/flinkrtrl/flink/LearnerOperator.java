@@ -7,6 +7,7 @@ import org.flinkrtrl.record.Prediction;
 import org.flinkrtrl.record.Event;
 
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
@@ -16,6 +17,10 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
+import org.flinkrtrl.record.ControlAck;
+import org.flinkrtrl.record.ControlCommand;
 
 /**
  * The public entry point for jobs: keys a stream of events by {@link Event#key} and runs one online forecaster per
@@ -25,6 +30,10 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * <p>With {@link EventOrder.Mode#EVENT_TIME} the keyed stream first passes the ordering step {@link
  * EventOrderFunction} (uid {@value #ORDER_UID}), chained to the forecaster on the same key partitioning; with
  * {@link EventOrder.Mode#ARRIVAL} the forecaster reads the keyed stream directly.
+ *
+ * <p>With a control stream the forecaster is a {@link ControlledForecastFunction} under the same uid and with the
+ * same keyed state: the commands are broadcast to every subtask and apply from their event time (see there); the
+ * stream must carry timestamps and watermarks of the commands' times ({@link #controlWatermarks}).
  *
  * <pre>{@code
  * LearnerOperator.Streams s = LearnerOperator.apply(events, ModelOptions.toModelConfig(conf, 2), Duration.ofDays(1),
@@ -59,6 +68,11 @@ public final class LearnerOperator {
         Streams(SingleOutputStreamOperator<Prediction> predictions, SingleOutputStreamOperator<Event> ordered) {
             this.predictions = predictions;
             this.ordered = ordered;
+        }
+
+        /** Control acknowledgements (empty without a control stream). */
+        public DataStream<ControlAck> acks() {
+            return predictions.getSideOutput(ControlledForecastFunction.ACKS);
         }
 
         /** One prediction per valid event. */
@@ -107,15 +121,26 @@ public final class LearnerOperator {
     /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
-        return apply(events, cfg, ttl, anomalyThreshold, order, DEFAULT_STATE_CACHE_BYTES);
+        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null);
+    }
+
+    /**
+     * @param monitor  the per-key rolling error's and drift test's settings
+     * @param commands the control stream (with timestamps and watermarks), or null for none
+     */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, DEFAULT_STATE_CACHE_BYTES);
     }
 
     /**
      * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
-     *                   0 reads and writes the keyed state on every event
+     *                   0 reads and writes the keyed state on every event. Used without a control stream only: the
+     *                   broadcast operator that applies commands runs the forecaster straight on the state.
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
-                                EventOrder order, long cacheBytes) {
+                                EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
+                                long cacheBytes) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -126,17 +151,31 @@ public final class LearnerOperator {
             // the ordering step keeps each event on its key's subtask: no second shuffle, the forecaster chains to it
             keyed = DataStreamUtils.reinterpretAsKeyedStream(ordered, byKey, Types.STRING);
         }
-        SingleOutputStreamOperator<Prediction> predictions = keyed
-            .transform(NAME, PREDICTION_TYPE,
-                new ModelCacheOperator<>(new ForecastFunction(cfg, ttl, anomalyThreshold), cacheBytes))
-            .uid(UID)
-            .name(NAME);
+        ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor);
+        SingleOutputStreamOperator<Prediction> predictions = commands == null
+            ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
+            : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))
+                .process(new ControlledForecastFunction(forecaster), PREDICTION_TYPE);
+        predictions.uid(UID).name(NAME);
         return new Streams(predictions, ordered);
     }
 
     /** Everything from configuration ({@link ModelOptions}); {@code inputs} is the number of value fields. */
     public static Streams apply(DataStream<Event> events, ReadableConfig conf, int inputs) {
         return apply(events, ModelOptions.toModelConfig(conf, inputs), ModelOptions.stateTtl(conf),
-            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.stateCache(conf));
+            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.monitorConfig(conf), null,
+            ModelOptions.stateCache(conf));
+    }
+
+    /**
+     * Watermarks of a control stream: the commands' times, which must not decrease (a command older than one already
+     * seen is refused by the operator). With {@code idleTimeout} > 0 a control stream that has sent nothing for that
+     * long stops holding back the events (needed for an unbounded control topic that is mostly quiet); a command
+     * that comes after an idle spell applies from each key's next event at or after its time.
+     */
+    public static WatermarkStrategy<ControlCommand> controlWatermarks(Duration idleTimeout) {
+        WatermarkStrategy<ControlCommand> w = WatermarkStrategy.<ControlCommand>forMonotonousTimestamps()
+            .withTimestampAssigner((c, previous) -> c.time);
+        return idleTimeout == null || idleTimeout.isZero() ? w : w.withIdleness(idleTimeout);
     }
 }

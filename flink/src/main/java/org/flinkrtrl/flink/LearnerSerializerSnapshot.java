@@ -17,6 +17,9 @@ import org.flinkrtrl.core.learner.LearnerCodec;
  * current format); a newer version and a foreign snapshot are incompatible, so the restore fails with Flink's
  * message at the compatibility check instead of a codec error on the first model read.
  *
+ * <p>{@link LearnerCodec#VERSION} is a compile-time constant, inlined into this class: a build after a codec format
+ * change must recompile this module too (a stale class would snapshot the old number).
+ *
  * <p>Snapshot layout version 1: one short, the codec version.
  */
 public final class LearnerSerializerSnapshot implements TypeSerializerSnapshot<ForecastingLearner> {

@@ -14,6 +14,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.core.learner.TypeVocabulary;
 import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
@@ -33,7 +36,12 @@ import org.flinkrtrl.record.LogPrediction;
  * {@link TypeVocabulary#MAX_LABEL_CHARS}. Should the core still throw, the key's model is dropped and the event goes
  * to the dead letters with stage {@code "learn"}.
  *
- * <p>State: one {@code ValueState<byte[]>} holding {@link LogSourceModel#toBytes()}; optional idle TTL. A stored
+ * <p>Every output carries the key's rolling log-loss (bits, the exponentially weighted mean of each event's
+ * surprise) and whether the event completed a drift detection on that stream; metrics as for the forecaster
+ * ({@link KeyMonitor}) under {@code rtrl-log}.
+ *
+ * <p>State: one {@code ValueState<byte[]>} holding {@link LogSourceModel#toBytes()}, and the key's monitor
+ * ({@value KeyMonitor#LOG_STATE_NAME}); optional idle TTL. A stored
  * model of another configuration is replaced by a fresh one (counted in {@code modelResets}). Run by
  * {@link ModelCacheOperator}, the decoded models live in a per-subtask {@link ModelCache} (on both backends, since
  * the state holds bytes) and reach the state before every checkpoint and on eviction; the cache's size estimate is
@@ -59,6 +67,8 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     private transient Counter unseenTypes;
     private transient Counter modelResets;
     private transient Counter learnerFailures;
+    private transient KeyMonitor monitor;
+    private final MonitorConfig monitorConfig;
 
     /**
      * @param config          a log model's config ({@link LogLearner#config})
@@ -68,6 +78,13 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
      * @param ttl             idle-key state TTL; null or zero disables expiry
      */
     public LogFunction(ModelConfig config, MinerSettings minerSettings, int topK, int maxMessageChars, Duration ttl) {
+        this(config, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS);
+    }
+
+    /** @param monitorConfig the rolling log-loss's and the drift test's settings */
+    public LogFunction(ModelConfig config, MinerSettings minerSettings, int topK, int maxMessageChars, Duration ttl,
+                       MonitorConfig monitorConfig) {
+        this.monitorConfig = Objects.requireNonNull(monitorConfig, "monitorConfig");
         this.config = Objects.requireNonNull(config, "config");
         new LogLearner(config); // validates the config's head and sizes now, not on the first event
         if (topK < 1) {
@@ -102,6 +119,7 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         unseenTypes = g.counter("unseenTypeEvents");
         modelResets = g.counter("modelResets");
         learnerFailures = g.counter("learnerFailures");
+        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl, KeyMonitor.LOG_STATE_NAME, "rtrl-log");
     }
 
     /** Why {@code e} cannot be learnt, or null. */
@@ -147,6 +165,12 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
             return;
         }
         models.store(model);
+        KeyLifecycle life = monitor.load();
+        life.observe(p.surprise, monitorConfig); // log-loss in bits; NaN (not scored) on the key's first event
+        monitor.record(e.key, life);
+        monitor.store(life);
+        p.rollingLogLoss = life.rollingError();
+        p.drift = life.drift();
         events.inc();
         if (p.unseen) {
             unseenTypes.inc();

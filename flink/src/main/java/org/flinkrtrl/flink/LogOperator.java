@@ -6,6 +6,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
@@ -30,15 +32,19 @@ public final class LogOperator {
     /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
                                 int maxMessageChars, Duration ttl) {
-        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
+        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS,
+            LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
     }
 
-    /** @param cacheBytes bound of each subtask's cache of decoded models ({@link ModelCache}); 0 for none */
+    /**
+     * @param monitor    the rolling log-loss's and the drift test's settings
+     * @param cacheBytes bound of each subtask's cache of decoded models ({@link ModelCache}); 0 for none
+     */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
-                                int maxMessageChars, Duration ttl, long cacheBytes) {
+                                int maxMessageChars, Duration ttl, MonitorConfig monitor, long cacheBytes) {
         return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
-            .transform(NAME, PREDICTION_TYPE,
-                new ModelCacheOperator<>(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl), cacheBytes))
+            .transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(
+                new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), cacheBytes))
             .uid(UID).name(NAME));
     }
 }

@@ -12,6 +12,8 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 
 /**
  * The model's settings as typed Flink options, read from the Flink configuration or from job parameters
@@ -29,12 +31,26 @@ public final class ModelOptions {
 
     static {
         for (ModelSetting<?> s : ModelSettings.options()) {
-            OPTIONS.put(s, build(s));
+            OPTIONS.put(s, build(PREFIX, s));
         }
     }
 
     /** Every model option, in declaration order. */
     public static final List<ConfigOption<?>> MODEL = List.copyOf(OPTIONS.values());
+
+    /** Prefix of the per-key monitor's options. */
+    public static final String MONITOR_PREFIX = "rtrl.monitor.";
+
+    private static final Map<ModelSetting<?>, ConfigOption<?>> MONITOR_OPTIONS = new LinkedHashMap<>();
+
+    static {
+        for (ModelSetting<?> s : MonitorSettings.ALL) {
+            MONITOR_OPTIONS.put(s, build(MONITOR_PREFIX, s));
+        }
+    }
+
+    /** Every monitor option ({@link MonitorSettings}), in declaration order. */
+    public static final List<ConfigOption<?>> MONITOR = List.copyOf(MONITOR_OPTIONS.values());
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("rtrl.state.ttl")
         .durationType().defaultValue(Duration.ofDays(7))
@@ -72,8 +88,8 @@ public final class ModelOptions {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <T> ConfigOption<T> build(ModelSetting<T> s) {
-        ConfigOptions.OptionBuilder b = ConfigOptions.key(PREFIX + s.key());
+    private static <T> ConfigOption<T> build(String prefix, ModelSetting<T> s) {
+        ConfigOptions.OptionBuilder b = ConfigOptions.key(prefix + s.key());
         String rule = s.rule().isEmpty() ? "" : " (" + s.rule() + ")";
         String description = capitalised(s.description()) + rule + ".";
         Class<T> t = s.type();
@@ -129,6 +145,36 @@ public final class ModelOptions {
         T v = get(conf, option);
         require(s.isValid(v), option, v, s.rule());
         b.set(s, v);
+    }
+
+    /** The Flink option of a monitor setting. */
+    @SuppressWarnings("unchecked")
+    public static <T> ConfigOption<T> monitorOption(ModelSetting<T> setting) {
+        ConfigOption<?> o = MONITOR_OPTIONS.get(setting);
+        if (o == null) {
+            throw new IllegalArgumentException(setting.key() + " is no monitor setting");
+        }
+        return (ConfigOption<T>) o;
+    }
+
+    /**
+     * The per-key monitor's settings.
+     *
+     * @throws IllegalArgumentException naming the option, when a value cannot be parsed or is out of range
+     */
+    public static MonitorConfig monitorConfig(ReadableConfig conf) {
+        Map<ModelSetting<?>, Object> values = new LinkedHashMap<>();
+        for (ModelSetting<?> s : MonitorSettings.ALL) {
+            values.put(s, readMonitor(conf, s));
+        }
+        return MonitorSettings.build(values);
+    }
+
+    private static <T> T readMonitor(ReadableConfig conf, ModelSetting<T> s) {
+        ConfigOption<T> option = monitorOption(s);
+        T v = get(conf, option);
+        require(s.isValid(v), option, v, s.rule());
+        return v;
     }
 
     /** Idle-key TTL; {@link Duration#ZERO} means no expiry. */

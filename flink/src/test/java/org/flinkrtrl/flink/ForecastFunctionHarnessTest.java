@@ -156,7 +156,7 @@ class ForecastFunctionHarnessTest {
         try (var h = Harnesses.open(CFG, ttl, 1, 0, null)) {
             h.setStateTtlProcessingTime(0);
             Harnesses.feed(h, events);
-            assertEquals(6, h.numKeyedStateEntries());
+            assertEquals(2 * 6, h.numKeyedStateEntries(), "a model and a lifecycle state per key");
 
             h.setStateTtlProcessingTime(ttl.toMillis() + 1);
             // all keys are now idle past the TTL; only k0 returns. Incremental cleanup drops the others on state access
@@ -166,13 +166,13 @@ class ForecastFunctionHarnessTest {
             }
             List<Prediction> k0out = Harnesses.feed(h, k0);
             assertEquals(1, k0out.get(0).steps, "k0 expired too (idle > TTL) and starts fresh");
-            assertEquals(1, h.numKeyedStateEntries(), "expired keys were removed from the state");
+            assertEquals(2, h.numKeyedStateEntries(), "expired keys were removed from the state");
 
             Event back = new Event("k3", 20_000L, new double[] {0.5, 10.5}, null, null);
             Prediction p = Harnesses.feed(h, List.of(back)).get(0);
             assertEquals(1, p.steps, "a key that comes back after its TTL starts fresh");
             assertTrue(Double.isNaN(p.loss));
-            assertEquals(2, h.numKeyedStateEntries());
+            assertEquals(2 * 2, h.numKeyedStateEntries());
         }
     }
 
@@ -237,7 +237,7 @@ class ForecastFunctionHarnessTest {
             assertEquals(3, out.size(), "valid events after the invalid ones still produce outputs");
             assertEquals(2, out.get(2).steps, "invalid events never touched key a's model");
             assertEquals("x", out.get(2).label);
-            assertEquals(2, h.numKeyedStateEntries(), "no state was created for the rejected keys");
+            assertEquals(2 * 2, h.numKeyedStateEntries(), "no state was created for the rejected keys (2 per key)");
 
             List<DeadLetter> dead = new ArrayList<>();
             h.getSideOutput(LearnerOperator.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));

@@ -18,6 +18,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 
 /** Builds operator test harnesses around {@link ForecastFunction}, and the bare-core reference outputs. */
 final class Harnesses {
@@ -78,9 +81,14 @@ final class Harnesses {
         return new ArrayList<>(all.subList(before, all.size()));
     }
 
-    /** What the operator must emit: one bare ForecastingLearner per key, seeded as the operator seeds it. */
+    /**
+     * What the operator must emit: one bare ForecastingLearner per key, seeded as the operator seeds it, with the
+     * key's lifecycle (default monitor settings, no overrides) beside it.
+     */
     static List<Prediction> reference(List<Event> events, ModelConfig cfg) {
         Map<String, ForecastingLearner> learners = new HashMap<>();
+        Map<String, KeyLifecycle> lifecycles = new HashMap<>();
+        MonitorConfig monitor = MonitorSettings.DEFAULTS;
         List<Prediction> out = new ArrayList<>();
         for (Event e : events) {
             if (EventValidation.reason(e, cfg.inputs()) != null) {
@@ -88,7 +96,14 @@ final class Harnesses {
             }
             ForecastingLearner l = learners.computeIfAbsent(e.key,
                 k -> new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), k)));
-            out.add(ForecastFunction.toPrediction(e, l.observe(e.timestamp, e.values)));
+            KeyLifecycle life = lifecycles.computeIfAbsent(e.key, k -> new KeyLifecycle());
+            ForecastingLearner.Result r = l.observe(e.timestamp, e.values);
+            life.observe(r.error, monitor);
+            Prediction p = ForecastFunction.toPrediction(e, r);
+            p.rollingError = life.rollingError();
+            p.drift = life.drift();
+            p.anomalous = r.scored && r.anomalyScore > LearnerOperator.DEFAULT_ANOMALY_THRESHOLD;
+            out.add(p);
         }
         return out;
     }

@@ -134,13 +134,15 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
     @Test
     void compatibilityFollowsTheCodecVersion() {
         LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
-        assertEquals(2, LearnerCodec.VERSION);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs());
+        assertEquals(3, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs(),
+            "format 2 is read and migrated model by model");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(1)).isCompatibleAsIs(),
             "format 1 is read and migrated model by model");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
             "no codec ever wrote format 0");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isIncompatible(),
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

@@ -16,6 +16,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.record.DeadLetter;
@@ -53,12 +55,18 @@ class LogFunctionHarnessTest {
         return out;
     }
 
+    /** The bare core per key, with the key's monitor (rolling log-loss, drift test) at the default settings. */
     static List<LogPrediction> reference(List<Event> events) {
         Map<String, LogSourceModel> models = new HashMap<>();
+        Map<String, KeyLifecycle> monitors = new HashMap<>();
         List<LogPrediction> out = new ArrayList<>();
         for (Event e : events) {
             LogPrediction p = models.computeIfAbsent(e.key, k -> LogFunction.newModel(CFG, MINER, 3, k))
                 .observe(e.category, e.timestamp);
+            KeyLifecycle life = monitors.computeIfAbsent(e.key, k -> new KeyLifecycle());
+            life.observe(p.surprise, MonitorSettings.DEFAULTS);
+            p.rollingLogLoss = life.rollingError();
+            p.drift = life.drift();
             p.key = e.key;
             p.label = e.label;
             out.add(p);

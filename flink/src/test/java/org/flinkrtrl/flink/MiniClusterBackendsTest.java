@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -83,7 +84,8 @@ class MiniClusterBackendsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(events, TypeInformation.of(Event.class)), CFG,
-            Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, cacheBytes);
+            Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null,
+            cacheBytes);
         CloseableIterator<Prediction> predictions = s.predictions().collectAsync();
         CloseableIterator<DeadLetter> dead = s.deadLetters().collectAsync();
         JobClient job = env.executeAsync("rtrl-" + backend);

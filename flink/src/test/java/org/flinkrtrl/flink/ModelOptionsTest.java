@@ -68,7 +68,8 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.interval-level", "0.9"),
             Map.entry("rtrl.model.time-zone", "Europe/Paris"),
             Map.entry("rtrl.model.max-lag-steps", "500"),
-            Map.entry("rtrl.model.linear-forgetting", "0.99")));
+            Map.entry("rtrl.model.linear-forgetting", "0.99"),
+            Map.entry("rtrl.model.update-period", "4")));
         for (ModelSetting<?> s : ModelSettings.options()) {
             assertTrue(params.containsKey("rtrl.model." + s.key()), "the test sets every option; missing " + s.key());
         }
@@ -98,6 +99,7 @@ class ModelOptionsTest {
         assertEquals(1e4, c.divergenceLoss());
         assertEquals(0.9, c.initGain());
         assertEquals(0.05, c.readoutInitStd());
+        assertEquals(4, c.updatePeriod());
         assertEquals(new org.flinkrtrl.core.learner.ForecasterOptions(false, false, false, 0.9, "Europe/Paris", 500, 0.99),
             org.flinkrtrl.core.learner.ForecasterOptions.of(c));
         assertEquals(0.4, c.lruRMin()); // the lru ring belongs to method lru only; other methods hold the defaults
@@ -118,6 +120,7 @@ class ModelOptionsTest {
         assertMessage(Map.of("rtrl.model.cell", "lstm"), "option 'rtrl.model.cell' could not be parsed");
         assertMessage(Map.of("rtrl.model.learning-rate", "-1"), "option 'rtrl.model.learning-rate' must be finite and > 0");
         assertMessage(Map.of("rtrl.model.rank", "0"), "option 'rtrl.model.rank' must be >= 1");
+        assertMessage(Map.of("rtrl.model.update-period", "0"), "option 'rtrl.model.update-period' must be in [1, 1000000]");
         assertMessage(Map.of("rtrl.model.anomaly-alpha", "1.5"), "option 'rtrl.model.anomaly-alpha' must be in (0, 1]");
         assertMessage(Map.of("rtrl.model.clip-norm", "NaN"), "option 'rtrl.model.clip-norm' must be >= 0");
         assertMessage(Map.of("rtrl.model.reset-period", "-2"), "option 'rtrl.model.reset-period' must be >= 0");

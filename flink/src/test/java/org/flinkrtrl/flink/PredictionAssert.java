@@ -29,6 +29,9 @@ public final class PredictionAssert {
         assertEquals(e.label, a.label, at + ": label");
         bits(e.loss, a.loss, at + ": loss");
         bits(e.anomalyScore, a.anomalyScore, at + ": anomalyScore");
+        assertEquals(e.anomalous, a.anomalous, at + ": anomalous");
+        bits(e.rollingError, a.rollingError, at + ": rollingError");
+        assertEquals(e.drift, a.drift, at + ": drift");
         bits(e.actual, a.actual, at + ": actual");
         bits(e.forecast, a.forecast, at + ": forecast");
         bits(e.previousForecast, a.previousForecast, at + ": previousForecast");

@@ -23,6 +23,8 @@ import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
+import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
 
@@ -93,6 +95,12 @@ public final class JobOptions {
     final Map<ModelSetting<?>, Cli.Option<?>> model = new LinkedHashMap<>();
     final Cli.Option<Duration> ttl;
     final Cli.Option<Double> anomalyThreshold;
+    // per-key monitor (MonitorSettings) and control stream
+    final Map<ModelSetting<?>, Cli.Option<?>> monitor = new LinkedHashMap<>();
+    final Cli.Option<Path> controlFile;
+    final Cli.Option<String> controlTopic;
+    final Cli.Option<String> ackTopic;
+    final Cli.Option<Duration> controlIdleTimeout;
     // log mode
     final Cli.Option<Integer> vocabulary;
     final Cli.Option<Integer> topK;
@@ -210,6 +218,21 @@ public final class JobOptions {
         anomalyThreshold = cli.option("anomaly-threshold", "score", "0.5", Double::parseDouble,
             "score above which an event counts as an anomaly in the metrics");
 
+        cli.section("Per-key monitor: rolling error and drift (also rtrl.monitor.<option>)");
+        for (ModelSetting<?> setting : MonitorSettings.ALL) {
+            monitor.put(setting, modelOption(setting));
+        }
+
+        cli.section("Control stream (live per-key changes, docs/model-lifecycle.md)");
+        controlFile = cli.option("control-file", "file", null, Paths::get,
+            "file runs: control commands as JSON lines, applied from their event times");
+        controlTopic = cli.option("control-topic", "topic", null, s -> s,
+            "Kafka: topic of control commands (JSON lines), read from the earliest offset");
+        ackTopic = cli.option("ack-topic", "topic", null, s -> s,
+            "Kafka: topic of the control acknowledgements (default: logged)");
+        controlIdleTimeout = cli.option("control-idle-timeout", "duration", "10s", OptionValues::duration,
+            "Kafka: a control topic quiet this long stops holding back the events; 0 = wait for it");
+
         cli.section("Log mode (--category-field without --value-fields, or --message-field)");
         vocabulary = cli.option("vocabulary", "types", "63", OptionValues::positiveInt,
             "event types per key's model; further types share its unseen class");
@@ -284,8 +307,9 @@ public final class JobOptions {
         if (cli.has(messageField) && cli.has(categoryField)) {
             throw new UsageException("--message-field and --category-field exclude each other");
         }
-        if (logMode() && m == Mode.EMBEDDED) {
-            throw new UsageException("the log mode needs --input or --bootstrap-servers");
+        if (logMode() && m == Mode.EMBEDDED && !cli.has(messageField)) {
+            throw new UsageException("the log mode with pre-parsed types needs --input or --bootstrap-servers "
+                + "(--message-field alone replays the bundled fail2ban logs)");
         }
         if (m == Mode.KAFKA) {
             if (cli.has(input)) {
@@ -319,11 +343,24 @@ public final class JobOptions {
         if (cli.has(keyField) && cli.has(constantKey)) {
             throw new UsageException("--key-field and --constant-key exclude each other");
         }
+        if (cli.has(controlFile) && m == Mode.KAFKA) {
+            throw new UsageException("option --control-file applies to file runs; a Kafka job reads --control-topic");
+        }
+        if ((cli.has(controlTopic) || cli.has(ackTopic)) && m != Mode.KAFKA) {
+            throw new UsageException("options --control-topic and --ack-topic need --bootstrap-servers");
+        }
+        if (cli.has(ackTopic) && !cli.has(controlTopic)) {
+            throw new UsageException("option --ack-topic needs --control-topic");
+        }
+        if ((cli.has(controlFile) || cli.has(controlTopic)) && logMode()) {
+            throw new UsageException("the control stream applies to the sensor forecaster, not to the log mode");
+        }
         if (m == Mode.KAFKA && get(checkpointInterval).isZero()) {
             throw new UsageException("--checkpoint-interval must be > 0 for a Kafka job");
         }
         try {
             modelConfig();
+            monitorConfig();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -365,6 +402,10 @@ public final class JobOptions {
     }
 
     public FieldMapping mapping() {
+        if (mode() == Mode.EMBEDDED && logMode()) {
+            return limited().keyField("source").timeField("time").categoryField(get(messageField))
+                .labelField("attack").build();
+        }
         if (mode() == Mode.EMBEDDED && !cli.has(valueFields)) {
             return sensorMapping(limited());
         }
@@ -384,7 +425,7 @@ public final class JobOptions {
             return EventParser.Format.parse(get(format));
         }
         if (mode() == Mode.EMBEDDED) {
-            return EventParser.Format.CSV;
+            return logMode() ? EventParser.Format.JSON : EventParser.Format.CSV;
         }
         Path in = get(input);
         return in != null && in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
@@ -429,6 +470,25 @@ public final class JobOptions {
             throw new IllegalArgumentException(s.rule());
         }
         return v;
+    }
+
+    /** The per-key monitor's settings from the command line. */
+    public MonitorConfig monitorConfig() {
+        Map<ModelSetting<?>, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<ModelSetting<?>, Cli.Option<?>> e : monitor.entrySet()) {
+            values.put(e.getKey(), get(e.getValue()));
+        }
+        return MonitorSettings.build(values);
+    }
+
+    /** The control file of a file run, or null. */
+    public Path controlFile() {
+        return get(controlFile);
+    }
+
+    /** Where a file run writes the control acknowledgements: acks.jsonl beside the predictions. */
+    public Path ackFile() {
+        return outputFile().toAbsolutePath().getParent().resolve("acks.jsonl");
     }
 
     public ModelConfig modelConfig() {

@@ -2,6 +2,8 @@ package org.flinkrtrl.jobs;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.StandardCopyOption;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.flink.EventKeySelector;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
@@ -36,6 +39,9 @@ import org.flinkrtrl.record.Prediction;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
 import org.flinkrtrl.record.LogPrediction;
+import org.flinkrtrl.jobs.report.LogEvaluation;
+import org.flinkrtrl.jobs.report.LogReport;
+import org.flinkrtrl.jobs.report.RunInfo;
 
 /**
  * The log mode of the job: raw records -> {@code parse} (malformed records to the dead letters) -> {@code watermarks}
@@ -43,6 +49,9 @@ import org.flinkrtrl.record.LogPrediction;
  * (bounded: outputs and dead letters as JSON lines) or on Kafka (outputs and dead letters to topics).
  */
 final class LogJob {
+    /** The log mode's embedded default: {@code --message-field message} without an input replays these. */
+    static final String BUNDLED_LOGS = "/data/fail2ban-logs.jsonl";
+
     private LogJob() {}
 
     /** The log topology's outputs. */
@@ -59,7 +68,7 @@ final class LogJob {
             events.setParallelism(1);
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
-            o.get(o.maxMessageChars), o.stateTtl(), o.stateCacheBytes());
+            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig(), o.stateCacheBytes());
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {
@@ -67,7 +76,7 @@ final class LogJob {
                 .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets)), TypeInformation.of(Event.class))
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
-                o.get(o.anomalyThreshold), EventOrder.ARRIVAL, o.stateCacheBytes());
+                o.get(o.anomalyThreshold), EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, o.stateCacheBytes());
             rates = r.predictions();
             dead = dead.union(r.deadLetters());
         }
@@ -113,13 +122,28 @@ final class LogJob {
 
     /** A bounded replay: outputs and dead letters as JSON lines, and a console summary. */
     static int runFile(JobOptions o, PrintStream out) throws Exception {
-        Path input = o.get(o.input);
-        if (!Files.isRegularFile(input)) {
-            throw new UsageException("input file not found: " + input);
+        Path input;
+        if (o.mode() == JobOptions.Mode.EMBEDDED) {
+            input = Files.createTempFile("flink-rtrl-fail2ban-", ".jsonl");
+            input.toFile().deleteOnExit();
+            try (InputStream in = LogJob.class.getResourceAsStream(BUNDLED_LOGS)) {
+                if (in == null) {
+                    throw new IOException("bundled logs " + BUNDLED_LOGS + " are missing from the jar");
+                }
+                Files.copy(in, input, StandardCopyOption.REPLACE_EXISTING);
+            }
+            out.println("bundled logs: fail2ban's filter test logs (Debian fail2ban 1.0.2-2; GPL-2.0-or-later, "
+                + "Copyright 2004-2009 Cyril Jaquier and others; see data/README.md in the jar)");
+        } else {
+            input = o.get(o.input);
+            if (!Files.isRegularFile(input)) {
+                throw new UsageException("input file not found: " + input);
+            }
         }
         Path outputs = o.outputFile();
         Path dead = o.deadLetterFile();
-        for (Path p : List.of(outputs, dead)) {
+        Path reportFile = o.reportFile();
+        for (Path p : List.of(outputs, dead, reportFile)) {
             Path parent = p.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -147,6 +171,7 @@ final class LogJob {
         long unseen = 0;
         double bits = 0;
         Set<String> keys = new HashSet<>();
+        LogEvaluation eval = new LogEvaluation();
         long t0 = System.nanoTime();
         try (CloseableIterator<String> it = tagged.executeAndCollect(o.get(o.jobName));
              BufferedWriter w = Files.newBufferedWriter(outputs, StandardCharsets.UTF_8);
@@ -162,6 +187,7 @@ final class LogJob {
                     predictions++;
                     LogPrediction p = LogPredictionJson.fromJson(r.substring(1));
                     keys.add(p.key);
+                    eval.add(p);
                     unseen += p.unseen ? 1 : 0;
                     if (!Double.isNaN(p.surprise)) {
                         scored++;
@@ -186,8 +212,21 @@ final class LogJob {
         out.printf(Locale.ROOT, "processed %d events of %d keys in %.1f s wall clock incl. start-up, %d dead letters; "
             + "mean surprise %.3f bits/event over %d scored events, %d events of an unseen type%n", predictions,
             keys.size(), secs, deadLetters, scored == 0 ? Double.NaN : bits / scored, scored, unseen);
+        RunInfo run = new RunInfo(input.toString(), parser.mapping().toString()
+            + (o.minerSettings() != null ? ", mining templates " + o.minerSettings() : ", pre-parsed event types"),
+            o.modelConfig().toString(), "", new String[0], secs, Double.NaN, deadLetters);
+        LogReport.write(reportFile, run, eval);
+        out.printf(Locale.ROOT, "bits/event over the %d sources with >= %d events: mixture %.3f, network %.3f, "
+                + "n-gram %.3f, frequency %.3f; top-1 accuracy %.3f%s%n",
+            eval.sources().stream().filter(k -> k.events >= LogReport.MIN_EVENTS).count(), LogReport.MIN_EVENTS,
+            eval.pooledBits(0, LogReport.MIN_EVENTS), eval.pooledBits(1, LogReport.MIN_EVENTS),
+            eval.pooledBits(2, LogReport.MIN_EVENTS), eval.pooledBits(3, LogReport.MIN_EVENTS),
+            eval.pooledTop1(LogReport.MIN_EVENTS), eval.labelledPositive() > 0 && eval.labelledOther() > 0
+                ? String.format(Locale.ROOT, "; anomaly score ROC AUC %.3f (%d positive, %d other labelled events)",
+                    eval.auc(1), eval.labelledPositive(), eval.labelledOther()) : "");
         out.println("outputs:      " + outputs.toAbsolutePath());
         out.println("dead letters: " + dead.toAbsolutePath());
+        out.println("report:       " + reportFile.toAbsolutePath() + " (and report.json beside it)");
         if (s.rates() != null) {
             out.printf(Locale.ROOT, "rates:        %s (%d buckets of %s)%n", rateFile, rateCount, o.get(o.rateBucket));
         }

@@ -1,5 +1,6 @@
 package org.flinkrtrl.jobs;
 
+import org.flinkrtrl.record.ControlAck;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
 
@@ -7,12 +8,20 @@ import org.flinkrtrl.record.Prediction;
 public class Output {
     public Prediction prediction;
     public DeadLetter deadLetter;
+    /** A control acknowledgement (runs with a control stream). */
+    public ControlAck ack;
 
     public Output() {}
 
     static Output of(Prediction p) {
         Output o = new Output();
         o.prediction = p;
+        return o;
+    }
+
+    static Output of(ControlAck a) {
+        Output o = new Output();
+        o.ack = a;
         return o;
     }
 

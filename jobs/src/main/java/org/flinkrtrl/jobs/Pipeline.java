@@ -8,13 +8,17 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.flinkrtrl.connectors.EventParser;
+import org.flinkrtrl.connectors.ControlParseFunction;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.record.ControlAck;
+import org.flinkrtrl.record.ControlCommand;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Event;
 import org.flinkrtrl.record.Prediction;
@@ -31,14 +35,17 @@ final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
                     Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
-                    long stateCacheBytes) {}
+                    MonitorConfig monitor, Duration controlIdleTimeout, long stateCacheBytes) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
+    private final DataStream<ControlAck> acks;
 
-    private Pipeline(SingleOutputStreamOperator<Prediction> predictions, DataStream<DeadLetter> deadLetters) {
+    private Pipeline(SingleOutputStreamOperator<Prediction> predictions, DataStream<DeadLetter> deadLetters,
+                     DataStream<ControlAck> acks) {
         this.predictions = predictions;
         this.deadLetters = deadLetters;
+        this.acks = acks;
     }
 
     /**
@@ -47,6 +54,16 @@ final class Pipeline {
      * events when not null.
      */
     static Pipeline build(DataStream<RawRecord> raw, Settings s, boolean ordered, ReplayThrottle throttle) {
+        return build(raw, s, ordered, throttle, null);
+    }
+
+    /**
+     * As above, with a control stream when {@code control} is not null: its lines are parsed at parallelism 1
+     * ({@code control-parse}, bad commands to the dead letters), given watermarks of the commands' times
+     * ({@code control-watermarks}) and broadcast to the forecaster.
+     */
+    static Pipeline build(DataStream<RawRecord> raw, Settings s, boolean ordered, ReplayThrottle throttle,
+                          DataStream<RawRecord> control) {
         SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(s.parser())).uid("parse").name("parse");
         if (ordered) {
             parsed.setParallelism(1);
@@ -64,15 +81,27 @@ final class Pipeline {
         if (ordered) {
             events.setParallelism(1);
         }
+        SingleOutputStreamOperator<ControlCommand> parsedControl = null;
+        SingleOutputStreamOperator<ControlCommand> commands = null;
+        if (control != null) {
+            parsedControl = control.process(new ControlParseFunction()).uid("control-parse").name("control-parse")
+                .setParallelism(1);
+            commands = parsedControl.assignTimestampsAndWatermarks(
+                    LearnerOperator.controlWatermarks(s.controlIdleTimeout()))
+                .uid("control-watermarks").name("control-watermarks").setParallelism(1);
+        }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order(), s.stateCacheBytes());
+            s.order(), s.monitor(), commands, s.stateCacheBytes());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());
         if (s.order().mode() == EventOrder.Mode.EVENT_TIME) {
             dead = dead.union(learned.lateEvents(), learned.duplicates());
         }
-        return new Pipeline(predictions, dead);
+        if (control != null) {
+            dead = dead.union(parsedControl.getSideOutput(ControlParseFunction.DEAD_LETTERS));
+        }
+        return new Pipeline(predictions, dead, control == null ? null : learned.acks());
     }
 
     /**
@@ -103,6 +132,19 @@ final class Pipeline {
      */
     void toKafka(String bootstrap, String outputTopic, String deadLetterTopic, DeliveryGuarantee delivery,
                  String transactionalIdPrefix, Properties props) {
+        toKafka(bootstrap, outputTopic, deadLetterTopic, null, delivery, transactionalIdPrefix, props);
+    }
+
+    /** As above; control acknowledgements (when there is a control stream) to {@code ackTopic}, or logged. */
+    void toKafka(String bootstrap, String outputTopic, String deadLetterTopic, String ackTopic,
+                 DeliveryGuarantee delivery, String transactionalIdPrefix, Properties props) {
+        if (acks != null && ackTopic != null) {
+            acks.sinkTo(KafkaConnectors.ackSink(bootstrap, ackTopic, delivery, transactionalIdPrefix + "-acks", props))
+                .uid("kafka-sink-acks").name("kafka:" + ackTopic);
+        } else if (acks != null) {
+            acks.map(new AckLogger()).uid("ack-log").name("ack-log")
+                .sinkTo(new DiscardingSink<>()).uid("ack-discard").name("ack-discard");
+        }
         predictions.sinkTo(KafkaConnectors.predictionSink(bootstrap, outputTopic, delivery,
                 transactionalIdPrefix + "-predictions", props))
             .uid("kafka-sink-predictions").name("kafka:" + outputTopic);
@@ -116,9 +158,18 @@ final class Pipeline {
         }
     }
 
-    /** Predictions and dead letters as one stream, for a bounded run to collect. */
+    /** Control acknowledgements; null without a control stream. */
+    DataStream<ControlAck> acks() {
+        return acks;
+    }
+
+    /** Predictions, dead letters and control acknowledgements as one stream, for a bounded run to collect. */
     DataStream<Output> outputs() {
-        return predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
+        DataStream<Output> out = predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
             .union(deadLetters.map(Output::of).returns(Output.class).uid("dead-to-output").name("dead-to-output"));
+        if (acks != null) {
+            out = out.union(acks.map(Output::of).returns(Output.class).uid("acks-to-output").name("acks-to-output"));
+        }
+        return out;
     }
 }

@@ -22,6 +22,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.flinkrtrl.connectors.ControlJson;
+import org.flinkrtrl.connectors.ControlParseFunction;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.FileReplay;
@@ -140,7 +142,8 @@ public final class SensorForecastJob {
     /** The topology's settings from the command line. */
     static Pipeline.Settings settings(JobOptions o, EventParser parser) {
         return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
-            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval),
+            o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval), o.monitorConfig(),
+            o.mode() == JobOptions.Mode.KAFKA ? o.get(o.controlIdleTimeout) : Duration.ZERO,
             o.stateCacheBytes());
     }
 
@@ -176,8 +179,14 @@ public final class SensorForecastJob {
                 KafkaConnectors.source(bootstrap, o.get(o.inputTopic), o.get(o.groupId), props),
                 WatermarkStrategy.noWatermarks(), "kafka:" + o.get(o.inputTopic))
             .uid("kafka-source");
-        Pipeline.build(raw, settings, false, null).toKafka(bootstrap, o.get(o.outputTopic), o.get(o.deadLetterTopic),
-            delivery, o.transactionalIdPrefix(), props);
+        DataStream<RawRecord> control = null;
+        if (o.has(o.controlTopic)) {
+            control = env.fromSource(KafkaConnectors.source(bootstrap, o.get(o.controlTopic), o.get(o.groupId) + "-control",
+                    props), WatermarkStrategy.noWatermarks(), "kafka:" + o.get(o.controlTopic))
+                .uid("kafka-control-source").setParallelism(1);
+        }
+        Pipeline.build(raw, settings, false, null, control).toKafka(bootstrap, o.get(o.outputTopic),
+            o.get(o.deadLetterTopic), o.get(o.ackTopic), delivery, o.transactionalIdPrefix(), props);
     }
 
     static EventParser parser(JobOptions o, Path csvFile) throws IOException {
@@ -263,7 +272,15 @@ public final class SensorForecastJob {
         ReplayThrottle throttle = o.has(o.replayRate) ? ReplayThrottle.rate(o.get(o.replayRate))
             : o.has(o.replaySpeedup) ? ReplayThrottle.speedup(o.get(o.replaySpeedup)) : null;
         DataStream<RawRecord> raw = FileReplay.lines(env, inputFile, parser.format() == EventParser.Format.CSV);
-        DataStream<Output> outputs = Pipeline.build(raw, settings, true, throttle).outputs();
+        DataStream<RawRecord> control = null;
+        Path controlFile = o.controlFile();
+        if (controlFile != null) {
+            if (!Files.isRegularFile(controlFile)) {
+                throw new UsageException("control file not found: " + controlFile);
+            }
+            control = FileReplay.lines(env, controlFile, false, "control-file-source");
+        }
+        DataStream<Output> outputs = Pipeline.build(raw, settings, true, throttle, control).outputs();
 
         FieldMapping mapping = parser.mapping();
         Evaluation eval = Evaluation.standard(mapping.dimensions, o.get(o.anomalyThreshold),
@@ -271,12 +288,20 @@ public final class SensorForecastJob {
         long t0 = System.nanoTime();
         long firstNanos = 0;
         long deadCount = 0;
+        long ackCount = 0;
+        long controlDead = 0;
+        Path ackFile = controlFile == null ? null : o.ackFile();
         try (CloseableIterator<Output> it = outputs.executeAndCollect(o.get(o.jobName));
              BufferedWriter w = Files.newBufferedWriter(predictionsFile, StandardCharsets.UTF_8);
-             BufferedWriter dw = Files.newBufferedWriter(deadFile, StandardCharsets.UTF_8)) {
+             BufferedWriter dw = Files.newBufferedWriter(deadFile, StandardCharsets.UTF_8);
+             BufferedWriter aw = ackFile == null ? null : Files.newBufferedWriter(ackFile, StandardCharsets.UTF_8)) {
             while (it.hasNext()) {
                 Output r = it.next();
-                if (r.prediction != null) {
+                if (r.ack != null) {
+                    aw.write(ControlJson.toJson(r.ack));
+                    aw.newLine();
+                    ackCount++;
+                } else if (r.prediction != null) {
                     if (eval.predictions() == 0) {
                         firstNanos = System.nanoTime();
                     }
@@ -287,6 +312,9 @@ public final class SensorForecastJob {
                     dw.write(PredictionJson.toJson(r.deadLetter));
                     dw.newLine();
                     deadCount++;
+                    if (ControlParseFunction.STAGE.equals(r.deadLetter.stage)) {
+                        controlDead++; // a refused command, not an input record
+                    }
                 }
             }
         }
@@ -296,7 +324,7 @@ public final class SensorForecastJob {
         double processingSecs = count == 0 ? 0 : (endNanos - firstNanos) / 1e9;
 
         long rows = dataRows(inputFile, parser.format() == EventParser.Format.CSV);
-        boolean complete = count + deadCount == rows;
+        boolean complete = count + deadCount - controlDead == rows;
         if (!complete) {
             out.printf(Locale.ROOT, "ERROR: the file has %d records but %d predictions and %d dead letters came back%n",
                 rows, count, deadCount);
@@ -315,6 +343,9 @@ public final class SensorForecastJob {
         out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());
         out.println("dead letters: " + deadFile.toAbsolutePath());
+        if (ackFile != null) {
+            out.println("control acks: " + ackFile.toAbsolutePath() + " (" + ackCount + ")");
+        }
         out.printf(Locale.ROOT, "report:       %s (and %s, written in %.1f s)%n", reportFile.toAbsolutePath(),
             RunReport.jsonBeside(reportFile).getFileName(), reportSecs);
         return new FileRunResult(count, deadCount, secs, eval, run, reportSecs, !complete);

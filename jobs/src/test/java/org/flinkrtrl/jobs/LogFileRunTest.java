@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.LogPrediction;
@@ -82,6 +84,22 @@ class LogFileRunTest {
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("malformed JSON")), reasons.toString());
     }
 
+    /** The embedded default: the bundled fail2ban logs with their labels, and the report's attack figures. */
+    @Test
+    void theBundledLogsAreTheDefaultOfTheMessageField(@TempDir Path dir) throws Exception {
+        String console = run("--message-field", "message", "--out-dir", dir.toString(), "--hidden", "4",
+            "--parallelism", "2");
+        assertTrue(console.contains("bundled logs: fail2ban") && console.contains("GPL-2.0-or-later"), console);
+        assertTrue(console.contains("processed 1064 events of 91 keys"), console);
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(798, r.path("attack").path("positive").asLong(), "as LogEval counts the scored attack lines");
+        assertEquals(175, r.path("attack").path("other").asLong());
+        double auc = r.path("attack").path("rocAucScore").asDouble();
+        assertTrue(auc > 0 && auc < 1, "an AUC: " + auc);
+        assertEquals(8, r.path("pooled").path("sources").asInt());
+        assertEquals(549, r.path("pooled").path("scored").asLong());
+    }
+
     @Test
     void theRateViewGivesASilentSourceZeroBuckets(@TempDir Path dir) throws Exception {
         List<String> lines = new ArrayList<>();
@@ -114,7 +132,7 @@ class LogFileRunTest {
         Path in = Path.of("src/main/resources/data/logstalgia-access.jsonl");
         Path out = dir.resolve("out.jsonl");
         String console = run("--input", in.toString(), "--key-field", "host", "--time-field", "time",
-            "--category-field", "type", "--output", out.toString(), "--hidden", "4");
+            "--category-field", "type", "--output", out.toString(), "--hidden", "4", "--parallelism", "2");
         assertTrue(console.contains("processed 1200 events of 112 keys"), console);
         long images = 0;
         for (String l : Files.readAllLines(out)) {
@@ -123,5 +141,49 @@ class LogFileRunTest {
             images += p.typeId.equals("GET /images .jpg 200") ? 1 : 0;
         }
         assertEquals(Files.readAllLines(in).stream().filter(l -> l.contains("\"GET /images .jpg 200\"")).count(), images);
+
+        // the log report: pooled figures over the sources with >= 40 events, recomputed here from the outputs
+        Map<String, List<LogPrediction>> bySource = new HashMap<>();
+        for (String l : Files.readAllLines(out)) {
+            LogPrediction p = LogPredictionJson.fromJson(l);
+            bySource.computeIfAbsent(p.key, k -> new ArrayList<>()).add(p);
+        }
+        double[] bits = new double[4];
+        long scored = 0;
+        long hits = 0;
+        int big = 0;
+        for (List<LogPrediction> ps : bySource.values()) {
+            if (ps.size() < 40) {
+                continue;
+            }
+            big++;
+            for (int i = 1; i < ps.size(); i++) {
+                LogPrediction p = ps.get(i);
+                scored++;
+                bits[0] += p.surprise;
+                bits[1] += p.networkSurprise;
+                bits[2] += p.contextSurprise;
+                bits[3] += p.frequencySurprise;
+                hits += ps.get(i - 1).topTypes[0].equals(p.unseen ? "<unseen>" : p.template) ? 1 : 0;
+            }
+        }
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals("log", r.path("mode").asText());
+        assertEquals(1200, r.path("events").asLong());
+        assertEquals(112, r.path("sourceCount").asInt());
+        assertEquals(10, big);
+        assertEquals(big, r.path("pooled").path("sources").asInt());
+        assertEquals(570, scored, "as LogEval counts on this file");
+        assertEquals(scored, r.path("pooled").path("scored").asLong());
+        String[] models = {"mixture", "network", "ngram2", "frequency"};
+        for (int m = 0; m < 4; m++) {
+            assertEquals(bits[m] / scored, r.path("pooled").path("bitsPerEvent").path(models[m]).asDouble(), 1e-9, models[m]);
+        }
+        assertEquals((double) hits / scored, r.path("pooled").path("top1").asDouble(), 1e-12);
+        assertTrue(r.path("attack").isNull(), "no labels");
+        assertEquals(25, r.path("mostSurprising").size());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("Most surprising events") && html.contains("n-gram (Witten-Bell order 2)"));
+        assertEquals(8, html.split("<img ", -1).length - 1, "charts of the eight largest sources");
     }
 }

@@ -46,13 +46,26 @@ class LogOptionsTest {
     }
 
     @Test
+    void aMessageFieldWithoutInputIsTheBundledLogsDefault() {
+        JobOptions o = JobOptions.parse("--message-field", "message");
+        assertEquals(JobOptions.Mode.EMBEDDED, o.mode());
+        assertTrue(o.logMode());
+        assertEquals("source", o.mapping().keyField);
+        assertEquals("time", o.mapping().timeField);
+        assertEquals("message", o.mapping().categoryField);
+        assertEquals("attack", o.mapping().labelField);
+        assertEquals(org.flinkrtrl.connectors.EventParser.Format.JSON, o.eventFormat());
+    }
+
+    @Test
     void conflictingOrIncompleteLogOptionsAreRefused() {
         assertEquals("--message-field and --value-fields exclude each other",
             assertThrows(UsageException.class, () -> parse("--message-field", "m", "--value-fields", "v")).getMessage());
         assertEquals("--message-field and --category-field exclude each other",
             assertThrows(UsageException.class, () -> parse("--message-field", "m", "--category-field", "c")).getMessage());
-        assertEquals("the log mode needs --input or --bootstrap-servers",
-            assertThrows(UsageException.class, () -> JobOptions.parse("--message-field", "m")).getMessage());
+        assertEquals("the log mode with pre-parsed types needs --input or --bootstrap-servers (--message-field alone "
+            + "replays the bundled fail2ban logs)",
+            assertThrows(UsageException.class, () -> JobOptions.parse("--category-field", "c")).getMessage());
         assertEquals("option --value-fields is required with --input",
             assertThrows(UsageException.class, () -> parse()).getMessage());
     }

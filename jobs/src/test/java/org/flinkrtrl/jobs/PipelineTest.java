@@ -1,6 +1,7 @@
 package org.flinkrtrl.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,27 @@ class PipelineTest {
             "Sink Committer: kafka-sink-predictions <- [kafka-sink-predictions]",
             "kafka-sink-dead-letters <- [parse, rtrl-forecaster]",
             "Sink Committer: kafka-sink-dead-letters <- [kafka-sink-dead-letters]"), operators(env.getStreamGraph()));
+    }
+
+    @Test
+    void kafkaTopologyWithAControlTopic() throws Exception {
+        JobOptions o = JobOptions.parse("--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic",
+            "out", "--dead-letter-topic", "dlq", "--key-field", "k", "--value-fields", "v", "--time-field", "t",
+            "--event-order", "arrival", "--control-topic", "ctl", "--ack-topic", "acks");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SensorForecastJob.buildKafka(env, o);
+        StreamGraph g = env.getStreamGraph();
+        List<String> ops = operators(g);
+        assertTrue(ops.containsAll(List.of("kafka-control-source <- []", "control-parse <- [kafka-control-source]",
+            "control-watermarks <- [control-parse]", "rtrl-forecaster <- [control-watermarks, watermarks]",
+            "kafka-sink-acks <- [rtrl-forecaster]",
+            "kafka-sink-dead-letters <- [control-parse, parse, rtrl-forecaster]")), ops.toString());
+        for (StreamNode n : g.getStreamNodes()) {
+            if (List.of("kafka-control-source", "control-parse", "control-watermarks")
+                .contains(n.getTransformationUID())) {
+                assertEquals(1, n.getParallelism(), n.getTransformationUID() + " keeps the commands' order");
+            }
+        }
     }
 
     @Test

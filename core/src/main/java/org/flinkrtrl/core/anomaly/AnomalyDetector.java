@@ -89,6 +89,18 @@ public final class AnomalyDetector {
         return settings;
     }
 
+    /**
+     * Sets the warm-up (the first {@code events} events are marked warming up); the other settings and the
+     * statistics stay. The settings, warm-up included, are part of the state.
+     */
+    public void setWarmUp(int events) {
+        if (events != settings.warmUp()) {
+            AnomalySettings s = settings;
+            settings = new AnomalySettings(events, s.shortWindow(), s.longWindow(), s.levelWindow(), s.protectionWeight(),
+                s.protectScore(), s.halfDigits());
+        }
+    }
+
     /** Events scored so far. */
     public long count() {
         return count;

@@ -14,7 +14,7 @@ import org.flinkrtrl.core.optim.StateArrays;
  * large on one key (a forecast that is often wrong there) scores low there, and under stationarity P(p &lt;= a)
  * is about a on every key.
  */
-final class EmpiricalTail {
+public final class EmpiricalTail {
     static final int BINS = 256;
     static final double BIN = 0.25;
     private final double[] counts = new double[BINS];
@@ -25,7 +25,7 @@ final class EmpiricalTail {
     }
 
     /** ln of the tail probability of v (0 while nothing has been seen). */
-    double lnTail(double v) {
+    public double lnTail(double v) {
         if (total <= 0.0) {
             return 0.0;
         }
@@ -48,7 +48,7 @@ final class EmpiricalTail {
     }
 
     /** Folds v in with weight w; older weight decays by the factor 1 - w / horizon. */
-    void add(double v, double w, int horizon) {
+    public void add(double v, double w, int horizon) {
         double keep = 1.0 - w / horizon;
         for (int k = 0; k < BINS; k++) {
             counts[k] *= keep;
@@ -57,12 +57,12 @@ final class EmpiricalTail {
         total = total * keep + w;
     }
 
-    void write(DataOutput o) throws IOException {
+    public void write(DataOutput o) throws IOException {
         o.writeDouble(total);
         StateArrays.write(o, counts);
     }
 
-    void read(DataInput in) throws IOException {
+    public void read(DataInput in) throws IOException {
         total = in.readDouble();
         StateArrays.read(in, counts);
     }

@@ -133,6 +133,7 @@ public final class ForecastingLearner {
     private final double[] residual;
     private final Result result;
     private String migration;
+    private boolean frozen;
 
     /** Result of one event; the object and its arrays are reused by the next call. */
     public static final class Result {
@@ -407,7 +408,7 @@ public final class ForecastingLearner {
         for (int c = 0; c < d; c++) {
             double z = u[c] - origin[c];
             double res = u[c] - linearForecastU[c];
-            if (options.linear() && w == 1.0) {
+            if (options.linear() && w == 1.0 && !frozen) {
                 double mad = residualDecay < 1.0 ? residualMeanAbs[c] / (1.0 - residualDecay) : 0.0;
                 linear[c].update(features[c], z, HUBER * Math.max(mad, MIN_RESIDUAL * deltas.std(c)));
                 linearFailed |= !linear[c].isFinite();
@@ -421,7 +422,7 @@ public final class ForecastingLearner {
         // protection: neither path learns from an event scored anomalous. (Scaling the network's gradient by w would
         // not do: Adam divides by the gradient's running RMS, so a persistently scaled gradient soon takes full steps;
         // a scaled innovation in the linear path still updates its covariance in full.)
-        double loss = !options.recurrent() ? lossNoNet : w < 1.0 ? model.evaluate(target) : model.learn(target);
+        double loss = !options.recurrent() ? lossNoNet : w < 1.0 || frozen ? model.evaluate(target) : model.learn(target);
         r.scored = true;
         r.loss = loss;
         r.error = err;
@@ -553,6 +554,34 @@ public final class ForecastingLearner {
 
     public ModelConfig config() { return config; }
     public ForecasterOptions options() { return options; }
+
+    /**
+     * Multiplies the network's configured learning rate by {@code factor} from the next event on (1 = as
+     * configured). A runtime setting, not part of this learner's state: the operator keeps a key's override beside
+     * the model and sets it before every event.
+     */
+    public void setLearningRateFactor(double factor) {
+        model.setLearningRateFactor(factor);
+    }
+
+    /**
+     * Frozen: the network's weights and the linear path's coefficients stay as they are; the event is still scored
+     * and forecast, and the statistics (normalisers, interval, anomaly detector, the experts' error record) still
+     * follow the stream. A runtime setting like {@link #setLearningRateFactor}.
+     */
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    public boolean frozen() { return frozen; }
+
+    /** Sets the anomaly detector's warm-up (events marked warming up); kept in the detector's settings. */
+    public void setAnomalyWarmUp(int events) {
+        detector.setWarmUp(events);
+    }
+
+    /** The anomaly detector's warm-up, in events. */
+    public int anomalyWarmUp() { return detector.settings().warmUp(); }
     public OnlineLearner model() { return model; }
     public long divergences() { return divergences; }
     /** Events seen. */
@@ -615,6 +644,11 @@ public final class ForecastingLearner {
 
     /** Reads what {@link #writeState} wrote. */
     void readState(DataInput in) throws IOException {
+        readState(in, LearnerCodec.VERSION);
+    }
+
+    /** Reads what {@link #writeState} wrote in codec format {@code version} (2 or later). */
+    void readState(DataInput in, int version) throws IOException {
         events = in.readLong();
         divergences = in.readLong();
         StateArrays.read(in, units);
@@ -645,7 +679,7 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.scale);
         StateArrays.read(in, result.lower);
         StateArrays.read(in, result.upper);
-        model.readState(in);
+        model.readState(in, version);
     }
 
     /**
@@ -666,10 +700,10 @@ public final class ForecastingLearner {
         StateArrays.read(in, result.forecast);
         ModelConfig v1Network = config.toBuilder().set(INPUTS, 2 * d).set(OUTPUTS, d).build();
         if (ConfigShape.same(v1Network, model.config())) {
-            model.readState(in);
+            model.readState(in, 1);
             migration = "state format 1: network kept; linear path, seasonal context and interval started fresh";
         } else {
-            new OnlineLearner(v1Network, config.seed(), false).readState(in);
+            new OnlineLearner(v1Network, config.seed(), false).readState(in, 1);
             model.initialise();
             migration = "state format 1: network shape " + v1Network.inputs() + " inputs no longer matches this build's "
                 + model.config().inputs() + ", replaced by a fresh one; linear path, seasonal context and interval"

@@ -24,11 +24,14 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 2: the config holds the forecaster's settings (seasonalContext ... linearForgetting) and the
-     * forecaster's state its channel units, seasonal context,
-     * linear path and interval. 1 (still read): persistence plus network; see {@link ForecastingLearner#readStateV1}.
+     * Current format. 3: the config ends with the update period, and an OnlineLearner's state (also inside a
+     * forecaster's and a log learner's) with the update period's block (the gradients summed in the open period);
+     * formats 1 and 2 read as period 1 with an empty period. 2 (still read): the config holds the forecaster's
+     * settings (seasonalContext ... linearForgetting) and the forecaster's state its channel units, seasonal
+     * context, linear path and interval. 1 (still read): persistence plus network; see
+     * {@link ForecastingLearner#readStateV1}.
      */
-    public static final short VERSION = 2;
+    public static final short VERSION = 3;
     /** Oldest format this build reads. */
     public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;
@@ -48,10 +51,10 @@ public final class LearnerCodec {
     }
 
     public static OnlineLearner readOnline(DataInput in) throws IOException {
-        short version = readVersion(in, KIND_ONLINE); // an OnlineLearner's fields are the same in formats 1 and 2
+        short version = readVersion(in, KIND_ONLINE); // formats 1 and 2: the same fields, without the period block
         ModelConfig cfg = ModelConfig.readFrom(in, version);
         OnlineLearner l = new OnlineLearner(cfg, cfg.seed(), false); // readState overwrites all initialise() sets
-        l.readState(in);
+        l.readState(in, version);
         return l;
     }
 
@@ -68,7 +71,7 @@ public final class LearnerCodec {
             return l;
         }
         ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed(), false); // readState overwrites all of it
-        l.readState(in);
+        l.readState(in, version);
         return l;
     }
 
@@ -130,10 +133,10 @@ public final class LearnerCodec {
     }
 
     public static LogLearner readLog(DataInput in) throws IOException {
-        short version = readVersion(in, KIND_LOG); // a log learner holds an OnlineLearner's fields, the same in 1 and 2
+        short version = readVersion(in, KIND_LOG); // a log learner holds an OnlineLearner's fields
         ModelConfig cfg = ModelConfig.readFrom(in, version);
         LogLearner l = new LogLearner(cfg, cfg.seed(), false); // readState overwrites all of it
-        l.readState(in);
+        l.readState(in, version);
         return l;
     }
 

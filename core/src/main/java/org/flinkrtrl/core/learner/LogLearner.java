@@ -79,7 +79,7 @@ public final class LogLearner {
             double p = net.output()[out.scoredClass] / activeMass(net.output(), vocabulary.size() + 1);
             out.probability = p;
             out.surpriseBits = -Math.log(Math.max(p, Double.MIN_VALUE)) / LN2;
-            net.learnClass(out.scoredClass);
+            net.learnClass(out.scoredClass, vocabulary.size() + 1);
             scored++;
             sumBits += out.surpriseBits;
         } else {
@@ -192,6 +192,11 @@ public final class LogLearner {
     }
 
     void readState(DataInput in) throws IOException {
+        readState(in, LearnerCodec.VERSION);
+    }
+
+    /** Reads what {@link #writeState} wrote in codec format {@code version}. */
+    void readState(DataInput in, int version) throws IOException {
         vocabulary.read(in);
         lastTime = in.readLong();
         events = in.readLong();
@@ -200,6 +205,6 @@ public final class LogLearner {
         overflowEvents = in.readLong();
         resets = in.readLong();
         sumBits = in.readDouble();
-        net.readState(in);
+        net.readState(in, version);
     }
 }

@@ -50,7 +50,8 @@ public record ModelConfig(
     double intervalLevel,
     String timeZone,
     int maxLagSteps,
-    double linearForgetting) implements Serializable {
+    double linearForgetting,
+    int updatePeriod) implements Serializable {
 
     public enum CellType { TANH, GATED }
 
@@ -109,6 +110,7 @@ public record ModelConfig(
         out.writeUTF(timeZone);
         out.writeInt(maxLagSteps);
         out.writeDouble(linearForgetting);
+        out.writeInt(updatePeriod);
     }
 
     /** Reads what {@link #writeTo} wrote and validates it. */
@@ -118,7 +120,8 @@ public record ModelConfig(
 
     /**
      * Reads a config written in learner state format {@code version}: format 1 ends after divergenceLoss, so the
-     * forecaster's settings (seasonalContext ... linearForgetting) take their defaults.
+     * forecaster's settings (seasonalContext ... linearForgetting) take their defaults; formats 1 and 2 end before
+     * updatePeriod, which then takes its default (1: a step per gradient, as those builds trained).
      */
     public static ModelConfig readFrom(DataInput in, int version) throws IOException {
         Builder b = builder()
@@ -155,6 +158,9 @@ public record ModelConfig(
                 .set(TIME_ZONE, in.readUTF())
                 .set(MAX_LAG_STEPS, in.readInt())
                 .set(LINEAR_FORGETTING, in.readDouble());
+        }
+        if (version >= 3) {
+            b.set(UPDATE_PERIOD, in.readInt());
         }
         return b.buildDecoded();
     }

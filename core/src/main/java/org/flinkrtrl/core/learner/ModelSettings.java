@@ -104,6 +104,10 @@ public final class ModelSettings {
         v -> v >= 0 && v <= 1_000_000, "must be in [0, 1000000]", "largest seasonal lag buffer per key, in events");
     public static final ModelSetting<Double> LINEAR_FORGETTING = add("linearForgetting", 0.999, "lambda", null,
         v -> v > 0 && v <= 1, "must be in (0, 1]", "forgetting factor of the linear path");
+    // One optimiser step per this many gradients, from their mean; the influence state still propagates every step.
+    public static final ModelSetting<Integer> UPDATE_PERIOD = add("updatePeriod", 1, "steps", null,
+        v -> v >= 1 && v <= 1_000_000, "must be in [1, 1000000]",
+        "gradients averaged per optimiser step, 1 = every step");
 
     private static boolean isZone(String id) {
         try {

@@ -26,6 +26,12 @@ import org.flinkrtrl.core.readout.Readout;
  * readout's exact gradient, clips and applies one optimiser step. D_t and H_t are therefore always taken at the
  * parameters the forward pass used (pitfall G.9); G~ is not corrected after the update (standard online RTRL).
  *
+ * <p>Update period k ({@code config.updatePeriod()}): the gradients of k consecutive learn calls that yield one
+ * (every call for the per-step methods, every window end for TBPTT) are summed with the weights held fixed; the
+ * k-th applies one optimiser step with their mean (then clipped). The influence state still propagates every step,
+ * so the accumulated gradient is the untruncated online gradient of the period's losses. k = 1 is one step per
+ * gradient.
+ *
  * <p>All randomness (initialisation, estimator signs) comes from one seeded {@link Rng} that is part of the
  * state, so {@link #writeState} / {@link #readState} continue a stream bit for bit. Inputs and targets are
  * validated before any state is touched. Not thread-safe.
@@ -66,12 +72,18 @@ public final class OnlineLearner {
     private final double[] V;
     private final double[] h;
     private final double[] out;
-    /** TBPTT only: readout gradients accumulated while the recurrent update is locked. */
+    /** Readout gradients accumulated while the recurrent update is locked (TBPTT) or the update period is open. */
     private final double[] pendingGradV;
+    /** Recurrent gradients summed in the open update period (length 0 when the period is 1). */
+    private final double[] periodGradW;
+    /** Gradients summed into {@link #periodGradW} in the open update period, in [0, updatePeriod). */
+    private int periodCount;
 
     private long steps;
     private long updates;
     private boolean hasOutput;
+    /** {class, classes in use} of {@link #learnClass(int, int)}, reused. */
+    private final double[] classTarget = new double[2];
     private double lastGradNorm;
 
     /** A new model with freshly initialised weights from {@code config.seed}. */
@@ -106,6 +118,7 @@ public final class OnlineLearner {
         this.shape = new ThreadScratch.Shape(cell.getClass(), config.cell().ordinal(), cell.hiddenSize(),
             config.inputs(), W.length, V.length);
         this.pendingGradV = new double[V.length];
+        this.periodGradW = new double[config.updatePeriod() > 1 ? W.length : 0];
         this.rng = new Rng(streamSeed);
         if (initialise) {
             initialise();
@@ -125,6 +138,8 @@ public final class OnlineLearner {
         optW.reset();
         optV.reset();
         Arrays.fill(pendingGradV, 0.0);
+        Arrays.fill(periodGradW, 0.0);
+        periodCount = 0;
         resetSequence();
         Arrays.fill(out, 0.0);
         hasOutput = false;
@@ -183,6 +198,23 @@ public final class OnlineLearner {
         return learnInternal(new double[] {cls});
     }
 
+    /**
+     * Like {@link #learnClass(int)} with the loss restricted to classes {@code [0, active)}: the probabilities are
+     * renormalised over them and the other classes' weights get no gradient.
+     */
+    public double learnClass(int cls, int active) {
+        if (config.head() != ModelConfig.Head.SOFTMAX) {
+            throw new IllegalStateException("learnClass needs a softmax head; use learn(double[])");
+        }
+        if (cls < 0 || cls >= active || active > config.outputs()) {
+            throw new IllegalArgumentException("class " + cls + " outside [0, " + active + "), or more than "
+                + config.outputs() + " classes in use");
+        }
+        classTarget[0] = cls;
+        classTarget[1] = active;
+        return learnInternal(classTarget);
+    }
+
     /** The loss of the latest output against a target without learning from it (evaluation). */
     public double evaluate(double[] target) {
         requireOutput();
@@ -206,18 +238,41 @@ public final class OnlineLearner {
         double[] gradW = w.gradW;
         double[] gradV = w.gradV;
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
-        if (estimator.gradient(dLdh, gradW)) {
-            addInto(pendingGradV, gradV);
+        addInto(pendingGradV, gradV);
+        if (estimator.gradient(dLdh, gradW) && closePeriod(gradW)) {
             lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
             Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
             optW.apply(W, gradW);
             optV.apply(V, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);
             updates++;
-        } else {
-            addInto(pendingGradV, gradV);
         }
         return loss;
+    }
+
+    /**
+     * Adds a new recurrent gradient to the open update period. Returns false while the period stays open; at its
+     * k-th gradient writes the period's mean into {@code gradW}, divides the accumulated readout gradient by k,
+     * empties the period and returns true (with k = 1 at once, leaving both untouched).
+     */
+    private boolean closePeriod(double[] gradW) {
+        int k = config.updatePeriod();
+        if (k == 1) {
+            return true;
+        }
+        addInto(periodGradW, gradW);
+        if (++periodCount < k) {
+            return false;
+        }
+        for (int i = 0; i < gradW.length; i++) {
+            gradW[i] = periodGradW[i] / k;
+        }
+        for (int i = 0; i < pendingGradV.length; i++) {
+            pendingGradV[i] /= k;
+        }
+        Arrays.fill(periodGradW, 0.0);
+        periodCount = 0;
+        return true;
     }
 
     private static void addInto(double[] acc, double[] g) {
@@ -230,6 +285,18 @@ public final class OnlineLearner {
         if (!hasOutput) {
             throw new IllegalStateException("no output to score yet: call advance() first");
         }
+    }
+
+    /**
+     * Multiplies the configured learning rate of both parameter groups by {@code factor} from the next update on
+     * (1 = as configured). A runtime setting, not part of the state (the per-key overrides live beside the model).
+     */
+    public void setLearningRateFactor(double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("learning-rate factor must be finite and > 0, got " + factor);
+        }
+        optW.setLearningRateFactor(factor);
+        optV.setLearningRateFactor(factor);
     }
 
     /** True when every weight and the hidden state are finite. */
@@ -278,9 +345,33 @@ public final class OnlineLearner {
         optW.writeState(o);
         optV.writeState(o);
         estimator.writeState(o);
+        writeUpdatePeriodState(o);
     }
 
+    /** The update period's block, last in the state (format 3 on): the gradients summed in the open period. */
+    private void writeUpdatePeriodState(DataOutput o) throws IOException {
+        o.writeInt(periodCount);
+        StateArrays.write(o, periodGradW);
+    }
+
+    private void readUpdatePeriodState(DataInput in) throws IOException {
+        periodCount = in.readInt();
+        if (periodCount < 0 || periodCount >= config.updatePeriod()) {
+            throw new IOException("update period position " + periodCount + " outside [0, " + config.updatePeriod() + ")");
+        }
+        StateArrays.read(in, periodGradW);
+    }
+
+    /** Reads a state of the current format. */
     void readState(DataInput in) throws IOException {
+        readState(in, LearnerCodec.VERSION);
+    }
+
+    /**
+     * Reads a state of codec format {@code version}. Formats 1 and 2 end before the update period's block; their
+     * config has period 1, so the period starts empty.
+     */
+    void readState(DataInput in, int version) throws IOException {
         steps = in.readLong();
         updates = in.readLong();
         hasOutput = in.readBoolean();
@@ -294,5 +385,11 @@ public final class OnlineLearner {
         optW.readState(in);
         optV.readState(in);
         estimator.readState(in);
+        if (version >= 3) {
+            readUpdatePeriodState(in);
+        } else {
+            periodCount = 0;
+            Arrays.fill(periodGradW, 0.0);
+        }
     }
 }

@@ -17,6 +17,7 @@ public final class Adam implements Optimizer {
     private final double[] mom1;
     private final double[] mom2;
     private long t;
+    private double factor = 1.0;
     /** Element-wise update on the kernels (SIMD when available; the same bits either way). */
     private final Kernels kern;
 
@@ -33,8 +34,13 @@ public final class Adam implements Optimizer {
     @Override
     public void apply(double[] params, double[] grad) {
         t++;
-        double lrT = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        double lrT = lr * factor * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         kern.adam(params, grad, mom1, mom2, params.length, beta1, beta2, lrT, eps);
+    }
+
+    @Override
+    public void setLearningRateFactor(double factor) {
+        this.factor = factor;
     }
 
     public long steps() {

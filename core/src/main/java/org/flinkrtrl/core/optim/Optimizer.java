@@ -13,6 +13,12 @@ public interface Optimizer {
 
     void readState(DataInput in) throws IOException;
 
+    /**
+     * Multiplies the configured learning rate by {@code factor} from the next step on (1 = as configured). A
+     * runtime setting, not part of the state: the caller sets it before every step it wants scaled.
+     */
+    void setLearningRateFactor(double factor);
+
     /** Forgets all moments (used when a diverged model is re-initialised). */
     void reset();
 }

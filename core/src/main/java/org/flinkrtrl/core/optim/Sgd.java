@@ -6,6 +6,7 @@ import java.io.DataOutput;
 /** Plain stochastic gradient descent: theta -= lr * g. Stateless. */
 public final class Sgd implements Optimizer {
     private final double lr;
+    private double factor = 1.0;
 
     public Sgd(double lr) {
         this.lr = lr;
@@ -14,8 +15,13 @@ public final class Sgd implements Optimizer {
     @Override
     public void apply(double[] params, double[] grad) {
         for (int i = 0; i < params.length; i++) {
-            params[i] -= lr * grad[i];
+            params[i] -= lr * factor * grad[i];
         }
+    }
+
+    @Override
+    public void setLearningRateFactor(double factor) {
+        this.factor = factor;
     }
 
     @Override public void writeState(DataOutput out) {}

@@ -34,7 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>bytes written by the stream reference, decoded by the byte-array path and by the stream decode path (a fully
  *       initialised learner filled through {@code DataInputStream}) continue bit-identically with the live
  *       learner;</li>
- *   <li>format-2 states stored by this build's codec restore and re-encode to the same bytes;</li>
+ *   <li>format-2 states stored by an earlier build's codec restore by migration and re-encode to exactly their
+ *       bytes in format 3 (version 3, the config's update period 1 appended, an empty update period block at the
+ *       end);</li>
  *   <li>format-1 states stored by the stream-only codec of main at 3c6ff34 restore by migration and
  *       continue.</li>
  * </ul>
@@ -106,15 +108,19 @@ class CodecBytesTest {
         return bos.toByteArray();
     }
 
-    /** The stream decode (as main at 3c6ff34 read it): a fully initialised learner filled through DataInputStream. */
+    /**
+     * The stream decode (as main at 3c6ff34 read it): a fully initialised learner filled through DataInputStream,
+     * in the format the bytes name (2 or the current one).
+     */
     static ForecastingLearner streamDecode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         assertEquals(LearnerCodec.MAGIC, in.readInt());
-        assertEquals(LearnerCodec.VERSION, in.readShort());
+        short version = in.readShort();
+        assertTrue(version == 2 || version == LearnerCodec.VERSION, "format " + version);
         assertEquals(2, in.readByte());
-        ModelConfig cfg = ModelConfig.readFrom(in);
+        ModelConfig cfg = ModelConfig.readFrom(in, version);
         ForecastingLearner l = new ForecastingLearner(cfg, cfg.seed());
-        l.readState(in);
+        l.readState(in, version);
         assertEquals(-1, in.read(), "every byte consumed");
         return l;
     }
@@ -171,8 +177,8 @@ class CodecBytesTest {
      * Format-1 states (written by main at 3c6ff34, before the seasonal context and the linear path) still restore:
      * through the fast path and through a {@code DataInputStream}, each is migrated (statistics, scorer, pending
      * forecast and network carried over, the network's weights bit for bit; the new parts fresh), says so, and
-     * the two decodes continue bit-identically with finite forecasts and bounds; re-encoded they are format-2
-     * states that restore to the same bytes.
+     * the two decodes continue bit-identically with finite forecasts and bounds; re-encoded they are states of the
+     * current format that restore to the same bytes.
      */
     @Test
     void format1StatesMigrateAndContinue() throws Exception {
@@ -190,12 +196,14 @@ class CodecBytesTest {
             byte[] migrated = LearnerCodec.toBytes(viaFast);
             assertArrayEquals(migrated, LearnerCodec.toBytes(viaStream), name + ": both decodes migrate alike");
             assertArrayEquals(migrated, LearnerCodec.toBytes(LearnerCodec.forecastingFromBytes(migrated)),
-                name + ": the migrated state round-trips in format 2");
+                name + ": the migrated state round-trips in the current format");
             assertTrue(viaFast.steps() > 100, name + ": event count carried over, got " + viaFast.steps());
             byte[] net = LearnerCodec.toBytes(viaFast.model());
             ByteArrayOutputStream cfgBytes = new ByteArrayOutputStream();
             viaFast.model().config().writeTo(new DataOutputStream(cfgBytes));
-            byte[] netState = java.util.Arrays.copyOfRange(net, 7 + cfgBytes.size(), net.length);
+            // the network's format-1 fields, then (format 3) the empty update period block: int count 0, int length 0
+            assertArrayEquals(new byte[8], java.util.Arrays.copyOfRange(net, net.length - 8, net.length), name);
+            byte[] netState = java.util.Arrays.copyOfRange(net, 7 + cfgBytes.size(), net.length - 8);
             assertArrayEquals(netState, java.util.Arrays.copyOfRange(old, old.length - netState.length, old.length),
                 name + ": the network's state is carried over bit for bit");
             Rng data = new Rng(17);
@@ -214,23 +222,35 @@ class CodecBytesTest {
     /** Learners encoded in format 2 by this build's codec (see src/test/resources/codec/README.md). */
     static final String FORMAT2_STATES = "/codec/learners-format2.bin.gz";
 
+    static byte[] asFormat3(byte[] format2) throws IOException {
+        return Format3.fromFormat2(format2);
+    }
+
     /**
      * Format-2 bytes pinned: the stored states (timed 30-minute streams, so the seasonal ring, the linear path and
-     * the interval are all in them) decode and re-encode to the very same bytes, and continue bit-identically
-     * through both decode paths.
+     * the interval are all in them) decode by migration and re-encode to exactly their format-3 form
+     * ({@link #asFormat3}), which decodes to the same bytes again, and continue bit-identically through both
+     * decode paths.
      */
     @Test
-    void storedFormat2StatesRestoreAndReencodeToTheSameBytes() throws Exception {
+    void storedFormat2StatesMigrateToFormat3() throws Exception {
+        assertEquals(3, LearnerCodec.VERSION);
         Map<String, byte[]> states = states(FORMAT2_STATES);
         assertEquals(11, states.size());
         for (Map.Entry<String, byte[]> e : states.entrySet()) {
             String name = e.getKey();
             byte[] stored = e.getValue();
+            assertEquals(2, ((stored[4] & 0xff) << 8) | (stored[5] & 0xff), name + " is a format-2 state");
+            byte[] expected = asFormat3(stored);
+            assertEquals(stored.length + 12, expected.length);
             ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(stored);
             ForecastingLearner viaStream = streamDecode(stored);
-            assertArrayEquals(stored, LearnerCodec.toBytes(viaFast), name + ": fast decode + fast encode");
-            assertArrayEquals(stored, streamBytes(viaFast), name + ": fast decode + stream encode");
-            assertArrayEquals(stored, LearnerCodec.toBytes(viaStream), name + ": stream decode + fast encode");
+            assertEquals(1, viaFast.config().updatePeriod(), name);
+            assertArrayEquals(expected, LearnerCodec.toBytes(viaFast), name + ": fast decode + fast encode");
+            assertArrayEquals(expected, streamBytes(viaFast), name + ": fast decode + stream encode");
+            assertArrayEquals(expected, LearnerCodec.toBytes(viaStream), name + ": stream decode + fast encode");
+            assertArrayEquals(expected, LearnerCodec.toBytes(LearnerCodec.forecastingFromBytes(expected)),
+                name + ": the format-3 form round-trips");
             assertEquals(1_800_000L, viaFast.cadenceMillis(), name);
             Rng data = new Rng(17);
             for (int t = 0; t < 60; t++) {

@@ -11,7 +11,8 @@ import org.flinkrtrl.core.math.Rng;
 
 /**
  * Writes {@code learners-format2.bin.gz} (see src/test/resources/codec/README.md): the pinned format-2 states that
- * {@link CodecBytesTest#storedFormat2StatesRestoreAndReencodeToTheSameBytes} checks. Run once per format change:
+ * {@link CodecBytesTest#storedFormat2StatesMigrateToFormat3} migrates. It writes the current format; the stored file
+ * was written when that was format 2. Run once per format change:
  * {@code java -cp core/target/classes:core/target/test-classes org.flinkrtrl.core.learner.Format2StatesWriter FILE}.
  */
 public final class Format2StatesWriter {

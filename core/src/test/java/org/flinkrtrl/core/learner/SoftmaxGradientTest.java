@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SoftmaxGradientTest {
     static final int N = 4;
     static final int X = 3;
-    static final int CLASSES = 3;
+    static final int CLASSES = 4;
+    /** Classes in use for the masked loss ({@link OnlineLearner#learnClass(int, int)}): the last class is not. */
+    static final int ACTIVE = 3;
     static final int T = 4;
     static final int TARGET = 2;
     static final double LR = 1e-3;
@@ -38,6 +40,10 @@ class SoftmaxGradientTest {
 
     /** Runs the T steps and one learnClass; returns {gradW, gradV} recovered from the SGD update. */
     static double[][] estimate(ModelConfig cfg, long rngState) {
+        return estimate(cfg, rngState, CLASSES);
+    }
+
+    static double[][] estimate(ModelConfig cfg, long rngState, int active) {
         OnlineLearner l = new OnlineLearner(cfg);
         double[] w0 = l.recurrentWeights().clone();
         double[] v0 = l.readoutWeights().clone();
@@ -47,7 +53,11 @@ class SoftmaxGradientTest {
         for (double[] x : XS) {
             l.advance(x);
         }
-        l.learnClass(TARGET);
+        if (active == CLASSES) {
+            l.learnClass(TARGET);
+        } else {
+            l.learnClass(TARGET, active);
+        }
         assertEquals(1, l.updates(), "one update after the window of T steps");
         double[] gw = new double[w0.length];
         double[] gv = new double[v0.length];
@@ -61,6 +71,11 @@ class SoftmaxGradientTest {
     }
 
     static double loss(double[] w, double[] v) {
+        return loss(w, v, CLASSES);
+    }
+
+    /** The loss over the first {@code active} classes: the softmax renormalised over them. */
+    static double loss(double[] w, double[] v, int active) {
         int m = N + X + 1;
         double[] h = new double[N];
         for (double[] x : XS) {
@@ -88,7 +103,7 @@ class SoftmaxGradientTest {
             max = Math.max(max, y[o]);
         }
         double sum = 0;
-        for (int o = 0; o < CLASSES; o++) {
+        for (int o = 0; o < active; o++) {
             sum += Math.exp(y[o] - max);
         }
         return -(y[TARGET] - max - Math.log(sum));
@@ -96,15 +111,19 @@ class SoftmaxGradientTest {
 
     /** Central finite differences of {@link #loss} in W (which = 0) or V (which = 1). */
     static double[] finiteDifferences(double[] w, double[] v, int which) {
+        return finiteDifferences(w, v, which, CLASSES);
+    }
+
+    static double[] finiteDifferences(double[] w, double[] v, int which, int active) {
         double[] p = which == 0 ? w : v;
         double[] g = new double[p.length];
         double eps = 1e-6;
         for (int i = 0; i < p.length; i++) {
             double keep = p[i];
             p[i] = keep + eps;
-            double up = loss(w, v);
+            double up = loss(w, v, active);
             p[i] = keep - eps;
-            double down = loss(w, v);
+            double down = loss(w, v, active);
             p[i] = keep;
             g[i] = (up - down) / (2 * eps);
         }
@@ -119,6 +138,30 @@ class SoftmaxGradientTest {
         double[] fd = finiteDifferences(e[2], e[3], 1);
         for (int i = 0; i < fd.length; i++) {
             assertEquals(fd[i], e[1][i], 1e-7, method + " V[" + i + "]");
+        }
+    }
+
+    /**
+     * The loss restricted to the classes in use (the log model's): the readout gradient with every estimator and the
+     * exact estimators' recurrent gradient match finite differences of the renormalised loss, and the class not in
+     * use gets no gradient.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Method.class, names = "LRU", mode = EnumSource.Mode.EXCLUDE)
+    void theMaskedLossGradientIsExactWithEveryEstimator(Method method) {
+        double[][] e = estimate(config(method, method == Method.OK ? N : 1), 0, ACTIVE);
+        double[] fd = finiteDifferences(e[2], e[3], 1, ACTIVE);
+        for (int i = 0; i < fd.length; i++) {
+            assertEquals(fd[i], e[1][i], 1e-7, method + " V[" + i + "]");
+        }
+        for (int j = 0; j <= N; j++) {
+            assertEquals(0.0, e[1][ACTIVE * (N + 1) + j], 0.0, "the class not in use");
+        }
+        if (method == Method.RTRL || method == Method.TBPTT || method == Method.OK) {
+            double[] fw = finiteDifferences(e[2], e[3], 0, ACTIVE);
+            for (int i = 0; i < fw.length; i++) {
+                assertEquals(fw[i], e[0][i], 1e-7, method + " W[" + i + "]");
+            }
         }
     }
 

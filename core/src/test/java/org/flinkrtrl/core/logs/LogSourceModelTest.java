@@ -37,9 +37,15 @@ class LogSourceModelTest {
         assertEquals("0", second.typeId);
         assertEquals("Accepted password for <*> from <IP> port <NUM> ssh2", second.template);
         assertFalse(second.unseen);
-        double digits = -Math.log10(second.probability);
-        assertEquals(digits / (digits + 5.0), second.anomalyScore, 1e-12);
+        assertEquals(0.0, second.anomalyScore, 0.0, "the first scored event has no history to be calibrated against");
         assertEquals(-Math.log(second.probability) / Math.log(2), second.surprise, 1e-12);
+        // the mixture starts with equal weights on the network, the order-2 and the order-0 counts; the counts hold
+        // the first event as the unseen class, so Witten-Bell gives template 0 (0 + 1 * 1/2) / (1 + 1) = 1/4
+        double pNet = Math.pow(2, -second.networkSurprise);
+        assertEquals(0.25, Math.pow(2, -second.contextSurprise), 1e-15);
+        assertEquals(0.25, Math.pow(2, -second.frequencySurprise), 1e-15);
+        assertEquals((pNet + 0.25 + 0.25) / 3, second.probability, 1e-15);
+        assertTrue(Double.isNaN(first.gapSurprise) && second.gapSurprise == 0.0, "two gaps are needed to score one");
         assertTrue(List.of(second.topTypes).contains("Accepted password for <*> from <IP> port <NUM> ssh2"));
         assertTrue(List.of(second.topTypes).contains("<unseen>"));
     }
@@ -89,7 +95,7 @@ class LogSourceModelTest {
         assertFalse(back.matches(CFG, MinerSettings.DEFAULTS, 2));
         byte[] bad = m.toBytes();
         bad[1] = 7;
-        assertEquals("log source state format 7 is not supported (this build reads 1)",
+        assertEquals("log source state format 7 is not supported (this build reads 1 to 2)",
             assertThrows(IOException.class, () -> LogSourceModel.fromBytes(bad)).getMessage());
     }
 }
