@@ -1,11 +1,35 @@
 #!/usr/bin/env bash
-# The double-precision FMA ceiling of one core of this machine (see fma-peak.c). Needs gcc.
+# The double-precision FMA ceiling of one core at the widest vectors the CPU has (fma-peak.c: 512-bit with AVX-512F,
+# else 256-bit), and the OK-RTRL training step's share of it, measured in the same run:
+#   bench/fma-peak.sh            # peak, StepCost OK n=32 r=4 on the Vector API kernels, peak again, share
+#   STEP=0 bench/fma-peak.sh     # the peak only
+#   POINT="OK 16 4" bench/fma-peak.sh   # another step
+# The step's GFLOP/s are StepCost's nominal flops (StepCost.flops) over thread CPU time, second of two measurements
+# in one JVM (the first can still be JIT warm-up); the share is against the mean of the peaks before and after it.
+# Needs gcc (x86-64) and, for the step, Java 17+ and an offline Maven build (bench/classpath.sh). JAVA overrides java.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${TMPDIR:-/tmp}/fma-peak.$$"
+trap 'rm -f "$out"' EXIT
 gcc -O2 -mavx2 -mfma "$here/fma-peak.c" -o "$out"
 grep -m1 -E '^model name' /proc/cpuinfo || true
 grep -m1 -E '^cpu family' /proc/cpuinfo || true
 grep -m1 -E '^model\s' /proc/cpuinfo || true
-"$out"
-rm -f "$out"
+echo "# $(uptime)"
+p1=$("$out" | tee /dev/stderr | awk '/^peak/ {print $2, $3}')
+echo "widest vectors: ${p1#* }-bit, peak ${p1% *} GFLOP/s"
+if [ "${STEP:-1}" = 0 ]; then
+  exit 0
+fi
+cd "$here/.."
+set -- ${POINT:-OK 32 4}
+cp="core/target/classes:$(bench/classpath.sh)"
+row=$(${JAVA:-java} --add-modules jdk.incubator.vector -cp "$cp" org.flinkrtrl.bench.StepCost "$1,$1" "$2" "$3" 2>/dev/null \
+  | tee /dev/stderr | grep "^| $1 | $2 |" | tail -1)
+gf=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $9); print $9}')
+p2=$("$out" | awk '/^peak/ {print $2}')
+echo "# $(uptime)"
+awk -v gf="$gf" -v a="${p1% *}" -v b="$p2" -v bits="${p1#* }" -v pt="$1 n=$2 r=$3" 'BEGIN {
+  peak = (a + b) / 2;
+  printf "peak %.1f GFLOP/s at %d-bit (%.1f before, %.1f after the step); step %s: %.2f GFLOP/s nominal = %.1f %% of the peak\n",
+    peak, bits, a, b, pt, gf, 100 * gf / peak }'

@@ -93,7 +93,8 @@ public final class StateCacheCost {
         OperatorBenchmark.Clock.count = 0;
         OperatorBenchmark.Clock.expected = events;
         LearnerOperator.apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "events"), cfg,
-                Duration.ofDays(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, v.cacheBytes())
+                Duration.ofDays(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
+                v.cacheBytes())
             .predictions()
             .map(new OperatorBenchmark.Clock()).returns(LearnerOperator.PREDICTION_TYPE)
             .sinkTo(new DiscardingSink<>());

@@ -33,8 +33,11 @@ import org.flinkrtrl.jobs.eval.Ranking;
  * <pre>
  * java -cp experiments/target/classes:... org.flinkrtrl.experiments.AnomalyEval [--nab DIR] [--sensors CSV]
  *     [--out predictions.jsonl] [--warm-up N] [--short N] [--long N] [--level-window N] [--protection W]
- *     [--protect-score S] [--half-digits H] [--files true]
+ *     [--protect-score S] [--half-digits H] [--files true] [--models default,lru@8,ok4@32] [--readout-clip C]
  * </pre>
+ * {@code --models}: the forecasters to score side by side, each a {@link MethodSpec} token with an optional hidden
+ * size ({@code lru@8}, {@code ok4@32}) or {@code default} (the job's default model, the only one when the option is
+ * absent); {@code --readout-clip} sets the readout clipping norm of the non-default models (0 = off).
  */
 public final class AnomalyEval {
     private AnomalyEval() {}
@@ -47,8 +50,28 @@ public final class AnomalyEval {
             a.dbl("protection", def.protectionWeight()), a.dbl("protect-score", def.protectScore()),
             a.dbl("half-digits", def.halfDigits()));
         System.out.println("anomaly settings: " + s);
-        nab(Paths.get(a.str("nab", "../shared/data/nab-dev")), s, a.str("out", null), Boolean.parseBoolean(a.str("files", "false")));
-        sensors(Paths.get(a.str("sensors", "../shared/data/sensors/suthaharan-single-hop.csv")), s);
+        double readoutClip = a.dbl("readout-clip", 0.0);
+        List<Model> models = new ArrayList<>();
+        for (String token : a.list("models", "default")) {
+            models.add(Model.parse(token, readoutClip));
+        }
+        nab(Paths.get(a.str("nab", "../shared/data/nab-dev")), s, a.str("out", null), Boolean.parseBoolean(a.str("files", "false")), models);
+        sensors(Paths.get(a.str("sensors", "../shared/data/sensors/suthaharan-single-hop.csv")), s, models);
+    }
+
+    /** One forecaster of the comparison: its label and its configuration for d channels. */
+    record Model(String label, java.util.function.IntFunction<ModelConfig> config) {
+        static Model parse(String token, double readoutClip) {
+            if (token.trim().equals("default")) {
+                return new Model("default model", d -> ModelConfig.builder().set(INPUTS, d).build());
+            }
+            String[] parts = token.trim().split("@");
+            MethodSpec spec = MethodSpec.parse(parts[0], 16);
+            int hidden = parts.length > 1 ? Integer.parseInt(parts[1]) : 16;
+            return new Model(spec.label + " n=" + hidden + (readoutClip > 0 ? " clip " + readoutClip : ""),
+                d -> ModelConfig.builder().set(INPUTS, d).set(HIDDEN, hidden).set(METHOD, spec.method)
+                    .set(RANK, spec.rank).set(TRUNCATION, spec.truncation).set(READOUT_CLIP_NORM, readoutClip).build());
+        }
     }
 
     static long keySeed(long jobSeed, String key) {
@@ -64,9 +87,9 @@ public final class AnomalyEval {
     }
 
     /** Runs one key's stream; returns {score, baseline} per event. */
-    static double[][] run(String key, long[] times, double[][] values, AnomalySettings s) {
+    static double[][] run(String key, long[] times, double[][] values, AnomalySettings s, Model model) {
         int d = values[0].length;
-        ModelConfig cfg = ModelConfig.builder().set(INPUTS, d).build();
+        ModelConfig cfg = model.config().apply(d);
         ForecastingLearner f = new ForecastingLearner(cfg, ForecasterOptions.DEFAULTS, keySeed(cfg.seed(), key), s);
         double[][] out = new double[2][values.length];
         double[] mean = new double[d];
@@ -90,22 +113,27 @@ public final class AnomalyEval {
         return out;
     }
 
-    static void nab(Path dir, AnomalySettings s, String outFile, boolean perFile) throws IOException {
-        long t0 = System.nanoTime();
+    static void nab(Path dir, AnomalySettings s, String outFile, boolean perFile, List<Model> models)
+            throws IOException {
         NabCorpus corpus = NabCorpus.read(dir);
-        Map<String, double[]> ours = new LinkedHashMap<>();
+        Map<String, double[]> ours = null;
         Map<String, double[]> base = new LinkedHashMap<>();
-        for (NabCorpus.File file : corpus.files()) {
-            double[][] v = new double[file.values().length][1];
-            for (int i = 0; i < v.length; i++) {
-                v[i][0] = file.values()[i];
+        for (Model model : models) {
+            long t0 = System.nanoTime();
+            ours = new LinkedHashMap<>();
+            for (NabCorpus.File file : corpus.files()) {
+                double[][] v = new double[file.values().length][1];
+                for (int i = 0; i < v.length; i++) {
+                    v[i][0] = file.values()[i];
+                }
+                double[][] r = run(file.key(), file.timestamps(), v, s, model);
+                ours.put(file.key(), r[0]);
+                base.put(file.key(), r[1]);
             }
-            double[][] r = run(file.key(), file.timestamps(), v, s);
-            ours.put(file.key(), r[0]);
-            base.put(file.key(), r[1]);
+            System.out.printf(Locale.ROOT, "NAB dev (%s, %d files), %s (%.1f s)%n", dir, corpus.files().size(),
+                model.label(), (System.nanoTime() - t0) / 1e9);
+            report("forecaster anomaly score", NabScorer.scoreAll(corpus.withScores(ours)), perFile);
         }
-        System.out.printf(Locale.ROOT, "NAB dev (%s, %d files, %.1f s)%n", dir, corpus.files().size(), (System.nanoTime() - t0) / 1e9);
-        report("forecaster anomaly score", NabScorer.scoreAll(corpus.withScores(ours)), perFile);
         report("baseline: cumulative z-score", NabScorer.scoreAll(corpus.withScores(base)), false);
         if (perFile) {
             for (NabCorpus.File file : corpus.files()) {
@@ -169,7 +197,7 @@ public final class AnomalyEval {
         }
     }
 
-    static void sensors(Path csv, AnomalySettings s) throws IOException {
+    static void sensors(Path csv, AnomalySettings s, List<Model> models) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         List<String> header = List.of(lines.get(0).split(","));
         int key = header.indexOf("mote_id");
@@ -185,21 +213,23 @@ public final class AnomalyEval {
             labels.computeIfAbsent(f[key], k -> new ArrayList<>()).add(!f[lab].trim().equals("0"));
         }
         int n = lines.size() - 1;
-        double[] ours = new double[n];
-        double[] base = new double[n];
-        boolean[] pos = new boolean[n];
-        int k = 0;
-        for (Map.Entry<String, List<double[]>> e : byKey.entrySet()) {
-            double[][] r = run(e.getKey(), null, e.getValue().toArray(new double[0][]), s);
-            List<Boolean> l = labels.get(e.getKey());
-            for (int i = 0; i < r[0].length; i++, k++) {
-                ours[k] = r[0][i];
-                base[k] = r[1][i];
-                pos[k] = l.get(i);
+        for (Model model : models) {
+            double[] ours = new double[n];
+            double[] base = new double[n];
+            boolean[] pos = new boolean[n];
+            int k = 0;
+            for (Map.Entry<String, List<double[]>> e : byKey.entrySet()) {
+                double[][] r = run(e.getKey(), null, e.getValue().toArray(new double[0][]), s, model);
+                List<Boolean> l = labels.get(e.getKey());
+                for (int i = 0; i < r[0].length; i++, k++) {
+                    ours[k] = r[0][i];
+                    base[k] = r[1][i];
+                    pos[k] = l.get(i);
+                }
             }
+            System.out.printf(Locale.ROOT, "sensors (%s, %d readings, %d keys), %s: ROC AUC %.4f PR AUC %.4f; baseline cumulative z-score ROC AUC %.4f PR AUC %.4f%n",
+                csv, n, byKey.size(), model.label(), Ranking.rocAuc(ours, pos), Ranking.averagePrecision(ours, pos),
+                Ranking.rocAuc(base, pos), Ranking.averagePrecision(base, pos));
         }
-        System.out.printf(Locale.ROOT, "sensors (%s, %d readings, %d keys): ROC AUC %.4f PR AUC %.4f; baseline cumulative z-score ROC AUC %.4f PR AUC %.4f%n",
-            csv, n, byKey.size(), Ranking.rocAuc(ours, pos), Ranking.averagePrecision(ours, pos),
-            Ranking.rocAuc(base, pos), Ranking.averagePrecision(base, pos));
     }
 }

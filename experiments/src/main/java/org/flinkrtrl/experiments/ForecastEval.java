@@ -43,7 +43,11 @@ import org.flinkrtrl.core.learner.ModelSettings;
  * {@code --variants} comma list of full, linear (no network), rnn (no linear path), each optionally
  * +noctx (no seasonal lags or calendar features) (default full,linear,rnn); {@code --hidden}, {@code --lr}, {@code --seed}; {@code --forgetting}; {@code --scale}
  * (multiply every value, to check unit invariance); {@code --passes N} (run everything N times in one JVM and
- * report the last: CPU times after JIT warm-up).
+ * report the last: CPU times after JIT warm-up); {@code --methods} comma list of {@link MethodSpec} tokens with an
+ * optional hidden size ({@code ok4@16,lru@8}; default r-OK r=4 at {@code --hidden}), each run with every variant;
+ * {@code --readout-clip} (readout clipping norm, default 0 = off). {@code --file} may be a directory: every CSV
+ * below it is one key (e.g. the nab-dev series), and the run ends with each model's and baseline's geometric mean
+ * over the keys of MAE / persistence MAE (mean over channels).
  */
 public final class ForecastEval {
     private ForecastEval() {}
@@ -67,14 +71,40 @@ public final class ForecastEval {
         double forgetting = Double.parseDouble(a.str("forgetting", "0.999"));
         double scaleBy = Double.parseDouble(a.str("scale", "1"));
         int passes = a.integer("passes", 1);
+        List<String> methodTokens = a.list("methods", "ok4@" + hidden);
+        double readoutClip = a.dbl("readout-clip", 0.0);
 
-        Map<String, List<Row>> series = read(file, keyField, timeField, indexField, stepMs, valueFields, scaleBy);
+        Map<String, List<Row>> series = new LinkedHashMap<>();
+        if (Files.isDirectory(file)) {
+            List<Path> csvs;
+            try (var walk = Files.walk(file)) {
+                csvs = walk.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+            }
+            for (Path f : csvs) {
+                for (Map.Entry<String, List<Row>> e : read(f, keyField, timeField, indexField, stepMs, valueFields,
+                        scaleBy).entrySet()) {
+                    series.put(file.relativize(f) + (e.getKey().isEmpty() ? "" : "/" + e.getKey()), e.getValue());
+                }
+            }
+        } else {
+            series = read(file, keyField, timeField, indexField, stepMs, valueFields, scaleBy);
+        }
         int d = valueFields.length;
-        ModelConfig cfg = ModelConfig.builder().set(ModelSettings.INPUTS, d).set(ModelSettings.OUTPUTS, d)
-            .set(ModelSettings.HIDDEN, hidden).set(ModelSettings.METHOD, Method.OK)
-            .set(ModelSettings.LEARNING_RATE, lr).set(ModelSettings.SEED, seed).build();
+        List<ModelConfig> cfgs = new ArrayList<>();
+        List<String> cfgNames = new ArrayList<>();
+        for (String token : methodTokens) {
+            String[] parts = token.trim().split("@");
+            MethodSpec spec = MethodSpec.parse(parts[0], 16);
+            int h = parts.length > 1 ? Integer.parseInt(parts[1]) : hidden;
+            cfgs.add(ModelConfig.builder().set(ModelSettings.INPUTS, d).set(ModelSettings.OUTPUTS, d)
+                .set(ModelSettings.HIDDEN, h).set(ModelSettings.METHOD, spec.method).set(ModelSettings.RANK, spec.rank)
+                .set(ModelSettings.TRUNCATION, spec.truncation).set(ModelSettings.READOUT_CLIP_NORM, readoutClip)
+                .set(ModelSettings.LEARNING_RATE, lr).set(ModelSettings.SEED, seed).build());
+            cfgNames.add(methodTokens.size() == 1 ? "model" : spec.key() + "@" + h);
+        }
         System.out.printf(Locale.ROOT, "file %s, %d key(s), channels %s, %s, scored from day %.1f and event %d%n",
-            file, series.size(), String.join(",", valueFields), cfg, skipDays, skipEvents);
+            file, series.size(), String.join(",", valueFields), cfgs, skipDays, skipEvents);
+        Map<String, double[]> logRatio = new LinkedHashMap<>(); // name -> {sum of log(MAE / persistence MAE), keys}
 
         Map<String, ErrorStats[]> totals = new LinkedHashMap<>();
         Map<String, IntervalCoverage[]> totalCoverage = new LinkedHashMap<>();
@@ -86,6 +116,8 @@ public final class ForecastEval {
             int perDay = (int) Math.max(1, Math.round(86_400_000.0 / cadence));
             List<String> names = new ArrayList<>();
             List<ForecastingLearner> learners = new ArrayList<>();
+            for (int mi = 0; mi < cfgs.size(); mi++) {
+            ModelConfig cfg = cfgs.get(mi);
             for (String v : variants) {
                 ForecasterOptions o = ForecasterOptions.DEFAULTS;
                 for (String part : v.split("\\+")) {
@@ -98,7 +130,8 @@ public final class ForecastEval {
                     };
                 }
                 learners.add(new ForecastingLearner(cfg, o.withForgetting(forgetting), seed));
-                names.add("model " + v);
+                names.add(cfgNames.get(mi) + " " + v);
+            }
             }
             List<Baseline> baselines = new ArrayList<>();
             baselines.add(SeasonalPersistence.persistence(d));
@@ -170,6 +203,18 @@ public final class ForecastEval {
                     Arrays.toString(l.seasonalLags()), l.divergences());
             }
             printTable(names, err, cov, valueFields, learners.size());
+            int pers = learners.size(); // the first baseline: persistence
+            for (int i = 0; i < k; i++) {
+                double ratio = 0.0;
+                for (int c = 0; c < d; c++) {
+                    ratio += err[i][c].mae() / err[pers][c].mae() / d;
+                }
+                if (Double.isFinite(ratio) && ratio > 0) {
+                    double[] acc = logRatio.computeIfAbsent(names.get(i), x -> new double[2]);
+                    acc[0] += Math.log(ratio);
+                    acc[1]++;
+                }
+            }
             for (int i = 0; i < k; i++) {
                 ErrorStats[] t = totals.computeIfAbsent(names.get(i), x -> newStats(d));
                 for (int c = 0; c < d; c++) {
@@ -196,6 +241,11 @@ public final class ForecastEval {
                 }
             }
             printTable(names, err, cov, valueFields, cov.length);
+            System.out.printf(Locale.ROOT, "%ngeometric mean over keys of MAE / persistence MAE (keys where both are > 0)%n");
+            for (Map.Entry<String, double[]> e : logRatio.entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-24s %.4f (%d keys)%n", e.getKey(), Math.exp(e.getValue()[0] / e.getValue()[1]),
+                    (int) e.getValue()[1]);
+            }
         }
     }
 

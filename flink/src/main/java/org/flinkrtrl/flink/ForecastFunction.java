@@ -18,6 +18,7 @@ import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.core.math.Kernels;
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * over and what started fresh is in {@link ForecastingLearner#migration()}); it is counted in
  * {@code modelsMigrated} and the reason logged (the first per subtask at INFO, the rest at DEBUG).
  *
+ * <p>Warm start (optional): a new key's model (first event, expired state, reset) starts from a template's
+ * parameters, e.g. the average of models exported from another job, instead of its random initialisation; it
+ * keeps its own seed, hidden and influence state and statistics ({@code learnersWarmStarted}).
+ *
  * <p>Each event is given to the learner with its event time, which drives the key's seasonal lags and calendar
  * features; every prediction carries the probabilistic forecast (scale and central interval).
  *
@@ -73,6 +78,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private final Duration ttl;
     private final double anomalyThreshold;
     private final MonitorConfig monitorConfig;
+    private final WarmStartTemplate warmStart;
 
     private transient ValueState<ForecastingLearner> state;
     /** The state, or a {@link ModelCache} in front of it when {@link ModelCacheOperator} attached one. */
@@ -88,12 +94,33 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
      * @param anomalyThreshold anomaly score above which an event counts as an anomaly in the metrics
      */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold) {
-        this(config, ttl, anomalyThreshold, MonitorSettings.DEFAULTS);
+        this(config, ttl, anomalyThreshold, MonitorSettings.DEFAULTS, null);
     }
 
     /** @param monitorConfig the rolling error's and the drift test's settings */
     public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold, MonitorConfig monitorConfig) {
+        this(config, ttl, anomalyThreshold, monitorConfig, null);
+    }
+
+    /** With the default monitor; see the next constructor for {@code warmStart}. */
+    public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold, WarmStartTemplate warmStart) {
+        this(config, ttl, anomalyThreshold, MonitorSettings.DEFAULTS, warmStart);
+    }
+
+    /**
+     * As above; a new key's model starts from {@code warmStart}'s parameters ({@link ForecastingLearner#warmStart})
+     * instead of its random initialisation, with its own seed, state and statistics. Null: every new key starts
+     * cold.
+     *
+     * @throws IllegalArgumentException when the template was built for another configuration than {@code config}
+     */
+    public ForecastFunction(ModelConfig config, Duration ttl, double anomalyThreshold, MonitorConfig monitorConfig,
+                            WarmStartTemplate warmStart) {
         Objects.requireNonNull(config, "config");
+        if (warmStart != null && !warmStart.config().equals(config)) {
+            throw new IllegalArgumentException("the warm-start models ran another configuration than the job's: "
+                + warmStart.config() + " vs " + config);
+        }
         if (config.head() != ModelConfig.Head.REGRESSION) {
             throw new IllegalArgumentException("the forecaster needs a regression head, got " + config.head());
         }
@@ -107,6 +134,15 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         this.ttl = ttl == null ? Duration.ZERO : ttl;
         this.anomalyThreshold = anomalyThreshold;
         this.monitorConfig = Objects.requireNonNull(monitorConfig, "monitorConfig");
+        this.warmStart = warmStart;
+    }
+
+    /** State name of a key's lifecycle (control overrides, error monitor); part of the savepoint layout. */
+    public static final String LIFECYCLE_STATE_NAME = KeyMonitor.STATE_NAME;
+
+    /** The lifecycle state's descriptor (with TTL when configured); for state-processor tooling. */
+    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor(Duration ttl) {
+        return KeyMonitor.stateDescriptor(KeyMonitor.STATE_NAME, ttl);
     }
 
     /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
@@ -208,7 +244,12 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     /** A fresh model for {@code key} (first event, reset command, reset reaction). */
     ForecastingLearner newLearner(String key) {
         metrics.learnersCreated.inc();
-        return new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
+        ForecastingLearner l = new ForecastingLearner(config, KeySeeds.seedFor(config.seed(), key));
+        if (warmStart != null) {
+            l.warmStart(warmStart);
+            metrics.learnersWarmStarted.inc();
+        }
+        return l;
     }
 
     private void migrated(String key, String reason) {

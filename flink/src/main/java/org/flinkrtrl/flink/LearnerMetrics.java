@@ -28,6 +28,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *       events of new keys, of keys whose state expired (TTL) and model resets. Flink does not tell an operator
  *       when TTL drops state, so liveKeys is this creation count; it is an upper bound of the keys created on this
  *       subtask since the (re)start that are still live, and does not include keys restored from a checkpoint.</dd>
+ *   <dt>learnersWarmStarted (counter)</dt><dd>of the models created, those started from the warm-start template
+ *       (only with a template).</dd>
  *   <dt>learnLatencyNanos (histogram)</dt><dd>time of one {@code ForecastingLearner.observe} call (normalise,
  *       score, learn, advance, forecast), over a window of the last {@link #LATENCY_WINDOW} events; state access
  *       is not included.</dd>
@@ -51,6 +53,7 @@ final class LearnerMetrics {
     final Counter modelsMigrated;
     final Counter learnersCreated;
     final Counter learnerFailures;
+    final Counter learnersWarmStarted;
     final Ewma meanLoss = new Ewma(EWMA_ALPHA);
     final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
     final Histogram latency;
@@ -69,6 +72,7 @@ final class LearnerMetrics {
         modelsMigrated = g.counter("modelsMigrated");
         learnersCreated = g.counter("learnersCreated");
         learnerFailures = g.counter("learnerFailures");
+        learnersWarmStarted = g.counter("learnersWarmStarted");
         Counter created = learnersCreated;
         g.gauge("liveKeys", (Gauge<Long>) created::getCount);
         g.gauge("meanLoss", meanLoss);

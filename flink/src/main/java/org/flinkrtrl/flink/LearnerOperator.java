@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.record.ControlAck;
 import org.flinkrtrl.record.ControlCommand;
@@ -121,7 +122,13 @@ public final class LearnerOperator {
     /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
-        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null);
+        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null, null);
+    }
+
+    /** As above; new keys start from {@code warmStart} (null: cold, see {@link ForecastFunction}). */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, WarmStartTemplate warmStart) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null, warmStart);
     }
 
     /**
@@ -130,7 +137,15 @@ public final class LearnerOperator {
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands) {
-        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, DEFAULT_STATE_CACHE_BYTES);
+        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, null);
+    }
+
+    /** As above; new keys start from {@code warmStart} (null: cold, see {@link ForecastFunction}). */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
+                                WarmStartTemplate warmStart) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, warmStart,
+            DEFAULT_STATE_CACHE_BYTES);
     }
 
     /**
@@ -140,7 +155,7 @@ public final class LearnerOperator {
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
-                                long cacheBytes) {
+                                WarmStartTemplate warmStart, long cacheBytes) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -151,7 +166,7 @@ public final class LearnerOperator {
             // the ordering step keeps each event on its key's subtask: no second shuffle, the forecaster chains to it
             keyed = DataStreamUtils.reinterpretAsKeyedStream(ordered, byKey, Types.STRING);
         }
-        ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor);
+        ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
             ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
             : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))
@@ -164,7 +179,7 @@ public final class LearnerOperator {
     public static Streams apply(DataStream<Event> events, ReadableConfig conf, int inputs) {
         return apply(events, ModelOptions.toModelConfig(conf, inputs), ModelOptions.stateTtl(conf),
             ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.monitorConfig(conf), null,
-            ModelOptions.stateCache(conf));
+            null, ModelOptions.stateCache(conf));
     }
 
     /**

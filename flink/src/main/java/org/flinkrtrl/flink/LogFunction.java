@@ -99,6 +99,14 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         this.ttl = ttl == null ? Duration.ZERO : ttl;
     }
 
+    /** State name of a source's lifecycle (error monitor); part of the savepoint layout. */
+    public static final String LIFECYCLE_STATE_NAME = KeyMonitor.LOG_STATE_NAME;
+
+    /** The lifecycle state's descriptor (with TTL when configured); for state-processor tooling. */
+    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor(Duration ttl) {
+        return KeyMonitor.stateDescriptor(KeyMonitor.LOG_STATE_NAME, ttl);
+    }
+
     public static ValueStateDescriptor<byte[]> stateDescriptor(Duration ttl) {
         ValueStateDescriptor<byte[]> d =
             new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);

@@ -84,7 +84,7 @@ class MiniClusterBackendsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(events, TypeInformation.of(Event.class)), CFG,
-            Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null,
+            Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
             cacheBytes);
         CloseableIterator<Prediction> predictions = s.predictions().collectAsync();
         CloseableIterator<DeadLetter> dead = s.deadLetters().collectAsync();

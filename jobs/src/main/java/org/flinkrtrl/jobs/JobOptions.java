@@ -2,6 +2,7 @@ package org.flinkrtrl.jobs;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
+import org.flinkrtrl.jobs.lifecycle.WarmStartFile;
 
 /** The sensor job's command line: declared once, validated on parse, printed by {@code --help}. */
 public final class JobOptions {
@@ -41,7 +44,9 @@ public final class JobOptions {
         "Forecasts every key's next event with one small RNN per key trained online (r-OK RTRL) and scores anomalies.",
         "Modes: no --input and no --bootstrap-servers = embedded demo on the bundled sensor data;",
         "       --input FILE = bounded replay of a CSV / JSON-lines file (predictions, dead letters, HTML report);",
-        "       --bootstrap-servers ... = unbounded Kafka job (predictions and dead letters to topics).");
+        "       --bootstrap-servers ... = unbounded Kafka job (predictions and dead letters to topics);",
+        "       --restore SAVEPOINT --export-models FILE = every key's model as JSON lines;",
+        "       --import-models FILE --import-savepoint DIR = a savepoint holding those models.");
 
     private final Cli cli = new Cli(USAGE);
 
@@ -108,6 +113,14 @@ public final class JobOptions {
     final Cli.Option<Integer> maxMessageChars;
     final Cli.Option<Duration> rateBucket;
     final Cli.Option<Integer> rateSilentBuckets;
+    // model lifecycle
+    final Cli.Option<Path> exportModels;
+    final Cli.Option<Boolean> exportWeights;
+    final Cli.Option<Path> importModels;
+    final Cli.Option<String> importSavepoint;
+    final Cli.Option<Path> warmStart;
+    final Cli.Option<List<String>> warmStartKeys;
+    final Cli.Option<Boolean> warmStartCovariance;
     // runtime
     final Cli.Option<String> checkpointDir;
     final Cli.Option<Duration> checkpointInterval;
@@ -246,6 +259,25 @@ public final class JobOptions {
         rateSilentBuckets = cli.option("rate-silent-buckets", "n", "60", OptionValues::nonNegativeInt,
             "zero-count buckets emitted for a key after its last event before its rate view pauses");
 
+        cli.section("Model lifecycle: export, import, warm start (docs/model-lifecycle.md)");
+        exportModels = cli.option("export-models", "file", null, Paths::get,
+            "write every key's model in the savepoint or checkpoint given by --restore to this file, one JSON line per"
+                + " key, and exit");
+        exportWeights = cli.flag("export-weights", "export: include the network weights and linear coefficients");
+        importModels = cli.option("import-models", "file", null, Paths::get,
+            "write the models of this file (an export) to a new savepoint at --import-savepoint and exit; start the"
+                + " job from it with --restore");
+        importSavepoint = cli.option("import-savepoint", "dir", null, JobOptions::uri,
+            "import: folder of the savepoint to write");
+        warmStart = cli.option("warm-start", "file", null, Paths::get,
+            "start every new key's forecaster from the models of this file (an export): the parameters of its one"
+                + " model, or the parameter average of several; default: random initialisation");
+        warmStartKeys = cli.option("warm-start-keys", "a,b", null, OptionValues::list,
+            "warm start: only the models of these keys (default: all forecasters in the file)");
+        warmStartCovariance = cli.flag("warm-start-covariance",
+            "warm start: also take the linear coefficients' covariance (their confidence), so a new key's first"
+                + " events move them less");
+
         cli.section("Checkpointing and runtime");
         checkpointDir = cli.option("checkpoint-dir", "uri", null, JobOptions::uri,
             "checkpoint folder (path or URI); checkpoints are retained on cancellation");
@@ -299,7 +331,53 @@ public final class JobOptions {
         return cli.has(messageField) || (cli.has(categoryField) && !cli.has(valueFields));
     }
 
+    /** What the command does: run the job, export the models of a savepoint, or import models into one. */
+    public enum Action { RUN, EXPORT_MODELS, IMPORT_MODELS }
+
+    public Action action() {
+        return cli.has(exportModels) ? Action.EXPORT_MODELS : cli.has(importModels) ? Action.IMPORT_MODELS : Action.RUN;
+    }
+
+    private void checkLifecycle() {
+        if (cli.has(exportModels) && cli.has(importModels)) {
+            throw new UsageException("--export-models and --import-models exclude each other");
+        }
+        if (action() != Action.RUN) {
+            String what = action() == Action.EXPORT_MODELS ? "--export-models" : "--import-models";
+            for (Cli.Option<?> o : List.of(input, bootstrap, warmStart)) {
+                if (cli.has(o)) {
+                    throw new UsageException("option " + o.name() + " does not apply to " + what);
+                }
+            }
+        }
+        if (action() == Action.EXPORT_MODELS) {
+            cli.require(restore, "with --export-models (the savepoint or checkpoint to read)");
+        } else if (cli.has(exportWeights)) {
+            throw new UsageException("option --export-weights needs --export-models");
+        }
+        if (action() == Action.IMPORT_MODELS) {
+            cli.require(importSavepoint, "with --import-models (the savepoint to write)");
+            if (cli.has(restore)) {
+                throw new UsageException("option --restore does not apply to --import-models");
+            }
+        } else if (cli.has(importSavepoint)) {
+            throw new UsageException("option --import-savepoint needs --import-models");
+        }
+        for (Cli.Option<?> o : List.of(warmStartKeys, warmStartCovariance)) {
+            if (cli.has(o) && !cli.has(warmStart)) {
+                throw new UsageException("option " + o.name() + " needs --warm-start");
+            }
+        }
+        if (cli.has(warmStart) && logMode()) {
+            throw new UsageException("--warm-start applies to the forecaster, not to the log mode");
+        }
+    }
+
     private void check() {
+        checkLifecycle();
+        if (action() != Action.RUN) {
+            return;
+        }
         Mode m = mode();
         if (cli.has(messageField) && cli.has(valueFields)) {
             throw new UsageException("--message-field and --value-fields exclude each other");
@@ -530,6 +608,28 @@ public final class JobOptions {
 
     private static MemorySize memorySize(String text) {
         return MemorySize.parse(text);
+    }
+
+    /** The warm-start template of --warm-start, or null without it. */
+    public WarmStartTemplate warmStart() throws IOException {
+        if (!cli.has(warmStart)) {
+            return null;
+        }
+        Path file = get(warmStart);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--warm-start: file not found: " + file);
+        }
+        WarmStartTemplate t;
+        try {
+            t = WarmStartFile.read(file, cli.has(warmStartKeys) ? get(warmStartKeys) : List.of(), cli.has(warmStartCovariance));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--warm-start: " + e.getMessage());
+        }
+        if (!t.config().equals(modelConfig())) {
+            throw new UsageException("--warm-start: the models in " + file + " ran another configuration than this"
+                + " job's: " + t.config() + " vs " + modelConfig());
+        }
+        return t;
     }
 
     public Duration stateTtl() {

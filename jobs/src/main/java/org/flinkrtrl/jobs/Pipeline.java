@@ -14,6 +14,7 @@ import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
@@ -35,7 +36,8 @@ final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
                     Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
-                    MonitorConfig monitor, Duration controlIdleTimeout, long stateCacheBytes) {}
+                    MonitorConfig monitor, Duration controlIdleTimeout, WarmStartTemplate warmStart,
+                    long stateCacheBytes) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -91,7 +93,7 @@ final class Pipeline {
                 .uid("control-watermarks").name("control-watermarks").setParallelism(1);
         }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order(), s.monitor(), commands, s.stateCacheBytes());
+            s.order(), s.monitor(), commands, s.warmStart(), s.stateCacheBytes());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());

@@ -36,6 +36,8 @@ import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.jobs.lifecycle.ModelBootstrap;
+import org.flinkrtrl.jobs.lifecycle.ModelExport;
 import org.flinkrtrl.jobs.report.AnomalyAuc;
 import org.flinkrtrl.jobs.eval.NabCorpus;
 import org.flinkrtrl.jobs.report.Evaluation;
@@ -80,6 +82,12 @@ public final class SensorForecastJob {
             return 0;
         }
         try {
+            if (o.action() == JobOptions.Action.EXPORT_MODELS) {
+                return exportModels(o, out, err);
+            }
+            if (o.action() == JobOptions.Action.IMPORT_MODELS) {
+                return importModels(o, out, err);
+            }
             if (o.logMode()) {
                 return LogJob.run(o, out);
             }
@@ -99,6 +107,51 @@ public final class SensorForecastJob {
         }
     }
 
+    /** --restore SAVEPOINT --export-models FILE: the models as JSON lines. */
+    static int exportModels(JobOptions o, PrintStream out, PrintStream err) throws Exception {
+        Path file = o.get(o.exportModels);
+        try {
+            long n = ModelExport.run(toolEnvironment(o), o.get(o.restore), file, o.has(o.exportWeights), o.stateTtl());
+            out.println("exported " + n + " models from " + o.get(o.restore) + " to " + file.toAbsolutePath());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** --import-models FILE --import-savepoint DIR: a savepoint holding the models. */
+    static int importModels(JobOptions o, PrintStream out, PrintStream err) throws Exception {
+        Path file = o.get(o.importModels);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--import-models: file not found: " + file);
+        }
+        try {
+            java.util.Map<String, Long> n = ModelBootstrap.run(toolEnvironment(o), file, o.get(o.importSavepoint),
+                o.stateTtl());
+            StringBuilder what = new StringBuilder();
+            n.forEach((kind, count) -> what.append(what.length() == 0 ? "" : " and ").append(count).append(' ')
+                .append(kind).append(count == 1 ? " model" : " models"));
+            out.println("imported " + what + " from " + file + " into the savepoint " + o.get(o.importSavepoint)
+                + "; start the job from it with --restore " + o.get(o.importSavepoint));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The environment of export and import: the state backend and parallelism options, no restore, no checkpoints. */
+    static StreamExecutionEnvironment toolEnvironment(JobOptions o) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend(o));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (o.has(o.parallelism)) {
+            env.setParallelism(o.get(o.parallelism));
+        }
+        return env;
+    }
+
     /** An environment with the job's checkpointing, state backend, restore path and parallelism. */
     public static StreamExecutionEnvironment environment(JobOptions o) {
         Configuration conf = new Configuration();
@@ -114,12 +167,7 @@ public final class SensorForecastJob {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         }
-        String backend = o.get(o.stateBackend);
-        if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
-            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
-                + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
-        }
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend(o));
         if (o.has(o.restore)) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, o.get(o.restore));
         }
@@ -128,6 +176,16 @@ public final class SensorForecastJob {
             env.setParallelism(o.get(o.parallelism));
         }
         return env;
+    }
+
+    /** The --state-backend value, refused when its backend is not on the classpath. */
+    static String stateBackend(JobOptions o) {
+        String backend = o.get(o.stateBackend);
+        if ("rocksdb".equals(backend) && !onClasspath("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend")) {
+            throw new UsageException("--state-backend rocksdb: the RocksDB state backend is not on the "
+                + "classpath (it ships with a Flink cluster; the local jar has the hashmap backend only)");
+        }
+        return backend;
     }
 
     private static boolean onClasspath(String cls) {
@@ -140,10 +198,10 @@ public final class SensorForecastJob {
     }
 
     /** The topology's settings from the command line. */
-    static Pipeline.Settings settings(JobOptions o, EventParser parser) {
+    static Pipeline.Settings settings(JobOptions o, EventParser parser) throws IOException {
         return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
             o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval), o.monitorConfig(),
-            o.mode() == JobOptions.Mode.KAFKA ? o.get(o.controlIdleTimeout) : Duration.ZERO,
+            o.mode() == JobOptions.Mode.KAFKA ? o.get(o.controlIdleTimeout) : Duration.ZERO, o.warmStart(),
             o.stateCacheBytes());
     }
 
@@ -266,6 +324,11 @@ public final class SensorForecastJob {
         ModelConfig cfg = settings.model();
         out.println("flink-rtrl: replaying " + inputFile + " with " + parser.mapping());
         out.println("model: " + cfg);
+        if (settings.warmStart() != null) {
+            out.println("warm start: new keys start from " + (settings.warmStart().models() == 1 ? "the model"
+                : "the parameter average of the " + settings.warmStart().models() + " models") + " of "
+                + o.get(o.warmStart) + (settings.warmStart().withCovariance() ? ", with the linear covariance" : ""));
+        }
         out.println(HeapGuard.capacity(cfg, Runtime.getRuntime().maxMemory()));
 
         StreamExecutionEnvironment env = environment(o);

@@ -106,6 +106,31 @@ public final class AnomalyDetector {
         return count;
     }
 
+    /** True while the key is in its warm-up (the next event is scored as warming up). */
+    public boolean warmingUp() {
+        return count < settings.warmUp();
+    }
+
+    /** Channel c's learned normal level (exponentially weighted mean of its values). */
+    public double levelMean(int c) {
+        return levelMean[c];
+    }
+
+    /** Channel c's learned normal spread (exponentially weighted standard deviation of its values). */
+    public double levelStd(int c) {
+        return Math.sqrt(levelVar[c]);
+    }
+
+    /** Mean raw surprise (nats) over the recent window, the likelihood component's input; 0 before any event. */
+    public double recentSurprise() {
+        int filled = (int) Math.min(count, ring.length);
+        double sum = 0.0;
+        for (int i = 0; i < filled; i++) {
+            sum += ring[i];
+        }
+        return filled == 0 ? 0.0 : sum / filled;
+    }
+
     /** The learning weight the last scored event earned: protectionWeight if it scored anomalous, else 1. */
     public double weight() {
         return lastWeight;

@@ -8,7 +8,8 @@ package org.flinkrtrl.core.grad;
  * <p>One-sided (Hestenes) Jacobi on {@code B = A} (rows >= cols) or {@code B = A^T}: plane rotations from the right
  * orthogonalise B's columns, {@code B J = W}; then {@code sigma_c = |W_c|}, the rotated identity J holds one side's
  * singular vectors and {@code W_c / sigma_c} the other's. A pair of columns is rotated while
- * {@code |w_p . w_q| > TOL |w_p| |w_q|}; the sweeps stop when none is (for 5 x 5 typically 5-7 sweeps). The input is
+ * {@code |w_p . w_q| > TOL |w_p| |w_q|}; a sweep visits the pairs in round-robin order ({@link #pairOrder}) and the
+ * sweeps stop when no pair is rotated (for 5 x 5 typically 5-7 sweeps). The input is
  * scaled by a power of two near its largest entry first (no over/underflow in the squared norms). Columns whose norm is exactly zero
  * (or below {@link #TINY} of the largest entry) get sigma = 0 and an orthonormal completion on the W side (Gram-Schmidt
  * against the other vectors, on the unit vector with the largest residual). Jacobi is accurate to round-off relative
@@ -33,6 +34,9 @@ final class SmallSvd {
     private final int[] order;
     private final double[] cand;
     private int lastSweeps;
+    /** The sweep's pair order (p < q), round-robin for {@link #pairsFor} columns. */
+    final int[] pairs;
+    private int pairsFor = -1;
 
     /** @param maxRows, maxCols the largest shape this instance will decompose. */
     SmallSvd(int maxRows, int maxCols) {
@@ -43,6 +47,38 @@ final class SmallSvd {
         this.norm = new double[small];
         this.order = new int[small];
         this.cand = new double[maxDim];
+        this.pairs = new int[small * Math.max(small - 1, 0) + 2];
+    }
+
+    /**
+     * Fills {@link #pairs} with the nc (nc - 1) / 2 column pairs of a sweep in round-robin (tournament) order: each
+     * round is a set of disjoint pairs, so consecutive rotations are independent and their latency chains (a dot,
+     * two square roots, two divisions) overlap in the core instead of running one after the other as in the cyclic
+     * row order. Returns the number of pairs.
+     */
+    int pairOrder(int nc) {
+        int count = nc * (nc - 1) / 2;
+        if (pairsFor == nc) {
+            return count;
+        }
+        int players = nc % 2 == 0 ? nc : nc + 1; // an odd count gets a bye: player nc
+        int t = 0;
+        for (int round = 0; round < players - 1; round++) {
+            for (int i = 0; i < players / 2; i++) {
+                int a = i == 0 ? players - 1 : (round + i) % (players - 1);
+                int b = (round - i + players - 1) % (players - 1);
+                if (i == 0) {
+                    b = round;
+                }
+                if (a >= nc || b >= nc) {
+                    continue;
+                }
+                pairs[t++] = Math.min(a, b);
+                pairs[t++] = Math.max(a, b);
+            }
+        }
+        pairsFor = nc;
+        return count;
     }
 
     /** Sweeps the last {@link #decompose} needed (diagnostics, tests). */
@@ -101,8 +137,11 @@ final class SmallSvd {
                     norm[c] = sumSq(w, c * big, big);
                 }
             }
-            for (int p = 0; p < nc - 1; p++) {
-                for (int q = p + 1; q < nc; q++) {
+            int npairs = pairOrder(nc);
+            for (int pi = 0; pi < npairs; pi++) {
+                {
+                    int p = pairs[2 * pi];
+                    int q = pairs[2 * pi + 1];
                     double alpha = norm[p];
                     double beta = norm[q];
                     if (alpha == 0.0 || beta == 0.0) {

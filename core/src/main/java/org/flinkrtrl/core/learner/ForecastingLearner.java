@@ -601,6 +601,60 @@ public final class ForecastingLearner {
     /** The interval's current half-width multiplier of channel c (in scales). */
     public double intervalMultiplier(int c) { return band.multiplier(c); }
 
+    /** The anomaly detector (read its statistics; do not score with it). */
+    public AnomalyDetector detector() { return detector; }
+    /** Channel c's unit: the magnitude of its first non-zero value (0 while it has only been 0). */
+    public double unit(int c) { return units[c]; }
+    /** Channel c's running level mean, internal units. */
+    public double levelMean(int c) { return levels.mean(c); }
+    /** Channel c's running level std, internal units. */
+    public double levelStd(int c) { return levels.std(c); }
+    /** Channel c's running std of changes, internal units. */
+    public double changeStd(int c) { return deltas.std(c); }
+    /** Channel c's forecast scale (RMS of recent one-step errors), internal units. */
+    public double scale(int c) { return band.scale(c, deltas.std(c)); }
+    /** Forecasts mixed per channel: persistence, the linear path, the linear path plus the network. */
+    public static final String[] EXPERT_NAMES = {"persistence", "linear", "combined"};
+    /**
+     * Recent mean absolute one-step error of forecast {@code expert} ({@link #EXPERT_NAMES}) on channel c, internal
+     * units: the exponentially weighted mean (rate {@value #EXPERT_RATE}) corrected for its zero start; NaN before
+     * the first error.
+     */
+    public double recentAbsError(int expert, int c) {
+        return expertDecay == 1.0 ? Double.NaN : expertError[expert * d + c] / (1.0 - expertDecay);
+    }
+    /** Channel c's linear covariance (live view, row-major). Do not modify. */
+    double[] linearCovariance(int c) { return linear[c].covariance(); }
+
+    /**
+     * Starts this fresh learner from a template's parameters: the network's weights and each channel's linear
+     * coefficients (with the template's coefficient covariance when it carries one, else the prior's). The
+     * generator, optimiser moments, hidden and influence state, statistics, context, interval and anomaly detector
+     * stay this learner's own and fresh.
+     *
+     * @throws IllegalStateException when this learner has seen events
+     * @throws IllegalArgumentException when the template was built for another configuration
+     */
+    public void warmStart(WarmStartTemplate t) {
+        if (events != 0) {
+            throw new IllegalStateException("warm start applies to a new learner, this one has seen " + events + " events");
+        }
+        if (!t.config().equals(config)) {
+            throw new IllegalArgumentException("the warm-start template was built for another model configuration: "
+                + t.config() + ", this learner runs " + config);
+        }
+        System.arraycopy(t.recurrent(), 0, model.recurrentWeights(), 0, t.recurrent().length);
+        System.arraycopy(t.readout(), 0, model.readoutWeights(), 0, t.readout().length);
+        for (int c = 0; c < d; c++) {
+            if (t.withCovariance()) {
+                linear[c].start(t.linear(c), t.linearCovariance(c));
+            } else {
+                double[] p0 = linear[c].covariance().clone();
+                linear[c].start(t.linear(c), p0);
+            }
+        }
+    }
+
     /**
      * Why this learner was migrated when it was decoded from an older state format (null otherwise); cleared by
      * {@link #clearMigration()} once the caller has counted and logged it.

@@ -133,6 +133,24 @@ public final class RecursiveLeastSquares {
         return true;
     }
 
+    /** Live view of the covariance P, row-major p x p. Do not modify. */
+    public double[] covariance() {
+        return cov;
+    }
+
+    /**
+     * Starts from given coefficients and covariance instead of the prior (a template's); {@link #reset()} still
+     * returns to the prior. The arrays are copied.
+     */
+    public void start(double[] coefficients, double[] covariance) {
+        if (coefficients.length != p || covariance.length != p * p) {
+            throw new IllegalArgumentException("expected " + p + " coefficients and " + p * p
+                + " covariance entries, got " + coefficients.length + " and " + covariance.length);
+        }
+        System.arraycopy(coefficients, 0, theta, 0, p);
+        System.arraycopy(covariance, 0, cov, 0, cov.length);
+    }
+
     /** Live view of the coefficients. Do not modify. */
     public double[] coefficients() {
         return theta;

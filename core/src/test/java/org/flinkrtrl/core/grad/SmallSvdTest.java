@@ -11,6 +11,34 @@ import org.junit.jupiter.api.Test;
 
 /** {@link SmallSvd} against EJML's SVD: singular values, reconstruction, orthonormality, on many shapes. */
 class SmallSvdTest {
+    /**
+     * The sweep's round-robin order: every pair p < q exactly once, and the pairs come in rounds of floor(nc / 2)
+     * disjoint pairs (what lets consecutive rotations overlap).
+     */
+    @Test
+    void sweepOrderIsRoundRobin() {
+        for (int nc = 1; nc <= 8; nc++) {
+            SmallSvd svd = new SmallSvd(nc, nc);
+            int count = svd.pairOrder(nc);
+            org.junit.jupiter.api.Assertions.assertEquals(nc * (nc - 1) / 2, count, "nc=" + nc);
+            boolean[][] seen = new boolean[nc][nc];
+            int perRound = nc / 2;
+            for (int t = 0; t < count; t++) {
+                int p = svd.pairs[2 * t];
+                int q = svd.pairs[2 * t + 1];
+                assertTrue(p < q && q < nc, "nc=" + nc + " pair " + p + "," + q);
+                assertFalse(seen[p][q], "nc=" + nc + " pair " + p + "," + q + " twice");
+                seen[p][q] = true;
+                int roundStart = t - t % perRound;
+                for (int u = roundStart; u < t; u++) {
+                    int a = svd.pairs[2 * u];
+                    int b = svd.pairs[2 * u + 1];
+                    assertTrue(a != p && a != q && b != p && b != q, "nc=" + nc + ": round shares a column at " + t);
+                }
+            }
+        }
+    }
+
 
     private static void check(double[] a, int rows, int cols, String what) {
         int ns = Math.min(rows, cols);
