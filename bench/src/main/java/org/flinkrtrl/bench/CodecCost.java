@@ -80,9 +80,20 @@ public final class CodecCost {
                     throw new IllegalStateException(e);
                 }
             };
+            java.io.ByteArrayOutputStream cfgBytes = new java.io.ByteArrayOutputStream();
+            cfg.writeTo(new java.io.DataOutputStream(cfgBytes));
+            byte[] cfgWire = cfgBytes.toByteArray();
+            Runnable readConfig = () -> {
+                try {
+                    sink = ModelConfig.readFrom(new org.flinkrtrl.core.optim.StateBytesIn(cfgWire, 0, cfgWire.length));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
             System.out.printf("n=%d r=%d %s: %d bytes%n", n, rank, cellName, bytes.length);
             report("codec encode", encode, calls, rounds);
             report("codec decode", decode, calls, rounds);
+            report("  of which config read", readConfig, calls, rounds);
             report("new learner (public ctor)", construct, calls, rounds);
             report("  of which initialise()", initialise, calls, rounds);
             report("serializer serialize", serialize, calls, rounds);

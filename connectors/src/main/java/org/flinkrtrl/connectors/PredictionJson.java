@@ -1,10 +1,16 @@
 package org.flinkrtrl.connectors;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import org.flinkrtrl.record.DeadLetter;
@@ -21,10 +27,14 @@ import org.flinkrtrl.record.Texts;
  * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
  * when the payload is only a prefix of the rejected record. Text with an unpaired UTF-16 surrogate is written with
  * every non-ASCII character as a JSON escape, so the output is always valid UTF-8 and reads back to the same
- * string. Stateless and thread-safe.
+ * string. Numbers are written by Jackson's fast double writer (shortest text that reads back to the same double).
+ * The static methods are stateless and thread-safe; {@link LineWriter} and {@link Encoder} reuse one generator for
+ * a whole stream of records (one per thread).
  */
 public final class PredictionJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** No separator between root values: {@link LineWriter} ends every record with a newline itself. */
+    static final JsonFactory FACTORY = new JsonFactoryBuilder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+        .rootValueSeparator((String) null).build();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private PredictionJson() {}
@@ -32,41 +42,125 @@ public final class PredictionJson {
     public static String toJson(Prediction p) {
         StringWriter w = new StringWriter(160);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            g.writeStartObject();
-            string(g, "key", p.key);
-            g.writeNumberField("ts", p.timestamp);
-            g.writeNumberField("steps", p.steps);
-            array(g, "actual", p.actual);
-            array(g, "forecast", p.forecast);
-            array(g, "previousForecast", p.previousForecast);
-            if (p.lower != null) {
-                array(g, "scale", p.scale);
-                array(g, "lower", p.lower);
-                array(g, "upper", p.upper);
-                array(g, "previousLower", p.previousLower);
-                array(g, "previousUpper", p.previousUpper);
-            }
-            number(g, "loss", p.loss);
-            number(g, "anomalyScore", p.anomalyScore);
-            g.writeObjectFieldStart("anomaly");
-            number(g, "surprise", p.surprise);
-            number(g, "likelihood", p.likelihood);
-            number(g, "level", p.level);
-            g.writeNumberField("channel", p.anomalyChannel);
-            g.writeBooleanField("warmingUp", p.warmingUp);
-            g.writeEndObject();
-            g.writeBooleanField("anomalous", p.anomalous);
-            number(g, "rollingError", p.rollingError);
-            g.writeBooleanField("drift", p.drift);
-            g.writeBooleanField("diverged", p.diverged);
-            if (p.label != null) {
-                string(g, "label", p.label);
-            }
-            g.writeEndObject();
+            write(g, p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /** One prediction as a JSON object on {@code g}. */
+    static void write(JsonGenerator g, Prediction p) throws IOException {
+        g.writeStartObject();
+        string(g, "key", p.key);
+        g.writeNumberField("ts", p.timestamp);
+        g.writeNumberField("steps", p.steps);
+        array(g, "actual", p.actual);
+        array(g, "forecast", p.forecast);
+        array(g, "previousForecast", p.previousForecast);
+        if (p.lower != null) {
+            array(g, "scale", p.scale);
+            array(g, "lower", p.lower);
+            array(g, "upper", p.upper);
+            array(g, "previousLower", p.previousLower);
+            array(g, "previousUpper", p.previousUpper);
+        }
+        number(g, "loss", p.loss);
+        number(g, "anomalyScore", p.anomalyScore);
+        g.writeObjectFieldStart("anomaly");
+        number(g, "surprise", p.surprise);
+        number(g, "likelihood", p.likelihood);
+        number(g, "level", p.level);
+        g.writeNumberField("channel", p.anomalyChannel);
+        g.writeBooleanField("warmingUp", p.warmingUp);
+        g.writeEndObject();
+        g.writeBooleanField("anomalous", p.anomalous);
+        number(g, "rollingError", p.rollingError);
+        g.writeBooleanField("drift", p.drift);
+        g.writeBooleanField("diverged", p.diverged);
+        if (p.label != null) {
+            string(g, "label", p.label);
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * JSON lines (UTF-8) on an output stream through one reused generator: the same text as {@link #toJson} plus a
+     * newline per record, without a String per record. Not thread-safe; closing it closes the stream.
+     */
+    public static final class LineWriter implements Closeable {
+        private final JsonGenerator g;
+
+        public LineWriter(OutputStream out) {
+            try {
+                g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void write(Prediction p) throws IOException {
+            PredictionJson.write(g, p);
+            g.writeRaw('\n');
+        }
+
+        public void write(DeadLetter d) throws IOException {
+            PredictionJson.write(g, d);
+            g.writeRaw('\n');
+        }
+
+        @Override
+        public void close() throws IOException {
+            g.close();
+        }
+    }
+
+    /**
+     * Predictions or dead letters to UTF-8 JSON bytes (the text of {@link #toJson}) through one reused generator and
+     * buffer: a Kafka value serialiser's per-record work without the intermediate String. Not thread-safe.
+     */
+    public static final class Encoder {
+        private final Buffer buffer = new Buffer();
+        private final JsonGenerator g;
+
+        public Encoder() {
+            try {
+                g = FACTORY.createGenerator(buffer, JsonEncoding.UTF8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public byte[] encode(Prediction p) {
+            try {
+                PredictionJson.write(g, p);
+                return take();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public byte[] encode(DeadLetter d) {
+            try {
+                PredictionJson.write(g, d);
+                return take();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private byte[] take() throws IOException {
+            g.flush();
+            byte[] b = buffer.toByteArray();
+            buffer.reset();
+            return b;
+        }
+
+        private static final class Buffer extends ByteArrayOutputStream {
+            Buffer() {
+                super(512);
+            }
+        }
     }
 
     public static Prediction fromJson(String text) {
@@ -107,25 +201,30 @@ public final class PredictionJson {
     public static String toJson(DeadLetter d) {
         StringWriter w = new StringWriter(160);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            g.writeStartObject();
-            string(g, "stage", d.stage);
-            string(g, "reason", d.reason);
-            string(g, "key", d.key);
-            if (d.timestamp != Long.MIN_VALUE) {
-                g.writeNumberField("ts", d.timestamp);
-            } else {
-                g.writeNullField("ts");
-            }
-            string(g, "payload", d.payload);
-            g.writeNumberField("payloadBytes", d.payloadBytes);
-            if (d.payloadSha256 != null) {
-                g.writeStringField("payloadSha256", d.payloadSha256);
-            }
-            g.writeEndObject();
+            write(g, d);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /** One dead letter as a JSON object on {@code g}. */
+    static void write(JsonGenerator g, DeadLetter d) throws IOException {
+        g.writeStartObject();
+        string(g, "stage", d.stage);
+        string(g, "reason", d.reason);
+        string(g, "key", d.key);
+        if (d.timestamp != Long.MIN_VALUE) {
+            g.writeNumberField("ts", d.timestamp);
+        } else {
+            g.writeNullField("ts");
+        }
+        string(g, "payload", d.payload);
+        g.writeNumberField("payloadBytes", d.payloadBytes);
+        if (d.payloadSha256 != null) {
+            g.writeStringField("payloadSha256", d.payloadSha256);
+        }
+        g.writeEndObject();
     }
 
     public static DeadLetter deadLetterFromJson(String text) {

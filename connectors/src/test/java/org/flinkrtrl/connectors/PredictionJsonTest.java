@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,58 @@ class PredictionJsonTest {
         assertEquals(d, PredictionJson.deadLetterFromJson(json));
         DeadLetter d2 = new DeadLetter("validate", "values has dimension 3, expected 2", "Event{..}", "k", 5L);
         assertEquals(d2, PredictionJson.deadLetterFromJson(PredictionJson.toJson(d2)));
+    }
+
+    /**
+     * The reused generators write exactly the text of toJson, record after record: the line writer with one newline
+     * each, the encoder as that text's UTF-8 bytes; also after a record whose unpaired surrogate switched escaping on.
+     */
+    @Test
+    void reusedGeneratorsWriteTheSameTextAsToJson() throws Exception {
+        Random rnd = new Random(7);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        PredictionJson.Encoder enc = new PredictionJson.Encoder();
+        try (PredictionJson.LineWriter w = new PredictionJson.LineWriter(file)) {
+            for (int i = 0; i < 200; i++) {
+                Prediction p = new Prediction();
+                p.key = i % 50 == 3 ? "bad\uD800key" : "key-" + (i % 7) + "-\u00e9";
+                p.timestamp = 1_700_000_000_000L + i;
+                p.steps = i;
+                p.actual = new double[] {rnd.nextGaussian() * 1e3, i == 5 ? Double.NaN : rnd.nextDouble() * 1e-5};
+                p.forecast = new double[] {rnd.nextGaussian(), Double.POSITIVE_INFINITY};
+                p.previousForecast = new double[] {rnd.nextGaussian() * 1e9, 1e-300};
+                if (i % 2 == 0) {
+                    p.scale = new double[] {rnd.nextDouble(), 2};
+                    p.lower = new double[] {-rnd.nextDouble(), 0.1};
+                    p.upper = new double[] {rnd.nextDouble(), 0.2};
+                    p.previousLower = new double[] {Double.NaN, -3};
+                    p.previousUpper = new double[] {Double.NaN, 3};
+                }
+                p.loss = i == 0 ? Double.NaN : rnd.nextDouble();
+                p.anomalyScore = rnd.nextDouble();
+                p.surprise = rnd.nextGaussian();
+                p.likelihood = rnd.nextDouble();
+                p.level = rnd.nextGaussian();
+                p.anomalyChannel = i % 2;
+                p.warmingUp = i < 10;
+                p.diverged = i == 17;
+                p.label = i % 3 == 0 ? "1" : null;
+                String json = PredictionJson.toJson(p);
+                assertEquals(json, new String(enc.encode(p), StandardCharsets.UTF_8));
+                assertEquals(p.key, PredictionJson.fromJson(json).key);
+                w.write(p);
+                expected.append(json).append('\n');
+                if (i % 40 == 0) {
+                    DeadLetter d = DeadLetter.bounded("parse", "reason \"" + i + "\"", "x,\uDC00,y", null,
+                        Long.MIN_VALUE, 100);
+                    String dj = PredictionJson.toJson(d);
+                    assertEquals(dj, new String(enc.encode(d), StandardCharsets.UTF_8));
+                    w.write(d);
+                    expected.append(dj).append('\n');
+                }
+            }
+        }
+        assertEquals(expected.toString(), file.toString(StandardCharsets.UTF_8));
     }
 }

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.core.learner.WarmStartTemplate;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code "learn"}, and the job and all other keys carry on.
  *
  * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
- * (processing time, refreshed on read and write, expired state never returned).
+ * (processing time, refreshed on read and write, expired state never returned). Run by {@link ModelCacheOperator}
+ * on RocksDB, the decoded models live in a per-subtask {@link ModelCache} and reach the state before every
+ * checkpoint and on eviction.
  *
  * <p>At {@link #open} every subtask logs which dense kernels its JVM uses ({@link Kernels#describe()}: Vector API or
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
@@ -59,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * may boost the learning rate or replace the model by a fresh one. Control commands themselves arrive through
  * {@link ControlledForecastFunction}.
  */
-public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> {
+public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> implements ModelCacheHost {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
@@ -78,6 +81,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private final WarmStartTemplate warmStart;
 
     private transient ValueState<ForecastingLearner> state;
+    /** The state, or a {@link ModelCache} in front of it when {@link ModelCacheOperator} attached one. */
+    private transient ModelStore<ForecastingLearner> models;
+    private transient ModelCache<ForecastingLearner> cache;
     private transient LearnerMetrics metrics;
     private transient KeyMonitor monitor;
 
@@ -156,6 +162,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(stateDescriptor(ttl));
+        models = ModelStore.of(state);
         metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
         monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl);
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
@@ -172,7 +179,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
                     e == null ? Long.MIN_VALUE : e.timestamp, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
-        ForecastingLearner learner = state.value();
+        ForecastingLearner learner = models.load();
         if (learner != null && learner.migration() != null) {
             migrated(e.key, learner.migration());
             learner.clearMigration();
@@ -192,7 +199,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         } catch (RuntimeException ex) {
             // The core refused a valid-looking event half way (e.g. its statistics overflowed on extreme values).
             // The model may be half updated: drop it, so the key's next event starts fresh, and keep the job alive.
-            state.clear();
+            models.remove();
             life.modelReplaced();
             monitor.store(life);
             metrics.learnerFailures.inc();
@@ -211,7 +218,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             learner = newLearner(e.key);
             life.modelReplaced();
         }
-        state.update(learner);
+        models.store(learner);
         monitor.store(life);
         double threshold = life.thresholdOr(anomalyThreshold);
 
@@ -261,8 +268,41 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     }
 
     /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
-    ForecastingLearner currentLearner() throws java.io.IOException {
-        return state.value();
+    ForecastingLearner currentLearner() throws Exception {
+        return models.load();
+    }
+
+    /**
+     * Keeps decoded models in a {@link ModelCache} on backends that store values as bytes (RocksDB); declines on
+     * the heap backend, which keeps the learner objects themselves and has no codec cost to save.
+     */
+    @Override
+    public boolean attachCache(KeyAccess keys, long maxBytes) {
+        if (!keys.backendCopiesValues()) {
+            return false;
+        }
+        cache = new ModelCache<>(ModelStore.of(state), keys, maxBytes, ForecastFunction::encodedSize, ttl);
+        models = cache;
+        metrics.cache(cache);
+        return true;
+    }
+
+    @Override
+    public void flushCache() throws Exception {
+        if (cache != null) {
+            cache.flush();
+        }
+    }
+
+    private static long encodedSize(ForecastingLearner l) {
+        long n = LearnerCodec.encodeToScratch(l).length();
+        LearnerCodec.releaseScratch();
+        return n;
+    }
+
+    /** The cache of decoded models, or null when the function runs straight on the state. */
+    ModelCache<ForecastingLearner> cacheForTest() {
+        return cache;
     }
 
     /** The current key's lifecycle state (read by {@link ControlledForecastFunction}, tests). */

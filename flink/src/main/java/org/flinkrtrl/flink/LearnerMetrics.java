@@ -36,6 +36,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *   <dt>kernels (gauge, string)</dt><dd>the dense kernels of the subtask's JVM, {@code Kernels.get().name()}:
  *       {@code vector-256} (or another vector width) when the JVM has {@code jdk.incubator.vector}, else
  *       {@code plain}.</dd>
+ *   <dt>cacheHits, cacheMisses, cacheWriteBacks, cacheEntries (gauges)</dt><dd>with the decoded-model cache
+ *       ({@link ModelCache}, RocksDB): loads served from the cache, loads that went to the state, models written
+ *       back to the state (before checkpoints and on eviction), models held.</dd>
  * </dl>
  */
 final class LearnerMetrics {
@@ -55,9 +58,11 @@ final class LearnerMetrics {
     final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
     final Histogram latency;
     final String kernels;
+    private final MetricGroup group;
 
     LearnerMetrics(MetricGroup parent, String kernels) {
         MetricGroup g = parent.addGroup("rtrl");
+        group = g;
         events = g.counter("eventsProcessed");
         g.meter("eventsPerSecond", new MeterView(events));
         invalid = g.counter("invalidEvents");
@@ -75,5 +80,13 @@ final class LearnerMetrics {
         latency = g.histogram("learnLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         this.kernels = kernels;
         g.gauge("kernels", (Gauge<String>) () -> kernels);
+    }
+
+    /** Exposes the cache's counts. */
+    void cache(ModelCache<?> cache) {
+        group.gauge("cacheHits", (Gauge<Long>) cache::hits);
+        group.gauge("cacheMisses", (Gauge<Long>) cache::misses);
+        group.gauge("cacheWriteBacks", (Gauge<Long>) cache::writeBacks);
+        group.gauge("cacheEntries", (Gauge<Integer>) cache::size);
     }
 }

@@ -57,6 +57,7 @@ public final class LearnerOperator {
 
     public static final TypeInformation<Prediction> PREDICTION_TYPE = TypeInformation.of(Prediction.class);
     public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
+    public static final long DEFAULT_STATE_CACHE_BYTES = ModelOptions.STATE_CACHE.defaultValue().getBytes();
 
     private LearnerOperator() {}
 
@@ -118,6 +119,7 @@ public final class LearnerOperator {
         return apply(events, cfg, ttl, anomalyThreshold, EventOrder.ARRIVAL);
     }
 
+    /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order) {
         return apply(events, cfg, ttl, anomalyThreshold, order, MonitorSettings.DEFAULTS, null, null);
@@ -142,6 +144,18 @@ public final class LearnerOperator {
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
                                 WarmStartTemplate warmStart) {
+        return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, warmStart,
+            DEFAULT_STATE_CACHE_BYTES);
+    }
+
+    /**
+     * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
+     *                   0 reads and writes the keyed state on every event. Used without a control stream only: the
+     *                   broadcast operator that applies commands runs the forecaster straight on the state.
+     */
+    public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
+                                EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
+                                WarmStartTemplate warmStart, long cacheBytes) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -154,7 +168,7 @@ public final class LearnerOperator {
         }
         ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
-            ? keyed.process(forecaster, PREDICTION_TYPE)
+            ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
             : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))
                 .process(new ControlledForecastFunction(forecaster), PREDICTION_TYPE);
         predictions.uid(UID).name(NAME);
@@ -164,7 +178,8 @@ public final class LearnerOperator {
     /** Everything from configuration ({@link ModelOptions}); {@code inputs} is the number of value fields. */
     public static Streams apply(DataStream<Event> events, ReadableConfig conf, int inputs) {
         return apply(events, ModelOptions.toModelConfig(conf, inputs), ModelOptions.stateTtl(conf),
-            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.monitorConfig(conf), null);
+            ModelOptions.anomalyThreshold(conf), ModelOptions.eventOrder(conf), ModelOptions.monitorConfig(conf), null,
+            null, ModelOptions.stateCache(conf));
     }
 
     /**

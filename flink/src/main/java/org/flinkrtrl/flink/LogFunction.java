@@ -42,9 +42,12 @@ import org.flinkrtrl.record.LogPrediction;
  *
  * <p>State: one {@code ValueState<byte[]>} holding {@link LogSourceModel#toBytes()}, and the key's monitor
  * ({@value KeyMonitor#LOG_STATE_NAME}); optional idle TTL. A stored
- * model of another configuration is replaced by a fresh one (counted in {@code modelResets}).
+ * model of another configuration is replaced by a fresh one (counted in {@code modelResets}). Run by
+ * {@link ModelCacheOperator}, the decoded models live in a per-subtask {@link ModelCache} (on both backends, since
+ * the state holds bytes) and reach the state before every checkpoint and on eviction; the cache's size estimate is
+ * the encoded size of the first model it holds, and a key's template miner grows after that.
  */
-public class LogFunction extends KeyedProcessFunction<String, Event, LogPrediction> {
+public class LogFunction extends KeyedProcessFunction<String, Event, LogPrediction> implements ModelCacheHost {
     private static final long serialVersionUID = 1L;
     /** State name; part of the savepoint layout, do not rename. */
     public static final String STATE_NAME = "rtrl-log-model";
@@ -56,6 +59,9 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     private final Duration ttl;
 
     private transient ValueState<byte[]> state;
+    /** The decoded models over the state, or a {@link ModelCache} in front of that when the operator attached one. */
+    private transient ModelStore<LogSourceModel> models;
+    private transient ModelCache<LogSourceModel> cache;
     private transient Counter events;
     private transient Counter invalid;
     private transient Counter unseenTypes;
@@ -114,6 +120,7 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(stateDescriptor(ttl));
+        models = decoded(state);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("rtrl-log");
         events = g.counter("events");
         invalid = g.counter("invalidEvents");
@@ -159,13 +166,13 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         try {
             p = model.observe(e.category, e.timestamp);
         } catch (RuntimeException ex) {
-            state.clear();
+            models.remove();
             learnerFailures.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(ForecastFunction.STAGE_LEARN,
                 "the key's log model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
             return;
         }
-        state.update(model.toBytes());
+        models.store(model);
         KeyLifecycle life = monitor.load();
         life.observe(p.surprise, monitorConfig); // log-loss in bits; NaN (not scored) on the key's first event
         monitor.record(e.key, life);
@@ -181,16 +188,58 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         out.collect(p);
     }
 
-    private LogSourceModel load(String key) throws IOException {
-        byte[] bytes = state.value();
-        if (bytes != null) {
-            LogSourceModel m = LogSourceModel.fromBytes(bytes);
+    private LogSourceModel load(String key) throws Exception {
+        LogSourceModel m = models.load();
+        if (m != null) {
             if (m.matches(config, minerSettings, topK)) {
                 return m;
             }
             modelResets.inc();
         }
         return newModel(config, minerSettings, topK, key);
+    }
+
+    /** The state's bytes as models: decoded on load, encoded on store. */
+    private static ModelStore<LogSourceModel> decoded(ValueState<byte[]> state) {
+        return new ModelStore<>() {
+            @Override
+            public LogSourceModel load() throws IOException {
+                byte[] bytes = state.value();
+                return bytes == null ? null : LogSourceModel.fromBytes(bytes);
+            }
+
+            @Override
+            public void store(LogSourceModel model) throws IOException {
+                state.update(model.toBytes());
+            }
+
+            @Override
+            public void remove() {
+                state.clear();
+            }
+        };
+    }
+
+    /**
+     * Keeps decoded models in a {@link ModelCache} on every backend: the state holds bytes, never the cached
+     * objects, so the heap backend's snapshots are not affected by the models changing in place.
+     */
+    @Override
+    public boolean attachCache(KeyAccess keys, long maxBytes) {
+        cache = new ModelCache<>(decoded(state), keys, maxBytes, m -> m.toBytes().length, ttl);
+        models = cache;
+        return true;
+    }
+
+    @Override
+    public void flushCache() throws Exception {
+        if (cache != null) {
+            cache.flush();
+        }
+    }
+
+    ModelCache<LogSourceModel> cacheForTest() {
+        return cache;
     }
 
     /** A fresh source model seeded from the job seed and the key, as the operator creates it. */

@@ -29,16 +29,22 @@ public final class LogOperator {
         }
     }
 
+    /** With the default decoded-model cache ({@link ModelOptions#STATE_CACHE}). */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
                                 int maxMessageChars, Duration ttl) {
-        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS);
+        return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS,
+            LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
     }
 
-    /** @param monitor the rolling log-loss's and the drift test's settings */
+    /**
+     * @param monitor    the rolling log-loss's and the drift test's settings
+     * @param cacheBytes bound of each subtask's cache of decoded models ({@link ModelCache}); 0 for none
+     */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
-                                int maxMessageChars, Duration ttl, MonitorConfig monitor) {
+                                int maxMessageChars, Duration ttl, MonitorConfig monitor, long cacheBytes) {
         return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
-            .process(new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), PREDICTION_TYPE)
+            .transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(
+                new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), cacheBytes))
             .uid(UID).name(NAME));
     }
 }

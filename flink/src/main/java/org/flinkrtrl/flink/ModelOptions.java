@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.flinkrtrl.core.learner.ModelConfig;
@@ -55,6 +56,12 @@ public final class ModelOptions {
         .durationType().defaultValue(Duration.ofDays(7))
         .withDescription("Idle time (processing time, refreshed on every event) after which a key's model is dropped;"
             + " a key that comes back starts fresh. 0 disables expiry.");
+    public static final ConfigOption<MemorySize> STATE_CACHE = ConfigOptions.key("rtrl.state.cache")
+        .memoryType().defaultValue(MemorySize.ofMebiBytes(64))
+        .withDescription("Decoded models kept per subtask between events on the RocksDB backend, in bytes of encoded "
+            + "model (each written back to the state before every checkpoint and when evicted), so that steady-state "
+            + "events do not decode and re-encode their key's model. 0 disables the cache. Unused on the heap "
+            + "backend, which keeps the models as objects.");
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = ConfigOptions.key("rtrl.metrics.anomaly-threshold")
         .doubleType().defaultValue(0.5).withDescription("Anomaly score above which an event counts in the anomaly metrics.");
 
@@ -175,6 +182,11 @@ public final class ModelOptions {
         Duration ttl = get(conf, STATE_TTL);
         require(!ttl.isNegative(), STATE_TTL, ttl, "must be >= 0 (0 disables expiry)");
         return ttl;
+    }
+
+    /** Bound of the decoded-model cache per subtask in bytes; 0 = no cache. */
+    public static long stateCache(ReadableConfig conf) {
+        return get(conf, STATE_CACHE).getBytes();
     }
 
     public static double anomalyThreshold(ReadableConfig conf) {

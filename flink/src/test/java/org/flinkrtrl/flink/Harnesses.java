@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.flinkrtrl.core.learner.ForecastingLearner;
@@ -27,10 +30,29 @@ final class Harnesses {
 
     static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> open(
         ModelConfig cfg, Duration ttl, int parallelism, int subtask, OperatorSubtaskState restore) throws Exception {
-        KeyedProcessOperator<String, Event, Prediction> op =
-            new KeyedProcessOperator<>(new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD));
+        return open(cfg, ttl, parallelism, subtask, restore, new KeyedProcessOperator<>(
+            new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD)), null);
+    }
+
+    /**
+     * Run by {@link ModelCacheOperator} with a cache of {@code cacheBytes} (0 = no cache) as the job runs it, on
+     * RocksDB or (heap = true) on the heap backend.
+     */
+    static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> openCached(
+        ModelConfig cfg, Duration ttl, long cacheBytes, OperatorSubtaskState restore, boolean heap) throws Exception {
+        return open(cfg, ttl, 1, 0, restore, new ModelCacheOperator<>(
+            new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD), cacheBytes),
+            heap ? new HashMapStateBackend() : new EmbeddedRocksDBStateBackend());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> open(
+        ModelConfig cfg, Duration ttl, int parallelism, int subtask, OperatorSubtaskState restore,
+        KeyedProcessOperator<String, Event, Prediction> op, StateBackend backend) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h = new KeyedOneInputStreamOperatorTestHarness<>(
             op, new EventKeySelector(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
         h.setup();
         if (restore != null) {
             h.initializeState(restore);

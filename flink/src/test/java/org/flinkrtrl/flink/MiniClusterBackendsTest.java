@@ -24,10 +24,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.learner.MonitorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The whole operator in a local cluster, on real sensor data: both state backends, two parallelisms, one answer. */
+/**
+ * The whole operator in a local cluster, on real sensor data: both state backends, two parallelisms, RocksDB with
+ * and without the decoded-model cache (the default cache, and one of a single model that evicts on every key
+ * change), one answer.
+ */
 class MiniClusterBackendsTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -44,14 +49,18 @@ class MiniClusterBackendsTest {
         events.add(200, new Event("mote-4", 2, new double[] {Double.NaN, 1}, null, null));
         events.add(300, new Event(null, 3, new double[] {1, 2}, null, null));
 
-        Run heap = run(events, "hashmap", 1);
-        Run rocks = run(events, "rocksdb", 2);
+        Run heap = run(events, "hashmap", 1, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
+        Run rocks = run(events, "rocksdb", 2, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
+        Run rocksNoCache = run(events, "rocksdb", 2, 0);
+        Run rocksOneModel = run(events, "rocksdb", 1, 1);
 
         List<Prediction> expected = sorted(Harnesses.reference(events, CFG));
         assertEquals(600, expected.size());
         assertSameBits(expected, sorted(heap.predictions()));
         assertSameBits(expected, sorted(rocks.predictions()));
-        for (Run r : List.of(heap, rocks)) {
+        assertSameBits(expected, sorted(rocksNoCache.predictions()));
+        assertSameBits(expected, sorted(rocksOneModel.predictions()));
+        for (Run r : List.of(heap, rocks, rocksNoCache, rocksOneModel)) {
             List<String> reasons = r.deadLetters().stream().map(d -> d.reason).sorted().toList();
             assertEquals(List.of("key is missing", "values has dimension 1, expected 2", "values[0] is NaN (not finite)"),
                 reasons);
@@ -68,14 +77,15 @@ class MiniClusterBackendsTest {
             .average().orElseThrow();
     }
 
-    private static Run run(List<Event> events, String backend, int parallelism) throws Exception {
+    private static Run run(List<Event> events, String backend, int parallelism, long cacheBytes) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.set(PipelineOptions.GENERIC_TYPES, false); // fails the job if anything falls back to Kryo
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
-        LearnerOperator.Streams s = LearnerOperator.apply(
-            env.fromData(events, TypeInformation.of(Event.class)), CFG, Duration.ofHours(1));
+        LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(events, TypeInformation.of(Event.class)), CFG,
+            Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
+            cacheBytes);
         CloseableIterator<Prediction> predictions = s.predictions().collectAsync();
         CloseableIterator<DeadLetter> dead = s.deadLetters().collectAsync();
         JobClient job = env.executeAsync("rtrl-" + backend);

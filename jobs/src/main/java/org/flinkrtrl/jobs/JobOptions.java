@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
@@ -125,6 +126,7 @@ public final class JobOptions {
     final Cli.Option<Duration> checkpointInterval;
     final Cli.Option<String> restore;
     final Cli.Option<String> stateBackend;
+    final Cli.Option<MemorySize> stateCache;
     final Cli.Option<Integer> parallelism;
     final Cli.Option<Duration> progressInterval;
     final Cli.Option<String> jobName;
@@ -283,6 +285,10 @@ public final class JobOptions {
             "checkpoint interval (Kafka exactly-once outputs appear at this pace); 0 = off for file runs");
         restore = cli.option("restore", "path", null, JobOptions::uri, "restore from a savepoint or retained checkpoint (chk-N)");
         stateBackend = cli.option("state-backend", "name", "hashmap", OptionValues.oneOf("hashmap", "rocksdb"), "state backend");
+        stateCache = cli.option("state-cache", "bytes", ModelOptions.STATE_CACHE.defaultValue().getMebiBytes() + "mb",
+            JobOptions::memorySize,
+            "RocksDB: decoded models kept per subtask between events (64mb, 1gb; written back to the state before "
+            + "every checkpoint and on eviction); 0 = decode and re-encode the key's model on every event");
         parallelism = cli.option("parallelism", "n", null, OptionValues::positiveInt, "job parallelism (default: cluster default)");
         progressInterval = cli.option("progress-interval", "duration", "10s", OptionValues::duration,
             "how often each subtask logs its progress");
@@ -516,6 +522,7 @@ public final class JobOptions {
             copy(c, e.getKey(), e.getValue());
         }
         c.set(ModelOptions.STATE_TTL, get(ttl));
+        c.set(ModelOptions.STATE_CACHE, get(stateCache));
         c.set(ModelOptions.ANOMALY_THRESHOLD, get(anomalyThreshold));
         return c;
     }
@@ -592,6 +599,15 @@ public final class JobOptions {
     /** Template mining settings of the log mode with --message-field; null otherwise. */
     public MinerSettings minerSettings() {
         return cli.has(messageField) ? MinerSettings.DEFAULTS.withMaxTemplates(get(maxTemplates)) : null;
+    }
+
+    /** Bound of each subtask's decoded-model cache in bytes (RocksDB); 0 = none. */
+    public long stateCacheBytes() {
+        return get(stateCache).getBytes();
+    }
+
+    private static MemorySize memorySize(String text) {
+        return MemorySize.parse(text);
     }
 
     /** The warm-start template of --warm-start, or null without it. */

@@ -29,7 +29,9 @@ import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.flink.EventKeySelector;
+import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
 import org.flinkrtrl.flink.LogOperator;
 import org.flinkrtrl.flink.RateBuckets;
@@ -66,7 +68,7 @@ final class LogJob {
             events.setParallelism(1);
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
-            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig());
+            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig(), o.stateCacheBytes());
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {
@@ -74,7 +76,8 @@ final class LogJob {
                 .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets)), TypeInformation.of(Event.class))
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
-                o.get(o.anomalyThreshold));
+                o.get(o.anomalyThreshold), EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
+                o.stateCacheBytes());
             rates = r.predictions();
             dead = dead.union(r.deadLetters());
         }

@@ -36,7 +36,8 @@ final class Pipeline {
     /** What the topology needs besides its source. */
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
                     Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
-                    MonitorConfig monitor, Duration controlIdleTimeout, WarmStartTemplate warmStart) {}
+                    MonitorConfig monitor, Duration controlIdleTimeout, WarmStartTemplate warmStart,
+                    long stateCacheBytes) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -92,7 +93,7 @@ final class Pipeline {
                 .uid("control-watermarks").name("control-watermarks").setParallelism(1);
         }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order(), s.monitor(), commands, s.warmStart());
+            s.order(), s.monitor(), commands, s.warmStart(), s.stateCacheBytes());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());

@@ -162,8 +162,13 @@ public record ModelConfig(
         if (version >= 3) {
             b.set(UPDATE_PERIOD, in.readInt());
         }
-        return b.build();
+        return b.buildDecoded();
     }
+
+    /** The config built last by {@link Builder#buildDecoded()}, with the values it was built from. */
+    private record Decoded(Object[] values, ModelConfig config) {}
+
+    private static volatile Decoded lastDecoded;
 
     /** Collects values by {@link ModelSetting}; {@link #build()} validates them all. */
     public static final class Builder {
@@ -189,6 +194,21 @@ public record ModelConfig(
          */
         public ModelConfig build() {
             return ModelSettings.build(values.clone());
+        }
+
+        /**
+         * {@link #build()} for the codec: the states of one job's models all carry the same config, so the config
+         * built last is returned again, without re-validating, when the values are equal (boxed values compared with
+         * {@code equals}, doubles by their bits). Any other values are validated and built as by {@link #build()}.
+         */
+        ModelConfig buildDecoded() {
+            Decoded last = lastDecoded;
+            if (last != null && java.util.Arrays.equals(last.values(), values)) {
+                return last.config();
+            }
+            ModelConfig c = build();
+            lastDecoded = new Decoded(values.clone(), c);
+            return c;
         }
     }
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# End-to-end throughput of the sensor job against its bare learner (org.flinkrtrl.bench.JobThroughput), one JVM,
+# under nice. VECTOR=1 adds the Vector API kernels. Arguments go to JobThroughput, e.g.
+#   bench/job-throughput.sh --hidden 16,32 --keys 1,100 --backends hashmap --modes bare,file,kafka-alo,kafka-eo
+# Full matrix (the defaults): --hidden 8,16,32 --keys 1,100,10000 --backends hashmap,rocksdb
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cp="core/target/classes:$(bench/classpath.sh)"
+flags=(-Xmx${HEAP:-6g} -XX:+UseG1GC)
+if [ "${VECTOR:-0}" = 1 ]; then flags+=(--add-modules jdk.incubator.vector); fi
+exec nice -n 10 java "${flags[@]}" ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} \
+  -Dlog4j2.level=WARN -cp "$cp" org.flinkrtrl.bench.JobThroughput "$@"

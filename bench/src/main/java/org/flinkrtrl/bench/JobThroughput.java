@@ -1,0 +1,515 @@
+package org.flinkrtrl.bench;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.flink.KeySeeds;
+import org.flinkrtrl.jobs.JobOptions;
+import org.flinkrtrl.jobs.SensorForecastJob;
+import org.flinkrtrl.record.Event;
+
+/**
+ * End-to-end throughput of the sensor job against its bare learner, in one JVM and one run: for every model size n,
+ * key count and state backend, the bare {@link ForecastingLearner} loop over an event set, then the file-mode job
+ * replaying the same events from a CSV file, then the Kafka-mode job reading them from a real broker (a single-node
+ * KRaft broker in a child JVM, so its CPU is not counted) with at-least-once and exactly-once sinks. Every row gives
+ * wall-clock events/s and events per CPU-second of this JVM (all threads: task, network, collection, JSON, GC, JIT),
+ * and the job/bare ratio of the latter, where the bare loop's CPU is that of its own thread (its process CPU is
+ * printed beside it).
+ *
+ * <p>The jobs are measured in their steady state: from the first output to the last (file mode: the client's first
+ * prediction to its last output; Kafka: the first committed output record to the last, minus the checking
+ * consumer's own thread CPU). Start-up, the report and the broker are outside the window. See docs/performance.md.
+ *
+ * <pre>
+ * bench/job-throughput.sh --hidden 16,32 --keys 1,100 --backends hashmap --modes bare,file,kafka-alo,kafka-eo
+ * </pre>
+ */
+public final class JobThroughput {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Map<String, String> opt;
+    private final int events;
+    private final Path dir;
+    private String bootstrap;
+    private Process broker;
+    private int runs;
+    private final java.util.Set<String> produced = new java.util.HashSet<>();
+
+    private JobThroughput(Map<String, String> opt) throws IOException {
+        this.opt = opt;
+        this.events = Integer.parseInt(opt.getOrDefault("events", "100000"));
+        this.dir = Files.createTempDirectory("job-throughput-");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+            }
+            opt.put(args[i].substring(2), args[i + 1]);
+        }
+        new JobThroughput(opt).run();
+        System.exit(0); // Flink and Kafka client threads
+    }
+
+    private static int[] ints(String csv) {
+        String[] p = csv.split(",");
+        int[] r = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            r[i] = Integer.parseInt(p[i].trim());
+        }
+        return r;
+    }
+
+    /** One measured run. */
+    record Rate(long events, double wallSeconds, double cpuSeconds) {
+        double perWallSecond() {
+            return events / wallSeconds;
+        }
+
+        double perCpuSecond() {
+            return events / cpuSeconds;
+        }
+    }
+
+    private void run() throws Exception {
+        int[] hidden = ints(opt.getOrDefault("hidden", "8,16,32"));
+        int[] keyCounts = ints(opt.getOrDefault("keys", "1,100,10000"));
+        String[] backends = opt.getOrDefault("backends", "hashmap,rocksdb").split(",");
+        List<String> modes = List.of(opt.getOrDefault("modes", "bare,file,kafka-alo,kafka-eo").split(","));
+        System.out.printf(Locale.ROOT, "job throughput: %d events per row, kernels %s, %d cores, Java %s, max heap %d MB%n",
+            events, Kernels.describe(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+            Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println("options: " + opt);
+        boolean kafka = modes.stream().anyMatch(m -> m.startsWith("kafka"));
+        if (kafka) {
+            startBroker();
+        }
+        List<String> table = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s |", "n", "keys", "backend",
+            "mode", "events/s wall", "events/CPU-s", "job/bare"));
+        try {
+            warmUp(hidden[0]);
+            for (int n : hidden) {
+                for (int k : keyCounts) {
+                    Event[] data = events(events, k);
+                    Path csv = writeCsv(data, k);
+                    String topic = kafka ? produce(data, k) : null;
+                    // the bare loop before and after the jobs, the better of the two: JIT compilation of the learner
+                    // (and machine load) must not make the reference look slow
+                    Rate bare = bare(n, data);
+                    List<Rate> rates = new ArrayList<>();
+                    List<String> labels = new ArrayList<>();
+                    for (String backend : backends) {
+                        for (String mode : modes) {
+                            Rate r;
+                            try {
+                                r = switch (mode) {
+                                    case "bare" -> null;
+                                    case "file" -> file(n, csv, backend);
+                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once");
+                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once");
+                                    default -> throw new IllegalArgumentException("unknown mode " + mode);
+                                };
+                            } catch (IllegalStateException e) {
+                                // one failed run (e.g. outputs missing at the timeout) does not cost the others
+                                String failed = String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | failed: %s",
+                                    n, k, backend, mode, e.getMessage());
+                                System.out.println(failed);
+                                failures.add(failed);
+                                continue;
+                            }
+                            if (r != null) {
+                                rates.add(r);
+                                labels.add(backend + " " + mode);
+                                System.out.println(row(n, k, backend, mode, r, bare));
+                            }
+                        }
+                    }
+                    Rate again = bare(n, data);
+                    if (again.perCpuSecond() > bare.perCpuSecond()) {
+                        bare = again;
+                    }
+                    table.add(row(n, k, "-", "bare", bare, bare));
+                    System.out.println(table.get(table.size() - 1));
+                    for (int i = 0; i < rates.size(); i++) {
+                        String[] l = labels.get(i).split(" ");
+                        table.add(row(n, k, l[0], l[1], rates.get(i), bare));
+                        System.out.println(table.get(table.size() - 1));
+                    }
+                }
+            }
+        } finally {
+            if (broker != null) {
+                broker.getOutputStream().close();
+                broker.waitFor(30, TimeUnit.SECONDS);
+                broker.destroy();
+            }
+        }
+        System.out.println();
+        table.forEach(System.out::println);
+        failures.forEach(System.out::println);
+    }
+
+    private static String row(int n, int keys, String backend, String mode, Rate r, Rate bare) {
+        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% |   (%d events, "
+            + "%.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
+            100.0 * r.perCpuSecond() / bare.perCpuSecond(), r.events(), r.wallSeconds(), r.cpuSeconds());
+    }
+
+    /** JIT warm-up of the learner and the job's code paths, not reported. */
+    private void warmUp(int n) throws Exception {
+        int w = Integer.parseInt(opt.getOrDefault("warmup-events", "20000"));
+        if (w == 0) {
+            return;
+        }
+        Event[] data = events(w, 10);
+        bare(n, data);
+        file(n, writeCsv(data, 10), "hashmap");
+    }
+
+    // ---- the event set
+
+    /** Deterministic events: key i % keys, two channels, one second apart per key (as OperatorBenchmark's). */
+    static Event[] events(int count, int keys) {
+        Event[] data = new Event[count];
+        for (int i = 0; i < count; i++) {
+            data[i] = OperatorBenchmark.event(i, keys);
+        }
+        return data;
+    }
+
+    private Path writeCsv(Event[] data, int keys) throws IOException {
+        Path p = dir.resolve("events-" + data.length + "-" + keys + ".csv");
+        try (BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
+            w.write("key,time,a,b\n");
+            for (Event e : data) {
+                w.write(line(e));
+                w.write('\n');
+            }
+        }
+        return p;
+    }
+
+    /** Double.toString round-trips, so the job parses exactly the bare loop's values. */
+    private static String line(Event e) {
+        return e.key + "," + e.timestamp + "," + e.values[0] + "," + e.values[1];
+    }
+
+    private static final String[] MAPPING = {"--key-field", "key", "--time-field", "time", "--value-fields", "a,b"};
+
+    private ModelConfig model(int n) {
+        return JobOptions.parse(modelArgs(n).toArray(new String[0])).modelConfig();
+    }
+
+    private List<String> modelArgs(int n) {
+        List<String> a = new ArrayList<>(List.of("--hidden", String.valueOf(n), "--rank", opt.getOrDefault("rank", "4")));
+        a.addAll(List.of(MAPPING));
+        return a;
+    }
+
+    // ---- bare learner
+
+    private Rate bare(int n, Event[] data) {
+        ModelConfig cfg = model(n);
+        Map<String, ForecastingLearner> learners = new HashMap<>();
+        double sink = 0;
+        long c0 = processCpu();
+        long own0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (Event e : data) {
+            ForecastingLearner l = learners.get(e.key);
+            if (l == null) {
+                l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), e.key));
+                learners.put(e.key, l);
+            }
+            sink += l.observe(e.timestamp, e.values).forecast[0];
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = processCpu() - c0;
+        long own = THREADS.getCurrentThreadCpuTime() - own0;
+        System.out.printf(Locale.ROOT, "    bare n=%d: %.2f us/event CPU of the process, %.2f of the loop's thread%n", n,
+            cpu / 1e3 / data.length, own / 1e3 / data.length);
+        if (sink == 42.4242) {
+            System.out.println(sink);
+        }
+        // the reference is the loop's own thread: the process also runs what earlier jobs of this JVM left behind
+        // (client and cluster threads winding down), GC and JIT, which are not the learner's cost
+        return new Rate(data.length, wall / 1e9, own / 1e9);
+    }
+
+    // ---- file mode
+
+    private Rate file(int n, Path csv, String backend) throws Exception {
+        List<String> a = modelArgs(n);
+        a.addAll(List.of("--input", csv.toString(), "--out-dir", dir.resolve("out-" + (++runs)).toString(),
+            "--state-backend", backend, "--report-charts", "0"));
+        ThreadCpu threads = threadCpu();
+        SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
+        printThreadCpu(threads, r.predictions);
+        if (r.failed || r.predictions != count(csv)) {
+            throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
+                + " dead letters");
+        }
+        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9);
+    }
+
+    private static long count(Path csv) throws IOException {
+        try (var lines = Files.lines(csv)) {
+            return lines.count() - 1;
+        }
+    }
+
+    // ---- Kafka mode
+
+    private void startBroker() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g", "-cp", System.getProperty("java.class.path"), BenchBroker.class.getName());
+        pb.redirectError(dir.resolve("broker.log").toFile());
+        broker = pb.start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.startsWith("bootstrap=")) {
+                bootstrap = line.substring("bootstrap=".length());
+                break;
+            }
+        }
+        if (bootstrap == null) {
+            throw new IllegalStateException("the broker did not start; see " + dir.resolve("broker.log"));
+        }
+        System.out.println("broker: " + bootstrap + " (child JVM, not counted)");
+    }
+
+    private Properties client() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
+    }
+
+    private void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(client())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** The event set as CSV records (no header), keyed by key, on a 2-partition topic; returns the topic. */
+    private String produce(Event[] data, int keys) throws Exception {
+        String topic = "in-" + data.length + "-" + keys;
+        if (!produced.add(topic)) {
+            return topic;
+        }
+        createTopic(topic, 2);
+        Properties p = client();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<byte[], byte[]> producer =
+                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Event e : data) {
+                producer.send(new ProducerRecord<>(topic, e.key.getBytes(StandardCharsets.UTF_8),
+                    line(e).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        return topic;
+    }
+
+    private Rate kafka(int n, String inputTopic, String backend, String delivery) throws Exception {
+        int run = ++runs;
+        String out = "out-" + run;
+        createTopic(out, 2);
+        List<String> a = modelArgs(n);
+        a.addAll(List.of("--bootstrap-servers", bootstrap, "--input-topic", inputTopic, "--output-topic", out,
+            "--format", "csv", "--csv-columns", "key,time,a,b", "--group-id", "bench-" + run,
+            "--transactional-id-prefix", "bench-" + run, "--delivery", delivery, "--state-backend", backend,
+            "--event-order", opt.getOrDefault("kafka-event-order", "arrival"),
+            "--checkpoint-interval", opt.getOrDefault("checkpoint-interval", "2s"),
+            "--checkpoint-dir", dir.resolve("ckpt-" + run).toUri().toString()));
+        JobOptions o = JobOptions.parse(a.toArray(new String[0]));
+        StreamExecutionEnvironment env = SensorForecastJob.environment(o);
+        SensorForecastJob.buildKafka(env, o);
+        ThreadCpu threads = threadCpu();
+        long submitWall = System.nanoTime();
+        long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
+        JobClient job = env.executeAsync("bench-" + run);
+        try {
+            Window w = readOutputs(out, events,
+                Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-seconds", "600"))));
+            if (delivery.equals("at-least-once")) {
+                // outputs follow the events closely: the steady state is the first output to the last, and the
+                // time to the first output is the job's start-up
+                startupWall = w.firstWall - submitWall;
+                startupCpu = w.firstCpu - submitCpu;
+                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9);
+            }
+            // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
+            // so the window is the whole run less the start-up measured on the at-least-once run of the same row
+            if (startupCpu < 0) {
+                throw new IllegalStateException("kafka-eo needs a kafka-alo run before it in the same row");
+            }
+            return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
+                (w.endCpu - submitCpu - startupCpu) / 1e9);
+        } finally {
+            printThreadCpu(threads, events);
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Start-up of the last at-least-once job (submission to first output), nanoseconds; -1 before the first. */
+    private long startupWall = -1;
+    private long startupCpu = -1;
+
+    /**
+     * What the checking consumer saw: outputs in its first poll and in all, and the wall clock and the process CPU
+     * less the consumer thread's own CPU at the first and the last output.
+     */
+    record Window(long firstCount, long total, long firstWall, long firstCpu, long endWall, long endCpu) {}
+
+    /** Counts committed outputs of {@code topic} until {@code expected} arrived. */
+    private Window readOutputs(String topic, long expected, Duration timeout) {
+        Properties p = client();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "checker-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        long seen = 0;
+        long firstWall = 0;
+        long firstCpu = 0;
+        long firstCount = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            while (seen < expected && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> rs = c.poll(Duration.ofMillis(100));
+                if (rs.isEmpty()) {
+                    continue;
+                }
+                seen += rs.count();
+                if (firstWall == 0) {
+                    firstWall = System.nanoTime();
+                    firstCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
+                    firstCount = seen;
+                }
+            }
+            long endWall = System.nanoTime();
+            long endCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " outputs on " + topic);
+            }
+            return new Window(firstCount, seen, firstWall, firstCpu, endWall, endCpu);
+        }
+    }
+
+    /**
+     * Samples every live thread's CPU time (every 250 ms, and at {@link #close}) so threads that end within a run
+     * (a MiniCluster's task threads) are still accounted: per thread the last value seen minus the value at start.
+     */
+    static final class ThreadCpu implements AutoCloseable {
+        private final Map<Long, Long> start = new HashMap<>();
+        private final Map<Long, Long> last = new HashMap<>();
+        private final Map<Long, String> names = new HashMap<>();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        ThreadCpu() {
+            sample(start);
+            sampler = new Thread(() -> {
+                while (running) {
+                    sample(null);
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "thread-cpu-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        private synchronized void sample(Map<Long, Long> into) {
+            for (long id : THREADS.getAllThreadIds()) {
+                long t = THREADS.getThreadCpuTime(id);
+                var info = THREADS.getThreadInfo(id);
+                if (t < 0 || info == null) {
+                    continue;
+                }
+                names.putIfAbsent(id, info.getThreadName().replaceAll("[0-9]+", "#"));
+                (into != null ? into : last).put(id, t);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            sampler.interrupt();
+            sampler.join();
+            sample(null);
+        }
+
+        /** CPU seconds by thread name (digits folded), largest first. */
+        synchronized List<Map.Entry<String, Long>> byName() {
+            Map<String, Long> m = new HashMap<>();
+            last.forEach((id, t) -> m.merge(names.get(id), t - start.getOrDefault(id, 0L), Long::sum));
+            List<Map.Entry<String, Long>> l = new ArrayList<>(m.entrySet());
+            l.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
+            return l;
+        }
+    }
+
+    private ThreadCpu threadCpu() {
+        return Boolean.parseBoolean(opt.getOrDefault("threads", "false")) ? new ThreadCpu() : null;
+    }
+
+    /** With --threads true: the threads' CPU during a run (start-up and report included), microseconds per event. */
+    private static void printThreadCpu(ThreadCpu t, long events) throws InterruptedException {
+        if (t == null) {
+            return;
+        }
+        t.close();
+        t.byName().stream().filter(e -> e.getValue() > 0).limit(14).forEach(e -> System.out.printf(Locale.ROOT,
+            "    %8.2f us/event  %s%n", e.getValue() / 1e3 / events, e.getKey()));
+    }
+
+    static long processCpu() {
+        return OperatorBenchmark.processCpu();
+    }
+}

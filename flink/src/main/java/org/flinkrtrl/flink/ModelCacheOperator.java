@@ -1,0 +1,75 @@
+package org.flinkrtrl.flink;
+
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
+/**
+ * Flink's keyed process operator, plus a per-subtask {@link ModelCache} for a function that implements
+ * {@link ModelCacheHost}: offers the cache when it opens and writes the cached models back to the keyed state in
+ * its synchronous snapshot, before the keyed state backend is snapshotted (Flink calls
+ * {@link #snapshotState(StateSnapshotContext)} first, on the task thread, for every checkpoint and savepoint), and
+ * when the input ends. The operator holds no state of its own; uids, state names and serializers are the
+ * function's and stay as they are.
+ *
+ * @param <K> key type
+ */
+public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> implements KeyAccess {
+    private static final long serialVersionUID = 1L;
+
+    private final long cacheBytes;
+    private transient ModelCacheHost host;
+
+    /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
+    public ModelCacheOperator(KeyedProcessFunction<K, IN, OUT> function, long cacheBytes) {
+        super(function);
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
+        }
+        this.cacheBytes = cacheBytes;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        if (cacheBytes > 0 && userFunction instanceof ModelCacheHost h && h.attachCache(this, cacheBytes)) {
+            host = h;
+        }
+    }
+
+    /** The cache's bound per subtask in bytes; 0 = no cache. */
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
+    /** Whether the function keeps its models in the cache (false when it declined or the bound is 0). */
+    public boolean cacheAttached() {
+        return host != null;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        if (host != null) {
+            host.flushCache();
+        }
+        super.snapshotState(context);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        if (host != null) {
+            host.flushCache();
+        }
+        super.finish();
+    }
+
+    @Override
+    public long processingTime() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    @Override
+    public boolean backendCopiesValues() {
+        return getKeyedStateBackend().isSafeToReuseKVState();
+    }
+}
