@@ -55,20 +55,22 @@ class KafkaControlTest {
             new String[] {null, "{\"id\":\"oops\",\"time\":" + (T0 + 150_000) + ",\"op\":\"learning-rate\",\"value\":0}"},
             new String[] {null, "{\"id\":\"later\",\"time\":" + (T0 + 10_000_000) + ",\"op\":\"clear\"}"}));
         List<String[]> events = KafkaEndToEndTest.events(keys, 0, perKey, 4);
-        // one event per key an hour ahead moves the events' watermark past every real event (it waits itself)
+        // one event per key an hour ahead moves the events' watermark past every real event; it waits itself until
+        // the input has been quiet for the idle timeout, then the commands' watermark (10,000 s ahead) releases it
         events.addAll(KafkaEndToEndTest.events(keys, 3600, 3601, 5));
         kafka.produce(in, events);
         JobOptions o = JobOptions.parse("--bootstrap-servers", kafka.bootstrap, "--input-topic", in,
             "--output-topic", out, "--dead-letter-topic", dlq, "--group-id", "g-ctl" + RUN, "--format", "json",
-            "--key-field", "key", "--time-field", "ts", "--value-fields", "value", "--checkpoint-interval", "1s",
+            "--key-field", "key", "--time-field", "ts", "--value-fields", "value", "--checkpoint-interval", "1s", "--idle-timeout", "5s",
             "--parallelism", "2", "--hidden", "8", "--event-order", "arrival", "--control-topic", ctl,
             "--ack-topic", acks);
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         SensorForecastJob.buildKafka(env, o);
         JobClient job = env.executeAsync("kafka-control");
         try {
-            List<String> predictions = kafka.readCommitted(out, keys * perKey, TIMEOUT, Duration.ofSeconds(3));
-            assertEquals(keys * perKey, predictions.size(), "one output per event up to the watermark");
+            int all = keys * (perKey + 1);
+            List<String> predictions = kafka.readCommitted(out, all, TIMEOUT, Duration.ofSeconds(3));
+            assertEquals(all, predictions.size(), "one output per event, the hour-ahead ones once the input is idle");
             Map<String, Long> last = new TreeMap<>();
             for (String r : predictions) {
                 Prediction p = PredictionJson.fromJson(r);
