@@ -14,14 +14,15 @@ import java.util.List;
 import java.util.Map;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.LogLearner;
-import org.flinkrtrl.core.learner.TypeVocabulary;
-import org.flinkrtrl.core.logs.LogSourceModel;
-import org.flinkrtrl.record.LogPrediction;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSettings;
+import org.flinkrtrl.core.learner.TypeVocabulary;
+import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.logs.TemplateMiner;
 import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.jobs.eval.Ranking;
+import org.flinkrtrl.record.LogPrediction;
 
 /**
  * Prequential next-event evaluation of the per-source log model against an online interpolated Witten-Bell n-gram
@@ -230,10 +231,10 @@ public final class LogEval {
             System.out.printf("ROC AUC of surprise, attack (%d) vs other (%d) labelled scored lines, all sources:", pos,
                 labelled.size() - pos);
             for (int m = 0; m < MODELS.length; m++) {
-                System.out.printf(" %s %.3f", MODELS[m], rocAuc(labelled, m + 1));
+                System.out.printf(" %s %.3f", MODELS[m], Ranking.rocAuc(labelled, m + 1));
             }
             for (int m = 0; m < SCORES.length; m++) {
-                System.out.printf(" %s %.3f", SCORES[m], rocAuc(labelled, 1 + MODELS.length + m));
+                System.out.printf(" %s %.3f", SCORES[m], Ranking.rocAuc(labelled, 1 + MODELS.length + m));
             }
             System.out.println();
         }
@@ -289,30 +290,5 @@ public final class LogEval {
                 + "per CPU second of the thread (range %.0f to %.0f), %.0f events/s wall clock%n", from + 1, passes,
                 c[c.length / 2], c[0], c[c.length - 1], w[w.length / 2]);
         }
-    }
-
-    /** Mann-Whitney ROC AUC of column {@code col} for rows with row[0] = 1 against row[0] = 0 (ties count half). */
-    static double rocAuc(List<double[]> rows, int col) {
-        List<double[]> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(r -> r[col]));
-        double rankSum = 0;
-        long pos = 0;
-        int i = 0;
-        while (i < sorted.size()) {
-            int j = i;
-            while (j < sorted.size() && sorted.get(j)[col] == sorted.get(i)[col]) {
-                j++;
-            }
-            double midRank = (i + 1 + j) / 2.0;
-            for (int k = i; k < j; k++) {
-                if (sorted.get(k)[0] == 1) {
-                    rankSum += midRank;
-                    pos++;
-                }
-            }
-            i = j;
-        }
-        long neg = sorted.size() - pos;
-        return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 }

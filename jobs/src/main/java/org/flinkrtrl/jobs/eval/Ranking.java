@@ -1,6 +1,7 @@
 package org.flinkrtrl.jobs.eval;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Threshold-free quality of a score against binary labels: ROC AUC (the probability that a random positive scores
@@ -9,6 +10,17 @@ import java.util.Arrays;
  */
 public final class Ranking {
     private Ranking() {}
+
+    /** ROC AUC of column {@code col} of {@code rows}, the positives being the rows with row[0] = 1. */
+    public static double rocAuc(List<double[]> rows, int col) {
+        double[] score = new double[rows.size()];
+        boolean[] positive = new boolean[rows.size()];
+        for (int i = 0; i < score.length; i++) {
+            score[i] = rows.get(i)[col];
+            positive[i] = rows.get(i)[0] == 1;
+        }
+        return rocAuc(score, positive);
+    }
 
     /** ROC AUC; NaN when either class is empty or a score is NaN. */
     public static double rocAuc(double[] score, boolean[] positive) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.flinkrtrl.jobs.eval.Ranking;
 import org.flinkrtrl.record.LogPrediction;
 
 /**
@@ -157,31 +158,6 @@ public final class LogEvaluation {
 
     /** ROC AUC of the anomaly score (column 1) or the surprise (column 2), positive against other labels; NaN without both. */
     public double auc(int column) {
-        return rocAuc(labelled, column);
-    }
-
-    /** Mann-Whitney ROC AUC of {@code rows[col]} for rows with row[0] = 1 against row[0] = 0 (ties count half). */
-    static double rocAuc(List<double[]> rows, int col) {
-        List<double[]> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(r -> r[col]));
-        double rankSum = 0;
-        long pos = 0;
-        int i = 0;
-        while (i < sorted.size()) {
-            int j = i;
-            while (j < sorted.size() && sorted.get(j)[col] == sorted.get(i)[col]) {
-                j++;
-            }
-            double midRank = (i + 1 + j) / 2.0;
-            for (int k = i; k < j; k++) {
-                if (sorted.get(k)[0] == 1) {
-                    rankSum += midRank;
-                    pos++;
-                }
-            }
-            i = j;
-        }
-        long neg = sorted.size() - pos;
-        return pos == 0 || neg == 0 ? Double.NaN : (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+        return Ranking.rocAuc(labelled, column);
     }
 }
