@@ -1,23 +1,18 @@
 package org.flinkrtrl.core.learner;
 
 import static org.flinkrtrl.core.learner.ModelSettings.*;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.math.Rng;
 import org.junit.jupiter.api.Test;
@@ -63,22 +58,7 @@ class CodecBytesTest {
     }
 
     static Map<String, byte[]> states(String resource) throws IOException {
-        Map<String, byte[]> states = new LinkedHashMap<>();
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                CodecBytesTest.class.getResourceAsStream(resource)))) {
-            while (true) {
-                String name;
-                try {
-                    name = in.readUTF();
-                } catch (EOFException end) {
-                    break;
-                }
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                states.put(name, b);
-            }
-        }
-        return states;
+        return StoredStates.read(resource);
     }
 
     private static ModelConfig config(int n, Method m, ModelConfig.CellType c) {
@@ -222,7 +202,7 @@ class CodecBytesTest {
     static final String FORMAT2_STATES = "/codec/learners-format2.bin.gz";
 
     static byte[] asFormat3(byte[] format2) throws IOException {
-        return Format3.fromFormat2(format2);
+        return StoredStates.format3FromFormat2(format2);
     }
 
     /**

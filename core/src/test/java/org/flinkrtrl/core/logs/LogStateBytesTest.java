@@ -2,23 +2,18 @@ package org.flinkrtrl.core.logs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.flinkrtrl.core.grad.Method;
-import org.flinkrtrl.core.learner.Format3;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.LogLearner;
+import org.flinkrtrl.core.learner.StoredStates;
 import org.flinkrtrl.core.optim.StateBytesIn;
 import org.flinkrtrl.record.LogPrediction;
 import org.junit.jupiter.api.Test;
@@ -32,22 +27,7 @@ class LogStateBytesTest {
     static final String STORED = "/codec/log-states-format2.bin.gz";
 
     static Map<String, byte[]> stored() throws IOException {
-        Map<String, byte[]> states = new LinkedHashMap<>();
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                LogStateBytesTest.class.getResourceAsStream(STORED)))) {
-            while (true) {
-                String name;
-                try {
-                    name = in.readUTF();
-                } catch (EOFException end) {
-                    break;
-                }
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                states.put(name, b);
-            }
-        }
-        return states;
+        return StoredStates.read(STORED);
     }
 
     static String sha256(byte[]... parts) {
@@ -112,7 +92,7 @@ class LogStateBytesTest {
             assertEquals(LogSourceModel.FORMAT, ByteBuffer.wrap(migrated).getShort());
             int learnerAt = learnerOffset(old);
             byte[] oldLearner = Arrays.copyOfRange(old, learnerAt, old.length);
-            byte[] learner3 = Format3.fromFormat2(oldLearner);
+            byte[] learner3 = StoredStates.format3FromFormat2(oldLearner);
             learner3[4] = (byte) (org.flinkrtrl.core.learner.LearnerCodec.VERSION >> 8); // format 4: the same fields
             learner3[5] = (byte) org.flinkrtrl.core.learner.LearnerCodec.VERSION;
             assertArrayEquals(Arrays.copyOfRange(old, 2, learnerAt - 4),

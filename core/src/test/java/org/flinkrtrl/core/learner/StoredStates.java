@@ -1,0 +1,60 @@
+package org.flinkrtrl.core.learner;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The stored states of the byte tests: reading a gzipped resource of (name, bytes) records, and the expected
+ * format-3 bytes of a learner stored in codec format 2, written out field by field.
+ */
+public final class StoredStates {
+    private StoredStates() {}
+
+    /** The (UTF name, int length, bytes) records of a gzipped class-path resource, in file order. */
+    public static Map<String, byte[]> read(String resource) throws IOException {
+        Map<String, byte[]> states = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
+                StoredStates.class.getResourceAsStream(resource)))) {
+            while (true) {
+                String name;
+                try {
+                    name = in.readUTF();
+                } catch (EOFException end) {
+                    break;
+                }
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                states.put(name, b);
+            }
+        }
+        return states;
+    }
+
+    /**
+     * What a format-2 state re-encodes to in format 3: version 3, the config followed by updatePeriod = 1, the same
+     * fields, then the update period's block with an empty period (int count 0, int array length 0).
+     */
+    public static byte[] format3FromFormat2(byte[] format2) throws IOException {
+        ByteArrayInputStream rest = new ByteArrayInputStream(format2, 7, format2.length - 7);
+        ModelConfig.readFrom(new DataInputStream(rest), 2);
+        int configEnd = format2.length - rest.available();
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bos);
+        out.write(format2, 0, 4);
+        out.writeShort(3);
+        out.write(format2, 6, configEnd - 6);
+        out.writeInt(1);
+        out.write(format2, configEnd, format2.length - configEnd);
+        out.writeInt(0);
+        out.writeInt(0);
+        out.flush();
+        return bos.toByteArray();
+    }
+}
