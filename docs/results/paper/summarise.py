@@ -15,24 +15,29 @@ from collections import defaultdict
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
 
-def read_run(md_path):
+def read_page(md_path, header):
+    """A run page's --settings and the cells of the rows of its table whose header starts with `header`."""
     text = open(md_path).read()
     settings = dict(re.findall(r"^\* `--([a-z-]+) ([^`]*)`$", text, re.M))
     rows = []
     in_table = False
     for line in text.splitlines():
-        if line.startswith("| method | eval BPC"):
+        if line.startswith(header):
             in_table = True
             continue
         if in_table:
             if not line.startswith("|"):
                 break
             cells = [c.strip() for c in line.strip("|").split("|")]
-            if cells[0].startswith("---"):
-                continue
-            rows.append((cells[0], float(cells[1]) if cells[1] not in ("NaN", "") else float("nan"),
-                         int(cells[3]), float(cells[4])))
+            if not cells[0].startswith("---"):
+                rows.append(cells)
     return settings, rows
+
+
+def read_run(md_path):
+    settings, rows = read_page(md_path, "| method | eval BPC")
+    return settings, [(c[0], float(c[1]) if c[1] not in ("NaN", "") else float("nan"), int(c[3]), float(c[4]))
+                      for c in rows]
 
 
 def grid(name):
@@ -114,19 +119,9 @@ def copy_grid(name):
         md = os.path.join(base, run, "copy.md")
         if not os.path.exists(md):
             continue
-        text = open(md).read()
-        settings = dict(re.findall(r"^\* `--([a-z-]+) ([^`]*)`$", text, re.M))
-        in_table = False
-        for line in text.splitlines():
-            if line.startswith("| method | final level"):
-                in_table = True
-                continue
-            if in_table:
-                if not line.startswith("|"):
-                    break
-                cells = [c.strip() for c in line.strip("|").split("|")]
-                if not cells[0].startswith("---"):
-                    table[cells[0]][(float(settings["lr"]), settings["seeds"])] = (cells[1], cells[3:6])
+        settings, rows = read_page(md, "| method | final level")
+        for cells in rows:
+            table[cells[0]][(float(settings["lr"]), settings["seeds"])] = (cells[1], cells[3:6])
     lrs = sorted({lr for m in table.values() for lr in m})
     print(f"\n### {name}\n")
     print("| method | " + " | ".join(f"lr {lr:g}, seeds {seeds}" for lr, seeds in lrs) + " | best final L |")
