@@ -73,33 +73,21 @@ public final class KafkaConnectors {
     public static KafkaSink<Prediction> predictionSink(String bootstrap, String topic, DeliveryGuarantee delivery,
                                                        String transactionalIdPrefix, Properties props) {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
-            KafkaRecordSerializationSchema.<Prediction>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Text<Prediction>(p -> p.key))
-                .setValueSerializationSchema(new PredictionValue())
-                .build());
+            keyed(topic, p -> p.key, new PredictionValue()));
     }
 
     /** Log-mode outputs as JSON ({@link LogPredictionJson}), keyed by the source key. */
     public static KafkaSink<LogPrediction> logPredictionSink(String bootstrap, String topic, DeliveryGuarantee delivery,
                                                              String transactionalIdPrefix, Properties props) {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
-            KafkaRecordSerializationSchema.<LogPrediction>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Text<LogPrediction>(p -> p.key))
-                .setValueSerializationSchema(new Utf8Text<LogPrediction>(LogPredictionJson::toJson))
-                .build());
+            keyed(topic, p -> p.key, new Utf8Text<LogPrediction>(LogPredictionJson::toJson)));
     }
 
     /** Control acknowledgements as JSON ({@link ControlJson#toJson(ControlAck)}), keyed by the command's id. */
     public static KafkaSink<ControlAck> ackSink(String bootstrap, String topic, DeliveryGuarantee delivery,
                                                 String transactionalIdPrefix, Properties props) {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
-            KafkaRecordSerializationSchema.<ControlAck>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Text<ControlAck>(a -> a.id))
-                .setValueSerializationSchema(new Utf8Text<ControlAck>(ControlJson::toJson))
-                .build());
+            keyed(topic, a -> a.id, new Utf8Text<ControlAck>(ControlJson::toJson)));
     }
 
     /**
@@ -111,11 +99,7 @@ public final class KafkaConnectors {
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic, DeliveryGuarantee delivery,
                                                        String transactionalIdPrefix, Properties props) {
         return sink(bootstrap, delivery, transactionalIdPrefix, props,
-            KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new Utf8Text<DeadLetter>(d -> d.key))
-                .setValueSerializationSchema(new DeadLetterValue(maxValueBytes(props)))
-                .build());
+            keyed(topic, d -> d.key, new DeadLetterValue(maxValueBytes(props))));
     }
 
     /** Metric (a counter on the dead-letter sink) of dead letters sent without their payload to fit the producer. */
@@ -150,6 +134,16 @@ public final class KafkaConnectors {
             .setDeliveryGuarantee(delivery)
             .setTransactionalIdPrefix(prefix)
             .setRecordSerializer(serializer)
+            .build();
+    }
+
+    /** Records to {@code topic} with {@code key}'s text as the Kafka key (UTF-8; null: no key) and {@code value}. */
+    private static <T> KafkaRecordSerializationSchema<T> keyed(String topic, SerializableFunction<T, String> key,
+                                                               SerializationSchema<T> value) {
+        return KafkaRecordSerializationSchema.<T>builder()
+            .setTopic(topic)
+            .setKeySerializationSchema(new Utf8Text<T>(key))
+            .setValueSerializationSchema(value)
             .build();
     }
 
