@@ -13,31 +13,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Kafka job with a control topic (in-process broker): commands read from the topic apply from their time,
  * acknowledgements reach the ack topic, a bad command the dead-letter topic.
  */
-class KafkaControlTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(300);
-    private static final String RUN = "-" + Long.toString(System.currentTimeMillis(), 36);
+class KafkaControlTest extends KafkaTest {
     private static final long T0 = 1700000000000L;
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = TestKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void commandsFromATopicApplyAndAreAcknowledged() throws Exception {

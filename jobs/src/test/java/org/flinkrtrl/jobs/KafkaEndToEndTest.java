@@ -24,31 +24,12 @@ import org.flinkrtrl.connectors.KafkaTopics;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.Prediction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka in, Kafka out through the real job: exactly once, per-key order, dead letters, cancel and restore. */
-class KafkaEndToEndTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(300);
-    private static TestKafka kafka;
-    /** Topic and group suffix, so reruns against an external broker (KAFKA_BOOTSTRAP) start from empty topics. */
-    private static final String RUN = "-" + Long.toString(System.currentTimeMillis(), 36);
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = TestKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
+class KafkaEndToEndTest extends KafkaTest {
     /** n events per key for keys k0..k(keys-1), interleaved, each key a noisy sine; ts in epoch millis. */
     static List<String[]> events(int keys, int from, int to, long seed) {
         Random rnd = new Random(seed);

@@ -16,28 +16,10 @@ import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.DeadLetter;
 import org.flinkrtrl.record.LogPrediction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The log mode, Kafka in and Kafka out with exactly-once delivery: one output per valid line, per-key order. */
-class LogKafkaEndToEndTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(300);
-    private static final String RUN = "-" + Long.toString(System.currentTimeMillis(), 36);
-    private static TestKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = TestKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
+class LogKafkaEndToEndTest extends KafkaTest {
     @Test
     void exactlyOneOutputPerValidLineInKeyOrderAndBadLinesAsDeadLetters() throws Exception {
         int keys = 4;
