@@ -1,11 +1,8 @@
 package org.flinkrtrl.jobs.lifecycle;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -102,31 +99,18 @@ public final class ModelBootstrap {
     static Map<String, Long> check(Path models) throws IOException {
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, Set<String>> keys = new LinkedHashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(models, StandardCharsets.UTF_8)) {
-            String line;
-            long number = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    ModelJson.Line m = ModelJson.read(line);
-                    if (ModelJson.LOG.equals(m.kind())) {
-                        ModelJson.log(m);
-                    } else {
-                        ModelJson.forecaster(m);
-                    }
-                    ModelJson.lifecycle(m);
-                    if (!keys.computeIfAbsent(m.kind(), k -> new HashSet<>()).add(m.key())) {
-                        throw new IllegalArgumentException("key " + m.key() + " appears twice");
-                    }
-                    counts.merge(m.kind(), 1L, Long::sum);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(models + " line " + number + ": " + e.getMessage());
-                }
+        ModelLines.forEach(models, m -> {
+            if (ModelJson.LOG.equals(m.kind())) {
+                ModelJson.log(m);
+            } else {
+                ModelJson.forecaster(m);
             }
-        }
+            ModelJson.lifecycle(m);
+            if (!keys.computeIfAbsent(m.kind(), k -> new HashSet<>()).add(m.key())) {
+                throw new IllegalArgumentException("key " + m.key() + " appears twice");
+            }
+            counts.merge(m.kind(), 1L, Long::sum);
+        });
         return counts;
     }
 

@@ -1,9 +1,6 @@
 package org.flinkrtrl.jobs.lifecycle;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,25 +25,12 @@ public final class WarmStartFile {
         Set<String> wanted = new LinkedHashSet<>(keys);
         List<ForecastingLearner> chosen = new ArrayList<>();
         Set<String> found = new LinkedHashSet<>();
-        try (BufferedReader r = Files.newBufferedReader(models, StandardCharsets.UTF_8)) {
-            String line;
-            long number = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    ModelJson.Line m = ModelJson.read(line);
-                    if (ModelJson.FORECASTER.equals(m.kind()) && (wanted.isEmpty() || wanted.contains(m.key()))) {
-                        chosen.add(ModelJson.forecaster(m));
-                        found.add(m.key());
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(models + " line " + number + ": " + e.getMessage());
-                }
+        ModelLines.forEach(models, m -> {
+            if (ModelJson.FORECASTER.equals(m.kind()) && (wanted.isEmpty() || wanted.contains(m.key()))) {
+                chosen.add(ModelJson.forecaster(m));
+                found.add(m.key());
             }
-        }
+        });
         wanted.removeAll(found);
         if (!wanted.isEmpty()) {
             throw new IllegalArgumentException("warm-start keys not in " + models + ": " + String.join(", ", wanted));
