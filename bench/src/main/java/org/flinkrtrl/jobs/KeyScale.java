@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -229,6 +232,9 @@ public final class KeyScale {
         long end = System.nanoTime();
         System.out.println(line("checkpointed", end - t0, SensorForecastJob.processCpuNanos() - cpu0, rocksDir,
             events));
+        System.gc();
+        System.out.println(line("after GC", System.nanoTime() - t0, SensorForecastJob.processCpuNanos() - cpu0,
+            rocksDir, events));
         Path chkRoot = o.has(o.checkpointDir) ? Paths.get(java.net.URI.create(o.get(o.checkpointDir))) : null;
         long chkBytes = -1;
         long sharedBytes = -1;
@@ -252,7 +258,10 @@ public final class KeyScale {
             HEARTBEATS.get(), events / ((doneNanos - t0) / 1e9), events / ((doneCpu - cpu0) / 1e9));
         threadCpu();
         client.cancel().get(60, TimeUnit.SECONDS);
-        System.exit(PREDICTIONS.get() == events && DEAD_LETTERS.get() == 0 ? 0 : 1);
+        System.out.flush();
+        // halt, not exit: the local cluster's shutdown hooks can take minutes on a loaded host, and nothing is left
+        // to write (the RocksDB and checkpoint directories stay in the work directory)
+        Runtime.getRuntime().halt(PREDICTIONS.get() == events && DEAD_LETTERS.get() == 0 ? 0 : 1);
     }
 
     private static String header() {
@@ -270,19 +279,27 @@ public final class KeyScale {
             done == 0 ? 0.0 : (double) rocks / Math.min(done, events));
     }
 
+    /** Bytes of the regular files under {@code dir}; files deleted during the walk (compaction, subsumed checkpoints) are skipped. */
     static long bytesUnder(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // deleted meanwhile (compaction)
+        long[] sum = new long[1];
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    sum[0] += attrs.size();
                 }
-            }).sum();
-        }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return sum[0];
     }
 
     private static long rss() {
