@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -31,6 +33,7 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,8 +75,9 @@ public final class KeyScale {
     static final Map<Long, AtomicInteger> SNAPSHOTS_AFTER_END = new ConcurrentHashMap<>();
     static final Map<Long, Long> FIRST_SNAPSHOT_NANOS = new ConcurrentHashMap<>();
     static final CompletableFuture<long[]> FINAL_CHECKPOINT = new CompletableFuture<>();
-    static volatile long expected;
     static volatile int parallelism;
+    /** Events of each forecaster subtask's key groups. */
+    static volatile long[] expectedPerSubtask;
 
     private KeyScale() {}
 
@@ -104,21 +108,31 @@ public final class KeyScale {
     }
 
     /**
-     * Counts predictions; marks each checkpoint that this subtask snapshotted after the last prediction, and
-     * completes {@link #FINAL_CHECKPOINT} with the first checkpoint that every subtask snapshotted after it.
+     * Counts predictions; marks each checkpoint that this subtask snapshotted after its last prediction (its own
+     * count equals the events of its key groups), and completes {@link #FINAL_CHECKPOINT} with the first checkpoint
+     * that every subtask snapshotted after its last prediction: the first one holding every key's model.
      */
-    static final class Count implements MapFunction<Prediction, Prediction>, CheckpointedFunction, CheckpointListener {
+    static final class Count extends RichMapFunction<Prediction, Prediction>
+            implements CheckpointedFunction, CheckpointListener {
         private static final long serialVersionUID = 1L;
+        private transient long seen;
+        private transient long mine;
+
+        @Override
+        public void open(OpenContext ctx) {
+            mine = expectedPerSubtask[getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()];
+        }
 
         @Override
         public Prediction map(Prediction p) {
+            seen++;
             PREDICTIONS.incrementAndGet();
             return p;
         }
 
         @Override
         public void snapshotState(FunctionSnapshotContext ctx) {
-            if (PREDICTIONS.get() >= expected) {
+            if (seen >= mine) {
                 FIRST_SNAPSHOT_NANOS.putIfAbsent(ctx.getCheckpointId(), System.nanoTime());
                 SNAPSHOTS_AFTER_END.computeIfAbsent(ctx.getCheckpointId(), id -> new AtomicInteger()).incrementAndGet();
             }
@@ -134,6 +148,15 @@ public final class KeyScale {
                 FINAL_CHECKPOINT.complete(new long[] {id, System.nanoTime() - FIRST_SNAPSHOT_NANOS.get(id)});
             }
         }
+    }
+
+    /** Events per forecaster subtask: each key's events go to the subtask of its key group. */
+    static long[] eventsPerSubtask(long keys, long perKey, int maxParallelism, int parallelism) {
+        long[] n = new long[parallelism];
+        for (long k = 0; k < keys; k++) {
+            n[KeyGroupRangeAssignment.assignKeyToParallelOperator("s" + k, maxParallelism, parallelism)] += perKey;
+        }
+        return n;
     }
 
     static final class CountDead implements MapFunction<DeadLetter, DeadLetter> {
@@ -177,15 +200,18 @@ public final class KeyScale {
             extra.setString("state.backend.rocksdb.localdir", rocksDir.toString());
         }
         long events = keys * perKey;
-        expected = events;
         JobOptions o = JobOptions.parse(job.toArray(new String[0]));
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         env.configure(extra);
         parallelism = env.getParallelism();
+        int maxParallelism = env.getMaxParallelism() > 0 ? env.getMaxParallelism()
+            : KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
+        expectedPerSubtask = eventsPerSubtask(keys, perKey, maxParallelism, parallelism);
         Pipeline.Settings settings = SensorForecastJob.settings(o, SensorForecastJob.parser(o, null));
         System.out.printf(Locale.ROOT, "key scale: %,d keys x %d events = %,d events, parallelism %d, %d cores, "
             + "Java %s, max heap %d MB%n", keys, perKey, events, parallelism, Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println("events per forecaster subtask: " + java.util.Arrays.toString(expectedPerSubtask));
         System.out.println("job options: " + String.join(" ", job));
         System.out.println("extra Flink configuration: " + extra);
         System.out.println("model: " + settings.model());
