@@ -52,16 +52,17 @@ import org.flinkrtrl.record.Prediction;
  *
  * <p>Events: {@code --keys K} keys {@code s0..s(K-1)} round robin, {@code --events-per-key R} rounds a minute apart
  * in event time, one value each. After the last event the source sends an empty record every 100 ms (each one a
- * dead letter, no key touched) so the job stays running until a checkpoint taken after the last event completes;
- * then it reports that checkpoint (on-disk size of its directory, and the time from the first operator snapshot to
- * completion; Flink's own size and duration are in the CheckpointCoordinator's log line) and cancels the job.
+ * dead letter, no key touched) so the job stays running until the first checkpoint that every forecaster subtask
+ * took after the events of its key groups completes; then it reports that checkpoint (on-disk size of its directory,
+ * and the time from the first operator snapshot to completion; Flink's own size and duration are in the
+ * CheckpointCoordinator's log line), cancels the job and halts the JVM.
  *
- * <p>Every {@code --report-every} seconds (default 60) and at the end: events, keys created, wall time, CPU time of
- * the JVM, heap used, resident memory, bytes under the RocksDB directory; at the end the CPU time per thread group
- * (from /proc, so RocksDB's own native threads are included). Options after the runner's own are the job's
- * ({@link JobOptions}); {@code --conf key=value} (repeatable) adds a Flink configuration entry such as
- * {@code execution.checkpointing.incremental=true}. In the jobs package for the package-private {@link Pipeline};
- * lives in the bench module, not in the job jar. See docs/performance.md, "State size and scale".
+ * <p>Every {@code --report-every} seconds (default 60) and at the end: events (one new key per event in the first
+ * round), wall time, CPU time of the JVM, heap used, resident memory, bytes under the RocksDB directory; at the end
+ * the CPU time per thread group (from /proc, so RocksDB's own native threads are included). Options after the
+ * runner's own are the job's ({@link JobOptions}); {@code --conf key=value} (repeatable) adds a Flink configuration
+ * entry such as {@code execution.checkpointing.incremental=true}. In the jobs package for the package-private
+ * {@link Pipeline}; lives in the bench module, not in the job jar. See docs/performance.md, "State size and scale".
  */
 public final class KeyScale {
     private static final long BASE_TIME = 1_700_000_000_000L;
@@ -71,7 +72,7 @@ public final class KeyScale {
     static final AtomicLong PREDICTIONS = new AtomicLong();
     static final AtomicLong DEAD_LETTERS = new AtomicLong();
     static final AtomicLong HEARTBEATS = new AtomicLong();
-    /** Per checkpoint id: subtasks that snapshotted after the last prediction, and the first such snapshot's time. */
+    /** Per checkpoint id: subtasks that snapshotted after their last prediction, and the first such snapshot's time. */
     static final Map<Long, AtomicInteger> SNAPSHOTS_AFTER_END = new ConcurrentHashMap<>();
     static final Map<Long, Long> FIRST_SNAPSHOT_NANOS = new ConcurrentHashMap<>();
     static final CompletableFuture<long[]> FINAL_CHECKPOINT = new CompletableFuture<>();
@@ -209,8 +210,9 @@ public final class KeyScale {
         expectedPerSubtask = eventsPerSubtask(keys, perKey, maxParallelism, parallelism);
         Pipeline.Settings settings = SensorForecastJob.settings(o, SensorForecastJob.parser(o, null));
         System.out.printf(Locale.ROOT, "key scale: %,d keys x %d events = %,d events, parallelism %d, %d cores, "
-            + "Java %s, max heap %d MB%n", keys, perKey, events, parallelism, Runtime.getRuntime().availableProcessors(),
-            System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+            + "Java %s, max heap %d MB%n", keys, perKey, events, parallelism,
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+            Runtime.getRuntime().maxMemory() >> 20);
         System.out.println("events per forecaster subtask: " + java.util.Arrays.toString(expectedPerSubtask));
         System.out.println("job options: " + String.join(" ", job));
         System.out.println("extra Flink configuration: " + extra);
@@ -295,7 +297,8 @@ public final class KeyScale {
             "events/s", "CPU s", "heap MB", "RSS MB", "RocksDB bytes", "B/key");
     }
 
-    private static String line(String what, long wallNanos, long cpuNanos, Path rocksDir, long events) throws IOException {
+    private static String line(String what, long wallNanos, long cpuNanos, Path rocksDir, long events)
+            throws IOException {
         Runtime rt = Runtime.getRuntime();
         long heap = rt.totalMemory() - rt.freeMemory();
         long done = PREDICTIONS.get();
@@ -305,7 +308,10 @@ public final class KeyScale {
             done == 0 ? 0.0 : (double) rocks / Math.min(done, events));
     }
 
-    /** Bytes of the regular files under {@code dir}; files deleted during the walk (compaction, subsumed checkpoints) are skipped. */
+    /**
+     * Bytes of the regular files under {@code dir}; files deleted during the walk (compacted SST files, subsumed
+     * checkpoints) are skipped.
+     */
     static long bytesUnder(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return 0;
@@ -368,7 +374,8 @@ public final class KeyScale {
                 groups.merge(comm.replaceAll("[0-9]+", "#"), secs, Double::sum);
             }
         }
-        System.out.printf(Locale.ROOT, "CPU per thread group (s, /proc names, whole JVM life, %.0f s in all):%n", total);
+        System.out.printf(Locale.ROOT, "CPU per thread group (s, /proc names, whole JVM life, %.0f s in all):%n",
+            total);
         groups.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(25)
             .forEach(e -> System.out.printf(Locale.ROOT, "  %8.1f  %s%n", e.getValue(), e.getKey()));
         System.out.println("Java threads (full names) of the job: " + javaNames.values().stream()
