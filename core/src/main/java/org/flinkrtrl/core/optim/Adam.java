@@ -8,6 +8,12 @@ import org.flinkrtrl.core.math.Kernels;
 /**
  * Adam (Kingma and Ba) with bias correction, in the TF1 form the spec's setup uses:
  * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); theta -= lr_t m / (sqrt(v) + eps).
+ *
+ * <p>The bias correction costs two {@code Math.pow} per step, which a small model notices. Both factors are computed
+ * exactly as written, but {@code 1 - b^t} is taken as 1.0 from the first t on where it rounds to 1.0 (then it stays
+ * 1.0: {@code Math.pow} is semi-monotonic), and an optimiser built {@linkplain #Adam(int, double, double, double,
+ * double, Adam) beside another} that steps just before it reuses that one's factors for the same t. Both give the same
+ * bits as evaluating the formula.
  */
 public final class Adam implements Optimizer {
     private final double lr;
@@ -20,8 +26,24 @@ public final class Adam implements Optimizer {
     private double factor = 1.0;
     /** Element-wise update on the kernels (SIMD when available; the same bits either way). */
     private final Kernels kern;
+    /** From these step counts on, {@code 1 - beta1^t} and {@code 1 - beta2^t} are exactly 1.0. */
+    private final Saturation saturation;
+    /** Optimiser whose bias-correction factors this one reuses when they are for the same t (null: none). */
+    private final Adam leader;
+    /** The factors of step {@link #factorsT}: {@code sqrt(1 - beta2^t)} and {@code 1 - beta1^t} (not state). */
+    private long factorsT = -1;
+    private double sqrtFactor;
+    private double denomFactor;
 
     public Adam(int size, double lr, double beta1, double beta2, double eps) {
+        this(size, lr, beta1, beta2, eps, null);
+    }
+
+    /**
+     * @param leader an optimiser with the same betas that is applied just before this one on every step (the other
+     *               parameter group of the same model), whose bias-correction factors this one reuses; null = none.
+     */
+    public Adam(int size, double lr, double beta1, double beta2, double eps, Adam leader) {
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -29,12 +51,23 @@ public final class Adam implements Optimizer {
         this.mom1 = new double[size];
         this.mom2 = new double[size];
         this.kern = Kernels.forWidth(size);
+        this.saturation = Saturation.of(beta1, beta2);
+        this.leader = leader;
     }
 
     @Override
     public void apply(double[] params, double[] grad) {
         t++;
-        double lrT = lr * factor * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        Adam o = leader;
+        if (o != null && o.factorsT == t && o.beta1 == beta1 && o.beta2 == beta2) {
+            sqrtFactor = o.sqrtFactor;
+            denomFactor = o.denomFactor;
+        } else {
+            sqrtFactor = t >= saturation.t2 ? 1.0 : Math.sqrt(1.0 - Math.pow(beta2, t));
+            denomFactor = t >= saturation.t1 ? 1.0 : 1.0 - Math.pow(beta1, t);
+        }
+        factorsT = t;
+        double lrT = lr * factor * sqrtFactor / denomFactor;
         kern.adam(params, grad, mom1, mom2, params.length, beta1, beta2, lrT, eps);
     }
 
@@ -66,5 +99,55 @@ public final class Adam implements Optimizer {
         t = 0;
         java.util.Arrays.fill(mom1, 0.0);
         java.util.Arrays.fill(mom2, 0.0);
+    }
+
+    /** The first step counts at which {@code 1 - beta^t} rounds to 1.0, for the latest pair of betas asked for. */
+    static final class Saturation {
+        private static volatile Saturation last;
+        final double beta1;
+        final double beta2;
+        final long t1;
+        final long t2;
+
+        private Saturation(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.t1 = firstExactOne(beta1);
+            this.t2 = firstExactOne(beta2);
+        }
+
+        static Saturation of(double beta1, double beta2) {
+            Saturation s = last;
+            if (s == null || s.beta1 != beta1 || s.beta2 != beta2) {
+                s = new Saturation(beta1, beta2);
+                last = s;
+            }
+            return s;
+        }
+
+        /**
+         * The smallest t >= 1 with {@code 1.0 - Math.pow(b, t) == 1.0} (Long.MAX_VALUE when b is outside [0, 1) or t
+         * would be astronomically large). From there on it stays 1.0, since {@code Math.pow} is semi-monotonic.
+         */
+        static long firstExactOne(double b) {
+            if (b == 0.0) {
+                return 1;
+            }
+            if (!(b > 0.0 && b < 1.0)) {
+                return Long.MAX_VALUE;
+            }
+            double estimate = Math.ceil(54 * Math.log(2.0) / -Math.log(b)); // b^t <= 2^-54
+            if (!(estimate < 1e15)) {
+                return Long.MAX_VALUE;
+            }
+            long t = Math.max(1L, (long) estimate);
+            while (t > 1 && 1.0 - Math.pow(b, t - 1) == 1.0) {
+                t--;
+            }
+            while (1.0 - Math.pow(b, t) != 1.0) {
+                t++;
+            }
+            return t;
+        }
     }
 }
