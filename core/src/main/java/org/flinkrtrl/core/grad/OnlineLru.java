@@ -47,7 +47,7 @@ public final class OnlineLru implements GradientEstimator {
     private final double[] expNu;
     private final double[] expTheta;
     private final double[] gamma;
-    private final LruKernels kern = LruKernels.get();
+    private static final LruKernels KERNELS = LruKernels.get();
 
     public OnlineLru(LruCell cell) {
         this.cell = cell;
@@ -95,15 +95,15 @@ public final class OnlineLru implements GradientEstimator {
         System.arraycopy(s.expTheta, 0, expTheta, 0, n);
         System.arraycopy(s.gamma, 0, gamma, 0, n);
         double[] a = s.a; // [Re h_{t-1}; Im h_{t-1}; x_{t-1}; x_t; 1]
-        kern.traces(n, lamRe, lamIm, gamma, a, s.bxRe, s.bxIm, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0);
-        kern.traceB(n, nx, lamRe, lamIm, gamma, a, 2 * n + nx, eBRe, 0, eBIm, 0);
+        KERNELS.traces(n, lamRe, lamIm, gamma, a, s.bxRe, s.bxIm, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0);
+        KERNELS.traceB(n, nx, lamRe, lamIm, gamma, a, 2 * n + nx, eBRe, 0, eBIm, 0);
     }
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        kern.diagGradient(n, lamRe, lamIm, gamma, expNu, expTheta, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0, dLdh,
+        KERNELS.diagGradient(n, lamRe, lamIm, gamma, expNu, expTheta, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0, dLdh,
             gradW);
-        kern.bGradient(n, nx, eBRe, 0, eBIm, 0, dLdh, gradW, cell.bReOffset(), cell.bImOffset());
+        KERNELS.bGradient(n, nx, eBRe, 0, eBIm, 0, dLdh, gradW, cell.bReOffset(), cell.bImOffset());
         return true;
     }
 

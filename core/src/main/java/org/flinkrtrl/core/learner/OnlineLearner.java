@@ -110,8 +110,8 @@ public final class OnlineLearner {
         this.readout = Networks.readout(config, cell);
         this.W = new double[cell.parameterCount()];
         this.V = new double[readout.parameterCount()];
-        this.optW = newOptimizer(W.length, null);
-        this.optV = newOptimizer(V.length, optW); // applied right after optW: reuses its bias correction
+        this.optW = newOptimizer(W.length);
+        this.optV = newOptimizer(V.length);
         this.h = new double[cell.hiddenSize()];
         this.out = new double[config.outputs()];
         // the cell's class too: an LRU step is another type than a dense cell's (method lru ignores config.cell)
@@ -125,11 +125,10 @@ public final class OnlineLearner {
         }
     }
 
-    private Optimizer newOptimizer(int size, Optimizer leader) {
+    private Optimizer newOptimizer(int size) {
         return config.optimizer() == ModelConfig.OptimizerType.SGD
             ? new Sgd(config.learningRate())
-            : new Adam(size, config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
-                leader instanceof Adam a ? a : null);
+            : new Adam(size, config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
     }
 
     /** Draws fresh weights from the generator and zeroes everything else (used at creation and after divergence). */

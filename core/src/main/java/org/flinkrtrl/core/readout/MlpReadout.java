@@ -25,7 +25,7 @@ public final class MlpReadout implements Readout {
     /** The state and weights {@link #feat} was computed from (null: none yet). */
     private final double[] featH;
     private final Kernels kern = Kernels.get();
-    private final LruKernels lruKern = LruKernels.get();
+    private static final LruKernels LRU_KERNELS = LruKernels.get();
     private double[] featV;
 
     /**
@@ -106,7 +106,7 @@ public final class MlpReadout implements Readout {
             double y = feat[f];
             dLdf[f] *= 1.0 - y * y; // now dL/d(pre-activation)
         }
-        lruKern.denseBackward(V, headParams, width, n, dLdf, h, gradV, headParams, dLdh);
+        LRU_KERNELS.denseBackward(V, headParams, width, n, dLdf, h, gradV, headParams, dLdh);
         featV = null; // the caller may now update V in place: the next call recomputes unless a forward ran
         return loss;
     }

@@ -53,8 +53,8 @@ class OptimizerTest {
     }
 
     /**
-     * The bias correction skipped once it is exactly 1 and shared with a leader gives the bits of the formula on every
-     * step, across both saturation points (betas chosen so they come early: 1 - 0.5^t is 1.0 from t = 54 on, and
+     * The bias correction skipped once it is exactly 1 gives the bits of the formula on every step, across both
+     * saturation points (betas chosen so they come early: 1 - 0.5^t is 1.0 from t = 54 on, and
      * 1 - 0.9^t a few hundred steps later).
      */
     @Test
@@ -75,7 +75,7 @@ class OptimizerTest {
         double lr = 0.01;
         double eps = 1e-8;
         Adam lead = new Adam(3, lr, b1, b2, eps);
-        Adam follow = new Adam(2, lr, b1, b2, eps, lead);
+        Adam follow = new Adam(2, lr, b1, b2, eps);
         double[] p = {0.3, -1.0, 2.0};
         double[] q = {1.5, 0.25};
         double[] pRef = p.clone();
