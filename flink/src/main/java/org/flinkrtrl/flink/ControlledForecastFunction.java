@@ -95,7 +95,7 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
         forecaster.setRuntimeContext(getRuntimeContext());
         forecaster.open(openContext);
         buffer = getRuntimeContext().getMapState(
-            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(EventOrderFunction.EVENT_TYPE)));
+            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(EventOrderFunction.STATE_EVENT_TYPE)));
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("rtrl");
         applied = g.counter("controlCommandsApplied");
         refused = g.counter("controlCommandsRefused");

@@ -55,7 +55,14 @@ public final class LearnerOperator {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
         new OutputTag<>("rtrl-dead-letters", TypeInformation.of(DeadLetter.class));
 
-    public static final TypeInformation<Prediction> PREDICTION_TYPE = TypeInformation.of(Prediction.class);
+    /** Predictions with their own serializer ({@link PredictionSerializer}). */
+    public static final TypeInformation<Prediction> PREDICTION_TYPE = RecordTypeInfo.PREDICTION;
+    /**
+     * Events with their own serializer ({@link EventSerializer}): the type a stream of events should declare (e.g.
+     * {@code process(parse, LearnerOperator.EVENT_TYPE)}) so that the keyed exchange into the forecaster does not go
+     * through Flink's reflective POJO serializer.
+     */
+    public static final TypeInformation<Event> EVENT_TYPE = RecordTypeInfo.EVENT;
     public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
     public static final long DEFAULT_STATE_CACHE_BYTES = ModelOptions.STATE_CACHE.defaultValue().getBytes();
 
@@ -160,7 +167,7 @@ public final class LearnerOperator {
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
         if (order.mode() == EventOrder.Mode.EVENT_TIME) {
-            ordered = keyed.process(new EventOrderFunction(order), EventOrderFunction.EVENT_TYPE)
+            ordered = keyed.process(new EventOrderFunction(order), EVENT_TYPE)
                 .uid(ORDER_UID)
                 .name(ORDER_NAME);
             // the ordering step keeps each event on its key's subtask: no second shuffle, the forecaster chains to it

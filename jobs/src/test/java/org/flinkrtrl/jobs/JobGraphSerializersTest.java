@@ -70,7 +70,7 @@ class JobGraphSerializersTest {
                 "--value-fields", "a,b", "--event-order", order);
             EventParser parser = SensorForecastJob.parser(o, in);
             Pipeline.build(FileReplay.lines(env, in, true), SensorForecastJob.settings(o, parser), true, null)
-                .outputs().sinkTo(new DiscardingSink<>());
+                .toFiles(dir.resolve("p"), dir.resolve("d"), dir.resolve("a"));
             assertNoGeneric(env, "sensor file job (" + order + ")", 8);
         }
     }
