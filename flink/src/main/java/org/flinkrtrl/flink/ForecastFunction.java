@@ -314,9 +314,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return monitor;
     }
 
-    /** The current key's model state (read and written by {@link ControlledForecastFunction}). */
-    ValueState<ForecastingLearner> learnerState() {
-        return state;
+    /** Where the models are: the state, or the cache in front of it (and {@link ControlledForecastFunction}'s commands). */
+    ModelStore<ForecastingLearner> models() {
+        return models;
     }
 
     ModelConfig config() {

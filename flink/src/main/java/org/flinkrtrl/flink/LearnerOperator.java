@@ -157,8 +157,9 @@ public final class LearnerOperator {
 
     /**
      * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
-     *                   0 reads and writes the keyed state on every event. Used without a control stream only: the
-     *                   broadcast operator that applies commands runs the forecaster straight on the state.
+     *                   0 reads and writes the keyed state on every event. With a control stream the commands reach
+     *                   every subtask on a broadcast input of {@link ControlledForecastOperator}, which keeps the
+     *                   same cache.
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
@@ -176,8 +177,8 @@ public final class LearnerOperator {
         ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
             ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
-            : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))
-                .process(new ControlledForecastFunction(forecaster), PREDICTION_TYPE);
+            : keyed.connect(commands.broadcast()).transform(NAME, PREDICTION_TYPE,
+                new ControlledForecastOperator(new ControlledForecastFunction(forecaster), cacheBytes));
         predictions.uid(UID).name(NAME);
         return new Streams(predictions, ordered);
     }
