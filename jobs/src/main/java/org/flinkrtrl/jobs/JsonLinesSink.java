@@ -184,7 +184,7 @@ public final class JsonLinesSink<T> implements Sink<T>, SupportsCommitter<String
         return sorted;
     }
 
-    private static final class Writer<T> implements CommittingSinkWriter<T, String> {
+    static final class Writer<T> implements CommittingSinkWriter<T, String> {
         private final Path dir;
         private final String namePrefix;
         private final LineFormat<T> format;
@@ -239,7 +239,7 @@ public final class JsonLinesSink<T> implements Sink<T>, SupportsCommitter<String
         }
     }
 
-    private static final class FileCommitter implements Committer<String> {
+    static final class FileCommitter implements Committer<String> {
         private final Path dir;
 
         FileCommitter(Path dir) {
