@@ -314,7 +314,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return monitor;
     }
 
-    /** Where the models are: the state, or the cache in front of it (and {@link ControlledForecastFunction}'s commands). */
+    /** Where the models are: the state, or the cache in front of it (also for the control stream's commands). */
     ModelStore<ForecastingLearner> models() {
         return models;
     }
