@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * key's first event with a seed derived from the job seed and the key), lets it score, learn and forecast, stores it
  * back and emits one {@link Prediction}: the same object for every event, refilled (arrays included), so the
  * per-event path allocates no output; with object reuse enabled a downstream function must not keep it (Flink's
- * rule for object reuse), without it Flink hands on a copy. Invalid events go to {@link LearnerOperator#DEAD_LETTERS} with stage
- * {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
+ * rule for object reuse), without it Flink hands on a copy. Invalid events go to
+ * {@link LearnerOperator#DEAD_LETTERS} with stage {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
  * overflowing on extreme values), the key's model is dropped, the event goes to the dead letters with stage
  * {@code "learn"}, and the job and all other keys carry on.
  *
