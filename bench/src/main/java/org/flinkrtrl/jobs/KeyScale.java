@@ -228,7 +228,7 @@ public final class KeyScale {
             .name("count-dead").sinkTo(new DiscardingSink<>()).uid("discard-dead").name("discard-dead");
 
         long t0 = System.nanoTime();
-        long cpu0 = SensorForecastJob.processCpuNanos();
+        long cpu0 = OutputClock.processCpuNanos();
         JobClient client = env.executeAsync(o.get(o.jobName));
         long lastReport = t0;
         long doneNanos = 0;
@@ -244,12 +244,12 @@ public final class KeyScale {
             long now = System.nanoTime();
             if (doneNanos == 0 && PREDICTIONS.get() + DEAD_LETTERS.get() >= events) {
                 doneNanos = now;
-                doneCpu = SensorForecastJob.processCpuNanos();
+                doneCpu = OutputClock.processCpuNanos();
                 System.out.println(line("last event", now - t0, doneCpu - cpu0, rocksDir, events));
             }
             if (now - lastReport >= TimeUnit.SECONDS.toNanos(reportEvery)) {
                 lastReport = now;
-                System.out.println(line("running", now - t0, SensorForecastJob.processCpuNanos() - cpu0, rocksDir,
+                System.out.println(line("running", now - t0, OutputClock.processCpuNanos() - cpu0, rocksDir,
                     events));
             }
             if (FINAL_CHECKPOINT.isDone()) {
@@ -258,10 +258,10 @@ public final class KeyScale {
             }
         }
         long end = System.nanoTime();
-        System.out.println(line("checkpointed", end - t0, SensorForecastJob.processCpuNanos() - cpu0, rocksDir,
+        System.out.println(line("checkpointed", end - t0, OutputClock.processCpuNanos() - cpu0, rocksDir,
             events));
         System.gc();
-        System.out.println(line("after GC", System.nanoTime() - t0, SensorForecastJob.processCpuNanos() - cpu0,
+        System.out.println(line("after GC", System.nanoTime() - t0, OutputClock.processCpuNanos() - cpu0,
             rocksDir, events));
         Path chkRoot = o.has(o.checkpointDir) ? Paths.get(java.net.URI.create(o.get(o.checkpointDir))) : null;
         long chkBytes = -1;
