@@ -36,6 +36,7 @@ import org.flinkrtrl.connectors.NumberedLineFormat;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.jobs.lifecycle.ModelBootstrap;
@@ -90,9 +91,12 @@ public final class SensorForecastJob {
             if (o.action() == JobOptions.Action.IMPORT_MODELS) {
                 return importModels(o, out, err);
             }
+            // The SIMD kernels' JIT warm-up runs beside the cluster's start-up (no-op on the plain kernels)
             if (o.logMode()) {
+                KernelWarmUp.startInBackground(o.modelConfig());
                 return LogJob.run(o, out);
             }
+            KernelWarmUp.startForForecaster(o.modelConfig());
             if (o.mode() == JobOptions.Mode.KAFKA) {
                 requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);
