@@ -426,6 +426,10 @@ public final class SensorForecastJob {
         out.printf(Locale.ROOT, "processed %d events in %.1f s wall clock incl. start-up (%.0f events/s; %.0f events/s "
             + "from the first output to the last), %d dead letters, %d keys%n", count, secs,
             run.eventsPerSecond(count), run.processingEventsPerSecond(count), deadCount, eval.keyCount());
+        String warmUp = KernelWarmUp.summary(firstNanos);
+        if (warmUp != null) {
+            out.println("kernels: " + Kernels.get().name() + ", JIT warm-up in the background: " + warmUp);
+        }
         out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());
         out.println("dead letters: " + deadFile.toAbsolutePath());
