@@ -191,7 +191,7 @@ class AnomalyDetectorTest {
     private static AnomalySettings withProtectionWeight(double w) {
         return new AnomalySettings(S.warmUp(), S.shortWindow(), S.longWindow(), S.scaleWindow(), S.refractory(),
             S.alarmDigits(), S.levelWindow(), S.levelCap(), S.protectDigits(), S.protectRun(), S.protectMax(), w,
-            S.halfDigits());
+            S.halfDigits(), S.chartWindow(), S.chartHorizon(), S.chartWeight());
     }
 
     /**
@@ -226,29 +226,35 @@ class AnomalyDetectorTest {
         Rng rng = new Rng(8);
         double[] x = new double[2];
         double[] m = {0.0, 10.0};
-        double[] s = {1.0, 2.0};
+        double[] k = {0.2, 9.5};
         for (int t = 0; t < 2500; t++) {
             x[0] = rng.nextGaussian() * (t % 100 == 0 ? 9 : 1) + (t >= 2400 && t < 2450 ? 30 : 0);
             x[1] = 10 + 2 * rng.nextGaussian();
-            a.score(x, m, s);
+            a.score(x, m, k);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        a.write(new DataOutputStream(bytes));
+        DataOutputStream out = new DataOutputStream(bytes);
+        a.write(out);
+        a.writeChart(out);
         // a detector built with other settings adopts the stored ones
-        AnomalyDetector b = new AnomalyDetector(2, new AnomalySettings(10, 3, 50, 50, 100, 5.0, 50, 0.5, 3.0, 2, 20, 0.5, 2.0));
-        b.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        AnomalyDetector b = new AnomalyDetector(2, new AnomalySettings(10, 3, 50, 50, 100, 5.0, 50, 0.5, 3.0, 2, 20, 0.5, 2.0, 8, 100, 1.0));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        b.read(in);
+        b.readChart(in);
         assertEquals(S, b.settings());
         assertEquals(a.count(), b.count());
         ByteArrayOutputStream again = new ByteArrayOutputStream();
-        b.write(new DataOutputStream(again));
+        DataOutputStream outAgain = new DataOutputStream(again);
+        b.write(outAgain);
+        b.writeChart(outAgain);
         assertArrayEquals(bytes.toByteArray(), again.toByteArray());
         for (int t = 0; t < 300; t++) {
             x[0] = rng.nextGaussian() * (t % 50 == 0 ? 20 : 1);
             x[1] = 10 + 2 * rng.nextGaussian();
-            AnomalyDetector.Score sa = a.score(x, m, s);
-            double[] va = {sa.score, sa.surprise, sa.likelihood, sa.level, sa.channel, sa.warmingUp ? 1 : 0, a.weight()};
-            AnomalyDetector.Score sb = b.score(x, m, s);
-            double[] vb = {sb.score, sb.surprise, sb.likelihood, sb.level, sb.channel, sb.warmingUp ? 1 : 0, b.weight()};
+            AnomalyDetector.Score sa = a.score(x, m, k);
+            double[] va = {sa.score, sa.surprise, sa.likelihood, sa.sustained, sa.level, sa.channel, sa.warmingUp ? 1 : 0, a.weight()};
+            AnomalyDetector.Score sb = b.score(x, m, k);
+            double[] vb = {sb.score, sb.surprise, sb.likelihood, sb.sustained, sb.level, sb.channel, sb.warmingUp ? 1 : 0, b.weight()};
             assertArrayEquals(va, vb, 0.0, "t " + t);
         }
     }
