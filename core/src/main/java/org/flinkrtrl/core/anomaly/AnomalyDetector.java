@@ -29,8 +29,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       a Gaussian fitted to that mean's long-run history (exponentially weighted, horizon chartHorizon, from twice
  *       the window on): L_C = chartWeight max(0, -log10 min_c P(|Z| &gt;= z_c) - log10 d). The chart's values are
  *       strongly autocorrelated, so its digits are not per-event tail probabilities; chartWeight puts them on the
- *       onset's scale.</li>
- *   <li><b>onset</b> = max(L_S, L_L, L_C), scored as is, except during a <b>refractory period</b>: after an onset of
+ *       onset's scale, and the chart counts only from alarmDigits on: it is an alarm rule with its own control
+ *       limit, so below the alarm level the score keeps the calibration of surprise and likelihood.</li>
+ *   <li><b>onset</b> = max(L_S, L_L, L_C if L_C &gt;= alarmDigits), scored as is, except during a <b>refractory period</b>: after an onset of
  *       alarmDigits or more, the onset score stays just below the alarm's score for the next refractory events, so one
  *       incident raises one alarm rather than a run of them.</li>
  *   <li><b>level</b>: each channel's learned normal range, an exponentially weighted mean and variance of its values
@@ -241,7 +242,7 @@ public final class AnomalyDetector {
         int chC = chartStep(actual, context);
         double sustained = chC < 0 ? 0.0 : chartDigits;
         double onset = Math.max(surprise, likelihood);
-        double onsetAll = Math.max(onset, sustained);
+        double onsetAll = sustained >= st.alarmDigits() ? Math.max(onset, sustained) : onset;
         double onsetScore = onsetAll / (onsetAll + h);
         if (count - lastAlarm < st.refractory()) {
             onsetScore = Math.min(onsetScore, st.refractoryCeiling());
