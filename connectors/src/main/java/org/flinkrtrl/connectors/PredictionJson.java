@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,9 @@ public final class PredictionJson {
     /** No separator between root values: {@link LineWriter} ends every record with a newline itself. */
     static final JsonFactory FACTORY = new JsonFactoryBuilder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
         .rootValueSeparator((String) null).build();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads numbers with Jackson's fast double parser (correctly rounded: the same doubles, in less time). */
+    private static final ObjectMapper MAPPER = new ObjectMapper(
+        new JsonFactoryBuilder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build());
 
     private PredictionJson() {}
 
