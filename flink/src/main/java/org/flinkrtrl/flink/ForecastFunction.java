@@ -359,6 +359,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.anomalyScore = r.anomalyScore;
         p.surprise = r.surprise;
         p.likelihood = r.likelihood;
+        p.sustained = r.sustained;
         p.level = r.level;
         p.anomalyChannel = r.anomalyChannel;
         p.warmingUp = r.warmingUp;
