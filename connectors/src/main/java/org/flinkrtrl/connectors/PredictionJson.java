@@ -22,7 +22,7 @@ import org.flinkrtrl.record.Texts;
  * The output format: one JSON object per prediction,
  * {@code {"key","ts","steps","actual":[..],"forecast":[..],"previousForecast":[..],"scale":[..],"lower":[..],
  * "upper":[..],"previousLower":[..],"previousUpper":[..],"loss","anomalyScore",
- * "anomaly":{"surprise","likelihood","level","channel","warmingUp"},"anomalous","rollingError","drift","diverged",
+ * "anomaly":{"surprise","likelihood","sustained","level","channel","warmingUp"},"anomalous","rollingError","drift","diverged",
  * "label"}}
  * ({@code label} only when present; NaN and infinities are written as {@code null} and read back as NaN), and the
  * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
@@ -73,6 +73,7 @@ public final class PredictionJson {
         g.writeObjectFieldStart("anomaly");
         number(g, "surprise", p.surprise);
         number(g, "likelihood", p.likelihood);
+        number(g, "sustained", p.sustained);
         number(g, "level", p.level);
         g.writeNumberField("channel", p.anomalyChannel);
         g.writeBooleanField("warmingUp", p.warmingUp);
@@ -186,6 +187,7 @@ public final class PredictionJson {
             JsonNode a = n.path("anomaly");
             p.surprise = number(a.get("surprise"));
             p.likelihood = number(a.get("likelihood"));
+            p.sustained = number(a.get("sustained"));
             p.level = number(a.get("level"));
             p.anomalyChannel = a.path("channel").asInt(0);
             p.warmingUp = a.path("warmingUp").asBoolean(false);

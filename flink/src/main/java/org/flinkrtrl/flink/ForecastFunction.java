@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
@@ -171,6 +172,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl);
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
         LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
+        // JIT warm-up of the SIMD kernels beside the task (once per JVM and network shape; changes no result)
+        KernelWarmUp.startForForecaster(config);
     }
 
     @Override
@@ -356,6 +359,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.anomalyScore = r.anomalyScore;
         p.surprise = r.surprise;
         p.likelihood = r.likelihood;
+        p.sustained = r.sustained;
         p.level = r.level;
         p.anomalyChannel = r.anomalyChannel;
         p.warmingUp = r.warmingUp;

@@ -10,8 +10,8 @@ import org.flinkrtrl.record.Prediction;
 
 /**
  * Flink serializer of a {@link Prediction}: key, timestamp, steps, the eight arrays (actual, forecast,
- * previousForecast, scale, lower, upper, previousLower, previousUpper), the six doubles (loss, anomalyScore,
- * surprise, likelihood, level, rollingError) bit for bit, anomalyChannel, one byte of flags (warmingUp, diverged,
+ * previousForecast, scale, lower, upper, previousLower, previousUpper), the seven doubles (loss, anomalyScore,
+ * surprise, likelihood, sustained, level, rollingError) bit for bit, anomalyChannel, one byte of flags (warmingUp, diverged,
  * anomalous, drift), label ({@link RecordFields}). No reflection and no Kryo; a reused prediction's arrays are
  * reused when their lengths match.
  */
@@ -55,6 +55,7 @@ public final class PredictionSerializer extends TypeSerializer<Prediction> {
         p.anomalyScore = from.anomalyScore;
         p.surprise = from.surprise;
         p.likelihood = from.likelihood;
+        p.sustained = from.sustained;
         p.level = from.level;
         p.rollingError = from.rollingError;
         p.anomalyChannel = from.anomalyChannel;
@@ -83,6 +84,7 @@ public final class PredictionSerializer extends TypeSerializer<Prediction> {
         RecordFields.number(p.anomalyScore, out);
         RecordFields.number(p.surprise, out);
         RecordFields.number(p.likelihood, out);
+        RecordFields.number(p.sustained, out);
         RecordFields.number(p.level, out);
         RecordFields.number(p.rollingError, out);
         out.writeInt(p.anomalyChannel);
@@ -114,6 +116,7 @@ public final class PredictionSerializer extends TypeSerializer<Prediction> {
         p.anomalyScore = RecordFields.number(in);
         p.surprise = RecordFields.number(in);
         p.likelihood = RecordFields.number(in);
+        p.sustained = RecordFields.number(in);
         p.level = RecordFields.number(in);
         p.rollingError = RecordFields.number(in);
         p.anomalyChannel = in.readInt();
@@ -134,7 +137,7 @@ public final class PredictionSerializer extends TypeSerializer<Prediction> {
         for (int i = 0; i < 8; i++) {
             RecordFields.copyArray(in, out);
         }
-        out.write(in, 6 * 8 + 4 + 1);
+        out.write(in, 7 * 8 + 4 + 1);
         RecordFields.copyString(in, out);
     }
 

@@ -53,6 +53,8 @@ class RecordSerializersTest {
         third.label = "anomaly \u00e9\u4e2d";
         third.rollingError = Double.longBitsToDouble(0x7ff8000000000123L); // a NaN with a payload
         third.drift = true;
+        third.sustained = 2.75; // every anomaly part travels, not only the ones a short run makes non-zero
+        third.likelihood = -1.5;
         third.anomalous = true;
         third.diverged = true;
         Prediction sparse = new Prediction(); // nulls everywhere

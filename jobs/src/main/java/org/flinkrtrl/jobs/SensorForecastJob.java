@@ -34,6 +34,7 @@ import org.flinkrtrl.connectors.NumberedLineFormat;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.jobs.lifecycle.ModelBootstrap;
@@ -88,9 +89,12 @@ public final class SensorForecastJob {
             if (o.action() == JobOptions.Action.IMPORT_MODELS) {
                 return importModels(o, out, err);
             }
+            // The SIMD kernels' JIT warm-up runs beside the cluster's start-up (no-op on the plain kernels)
             if (o.logMode()) {
+                KernelWarmUp.startInBackground(o.modelConfig());
                 return LogJob.run(o, out);
             }
+            KernelWarmUp.startForForecaster(o.modelConfig());
             if (o.mode() == JobOptions.Mode.KAFKA) {
                 requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);
@@ -446,6 +450,10 @@ public final class SensorForecastJob {
         out.printf(Locale.ROOT, "processed %d events in %.1f s wall clock incl. start-up (%.0f events/s; %.0f events/s "
             + "from the first output to the last), %d dead letters, %d keys%n", count, secs,
             run.eventsPerSecond(count), run.processingEventsPerSecond(count), deadCount, eval.keyCount());
+        String warmUp = KernelWarmUp.summary(firstNanos);
+        if (warmUp != null) {
+            out.println("kernels: " + Kernels.get().name() + ", JIT warm-up in the background: " + warmUp);
+        }
         out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());
         out.println("dead letters: " + deadFile.toAbsolutePath());
