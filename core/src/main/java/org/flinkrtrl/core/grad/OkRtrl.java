@@ -83,6 +83,10 @@ public final class OkRtrl implements GradientEstimator {
     /** The thin QRs of V (m x (r+1)) and M (nk x (r+1)), each with its new column stored last. */
     private HouseholderQr qrV;
     private HouseholderQr qrM;
+    /** CholeskyQR2 of M (null when nk < r+1); Householder is the fallback when M is too ill-conditioned for it. */
+    private CholeskyQr2 cqrM;
+    /** True when this step's M was factored by {@link #cqrM}. */
+    private boolean gramQr;
     /** V and M, column-major: the QRs' matrices. */
     private double[] vq;
     private double[] mq;
@@ -177,6 +181,7 @@ public final class OkRtrl implements GradientEstimator {
         }
         qrV = w.qrV;
         qrM = w.qrM;
+        cqrM = w.cqrM;
         vq = qrV.matrix();
         mq = qrM.matrix();
         hMat = w.hMat;
@@ -200,7 +205,10 @@ public final class OkRtrl implements GradientEstimator {
         propagateAndAppend(W, s);
         // 2. Two thin QRs, and C = Rv RM^T.
         qrV.decompose();
-        qrM.decompose();
+        gramQr = cqrM != null && cqrM.decompose();
+        if (!gramQr) {
+            qrM.decompose();
+        }
         coreProduct();
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired, canonical signs.
         if (!svd.decompose(cMat, pv, pm, pm, xc, r1, yc, r1, sigma)) {
@@ -214,7 +222,11 @@ public final class OkRtrl implements GradientEstimator {
         timesP(xc, pv, xp);
         timesP(yc, pm, yp);
         qrV.apply(xp, r, uT);
-        qrM.apply(yp, r, aT);
+        if (gramQr) {
+            cqrM.apply(yp, r, aT);
+        } else {
+            qrM.apply(yp, r, aT);
+        }
     }
 
     /** V = [u_1..u_r | a_t], M = [vec(H A_1)..vec(H A_r) | vec D_t], one n x n by n x k product per term. */
@@ -235,7 +247,7 @@ public final class OkRtrl implements GradientEstimator {
     /** C = Rv RM^T (both upper trapezoidal: only t >= max(a, b) contributes). */
     private void coreProduct() {
         double[] rv = qrV.rFactor();
-        double[] rm = qrM.rFactor();
+        double[] rm = gramQr ? cqrM.rFactor() : qrM.rFactor();
         for (int a = 0; a < pv; a++) {
             for (int b = 0; b < pm; b++) {
                 double acc = 0.0;
@@ -264,7 +276,7 @@ public final class OkRtrl implements GradientEstimator {
             }
             if (s == 0.0) {
                 if (onesM == null) {
-                    onesM = qrM.transposeTimesOnes();
+                    onesM = gramQr ? cqrM.transposeTimesOnes() : qrM.transposeTimesOnes();
                 }
                 for (int i = 0; i < pm; i++) {
                     s += onesM[i] * yc[i * r1 + j];
