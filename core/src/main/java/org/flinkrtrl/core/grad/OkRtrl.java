@@ -19,8 +19,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ol>
  *   <li>propagate and append: {@code V = [u_1..u_r | a_t]} (m x (r+1)), {@code M = [vec(H A_1)..vec(H A_r) | vec
  *       D_t]} (nk x (r+1));</li>
- *   <li>two thin Householder QRs {@code V = Qv Rv}, {@code M = QM RM} ({@link HouseholderQr}) and the core
- *       {@code C = Rv RM^T};</li>
+ *   <li>two thin QRs {@code V = Qv Rv} ({@link HouseholderQr}), {@code M = QM RM} ({@link CholeskyQr2}, or
+ *       {@link HouseholderQr} when M has a zero column or is too ill-conditioned for it, e.g. the first r steps
+ *       after a reset) and the core {@code C = Rv RM^T};</li>
  *   <li>{@code C = Xc Sigma Yc^T} ({@link SmallSvd}, descending, pairs kept together), canonical signs, singular
  *       values below the numerical rank set to 0;</li>
  *   <li>{@code P = Opt(sigma)} ({@link OptimalMixing});</li>
@@ -47,8 +48,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  *   <li>the new column (a_t in V, D_t in M) is stored last and factored first (the same permutation on both sides;
  *       with the canonical signs the realisation does not depend on it). vec D_t has only g n nonzeros, so M's first
  *       reflector is equally sparse and costs O(g n r) instead of O(n k r);</li>
- *   <li>the rebuild applies the stored reflectors in compact-WY form to the small (r+1) x r factors: the tall Q is
- *       never formed;</li>
+ *   <li>M's CholeskyQR2 is two Gram passes and one combination of M's columns on the kernels (instead of a
+ *       Householder sweep per column); the rebuild applies its Q, or V's stored reflectors in compact-WY form, to
+ *       the small (r+1) x r factors;</li>
  *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) is plain loops; no EJML in the step.</li>
  * </ul>
  * Only the factors (u_i, A_i) and the mixing diagnostics belong to an instance; every other buffer (the two QRs,
