@@ -19,6 +19,7 @@ import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.core.learner.TypeVocabulary;
 import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
+import org.flinkrtrl.core.logs.SurpriseCalibration;
 import org.flinkrtrl.core.logs.TemplateMiner;
 import org.flinkrtrl.core.math.Rng;
 import org.flinkrtrl.jobs.eval.Ranking;
@@ -41,7 +42,8 @@ import org.flinkrtrl.record.LogPrediction;
 public final class LogEval {
     static final String[] MODELS = {"mixture", "network", "context", "freq0", "ngram2", "ngram1", "ngram0", "frequency"};
     /** Columns of the labelled rows after the label: each model's surprise, then the calibrated score and the unseen flag. */
-    static final String[] SCORES = {"anomalyScore", "unseen", "gapSurprise"};
+    static final String[] SCORES = {"anomalyScore", "unseen", "gapSurprise", "hostSurprise", "score+host",
+        "newHostSurprise", "score+newHost"};
 
     private LogEval() {}
 
@@ -56,6 +58,14 @@ public final class LogEval {
         long scored;
         final double[] bits = new double[MODELS.length];
         final long[] hits = new long[MODELS.length];
+        /** Candidate host parts of the score (not in the job): Bernoulli both sides, and the new side only. */
+        final EntityNovelty hosts = new EntityNovelty(false);
+        final EntityNovelty newHosts = new EntityNovelty(true);
+        /** The source's calibration fed the job's surprise plus each host part, as the model's own would be. */
+        final SurpriseCalibration withHosts = new SurpriseCalibration(SurpriseCalibration.Settings.DEFAULTS);
+        final SurpriseCalibration withNewHosts = new SurpriseCalibration(SurpriseCalibration.Settings.DEFAULTS);
+        /** Fed the job's surprise alone: must give the job's score, which checks the two above are comparable. */
+        final SurpriseCalibration replica = new SurpriseCalibration(SurpriseCalibration.Settings.DEFAULTS);
 
         Source(LogSourceModel model) {
             this.model = model;
@@ -105,6 +115,18 @@ public final class LogEval {
                 nanos += System.nanoTime() - t0;
                 lines++;
                 double[] surprise = score(s, p, classes);
+                double hostNats = categoryField.isEmpty() ? s.hosts.observe(text) : 0.0;
+                double newHostNats = categoryField.isEmpty() ? s.newHosts.observe(text) : 0.0;
+                double withHosts = Double.NaN;
+                double withNewHosts = Double.NaN;
+                if (surprise != null) {
+                    double nats = (p.surprise + p.gapSurprise) * Math.log(2.0);
+                    withHosts = s.withHosts.score(nats + hostNats);
+                    withNewHosts = s.withNewHosts.score(nats + newHostNats);
+                    if (s.replica.score(nats) != p.anomalyScore) {
+                        throw new IllegalStateException("the replica calibration differs from the model's at " + line);
+                    }
+                }
                 JsonNode label = n.get(labelField);
                 if (surprise != null && label != null && label.isBoolean()) {
                     double[] row = new double[1 + MODELS.length + SCORES.length];
@@ -113,6 +135,10 @@ public final class LogEval {
                     row[1 + MODELS.length] = p.anomalyScore;
                     row[2 + MODELS.length] = p.unseen ? 1 : 0;
                     row[3 + MODELS.length] = p.gapSurprise;
+                    row[4 + MODELS.length] = hostNats;
+                    row[5 + MODELS.length] = withHosts;
+                    row[6 + MODELS.length] = newHostNats;
+                    row[7 + MODELS.length] = withNewHosts;
                     labelled.add(row);
                 }
             }

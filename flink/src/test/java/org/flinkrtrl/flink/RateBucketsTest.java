@@ -2,7 +2,11 @@ package org.flinkrtrl.flink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -47,5 +51,37 @@ class RateBucketsTest {
             h.processWatermark(13_000);
             assertEquals("quiet@12999=1", outputs(h).get(outputs(h).size() - 1), "a source that speaks again restarts");
         }
+    }
+
+    @Test
+    void levelsAreCountedPerBucketAsFurtherChannels() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+            new RateBuckets(1000, 1, List.of("ERROR", "warn"))), new EventKeySelector(), Types.STRING);
+        h.open();
+        try (h) {
+            String[] messages = {"[error] client denied", "ERROR: disk full", "warning: low space", "WARN x",
+                "ERRORS: 3", "ok", "Warn:error"};
+            for (int i = 0; i < messages.length; i++) {
+                h.processElement(new Event("s", 100 + i, null, messages[i], null), 100 + i);
+            }
+            h.processElement(new Event("s", 1500, null, "error again", null), 1500);
+            h.processWatermark(5000);
+            List<String> got = new ArrayList<>();
+            for (Event e : h.extractOutputValues()) {
+                got.add(e.timestamp + "=" + Arrays.toString(e.values));
+            }
+            // [events, ERROR, WARN]: "warning" and "ERRORS" are other words; "Warn:error" has both
+            assertEquals(List.of("999=[7.0, 3.0, 2.0]", "1999=[1.0, 1.0, 0.0]", "2999=[0.0, 0.0, 0.0]"), got);
+        }
+    }
+
+    @Test
+    void aLevelIsAWholeWordCaseIgnored() {
+        assertTrue(RateBuckets.hasWord("ERROR", "error"));
+        assertTrue(RateBuckets.hasWord("x.Error.y", "error"));
+        assertFalse(RateBuckets.hasWord("errors", "error"));
+        assertFalse(RateBuckets.hasWord("noerror", "error"));
+        assertFalse(RateBuckets.hasWord("err", "error"));
+        assertTrue(RateBuckets.hasWord("errors error", "error"), "a later occurrence counts");
     }
 }

@@ -15,7 +15,10 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import org.flinkrtrl.core.learner.ForecastingLearner;
 import org.flinkrtrl.core.learner.LearnerCodec;
+import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.logs.LogKeySize;
+import org.flinkrtrl.core.logs.MinerSettings;
 
 /**
  * Makes a local run that runs out of heap fail fast and visibly instead of hanging in back-to-back full
@@ -74,7 +77,7 @@ final class HeapGuard implements NotificationListener {
     String message(long used) {
         return String.format(Locale.ROOT, "error: out of heap: %d collections in a row left %.0f of %.0f MB in use. "
             + "Each key holds its own model; give the JVM more heap (java -Xmx8g -jar ...), use fewer keys or a "
-            + "smaller model (--hidden), or run on a Flink cluster with --state-backend rocksdb (docs/sensor-job.md, "
+            + "smaller model (--hidden; in the log mode also --vocabulary and --max-templates), or run on a Flink cluster with --state-backend rocksdb (docs/sensor-job.md, "
             + "\"Memory per key\").", STRIKES, used / 1e6, maxHeap / 1e6);
     }
 
@@ -89,6 +92,36 @@ final class HeapGuard implements NotificationListener {
         boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
             || m == org.flinkrtrl.core.grad.Method.RTRL;
         return (lean ? state + state / 10 : 2 * state) + 2048;
+    }
+
+    /**
+     * Heap bytes one log source takes on the hashmap backend at its vocabulary's capacity (every type class in use,
+     * as many templates mined, count tables filled; {@link LogKeySize}): for r-OK, UORO and exact RTRL its serialised
+     * state times the heap ratio measured with JOL; KF and TBPTT add per-key work buffers of up to the network's
+     * state again. {@code miner} null for pre-parsed types.
+     */
+    static long bytesPerLogKey(ModelConfig cfg, MinerSettings miner, int topK) {
+        long heap = LogKeySize.heapBytes(cfg, miner, topK);
+        org.flinkrtrl.core.grad.Method m = cfg.method();
+        boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
+            || m == org.flinkrtrl.core.grad.Method.RTRL;
+        return lean ? heap : heap + LearnerCodec.toBytes(new LogLearner(cfg, 0L)).length;
+    }
+
+    /**
+     * The log mode's line for the start of a local run: the heap, the bytes per source (with its rate view's
+     * forecaster when {@code rateCfg} is not null) and how many sources fit.
+     */
+    static String logCapacity(ModelConfig cfg, MinerSettings miner, int topK, ModelConfig rateCfg, long maxHeap) {
+        long perKey = bytesPerLogKey(cfg, miner, topK) + (rateCfg == null ? 0 : bytesPerKey(rateCfg));
+        long keys = (long) (0.7 * maxHeap / perKey);
+        int types = cfg.outputs() - 1;
+        String growth = miner == null || miner.maxTemplates() <= types ? ""
+            : String.format(Locale.ROOT, "; each template mined beyond them adds about %.1f KB, up to %,d more",
+                LogKeySize.HEAP_PER_EXTRA_TEMPLATE / 1e3, miner.maxTemplates() - types);
+        return String.format(Locale.ROOT, "heap: %.1f GB (set with java -Xmx...), about %.1f KB per log source at a "
+            + "full vocabulary of %d types%s%s: room for about %,d sources", maxHeap / 1e9, perKey / 1e3, types,
+            rateCfg == null ? "" : " with the rate view's forecaster", growth, keys);
     }
 
     /** One line for the start of a local run: the heap, the bytes per key and about how many keys fit. */

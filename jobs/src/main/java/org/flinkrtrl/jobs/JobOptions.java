@@ -113,6 +113,8 @@ public final class JobOptions {
     final Cli.Option<Integer> maxMessageChars;
     final Cli.Option<Duration> rateBucket;
     final Cli.Option<Integer> rateSilentBuckets;
+    final Cli.Option<List<String>> rateLevels;
+    final Cli.Option<String> rateTopic;
     // model lifecycle
     final Cli.Option<Path> exportModels;
     final Cli.Option<Boolean> exportWeights;
@@ -255,9 +257,15 @@ public final class JobOptions {
         maxMessageChars = cli.option("max-message-chars", "n", "4096", OptionValues::positiveInt,
             "longest message (or event type, at most 1024) accepted; longer ones go to the dead letters");
         rateBucket = cli.option("rate-bucket", "duration", "0", OptionValues::duration,
-            "also forecast each key's event count per bucket of this length (file runs: rates.jsonl beside the outputs); 0 = off");
+            "also forecast each key's event count per bucket of this length (file runs: rates.jsonl beside the "
+                + "outputs; Kafka: --rate-topic); 0 = off");
         rateSilentBuckets = cli.option("rate-silent-buckets", "n", "60", OptionValues::nonNegativeInt,
             "zero-count buckets emitted for a key after its last event before its rate view pauses");
+        rateLevels = cli.option("rate-levels", "a,b", null, OptionValues::list,
+            "rate view: also count, per bucket, the events whose message or type has each of these words (e.g. "
+                + "ERROR,WARN; case ignored), as further channels of the same forecast");
+        rateTopic = cli.option("rate-topic", "topic", null, s -> s,
+            "Kafka: topic of the rate view's forecasts (required with --rate-bucket on Kafka)");
 
         cli.section("Model lifecycle: export, import, warm start (docs/model-lifecycle.md)");
         exportModels = cli.option("export-models", "file", null, Paths::get,
@@ -433,6 +441,24 @@ public final class JobOptions {
         if ((cli.has(controlFile) || cli.has(controlTopic)) && logMode()) {
             throw new UsageException("the control stream applies to the sensor forecaster, not to the log mode");
         }
+        boolean rates = !get(rateBucket).isZero();
+        if (rates && !logMode()) {
+            throw new UsageException("--rate-bucket applies to the log mode (--message-field or --category-field)");
+        }
+        if (!rates && (cli.has(rateLevels) || cli.has(rateTopic))) {
+            throw new UsageException("--rate-levels and --rate-topic need --rate-bucket");
+        }
+        if (cli.has(rateTopic) && m != Mode.KAFKA) {
+            throw new UsageException("option --rate-topic needs --bootstrap-servers (file runs write rates.jsonl)");
+        }
+        if (rates && m == Mode.KAFKA) {
+            cli.require(rateTopic, "with --rate-bucket on Kafka");
+        }
+        for (String l : rateLevels()) {
+            if (!l.chars().allMatch(Character::isLetterOrDigit)) {
+                throw new UsageException("--rate-levels: a level is one word of letters and digits, got '" + l + "'");
+            }
+        }
         if (m == Mode.KAFKA && get(checkpointInterval).isZero()) {
             throw new UsageException("--checkpoint-interval must be > 0 for a Kafka job");
         }
@@ -587,9 +613,14 @@ public final class JobOptions {
         return new EventOrder(mode, get(allowedLateness), get(maxBufferedPerKey));
     }
 
-    /** The rate view's forecaster: the model options over one value, the event count per bucket. */
+    /** The rate view's levels (--rate-levels), empty without. */
+    public List<String> rateLevels() {
+        return cli.has(rateLevels) ? get(rateLevels) : List.of();
+    }
+
+    /** The rate view's forecaster: the model options over the event count per bucket and one count per level. */
     public ModelConfig rateModelConfig() {
-        return ModelOptions.toModelConfig(modelOptions(), 1);
+        return ModelOptions.toModelConfig(modelOptions(), 1 + rateLevels().size());
     }
 
     public Path rateFile() {

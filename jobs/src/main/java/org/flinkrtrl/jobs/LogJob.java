@@ -73,7 +73,8 @@ final class LogJob {
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {
             DataStream<Event> counts = events.keyBy(new EventKeySelector(), Types.STRING)
-                .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets)), TypeInformation.of(Event.class))
+                .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets), o.rateLevels()),
+                    TypeInformation.of(Event.class))
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
                 o.get(o.anomalyThreshold), EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
@@ -109,7 +110,9 @@ final class LogJob {
                 prefix + "-predictions", props))
             .uid("kafka-sink-predictions").name("kafka:" + o.get(o.outputTopic));
         if (s.rates() != null) {
-            throw new UsageException("--rate-bucket applies to file runs for now");
+            s.rates().sinkTo(KafkaConnectors.predictionSink(bootstrap, o.get(o.rateTopic), delivery, prefix + "-rates",
+                    props))
+                .uid("kafka-sink-rates").name("kafka:" + o.get(o.rateTopic));
         }
         if (o.has(o.deadLetterTopic)) {
             s.deadLetters().sinkTo(KafkaConnectors.deadLetterSink(bootstrap, o.get(o.deadLetterTopic), delivery,
@@ -154,6 +157,8 @@ final class LogJob {
         out.println("flink-rtrl log mode: replaying " + input + " with " + parser.mapping()
             + (o.minerSettings() != null ? ", mining templates " + o.minerSettings() : ", pre-parsed event types"));
         out.println("model: " + o.modelConfig());
+        out.println(HeapGuard.logCapacity(o.modelConfig(), o.minerSettings(), o.get(o.topK),
+            o.get(o.rateBucket).isZero() ? null : o.rateModelConfig(), Runtime.getRuntime().maxMemory()));
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         Streams s = build(FileReplay.lines(env, input, parser.format() == EventParser.Format.CSV), o, parser, true);
         DataStream<String> tagged = s.predictions().map(p -> "P" + LogPredictionJson.toJson(p)).returns(Types.STRING)

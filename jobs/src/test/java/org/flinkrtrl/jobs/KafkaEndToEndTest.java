@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.flinkrtrl.connectors.KafkaTopics;
@@ -258,31 +255,5 @@ class KafkaEndToEndTest extends KafkaTest {
         }
         Map<String, String> want = checkOncePerInputInOrder(expected, keys, 2 * half);
         assertEquals(want, got, "outputs after restore are identical to an uninterrupted run");
-    }
-
-    /** Cancels and waits until the job (and with it the local MiniCluster's checkpoint writing) has stopped. */
-    private static void cancel(JobClient job) throws Exception {
-        job.cancel().get();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    return;
-                }
-            } catch (Exception e) {
-                return; // the per-job MiniCluster is already gone
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static int latestCheckpoint(Path jobDir) throws IOException {
-        if (!Files.isDirectory(jobDir)) {
-            return -1;
-        }
-        try (Stream<Path> s = Files.list(jobDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-                .mapToInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))).max().orElse(-1);
-        }
     }
 }

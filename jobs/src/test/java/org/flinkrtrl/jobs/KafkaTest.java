@@ -1,6 +1,11 @@
 package org.flinkrtrl.jobs;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -20,6 +25,32 @@ abstract class KafkaTest {
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
+        }
+    }
+
+    /** Cancels and waits until the job (and with it the local MiniCluster's checkpoint writing) has stopped. */
+    static void cancel(JobClient job) throws Exception {
+        job.cancel().get();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    return;
+                }
+            } catch (Exception e) {
+                return; // the per-job MiniCluster is already gone
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static int latestCheckpoint(Path jobDir) throws IOException {
+        if (!Files.isDirectory(jobDir)) {
+            return -1;
+        }
+        try (Stream<Path> s = Files.list(jobDir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
+                .mapToInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))).max().orElse(-1);
         }
     }
 }

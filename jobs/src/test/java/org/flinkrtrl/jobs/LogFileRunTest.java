@@ -128,6 +128,21 @@ class LogFileRunTest {
     }
 
     @Test
+    void aSourceThatFallsSilentGetsZeroBucketsWithHighScores(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("logs.jsonl");
+        Files.write(in, RateTraffic.lines(RateTraffic.events(0, RateTraffic.BUCKETS)));
+        String console = run("--input", in.toString(), "--key-field", "host", "--time-field", "ts",
+            "--message-field", "msg", "--out-dir", dir.toString(), "--hidden", "4", "--rate-bucket", "1s",
+            "--rate-silent-buckets", "10", "--rate-levels", "ERROR", "--parallelism", "2");
+        Map<String, List<Prediction>> byKey = new TreeMap<>();
+        for (String l : Files.readAllLines(dir.resolve("rates.jsonl"))) {
+            Prediction p = PredictionJson.fromJson(l);
+            byKey.computeIfAbsent(p.key, k -> new ArrayList<>()).add(p);
+        }
+        RateTraffic.check(byKey, RateTraffic.BUCKETS + 10);
+    }
+
+    @Test
     void preParsedTypesOfTheBundledAccessLog(@TempDir Path dir) throws Exception {
         Path in = Path.of("src/main/resources/data/logstalgia-access.jsonl");
         Path out = dir.resolve("out.jsonl");

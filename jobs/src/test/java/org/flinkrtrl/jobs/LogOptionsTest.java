@@ -69,4 +69,31 @@ class LogOptionsTest {
         assertEquals("option --value-fields is required with --input",
             assertThrows(UsageException.class, () -> parse()).getMessage());
     }
+
+    @Test
+    void theRateViewHasOneChannelPerLevelAndATopicOnKafka() {
+        JobOptions o = parse("--message-field", "msg", "--rate-bucket", "1m", "--rate-levels", "ERROR,WARN");
+        assertEquals(java.util.List.of("ERROR", "WARN"), o.rateLevels());
+        assertEquals(3, o.rateModelConfig().inputs(), "the count and one count per level");
+        assertEquals(1, parse("--message-field", "msg", "--rate-bucket", "1m").rateModelConfig().inputs());
+        String[] kafka = {"--bootstrap-servers", "b:9092", "--input-topic", "in", "--output-topic", "out",
+            "--key-field", "host", "--message-field", "msg", "--rate-bucket", "1m"};
+        assertEquals("option --rate-topic is required with --rate-bucket on Kafka",
+            assertThrows(UsageException.class, () -> JobOptions.parse(kafka)).getMessage());
+        String[] withTopic = java.util.Arrays.copyOf(kafka, kafka.length + 2);
+        withTopic[kafka.length] = "--rate-topic";
+        withTopic[kafka.length + 1] = "rates";
+        JobOptions k = JobOptions.parse(withTopic);
+        assertEquals("rates", k.get(k.rateTopic));
+        assertEquals("option --rate-topic needs --bootstrap-servers (file runs write rates.jsonl)",
+            assertThrows(UsageException.class, () -> parse("--message-field", "msg", "--rate-bucket", "1m",
+                "--rate-topic", "r")).getMessage());
+        assertEquals("--rate-levels and --rate-topic need --rate-bucket",
+            assertThrows(UsageException.class, () -> parse("--message-field", "msg", "--rate-levels", "ERROR")).getMessage());
+        assertEquals("--rate-levels: a level is one word of letters and digits, got 'bad level'",
+            assertThrows(UsageException.class, () -> parse("--message-field", "msg", "--rate-bucket", "1m",
+                "--rate-levels", "bad level")).getMessage());
+        assertEquals("--rate-bucket applies to the log mode (--message-field or --category-field)",
+            assertThrows(UsageException.class, () -> parse("--value-fields", "v", "--rate-bucket", "1m")).getMessage());
+    }
 }
