@@ -16,8 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** 32 vector registers (AVX-512): room for gemm6w's 24 accumulators. */
-    private static final boolean WIDE = S.vectorBitSize() >= 512;
 
     public VectorKernels() {}
 
@@ -34,11 +32,7 @@ final class VectorKernels extends Kernels {
             return;
         }
         int i = 0;
-        if (WIDE && cols == 4 * L) {
-            for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
-                gemm6w(i, inner, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            }
-        } else if (cols >= 2 * L && cols % (2 * L) == 0) {
+        if (cols >= 2 * L && cols % (2 * L) == 0) {
             for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
                 gemm6(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
@@ -246,113 +240,6 @@ final class VectorKernels extends Kernels {
             s50.intoArray(c, cx);
             s51.intoArray(c, cx + L);
         }
-    }
-
-    /**
-     * 6 rows x 4 vectors of C, for cols = 4 vectors exactly (n = 32 at 512 bits: one row of B per p): 24 accumulators,
-     * 4 B loads and 6 broadcasts per 24 FMAs (gemm6: 8 per 12). Only with 32 vector registers. The same FMA chain
-     * over p from zero as the other block shapes (the same bits).
-     */
-    private static void gemm6w(int i, int inner, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                               double[] c, int cOff, int ldc) {
-        int a0 = aOff + i * lda;
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
-        DoubleVector s00 = DoubleVector.zero(S);
-        DoubleVector s01 = DoubleVector.zero(S);
-        DoubleVector s02 = DoubleVector.zero(S);
-        DoubleVector s03 = DoubleVector.zero(S);
-        DoubleVector s10 = DoubleVector.zero(S);
-        DoubleVector s11 = DoubleVector.zero(S);
-        DoubleVector s12 = DoubleVector.zero(S);
-        DoubleVector s13 = DoubleVector.zero(S);
-        DoubleVector s20 = DoubleVector.zero(S);
-        DoubleVector s21 = DoubleVector.zero(S);
-        DoubleVector s22 = DoubleVector.zero(S);
-        DoubleVector s23 = DoubleVector.zero(S);
-        DoubleVector s30 = DoubleVector.zero(S);
-        DoubleVector s31 = DoubleVector.zero(S);
-        DoubleVector s32 = DoubleVector.zero(S);
-        DoubleVector s33 = DoubleVector.zero(S);
-        DoubleVector s40 = DoubleVector.zero(S);
-        DoubleVector s41 = DoubleVector.zero(S);
-        DoubleVector s42 = DoubleVector.zero(S);
-        DoubleVector s43 = DoubleVector.zero(S);
-        DoubleVector s50 = DoubleVector.zero(S);
-        DoubleVector s51 = DoubleVector.zero(S);
-        DoubleVector s52 = DoubleVector.zero(S);
-        DoubleVector s53 = DoubleVector.zero(S);
-        int bp = bOff;
-        for (int p = 0; p < inner; p++, bp += ldb) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
-            DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
-            DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
-            DoubleVector b3 = DoubleVector.fromArray(S, b, bp + 3 * L);
-            DoubleVector v;
-            v = DoubleVector.broadcast(S, a[a0 + p]);
-            s00 = b0.fma(v, s00);
-            s01 = b1.fma(v, s01);
-            s02 = b2.fma(v, s02);
-            s03 = b3.fma(v, s03);
-            v = DoubleVector.broadcast(S, a[a1 + p]);
-            s10 = b0.fma(v, s10);
-            s11 = b1.fma(v, s11);
-            s12 = b2.fma(v, s12);
-            s13 = b3.fma(v, s13);
-            v = DoubleVector.broadcast(S, a[a2 + p]);
-            s20 = b0.fma(v, s20);
-            s21 = b1.fma(v, s21);
-            s22 = b2.fma(v, s22);
-            s23 = b3.fma(v, s23);
-            v = DoubleVector.broadcast(S, a[a3 + p]);
-            s30 = b0.fma(v, s30);
-            s31 = b1.fma(v, s31);
-            s32 = b2.fma(v, s32);
-            s33 = b3.fma(v, s33);
-            v = DoubleVector.broadcast(S, a[a4 + p]);
-            s40 = b0.fma(v, s40);
-            s41 = b1.fma(v, s41);
-            s42 = b2.fma(v, s42);
-            s43 = b3.fma(v, s43);
-            v = DoubleVector.broadcast(S, a[a5 + p]);
-            s50 = b0.fma(v, s50);
-            s51 = b1.fma(v, s51);
-            s52 = b2.fma(v, s52);
-            s53 = b3.fma(v, s53);
-        }
-        int cx = cOff + i * ldc;
-        s00.intoArray(c, cx);
-        s01.intoArray(c, cx + L);
-        s02.intoArray(c, cx + 2 * L);
-        s03.intoArray(c, cx + 3 * L);
-        cx += ldc;
-        s10.intoArray(c, cx);
-        s11.intoArray(c, cx + L);
-        s12.intoArray(c, cx + 2 * L);
-        s13.intoArray(c, cx + 3 * L);
-        cx += ldc;
-        s20.intoArray(c, cx);
-        s21.intoArray(c, cx + L);
-        s22.intoArray(c, cx + 2 * L);
-        s23.intoArray(c, cx + 3 * L);
-        cx += ldc;
-        s30.intoArray(c, cx);
-        s31.intoArray(c, cx + L);
-        s32.intoArray(c, cx + 2 * L);
-        s33.intoArray(c, cx + 3 * L);
-        cx += ldc;
-        s40.intoArray(c, cx);
-        s41.intoArray(c, cx + L);
-        s42.intoArray(c, cx + 2 * L);
-        s43.intoArray(c, cx + 3 * L);
-        cx += ldc;
-        s50.intoArray(c, cx);
-        s51.intoArray(c, cx + L);
-        s52.intoArray(c, cx + 2 * L);
-        s53.intoArray(c, cx + 3 * L);
     }
 
     /** Columns [x0, cols) of a 4-row block: one vector, then scalars (split off so gemm4's loop stays small). */

@@ -19,9 +19,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ol>
  *   <li>propagate and append: {@code V = [u_1..u_r | a_t]} (m x (r+1)), {@code M = [vec(H A_1)..vec(H A_r) | vec
  *       D_t]} (nk x (r+1));</li>
- *   <li>two thin QRs {@code V = Qv Rv} ({@link HouseholderQr}), {@code M = QM RM} ({@link CholeskyQr2}, or
- *       {@link HouseholderQr} when M has a zero column or is too ill-conditioned for it, e.g. the first r steps
- *       after a reset) and the core {@code C = Rv RM^T};</li>
+ *   <li>two thin QRs {@code V = Qv Rv} ({@link HouseholderQr}), {@code M = QM RM} ({@link CholeskyQr2} on the SIMD
+ *       kernels, {@link HouseholderQr} on the plain ones and when M has a zero column or is too ill-conditioned
+ *       for CholeskyQR2, e.g. the first r steps after a reset) and the core {@code C = Rv RM^T};</li>
  *   <li>{@code C = Xc Sigma Yc^T} ({@link SmallSvd}, descending, pairs kept together), canonical signs, singular
  *       values below the numerical rank set to 0;</li>
  *   <li>{@code P = Opt(sigma)} ({@link OptimalMixing});</li>
@@ -85,7 +85,10 @@ public final class OkRtrl implements GradientEstimator {
     /** The thin QRs of V (m x (r+1)) and M (nk x (r+1)), each with its new column stored last. */
     private HouseholderQr qrV;
     private HouseholderQr qrM;
-    /** CholeskyQR2 of M (null when nk < r+1); Householder is the fallback when M is too ill-conditioned for it. */
+    /**
+     * CholeskyQR2 of M (null on the plain kernels and when nk < r+1); Householder is the fallback when M is too
+     * ill-conditioned for it.
+     */
     private CholeskyQr2 cqrM;
     /** True when this step's M was factored by {@link #cqrM}. */
     private boolean gramQr;
