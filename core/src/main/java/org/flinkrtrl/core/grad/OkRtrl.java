@@ -345,6 +345,11 @@ public final class OkRtrl implements GradientEstimator {
         KroneckerSum.toDense(aT, uT, r, n, k, m, out);
     }
 
+    /** True when the last step factored M by CholeskyQR2, false when by Householder (tests). */
+    boolean lastStepUsedCholeskyQr2() {
+        return gramQr;
+    }
+
     /** V_OK = S^2/(K-1) - sum_J sigma_j^2 of the last step: the squared error that step's reduction added. */
     public double lastVariance() {
         return mixing.lastVariance();
