@@ -22,9 +22,10 @@ import org.flinkrtrl.core.math.Rng;
  * key, {@code LearnerCodec}), and the log-log slopes of time against n and r. Method LRU: n is the number of complex
  * units (and of MLP features).
  *
- * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepCost [methods] [ns] [rs]
- *   e.g. StepCost OK,KF,UORO,RTRL 8,16,32,64,128 1,2,4,8,16</pre>
- * Exact RTRL runs only for n <= 64; KF and UORO ignore r.
+ * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepCost [methods] [ns] [rs] [inputs] [outputs] [readout clip]
+ *   e.g. StepCost OK,KF,UORO,RTRL 8,16,32,64,128 1,2,4,8,16
+ *        StepCost OK,LRU 32,8,16 4 4 2 1   (the sensor forecaster's network: 2 channels, readout clipping 1)</pre>
+ * Exact RTRL runs only for n <= 64; KF and UORO ignore r. Inputs and outputs default to 1, readout clipping to off.
  */
 public final class StepCost {
     private StepCost() {}
@@ -35,12 +36,20 @@ public final class StepCost {
      */
     static final int RESET_PERIOD = 1000;
 
+    /** Network inputs n_x and outputs, and the readout's clipping norm (0 = off), from the command line. */
+    static int inputs = 1;
+    static int outputs = 1;
+    static double readoutClip = 0.0;
+
     public static void main(String[] args) {
         String[] methods = (args.length > 0 ? args[0] : "OK,KF,UORO,RTRL").split(",");
         int[] ns = ints(args.length > 1 ? args[1] : "8,16,32,64,128");
         int[] rs = ints(args.length > 2 ? args[2] : "1,2,4,8,16");
-        System.out.printf(Locale.ROOT, "# kernels=%s java=%s cores=%d load=%.1f%n", kernelsName(),
-            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        inputs = Integer.parseInt(args.length > 3 ? args[3] : "1");
+        outputs = Integer.parseInt(args.length > 4 ? args[4] : "1");
+        readoutClip = Double.parseDouble(args.length > 5 ? args[5] : "0");
+        System.out.printf(Locale.ROOT, "# kernels=%s java=%s inputs=%d outputs=%d readout-clip=%s cores=%d load=%.1f%n",
+            kernelsName(), System.getProperty("java.version"), inputs, outputs, readoutClip, Runtime.getRuntime().availableProcessors(),
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("| method | n | r | events/s (CPU, median) | best | us/event | MFLOP/event | GFLOP/s "
             + "| state B |");
@@ -65,10 +74,10 @@ public final class StepCost {
         }
     }
 
-    /** Nominal flops of one step, vanilla cell (k = n, m = n + 2): the estimator's dominant terms. */
+    /** Nominal flops of one step, vanilla cell (k = n, m = n + n_x + 1): the estimator's dominant terms. */
     static double flops(Method method, int n, int r) {
         double k = n;
-        double m = n + 2;
+        double m = n + inputs + 1;
         double nk = n * k;
         double common = 2 * k * m + 10.0 * k * m; // forward W a, Adam and clipping on k m weights
         switch (method) {
@@ -87,11 +96,12 @@ public final class StepCost {
             case RTRL:
                 return 2.0 * n * n * k * m + 2.0 * n * k * m + common;
             case LRU: {
-                // N = n complex units, n_x = 1, MLP readout of n features on [Re h; Im h; x; 1] (m1 = 2n + 2):
-                // recurrence + traces ~ 40 n, the MLP's forward, recomputed forward and backward 8 n m1, Adam and
-                // clipping 10 flops per parameter (3n + 2n recurrent, n m1 + n + 1 readout)
-                double m1 = 2.0 * n + 2;
-                return 40.0 * n + 8.0 * n * m1 + 10.0 * (5.0 * n + n * m1 + n + 1);
+                // N = n complex units, MLP readout of n features on [Re h; Im h; x; 1] (m1 = 2n + n_x + 1):
+                // recurrence + traces ~ 40 n + 20 n n_x, the MLP's forward and backward 6 n m1, Adam and clipping
+                // 10 flops per parameter (3n + 2n n_x recurrent, n m1 + outputs (n + 1) readout)
+                double m1 = 2.0 * n + inputs + 1;
+                return 40.0 * n + 20.0 * n * inputs + 6.0 * n * m1
+                    + 10.0 * (3.0 * n + 2.0 * n * inputs + n * m1 + outputs * (n + 1.0));
             }
             default:
                 return Double.NaN;
@@ -99,15 +109,24 @@ public final class StepCost {
     }
 
     static double[] measure(Method method, int n, int r) {
-        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, n).set(INPUTS, 1).set(OUTPUTS, 1).set(METHOD, method).set(RANK, r).set(SEED, 7L)
+        ModelConfig cfg = ModelConfig.builder().set(HIDDEN, n).set(INPUTS, inputs).set(OUTPUTS, outputs)
+            .set(METHOD, method).set(RANK, r).set(SEED, 7L).set(READOUT_CLIP_NORM, readoutClip)
             .set(ModelSettings.RESET_PERIOD, RESET_PERIOD).build();
         OnlineLearner learner = new OnlineLearner(cfg);
         Rng noise = new Rng(11L);
         int len = 4096;
-        double[][] in = new double[len + 1][1];
+        double[][] in = new double[len + 1][inputs];
+        double[][] target = new double[len + 1][outputs];
         for (int i = 0; i <= len; i++) {
-            in[i][0] = Math.sin(2 * Math.PI * i / 37.0) + 0.5 * Math.sin(2 * Math.PI * i / 11.0)
-                + 0.1 * noise.nextGaussian();
+            for (int j = 0; j < inputs; j++) {
+                in[i][j] = Math.sin(2 * Math.PI * i / (37.0 + j)) + 0.5 * Math.sin(2 * Math.PI * i / 11.0)
+                    + 0.1 * noise.nextGaussian();
+            }
+        }
+        for (int i = 0; i < len; i++) {
+            for (int j = 0; j < outputs; j++) {
+                target[i][j] = in[i + 1][j % inputs];
+            }
         }
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         int t = 0;
@@ -116,7 +135,7 @@ public final class StepCost {
         int warm = 0;
         while (warm < 200 || bean.getCurrentThreadCpuTime() - w0 < 1_500_000_000L) {
             learner.advance(in[t]);
-            learner.learn(in[t + 1]);
+            learner.learn(target[t]);
             t = (t + 1) & (len - 1);
             warm++;
         }
@@ -127,7 +146,7 @@ public final class StepCost {
             long c0 = bean.getCurrentThreadCpuTime();
             for (int i = 0; i < batch; i++) {
                 learner.advance(in[t]);
-                learner.learn(in[t + 1]);
+                learner.learn(target[t]);
                 t = (t + 1) & (len - 1);
             }
             long c1 = bean.getCurrentThreadCpuTime();

@@ -27,7 +27,9 @@ import org.flinkrtrl.core.learner.ModelConfig;
  * warm-up) and the checkpoint bytes per key.
  *
  * <p>Methods are MethodSpec tokens with an optional hidden size, e.g. {@code ok4@32,lru@16}: n hidden units for the
- * dense cells, N complex units (and N MLP features) for lru. Each method sees every mote's readings in file order.
+ * dense cells, N complex units (and N MLP features) for lru; {@code none} is the forecaster without its recurrent
+ * network (linear path, detector and interval only: the part of the per-event cost that is not the network's). Each
+ * method sees every mote's readings in file order.
  */
 public final class SensorForecast {
     private SensorForecast() {}
@@ -62,14 +64,15 @@ public final class SensorForecast {
         double[] persist = persistenceMae(motes);
         for (String token : tokens) {
             String[] parts = token.split("@");
-            MethodSpec spec = MethodSpec.parse(parts[0], 16);
+            boolean none = parts[0].equals("none");
+            MethodSpec spec = MethodSpec.parse(none ? "lru" : parts[0], 16);
             int hidden = parts.length > 1 ? Integer.parseInt(parts[1]) : 16;
             ModelConfig cfg = ModelConfig.builder()
                 .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
                 .set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2).set(METHOD, spec.method).set(RANK, spec.rank)
                 .set(TRUNCATION, spec.truncation).set(LEARNING_RATE, lr).set(READOUT_CLIP_NORM, readoutClip)
                 .set(HUBER_DELTA, huber).set(SEED, seed).set(LRU_R_MIN, rMin).set(LRU_R_MAX, rMax)
-                .set(LRU_MAX_PHASE, maxPhase).build();
+                .set(LRU_MAX_PHASE, maxPhase).set(RECURRENT_PATH, !none).build();
             Result r = run(cfg, motes);
             // warm-up of at least 2 s CPU (the JIT, and C2's intrinsics for the Vector API kernels), then the best
             // of the timed repeats
@@ -85,7 +88,7 @@ public final class SensorForecast {
             double mean = 0.5 * (r.mae[0] + r.mae[1]);
             double meanP = 0.5 * (persist[0] + persist[1]);
             System.out.printf(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.5f | %+.1f %% | %.4f | %.2f | %,d | %d |%n",
-                spec.label, hidden, r.mae[0], r.mae[1], mean, 100 * (mean / meanP - 1), r.auc, cpuUs,
+                none ? "no network" : spec.label, hidden, r.mae[0], r.mae[1], mean, 100 * (mean / meanP - 1), r.auc, cpuUs,
                 r.stateBytes, r.divergences);
         }
         System.out.printf(Locale.ROOT, "| persistence | - | %.4f | %.4f | %.5f | | | | | |%n", persist[0], persist[1],

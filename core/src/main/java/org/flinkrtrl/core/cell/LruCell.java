@@ -110,16 +110,36 @@ public final class LruCell implements Cell {
         System.arraycopy(h, 0, a, 0, hs);
         System.arraycopy(x, 0, a, hs, nx);
         a[hs + nx] = 1.0;
+        // One transcendental function per loop: the calls of a loop are independent and overlap, where one loop
+        // doing all six per unit waits on each call's result (exp(nu) -> |lambda|). Same operations, same bits.
+        double[] en = s.expNu;
+        double[] et = s.expTheta;
+        double[] g = s.gamma;
+        double[] lr = s.lamRe;
+        double[] li = s.lamIm;
+        for (int i = 0; i < n; i++) {
+            en[i] = Math.exp(W[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            et[i] = Math.exp(W[n + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = Math.exp(W[2 * n + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            lr[i] = Math.exp(-(en[i] + MIN_DECAY)); // |lambda| until the next two loops
+        }
+        for (int i = 0; i < n; i++) {
+            li[i] = lr[i] * Math.sin(et[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            lr[i] = lr[i] * Math.cos(et[i]);
+        }
         int bRe = bReOffset();
         int bIm = bImOffset();
-        double[] hn = s.hNext;
+        double[] bxr = s.bxRe;
+        double[] bxi = s.bxIm;
         for (int i = 0; i < n; i++) {
-            double en = Math.exp(W[i]);
-            double et = Math.exp(W[n + i]);
-            double g = Math.exp(W[2 * n + i]);
-            double mod = Math.exp(-(en + MIN_DECAY));
-            double lr = mod * Math.cos(et);
-            double li = mod * Math.sin(et);
             double br = 0.0;
             double bi = 0.0;
             int row = i * nx;
@@ -127,17 +147,15 @@ public final class LruCell implements Cell {
                 br += W[bRe + row + j] * x[j];
                 bi += W[bIm + row + j] * x[j];
             }
+            bxr[i] = br;
+            bxi[i] = bi;
+        }
+        double[] hn = s.hNext;
+        for (int i = 0; i < n; i++) {
             double hr = h[i];
             double hi = h[n + i];
-            hn[i] = lr * hr - li * hi + g * br;
-            hn[n + i] = lr * hi + li * hr + g * bi;
-            s.lamRe[i] = lr;
-            s.lamIm[i] = li;
-            s.expNu[i] = en;
-            s.expTheta[i] = et;
-            s.gamma[i] = g;
-            s.bxRe[i] = br;
-            s.bxIm[i] = bi;
+            hn[i] = lr[i] * hr - li[i] * hi + g[i] * bxr[i];
+            hn[n + i] = lr[i] * hi + li[i] * hr + g[i] * bxi[i];
         }
         System.arraycopy(x, 0, hn, 2 * n, nx);
     }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.flinkrtrl.core.cell.CellStep;
 import org.flinkrtrl.core.cell.LruCell;
 import org.flinkrtrl.core.cell.LruStep;
+import org.flinkrtrl.core.math.LruKernels;
 import org.flinkrtrl.core.math.Rng;
 import org.flinkrtrl.core.optim.StateArrays;
 
@@ -38,7 +39,7 @@ public final class OnlineLru implements GradientEstimator {
     private final double[] eLamIm;
     private final double[] eGamRe;
     private final double[] eGamIm;
-    /** E_B, N x n_x row-major. */
+    /** E_B column by column ({@code E_B[i, j]} at {@code [j N + i]}, see {@link LruKernels}); stored row-major. */
     private final double[] eBRe;
     private final double[] eBIm;
     private final double[] lamRe;
@@ -46,6 +47,7 @@ public final class OnlineLru implements GradientEstimator {
     private final double[] expNu;
     private final double[] expTheta;
     private final double[] gamma;
+    private static final LruKernels KERNELS = LruKernels.get();
 
     public OnlineLru(LruCell cell) {
         this.cell = cell;
@@ -86,61 +88,22 @@ public final class OnlineLru implements GradientEstimator {
             throw new IllegalArgumentException("OnlineLru was built for N=" + n + ", n_x=" + nx + " but got a step with N="
                 + s.units + ", n_x=" + s.nx);
         }
+        // lambda, gamma of this step (kept: the gradient for h_t may come after a restore, when the step is gone)
+        System.arraycopy(s.lamRe, 0, lamRe, 0, n);
+        System.arraycopy(s.lamIm, 0, lamIm, 0, n);
+        System.arraycopy(s.expNu, 0, expNu, 0, n);
+        System.arraycopy(s.expTheta, 0, expTheta, 0, n);
+        System.arraycopy(s.gamma, 0, gamma, 0, n);
         double[] a = s.a; // [Re h_{t-1}; Im h_{t-1}; x_{t-1}; x_t; 1]
-        int xOff = 2 * n + nx;
-        for (int i = 0; i < n; i++) {
-            double lr = s.lamRe[i];
-            double li = s.lamIm[i];
-            double g = s.gamma[i];
-            double er = eLamRe[i];
-            double ei = eLamIm[i];
-            eLamRe[i] = lr * er - li * ei + a[i];
-            eLamIm[i] = lr * ei + li * er + a[n + i];
-            er = eGamRe[i];
-            ei = eGamIm[i];
-            eGamRe[i] = lr * er - li * ei + s.bxRe[i];
-            eGamIm[i] = lr * ei + li * er + s.bxIm[i];
-            int row = i * nx;
-            for (int j = 0; j < nx; j++) {
-                double br = eBRe[row + j];
-                double bi = eBIm[row + j];
-                eBRe[row + j] = lr * br - li * bi + g * a[xOff + j];
-                eBIm[row + j] = lr * bi + li * br;
-            }
-            lamRe[i] = lr;
-            lamIm[i] = li;
-            expNu[i] = s.expNu[i];
-            expTheta[i] = s.expTheta[i];
-            gamma[i] = g;
-        }
+        KERNELS.traces(n, lamRe, lamIm, gamma, a, s.bxRe, s.bxIm, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0);
+        KERNELS.traceB(n, nx, lamRe, lamIm, gamma, a, 2 * n + nx, eBRe, 0, eBIm, 0);
     }
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        int bRe = cell.bReOffset();
-        int bIm = cell.bImOffset();
-        for (int i = 0; i < n; i++) {
-            double gr = dLdh[i];
-            double gi = dLdh[n + i];
-            double lr = lamRe[i];
-            double li = lamIm[i];
-            double er = eLamRe[i];
-            double ei = eLamIm[i];
-            double pr = lr * er - li * ei; // p = lambda e_lambda = dh/dlog(lambda)
-            double pi = lr * ei + li * er;
-            double qr = pr * gr + pi * gi; // q = conj(p) g
-            double qi = pr * gi - pi * gr;
-            gradW[i] = -expNu[i] * qr;
-            gradW[n + i] = expTheta[i] * qi;
-            gradW[2 * n + i] = gamma[i] * (eGamRe[i] * gr + eGamIm[i] * gi);
-            int row = i * nx;
-            for (int j = 0; j < nx; j++) {
-                double br = eBRe[row + j];
-                double bi = eBIm[row + j];
-                gradW[bRe + row + j] = br * gr + bi * gi;
-                gradW[bIm + row + j] = br * gi - bi * gr;
-            }
-        }
+        KERNELS.diagGradient(n, lamRe, lamIm, gamma, expNu, expTheta, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0, dLdh,
+            gradW);
+        KERNELS.bGradient(n, nx, eBRe, 0, eBIm, 0, dLdh, gradW, cell.bReOffset(), cell.bImOffset());
         return true;
     }
 
@@ -168,10 +131,11 @@ public final class OnlineLru implements GradientEstimator {
             out[im + 2 * n + i] = gamma[i] * eGamIm[i];
             for (int j = 0; j < nx; j++) {
                 int c = i * nx + j;
-                out[re + bRe + c] = eBRe[c]; // dh/dRe B = E_B
-                out[im + bRe + c] = eBIm[c];
-                out[re + bIm + c] = -eBIm[c]; // dh/dIm B = i E_B
-                out[im + bIm + c] = eBRe[c];
+                int e = j * n + i;
+                out[re + bRe + c] = eBRe[e]; // dh/dRe B = E_B
+                out[im + bRe + c] = eBIm[e];
+                out[re + bIm + c] = -eBIm[e]; // dh/dIm B = i E_B
+                out[im + bIm + c] = eBRe[e];
             }
         }
     }
@@ -183,8 +147,8 @@ public final class OnlineLru implements GradientEstimator {
         StateArrays.write(out, eLamIm);
         StateArrays.write(out, eGamRe);
         StateArrays.write(out, eGamIm);
-        StateArrays.write(out, eBRe);
-        StateArrays.write(out, eBIm);
+        writeRowMajor(out, eBRe);
+        writeRowMajor(out, eBIm);
         StateArrays.write(out, lamRe);
         StateArrays.write(out, lamIm);
         StateArrays.write(out, expNu);
@@ -199,12 +163,26 @@ public final class OnlineLru implements GradientEstimator {
         StateArrays.read(in, eLamIm);
         StateArrays.read(in, eGamRe);
         StateArrays.read(in, eGamIm);
-        StateArrays.read(in, eBRe);
-        StateArrays.read(in, eBIm);
+        readRowMajor(in, eBRe);
+        readRowMajor(in, eBIm);
         StateArrays.read(in, lamRe);
         StateArrays.read(in, lamIm);
         StateArrays.read(in, expNu);
         StateArrays.read(in, expTheta);
         StateArrays.read(in, gamma);
+    }
+
+    /** E_B as the state stores it: length, then N x n_x row-major (the transpose of the n_x x N working layout). */
+    private void writeRowMajor(DataOutput out, double[] eb) throws IOException {
+        out.writeInt(eb.length);
+        StateArrays.writeTransposed(out, eb, nx, n);
+    }
+
+    private void readRowMajor(DataInput in, double[] eb) throws IOException {
+        int len = in.readInt();
+        if (len != eb.length) {
+            throw new IOException("state array length " + len + " does not match the model's " + eb.length);
+        }
+        StateArrays.readTransposed(in, eb, nx, n);
     }
 }

@@ -1,6 +1,7 @@
 package org.flinkrtrl.core.readout;
 
 import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.core.math.LruKernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
@@ -24,6 +25,7 @@ public final class MlpReadout implements Readout {
     /** The state and weights {@link #feat} was computed from (null: none yet). */
     private final double[] featH;
     private final Kernels kern = Kernels.get();
+    private static final LruKernels LRU_KERNELS = LruKernels.get();
     private double[] featV;
 
     /**
@@ -78,9 +80,9 @@ public final class MlpReadout implements Readout {
         System.arraycopy(h, 0, featH, 0, n);
         featV = V;
         int cols = n + 1;
+        kern.multiDot(h, 0, n, V, headParams, cols, width, feat, 0);
         for (int f = 0; f < width; f++) {
-            int row = headParams + f * cols;
-            feat[f] = tanh(V[row + n] + kern.dot(V, row, h, 0, n));
+            feat[f] = tanh(V[headParams + f * cols + n] + feat[f]);
         }
     }
 
@@ -100,18 +102,11 @@ public final class MlpReadout implements Readout {
             features(V, h);
         }
         double loss = head.lossAndGradients(V, feat, out, target, dLdf, gradV);
-        int cols = n + 1;
-        java.util.Arrays.fill(dLdh, 0, n, 0.0);
         for (int f = 0; f < width; f++) {
             double y = feat[f];
-            double d = dLdf[f] * (1.0 - y * y);
-            int row = headParams + f * cols;
-            for (int j = 0; j < n; j++) {
-                gradV[row + j] = d * h[j];
-            }
-            gradV[row + n] = d;
-            kern.axpy(d, V, row, dLdh, 0, n);
+            dLdf[f] *= 1.0 - y * y; // now dL/d(pre-activation)
         }
+        LRU_KERNELS.denseBackward(V, headParams, width, n, dLdf, h, gradV, headParams, dLdh);
         featV = null; // the caller may now update V in place: the next call recomputes unless a forward ran
         return loss;
     }

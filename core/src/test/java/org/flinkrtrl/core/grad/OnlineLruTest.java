@@ -1,5 +1,6 @@
 package org.flinkrtrl.core.grad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,6 +224,48 @@ class OnlineLruTest {
             System.arraycopy(s.hNext, 0, h, 0, h.length);
         }
         return h;
+    }
+
+    /**
+     * The state stores E_B row-major (N x n_x, Re then Im) after the header and the four diagonal traces, whatever
+     * layout the step works in: its entries are the influence's dh/dRe B columns.
+     */
+    @Test
+    void stateStoresTheBTraceRowMajor() throws Exception {
+        Problem pb = new Problem(6);
+        OnlineLru est = new OnlineLru(pb.cell);
+        pb.onlineGradient(est);
+        int hs = pb.cell.hiddenSize();
+        int np = pb.w.length;
+        double[] g = new double[hs * np];
+        est.influence(g);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        est.writeState(new java.io.DataOutputStream(bytes));
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        assertEquals(0x4C525531, in.readInt());
+        in.readInt(); // format version of the estimator states
+        assertEquals(2, in.readInt());
+        assertEquals(N, in.readInt());
+        assertEquals(NX, in.readInt());
+        for (int a = 0; a < 4; a++) {
+            assertEquals(N, in.readInt());
+            in.skipBytes(8 * N);
+        }
+        for (int part = 0; part < 2; part++) { // Re E_B = dRe h / dRe B, Im E_B = dIm h / dRe B
+            assertEquals(N * NX, in.readInt());
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < NX; j++) {
+                    double want = g[(part * N + i) * np + pb.cell.bReOffset() + i * NX + j];
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(in.readDouble()),
+                        "part " + part + " unit " + i + " input " + j);
+                }
+            }
+        }
+        OnlineLru back = new OnlineLru(pb.cell);
+        back.readState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        double[] g2 = new double[hs * np];
+        back.influence(g2);
+        assertArrayEquals(g, g2, 0.0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.flinkrtrl.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,61 @@ class OptimizerTest {
         a.apply(p, new double[] {1, 1, 1});
         b.apply(q, new double[] {1, 1, 1});
         assertArrayEquals(p, q, 0.0);
+    }
+
+    /**
+     * The bias correction skipped once it is exactly 1 gives the bits of the formula on every step, across both
+     * saturation points (betas chosen so they come early: 1 - 0.5^t is 1.0 from t = 54 on, and
+     * 1 - 0.9^t a few hundred steps later).
+     */
+    @Test
+    void biasCorrectionShortcutsGiveTheFormulasBits() {
+        double b1 = 0.5;
+        double b2 = 0.9;
+        assertEquals(54, Adam.Saturation.firstExactOne(b1)); // 1 - 2^-53 is a double, 1 - 2^-54 rounds to 1
+        for (double b : new double[] {b1, b2, 0.999}) {
+            long first = 1;
+            while (1.0 - Math.pow(b, first) != 1.0) {
+                first++;
+            }
+            assertEquals(first, Adam.Saturation.firstExactOne(b), "beta " + b);
+        }
+        assertTrue(Adam.Saturation.firstExactOne(b2) < 500);
+        assertEquals(1L, Adam.Saturation.firstExactOne(0.0));
+        assertEquals(Long.MAX_VALUE, Adam.Saturation.firstExactOne(1.0));
+        double lr = 0.01;
+        double eps = 1e-8;
+        Adam lead = new Adam(3, lr, b1, b2, eps);
+        Adam follow = new Adam(2, lr, b1, b2, eps);
+        double[] p = {0.3, -1.0, 2.0};
+        double[] q = {1.5, 0.25};
+        double[] pRef = p.clone();
+        double[] qRef = q.clone();
+        double[][] mom = new double[4][3];
+        for (int t = 1; t <= 500; t++) {
+            double[] gp = {Math.sin(t), Math.cos(0.3 * t), 0.01 * t};
+            double[] gq = {Math.sin(0.7 * t), -1.0 / t};
+            lead.apply(p, gp);
+            follow.apply(q, gq);
+            double lrT = lr * Math.sqrt(1.0 - Math.pow(b2, t)) / (1.0 - Math.pow(b1, t));
+            reference(pRef, gp, mom[0], mom[1], b1, b2, lrT, eps);
+            reference(qRef, gq, mom[2], mom[3], b1, b2, lrT, eps);
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(pRef[i]), Double.doubleToRawLongBits(p[i]), "t " + t);
+            }
+            for (int i = 0; i < q.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(qRef[i]), Double.doubleToRawLongBits(q[i]), "t " + t);
+            }
+        }
+    }
+
+    private static void reference(double[] p, double[] g, double[] m, double[] v, double b1, double b2, double lrT,
+                                  double eps) {
+        for (int i = 0; i < p.length; i++) {
+            m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+            v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+            p[i] -= lrT * m[i] / (Math.sqrt(v[i]) + eps);
+        }
     }
 
     @Test

@@ -1,0 +1,206 @@
+package org.flinkrtrl.core.math;
+
+/**
+ * The element-wise kernels of the online LRU (its traces and their gradient, docs/spec-lru.md) and of its MLP
+ * readout's backward pass, on structure-of-arrays complex vectors: the real and imaginary parts of N units in two
+ * arrays, so that one SIMD lane holds one unit.
+ *
+ * <p>This class is the plain-Java implementation; {@link #get()} returns the Vector API one
+ * ({@code org.flinkrtrl.core.math.VectorLruKernels}, compiled with the other SIMD kernels, see {@link Kernels})
+ * exactly when {@link Kernels#get()} is the SIMD family, so the LRU and the dense methods always run on the same
+ * family. The trace updates and the diagonal gradient are element-wise with the same operations in the same order in
+ * both (identical bits); the readout's backward pass sums in another order on SIMD (reassociation only).
+ * Stateless and thread-safe; nothing allocates.
+ *
+ * <p>Trace layout: lambda, gamma, B x, e_lambda, e_gamma are length-N arrays (unit i at index i); E_B is stored
+ * column by column, {@code E_B[i, j]} at {@code [j N + i]}, so its update runs over units for each input.
+ */
+public class LruKernels {
+    static final String VECTOR_CLASS = "org.flinkrtrl.core.math.VectorLruKernels";
+
+    static final LruKernels PLAIN = new LruKernels();
+
+    private static final LruKernels INSTANCE = load();
+
+    protected LruKernels() {}
+
+    /** The kernels of this JVM: SIMD exactly when {@link Kernels#get()} is. */
+    public static LruKernels get() {
+        return INSTANCE;
+    }
+
+    /** The plain-Java kernels. */
+    public static LruKernels plain() {
+        return PLAIN;
+    }
+
+    private static LruKernels load() {
+        if (Kernels.get() instanceof PlainKernels) {
+            return PLAIN;
+        }
+        try {
+            LruKernels k = (LruKernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            return selfCheck(k) ? k : PLAIN;
+        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+            return PLAIN;
+        }
+    }
+
+    /** Runs every kernel once on odd sizes (vector body and tails) and compares with the plain ones. */
+    static boolean selfCheck(LruKernels k) {
+        int n = 19;
+        int nx = 3;
+        double[][] a = new double[2][];
+        for (int v = 0; v < 2; v++) {
+            LruKernels impl = v == 0 ? k : PLAIN;
+            double[] lr = fill(n, 1.0);
+            double[] li = fill(n, 2.0);
+            double[] g = fill(n, 3.0);
+            double[] h = fill(2 * n + nx, 4.0);
+            double[] bxr = fill(n, 5.0);
+            double[] bxi = fill(n, 6.0);
+            double[] e = fill(4 * n, 7.0);
+            double[] eb = fill(2 * n * nx, 8.0);
+            double[] dl = fill(2 * n, 9.0);
+            double[] out = new double[3 * n + 2 * n * nx + 3 * 7 + 7 * (2 * n + 1) + 2 * n];
+            impl.traces(n, lr, li, g, h, bxr, bxi, e, 0, e, n, e, 2 * n, e, 3 * n);
+            impl.traceB(n, nx, lr, li, g, h, 2 * n, eb, 0, eb, n * nx);
+            impl.diagGradient(n, lr, li, g, bxr, bxi, e, 0, e, n, e, 2 * n, e, 3 * n, dl, out);
+            impl.bGradient(n, nx, eb, 0, eb, n * nx, dl, out, 3 * n, 3 * n + n * nx);
+            int off = 3 * n + 2 * n * nx;
+            double[] vv = fill(3 * 7 + 7 * (2 * n + 1), 10.0);
+            double[] d = fill(7, 11.0);
+            double[] dLdh = new double[2 * n];
+            impl.denseBackward(vv, 21, 7, 2 * n, d, dl, out, off, dLdh);
+            System.arraycopy(dLdh, 0, out, out.length - 2 * n, 2 * n);
+            double[] all = new double[out.length + e.length + eb.length];
+            System.arraycopy(out, 0, all, 0, out.length);
+            System.arraycopy(e, 0, all, out.length, e.length);
+            System.arraycopy(eb, 0, all, out.length + e.length, eb.length);
+            a[v] = all;
+        }
+        for (int i = 0; i < a[0].length; i++) {
+            if (!(Math.abs(a[0][i] - a[1][i]) <= 1e-12 * (1 + Math.abs(a[1][i])))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double[] fill(int len, double seed) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = 0.5 * Math.sin(seed + 1.7 * i);
+        }
+        return v;
+    }
+
+    /** Short name for logs ("vector-512", "plain"). */
+    public String name() {
+        return "plain";
+    }
+
+    /**
+     * The two diagonal traces of N units: {@code e_lambda <- lambda e_lambda + h_{t-1}},
+     * {@code e_gamma <- lambda e_gamma + B x_t} (complex, element-wise; h_{t-1} as {@code [Re (N); Im (N)]} at the
+     * start of {@code h}). Each output array is updated in place at its offset.
+     */
+    public void traces(int n, double[] lr, double[] li, double[] g, double[] h, double[] bxr, double[] bxi,
+                       double[] elr, int elrOff, double[] eli, int eliOff, double[] egr, int egrOff,
+                       double[] egi, int egiOff) {
+        for (int i = 0; i < n; i++) {
+            double er = elr[elrOff + i];
+            double ei = eli[eliOff + i];
+            elr[elrOff + i] = lr[i] * er - li[i] * ei + h[i];
+            eli[eliOff + i] = lr[i] * ei + li[i] * er + h[n + i];
+        }
+        for (int i = 0; i < n; i++) {
+            double er = egr[egrOff + i];
+            double ei = egi[egiOff + i];
+            egr[egrOff + i] = lr[i] * er - li[i] * ei + bxr[i];
+            egi[egiOff + i] = lr[i] * ei + li[i] * er + bxi[i];
+        }
+    }
+
+    /**
+     * {@code E_B[i, j] <- lambda_i E_B[i, j] + gamma_i x_j} for the n_x inputs {@code x[xOff ..]}, E_B column by
+     * column ({@code [j N + i]}) at {@code ebr[ebrOff ..]} (real) and {@code ebi[ebiOff ..]} (imaginary).
+     */
+    public void traceB(int n, int nx, double[] lr, double[] li, double[] g, double[] x, int xOff, double[] ebr,
+                       int ebrOff, double[] ebi, int ebiOff) {
+        for (int j = 0; j < nx; j++) {
+            double xj = x[xOff + j];
+            int r = ebrOff + j * n;
+            int m = ebiOff + j * n;
+            for (int i = 0; i < n; i++) {
+                double br = ebr[r + i];
+                double bi = ebi[m + i];
+                ebr[r + i] = lr[i] * br - li[i] * bi + g[i] * xj;
+                ebi[m + i] = lr[i] * bi + li[i] * br;
+            }
+        }
+    }
+
+    /**
+     * The gradient of the 3N diagonal parameters {@code [nu | theta | gamma_log]} into {@code gradW[0, 3N)} from
+     * {@code g = dL/dRe h + i dL/dIm h} ({@code dLdh[i]}, {@code dLdh[N + i]}): with {@code p = lambda e_lambda},
+     * {@code q = conj(p) g}: {@code -exp(nu) Re q}, {@code exp(theta) Im q}, {@code gamma Re(conj(e_gamma) g)}.
+     */
+    public void diagGradient(int n, double[] lr, double[] li, double[] gamma, double[] expNu, double[] expTheta,
+                             double[] elr, int elrOff, double[] eli, int eliOff, double[] egr, int egrOff,
+                             double[] egi, int egiOff, double[] dLdh, double[] gradW) {
+        for (int i = 0; i < n; i++) {
+            double gr = dLdh[i];
+            double gi = dLdh[n + i];
+            double er = elr[elrOff + i];
+            double ei = eli[eliOff + i];
+            double pr = lr[i] * er - li[i] * ei;
+            double pi = lr[i] * ei + li[i] * er;
+            double qr = pr * gr + pi * gi;
+            double qi = pr * gi - pi * gr;
+            gradW[i] = -expNu[i] * qr;
+            gradW[n + i] = expTheta[i] * qi;
+            gradW[2 * n + i] = gamma[i] * (egr[egrOff + i] * gr + egi[egiOff + i] * gi);
+        }
+    }
+
+    /**
+     * The gradient of B: {@code dL/dRe B_ij + i dL/dIm B_ij = conj(E_B[i, j]) g_i}, written row-major (N x n_x) at
+     * {@code gradW[bRe ..]} and {@code gradW[bIm ..]}, E_B column by column as in {@link #traceB}.
+     */
+    public void bGradient(int n, int nx, double[] ebr, int ebrOff, double[] ebi, int ebiOff, double[] dLdh,
+                          double[] gradW, int bRe, int bIm) {
+        for (int i = 0; i < n; i++) {
+            double gr = dLdh[i];
+            double gi = dLdh[n + i];
+            int row = i * nx;
+            for (int j = 0; j < nx; j++) {
+                double br = ebr[ebrOff + j * n + i];
+                double bi = ebi[ebiOff + j * n + i];
+                gradW[bRe + row + j] = br * gr + bi * gi;
+                gradW[bIm + row + j] = br * gi - bi * gr;
+            }
+        }
+    }
+
+    /**
+     * Backward pass of a dense layer {@code z = V1 [h; 1]} ({@code rows} x (n + 1) row-major at {@code V[off ..]})
+     * for the adjoint {@code d = dL/dz}: {@code gradV[off + f (n + 1) + j] = d_f h_j} (and {@code d_f} for the bias
+     * column) and {@code dLdh[0, n) = V1^T d} (overwritten).
+     */
+    public void denseBackward(double[] V, int off, int rows, int n, double[] d, double[] h, double[] gradV,
+                              int gOff, double[] dLdh) {
+        java.util.Arrays.fill(dLdh, 0, n, 0.0);
+        int cols = n + 1;
+        for (int f = 0; f < rows; f++) {
+            double df = d[f];
+            int row = off + f * cols;
+            int grow = gOff + f * cols;
+            for (int j = 0; j < n; j++) {
+                gradV[grow + j] = df * h[j];
+                dLdh[j] += df * V[row + j];
+            }
+            gradV[grow + n] = df;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.flinkrtrl.core.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The LRU kernels of this JVM against the plain ones and against the formulas written out here: the element-wise
+ * kernels bit for bit, the dense backward pass to reassociation, on unit counts that exercise the SIMD body and the
+ * scalar tail.
+ */
+class LruKernelsTest {
+    private static final int[] UNITS = {1, 3, 8, 11, 16, 21};
+    private static final int[] INPUTS = {1, 2, 4, 5};
+
+    @Test
+    void sameFamilyAsTheDenseKernels() {
+        assertEquals(Kernels.get().name(), LruKernels.get().name());
+        assertEquals("plain", LruKernels.plain().name());
+    }
+
+    private static double[] random(Rng rng, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return v;
+    }
+
+    private static void assertBits(double[] want, double[] got, String what) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]), what + " [" + i + "]");
+        }
+    }
+
+    @Test
+    void elementWiseKernelsFollowTheFormulasBitForBit() {
+        LruKernels k = LruKernels.get();
+        Rng rng = new Rng(3);
+        for (int n : UNITS) {
+            for (int nx : INPUTS) {
+                double[] lr = random(rng, n);
+                double[] li = random(rng, n);
+                double[] g = random(rng, n);
+                double[] en = random(rng, n);
+                double[] et = random(rng, n);
+                double[] h = random(rng, 2 * n + 2 * nx + 1);
+                double[] bxr = random(rng, n);
+                double[] bxi = random(rng, n);
+                double[] e = random(rng, 4 * n + 2); // four traces at offsets 1, n + 1, ...
+                double[] eb = random(rng, 2 * n * nx);
+                double[] dLdh = random(rng, 2 * n + nx);
+                double[] eRef = e.clone();
+                double[] ebRef = eb.clone();
+                k.traces(n, lr, li, g, h, bxr, bxi, e, 1, e, n + 1, e, 2 * n + 1, e, 3 * n + 1);
+                k.traceB(n, nx, lr, li, g, h, 2 * n + nx, eb, 0, eb, n * nx);
+                for (int i = 0; i < n; i++) {
+                    double er = eRef[1 + i];
+                    double ei = eRef[n + 1 + i];
+                    eRef[1 + i] = lr[i] * er - li[i] * ei + h[i];
+                    eRef[n + 1 + i] = lr[i] * ei + li[i] * er + h[n + i];
+                    double gr = eRef[2 * n + 1 + i];
+                    double gi = eRef[3 * n + 1 + i];
+                    eRef[2 * n + 1 + i] = lr[i] * gr - li[i] * gi + bxr[i];
+                    eRef[3 * n + 1 + i] = lr[i] * gi + li[i] * gr + bxi[i];
+                    for (int j = 0; j < nx; j++) {
+                        double br = ebRef[j * n + i];
+                        double bi = ebRef[n * nx + j * n + i];
+                        ebRef[j * n + i] = lr[i] * br - li[i] * bi + g[i] * h[2 * n + nx + j];
+                        ebRef[n * nx + j * n + i] = lr[i] * bi + li[i] * br;
+                    }
+                }
+                String at = "n=" + n + " nx=" + nx;
+                assertBits(eRef, e, "traces " + at);
+                assertBits(ebRef, eb, "E_B " + at);
+
+                int p = 3 * n + 2 * n * nx;
+                double[] grad = new double[p];
+                double[] gradRef = new double[p];
+                k.diagGradient(n, lr, li, g, en, et, e, 1, e, n + 1, e, 2 * n + 1, e, 3 * n + 1, dLdh, grad);
+                k.bGradient(n, nx, eb, 0, eb, n * nx, dLdh, grad, 3 * n, 3 * n + n * nx);
+                for (int i = 0; i < n; i++) {
+                    double gr = dLdh[i];
+                    double gi = dLdh[n + i];
+                    double pr = lr[i] * e[1 + i] - li[i] * e[n + 1 + i];
+                    double pi = lr[i] * e[n + 1 + i] + li[i] * e[1 + i];
+                    gradRef[i] = -en[i] * (pr * gr + pi * gi);
+                    gradRef[n + i] = et[i] * (pr * gi - pi * gr);
+                    gradRef[2 * n + i] = g[i] * (e[2 * n + 1 + i] * gr + e[3 * n + 1 + i] * gi);
+                    for (int j = 0; j < nx; j++) {
+                        double br = eb[j * n + i];
+                        double bi = eb[n * nx + j * n + i];
+                        gradRef[3 * n + i * nx + j] = br * gr + bi * gi;
+                        gradRef[3 * n + n * nx + i * nx + j] = br * gi - bi * gr;
+                    }
+                }
+                assertBits(gradRef, grad, "gradient " + at);
+            }
+        }
+    }
+
+    @Test
+    void denseBackwardIsTheOuterProductAndTheTransposedProduct() {
+        Rng rng = new Rng(5);
+        for (LruKernels k : new LruKernels[] {LruKernels.get(), LruKernels.plain()}) {
+            for (int n : new int[] {1, 7, 8, 17, 20, 37}) {
+                for (int rows : new int[] {1, 3, 8}) {
+                    int off = 5;
+                    int cols = n + 1;
+                    double[] v = random(rng, off + rows * cols);
+                    double[] d = random(rng, rows);
+                    double[] h = random(rng, n);
+                    double[] grad = random(rng, off + rows * cols); // every entry of the block is overwritten
+                    double[] before = grad.clone();
+                    double[] dLdh = random(rng, n + 2);
+                    double[] tail = {dLdh[n], dLdh[n + 1]};
+                    k.denseBackward(v, off, rows, n, d, h, grad, off, dLdh);
+                    for (int f = 0; f < rows; f++) {
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(d[f] * h[j], grad[off + f * cols + j], 0.0);
+                        }
+                        assertEquals(d[f], grad[off + f * cols + n], 0.0);
+                    }
+                    for (int i = 0; i < off; i++) {
+                        assertEquals(before[i], grad[i], 0.0);
+                    }
+                    for (int j = 0; j < n; j++) {
+                        double s = 0.0;
+                        double abs = 0.0;
+                        for (int f = 0; f < rows; f++) {
+                            s += d[f] * v[off + f * cols + j];
+                            abs += Math.abs(d[f] * v[off + f * cols + j]);
+                        }
+                        assertEquals(s, dLdh[j], 1e-15 * abs, k.name() + " n=" + n + " rows=" + rows + " j=" + j);
+                    }
+                    assertEquals(tail[0], dLdh[n], 0.0); // only [0, n) is written
+                    assertEquals(tail[1], dLdh[n + 1], 0.0);
+                }
+            }
+        }
+    }
+}
