@@ -4,8 +4,10 @@
 #   bench/fma-peak.sh            # peak, StepCost OK n=32 r=4 on the Vector API kernels, peak again, share
 #   STEP=0 bench/fma-peak.sh     # the peak only
 #   POINT="OK 16 4" bench/fma-peak.sh   # another step
-# The step's GFLOP/s are StepCost's nominal flops (StepCost.flops) over thread CPU time, second of two measurements
-# in one JVM (the first can still be JIT warm-up); the share is against the mean of the peaks before and after it.
+#   CLASSES=/tmp/before/core/target/classes bench/fma-peak.sh   # another core build (before/after comparisons)
+# The step's GFLOP/s are StepCost's nominal flops (StepCost.flops) over thread CPU time, the last of REPEAT (default 3)
+# measurements in one JVM (on a loaded host the first two can still be JIT warm-up); the share is against the mean of
+# the peaks before and after it.
 # Needs gcc (x86-64) and, for the step, Java 17+ and an offline Maven build (bench/classpath.sh). JAVA overrides java.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,8 +25,9 @@ if [ "${STEP:-1}" = 0 ]; then
 fi
 cd "$here/.."
 set -- ${POINT:-OK 32 4}
-cp="core/target/classes:$(bench/classpath.sh)"
-row=$(${JAVA:-java} --add-modules jdk.incubator.vector -cp "$cp" org.flinkrtrl.bench.StepCost "$1,$1" "$2" "$3" 2>/dev/null \
+cp="${CLASSES:-core/target/classes}:$(bench/classpath.sh)"
+ns=$2; for ((i = 1; i < ${REPEAT:-3}; i++)); do ns="$ns,$2"; done
+row=$(${JAVA:-java} --add-modules jdk.incubator.vector -cp "$cp" org.flinkrtrl.bench.StepCost "$1" "$ns" "$3" 2>/dev/null \
   | tee /dev/stderr | grep "^| $1 | $2 |" | tail -1)
 gf=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $9); print $9}')
 p2=$("$out" | awk '/^peak/ {print $2}')

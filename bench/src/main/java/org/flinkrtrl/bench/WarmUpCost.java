@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.jobs.JobOptions;
@@ -15,7 +16,9 @@ import org.flinkrtrl.record.Event;
  * without {@code --add-modules jdk.incubator.vector}: the run length at which the vector column's cumulative time
  * drops below the plain one is where the SIMD path starts to pay.
  *
- * <p>Arguments: hidden (16), events (50000).
+ * <p>Arguments: hidden (16), events (50000), {@code warm} to start the background kernel warm-up
+ * ({@link KernelWarmUp}) first, a delay in milliseconds before the first event (0; a job's start-up, during which the
+ * warm-up runs). The process columns count from the JVM's start, so they include the warm-up thread and the JIT.
  */
 public final class WarmUpCost {
     private WarmUpCost() {}
@@ -23,14 +26,27 @@ public final class WarmUpCost {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        boolean warm = args.length > 2 && "warm".equals(args[2]);
+        long delayMs = args.length > 3 ? Long.parseLong(args[3]) : 0L;
         ModelConfig cfg = JobOptions.parse("--key-field", "key", "--value-fields", "a,b", "--hidden", String.valueOf(n)).modelConfig();
+        Thread warmUp = warm ? KernelWarmUp.startForForecaster(cfg) : null;
+        if (delayMs > 0) {
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ForecastingLearner l = new ForecastingLearner(cfg, 42L);
-        System.out.printf(Locale.ROOT, "n=%d, kernels %s%n", n, Kernels.get().name());
-        System.out.println("| events | cumulative thread CPU s | cumulative process CPU s | wall s | last block us/event |");
+        System.out.printf(Locale.ROOT, "n=%d, kernels %s, warm-up %s, delay %d ms%n", n, Kernels.get().name(),
+            warmUp != null ? "started" : "none", delayMs);
+        System.out.println("| events | cumulative thread CPU s | process CPU s since JVM start | wall s since JVM start"
+            + " | last block us/event |");
         long c0 = threads.getCurrentThreadCpuTime();
-        long p0 = OperatorBenchmark.processCpu();
-        long t0 = System.nanoTime();
+        long p0 = 0;
+        long t0 = System.nanoTime() - (System.currentTimeMillis()
+            - ManagementFactory.getRuntimeMXBean().getStartTime()) * 1_000_000L;
         int[] marks = {500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000};
         int m = 0;
         long blockStart = c0;

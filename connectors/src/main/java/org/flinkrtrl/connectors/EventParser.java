@@ -1,5 +1,6 @@
 package org.flinkrtrl.connectors;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -467,7 +468,7 @@ public final class EventParser implements Serializable {
                 if (!isDecimal(s)) {
                     throw new Reject(what + " '" + name + "' is not a decimal number: " + Texts.quote(s));
                 }
-                d = Double.parseDouble(s);
+                d = NumberInput.parseDouble(s, true); // correctly rounded, as Double.parseDouble, faster
             }
             if (!Double.isFinite(d)) {
                 throw new Reject(what + " '" + name + "' is not finite: " + d);

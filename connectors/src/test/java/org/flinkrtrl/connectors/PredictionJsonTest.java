@@ -25,13 +25,14 @@ class PredictionJsonTest {
         p.anomalyScore = 0.0;
         p.surprise = 0.25;
         p.likelihood = 0.5;
+        p.sustained = 0.375;
         p.level = 0.125;
         p.anomalyChannel = 1;
         p.warmingUp = true;
         p.steps = 1;
         p.label = "1";
         String json = PredictionJson.toJson(p);
-        assertTrue(json.contains("\"anomaly\":{\"surprise\":0.25,\"likelihood\":0.5,\"level\":0.125,\"channel\":1,"
+        assertTrue(json.contains("\"anomaly\":{\"surprise\":0.25,\"likelihood\":0.5,\"sustained\":0.375,\"level\":0.125,\"channel\":1,"
             + "\"warmingUp\":true}"), json);
         assertTrue(json.contains("\"previousForecast\":[null,null]"), json);
         assertTrue(json.contains("\"loss\":null"), json);
@@ -86,6 +87,7 @@ class PredictionJsonTest {
                 p.anomalyScore = rnd.nextDouble();
                 p.surprise = rnd.nextGaussian();
                 p.likelihood = rnd.nextDouble();
+                p.sustained = rnd.nextDouble();
                 p.level = rnd.nextGaussian();
                 p.anomalyChannel = i % 2;
                 p.warmingUp = i < 10;

@@ -10,7 +10,7 @@ import java.util.Objects;
  * refused (wrong dimension, NaN, missing key). Nothing is dropped silently. A Flink POJO.
  *
  * <p>Size: {@link #bounded} keeps a dead letter small whatever the input was, so it fits every sink (a bounded
- * run's result collector takes 2 MB per batch, a Kafka producer 1 MB per request by default): the reason is cut to
+ * log run's result collector takes 2 MB per batch, a Kafka producer 1 MB per request by default): the reason is cut to
  * {@link #MAX_REASON_CHARS}, the key to {@link #MAX_KEY_CHARS}, and a payload longer than the limit keeps its first
  * bytes, with the full payload's UTF-8 length in {@link #payloadBytes} and its SHA-256 in {@link #payloadSha256}.
  */

@@ -38,6 +38,8 @@ public class Prediction {
     public double surprise;
     /** Likelihood component: the recent average surprise against its long-run distribution (the score's scale). */
     public double likelihood;
+    /** Sustained-deviation component: a quarter day's mean deviation from the context forecast (the score's scale). */
+    public double sustained;
     /** Level component: the values against the key's learned normal range (the score's scale). */
     public double level;
     /** The channel (0-based index into actual) that contributed most to the anomaly score. */
@@ -75,6 +77,7 @@ public class Prediction {
         return timestamp == p.timestamp && steps == p.steps && diverged == p.diverged
             && Double.compare(loss, p.loss) == 0 && Double.compare(anomalyScore, p.anomalyScore) == 0
             && Double.compare(surprise, p.surprise) == 0 && Double.compare(likelihood, p.likelihood) == 0
+            && Double.compare(sustained, p.sustained) == 0
             && Double.compare(level, p.level) == 0 && anomalyChannel == p.anomalyChannel && warmingUp == p.warmingUp
             && anomalous == p.anomalous && Double.compare(rollingError, p.rollingError) == 0 && drift == p.drift
             && Objects.equals(key, p.key) && Arrays.equals(actual, p.actual) && Arrays.equals(forecast, p.forecast)
@@ -94,7 +97,7 @@ public class Prediction {
         return "Prediction{key=" + key + ", ts=" + timestamp + ", steps=" + steps + ", actual=" + Arrays.toString(actual)
             + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower) + ", upper="
             + Arrays.toString(upper) + ", loss=" + loss + ", anomalyScore=" + anomalyScore
-            + " (surprise=" + surprise + ", likelihood=" + likelihood + ", level=" + level + ", channel=" + anomalyChannel
+            + " (surprise=" + surprise + ", likelihood=" + likelihood + ", sustained=" + sustained + ", level=" + level + ", channel=" + anomalyChannel
             + (warmingUp ? ", warming up" : "") + ")" + (anomalous ? ", anomalous" : "") + ", rollingError=" + rollingError
             + (drift ? ", drift" : "") + (diverged ? ", diverged" : "") + (label != null ? ", label=" + label : "") + "}";
     }

@@ -34,7 +34,8 @@ import org.flinkrtrl.jobs.eval.Ranking;
  * java -cp experiments/target/classes:... org.flinkrtrl.experiments.AnomalyEval [--nab DIR] [--sensors CSV]
  *     [--out predictions.jsonl] [--dump forecasts.csv] [--warm-up N] [--short N] [--long N] [--scale-window N]
  *     [--refractory N] [--alarm-digits L] [--level-window N] [--level-cap S] [--protect-digits L] [--protect-run N]
- *     [--protect-max N] [--protection W] [--half-digits H] [--files true] [--models default,lru@8,ok4@32]
+ *     [--protect-max N] [--protection W] [--half-digits H]
+ *     [--chart-window N] [--chart-horizon N] [--chart-weight W] [--files true] [--models default,lru@8,ok4@32]
  *     [--readout-clip C]
  * </pre>
  * {@code --models}: the forecasters to score side by side, each a {@link MethodSpec} token with an optional hidden
@@ -53,7 +54,8 @@ public final class AnomalyEval {
             a.integer("level-window", def.levelWindow()), a.dbl("level-cap", def.levelCap()),
             a.dbl("protect-digits", def.protectDigits()), a.integer("protect-run", def.protectRun()),
             a.integer("protect-max", def.protectMax()), a.dbl("protection", def.protectionWeight()),
-            a.dbl("half-digits", def.halfDigits()));
+            a.dbl("half-digits", def.halfDigits()), a.integer("chart-window", def.chartWindow()),
+            a.integer("chart-horizon", def.chartHorizon()), a.dbl("chart-weight", def.chartWeight()));
         System.out.println("anomaly settings: " + s);
         String dumpFile = a.str("dump", null);
         if (dumpFile != null) {

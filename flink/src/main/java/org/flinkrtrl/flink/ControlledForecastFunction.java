@@ -57,10 +57,15 @@ import org.flinkrtrl.record.Prediction;
  * "accepted"); every key acknowledges each command it applied (status "applied", with the event time and model
  * steps at which it applied and the effect, e.g. {@code learning rate 0.001 -> 0.003}).
  *
+ * <p>Run by {@link ControlledForecastOperator}, the models go through the forecaster's decoded-model cache on
+ * RocksDB (commands included: a reset or replaced model is written to the cache and reaches the state with the
+ * next checkpoint or eviction, like every learned change).
+ *
  * <p>Metrics under {@code rtrl}: {@code controlCommandsApplied} (per key application), {@code controlCommandsRefused},
  * {@code controlCommands} (gauge: commands held).
  */
-public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<String, Event, ControlCommand, Prediction> {
+public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<String, Event, ControlCommand, Prediction>
+    implements ModelCacheHost {
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state of the accepted commands by id; part of the savepoint layout, do not rename. */
@@ -95,7 +100,7 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
         forecaster.setRuntimeContext(getRuntimeContext());
         forecaster.open(openContext);
         buffer = getRuntimeContext().getMapState(
-            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(EventOrderFunction.EVENT_TYPE)));
+            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(EventOrderFunction.STATE_EVENT_TYPE)));
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("rtrl");
         applied = g.counter("controlCommandsApplied");
         refused = g.counter("controlCommandsRefused");
@@ -241,13 +246,13 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
         }
     }
 
-    private long steps() throws IOException {
-        ForecastingLearner l = forecaster.learnerState().value();
+    private long steps() throws Exception {
+        ForecastingLearner l = forecaster.models().load();
         return l == null ? 0 : l.steps();
     }
 
     /** Applies {@code c} to the current key's state; returns the effect. */
-    private String apply(ControlCommand c, KeyLifecycle life, long steps) throws IOException {
+    private String apply(ControlCommand c, KeyLifecycle life, long steps) throws Exception {
         switch (c.op) {
             case LEARNING_RATE: {
                 double job = forecaster.config().learningRate();
@@ -278,13 +283,13 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
                 life.clearOverrides();
                 return "overrides cleared: the job's learning rate and threshold, learning";
             case RESET: {
-                forecaster.learnerState().clear();
+                forecaster.models().remove();
                 life.modelReplaced();
                 return "model reset after " + steps + " events";
             }
             case REPLACE: {
                 ForecastingLearner l = LearnerCodec.forecastingFromBytes(c.state);
-                forecaster.learnerState().update(l);
+                forecaster.models().store(l);
                 life.modelReplaced();
                 return "model replaced after " + steps + " events by an imported one that has seen " + l.steps();
             }
@@ -345,6 +350,17 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
                 return ctx.getCurrentKey();
             }
         };
+    }
+
+    /** Keeps the forecaster's models in a {@link ModelCache} (see {@link ForecastFunction#attachCache}). */
+    @Override
+    public boolean attachCache(KeyAccess keys, long maxBytes) {
+        return forecaster.attachCache(keys, maxBytes);
+    }
+
+    @Override
+    public void flushCache() throws Exception {
+        forecaster.flushCache();
     }
 
     /** The forecaster inside (tests). */

@@ -65,8 +65,11 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
     public static final OutputTag<DeadLetter> LATE_EVENTS =
         new OutputTag<>("rtrl-late-events", TypeInformation.of(DeadLetter.class));
 
-    /** The buffered events' type: Flink's POJO type of {@link Event} (fails at build time if Event stops being one). */
-    static final TypeInformation<Event> EVENT_TYPE = Types.POJO(Event.class);
+    /**
+     * The buffered events' type in keyed state: Flink's POJO type of {@link Event} (fails at build time if Event
+     * stops being one). Part of the savepoint layout; the events on the streams use {@link EventSerializer}.
+     */
+    static final TypeInformation<Event> STATE_EVENT_TYPE = Types.POJO(Event.class);
 
     private static final Comparator<Event> BY_TIME = Comparator.comparingLong(e -> e.timestamp);
 
@@ -87,7 +90,7 @@ public class EventOrderFunction extends KeyedProcessFunction<String, Event, Even
     @Override
     public void open(OpenContext openContext) {
         buffer = getRuntimeContext().getMapState(
-            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(EVENT_TYPE)));
+            new MapStateDescriptor<>(BUFFER_STATE, Types.LONG, Types.LIST(STATE_EVENT_TYPE)));
         count = getRuntimeContext().getState(new ValueStateDescriptor<>(COUNT_STATE, Types.INT));
         floor = getRuntimeContext().getState(new ValueStateDescriptor<>(FLOOR_STATE, Types.LONG));
         metrics = new OrderMetrics(getRuntimeContext().getMetricGroup());

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.flinkrtrl.core.learner.ForecastingLearner;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.LearnerCodec;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One online forecaster per key. For every valid event it loads the key's {@link ForecastingLearner} (created on the
  * key's first event with a seed derived from the job seed and the key), lets it score, learn and forecast, stores it
- * back and emits one {@link Prediction}. Invalid events go to {@link LearnerOperator#DEAD_LETTERS} with stage
- * {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
+ * back and emits one {@link Prediction}: the same object for every event, refilled (arrays included), so the
+ * per-event path allocates no output; with object reuse enabled a downstream function must not keep it (Flink's
+ * rule for object reuse), without it Flink hands on a copy. Invalid events go to
+ * {@link LearnerOperator#DEAD_LETTERS} with stage {@code "validate"} and never touch the state. Should the core still throw on an event (a bug, or statistics
  * overflowing on extreme values), the key's model is dropped, the event goes to the dead letters with stage
  * {@code "learn"}, and the job and all other keys carry on.
  *
@@ -86,6 +89,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private transient ModelCache<ForecastingLearner> cache;
     private transient LearnerMetrics metrics;
     private transient KeyMonitor monitor;
+    /** The one prediction this function emits, refilled for every event (its arrays too). */
+    private transient Prediction emitted;
 
     /**
      * @param config           model configuration; {@code config.inputs} is the number of values per event (the
@@ -167,6 +172,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl);
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
         LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
+        // JIT warm-up of the SIMD kernels beside the task (once per JVM and network shape; changes no result)
+        KernelWarmUp.startForForecaster(config);
     }
 
     @Override
@@ -234,7 +241,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             }
             metrics.anomalyRate.add(anomaly ? 1.0 : 0.0);
         }
-        Prediction p = toPrediction(e, r);
+        Prediction p = toPrediction(e, r, emitted == null ? emitted = new Prediction() : emitted);
         p.rollingError = rollingError;
         p.drift = drift;
         p.anomalous = r.scored && r.anomalyScore > threshold;
@@ -310,9 +317,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return monitor;
     }
 
-    /** The current key's model state (read and written by {@link ControlledForecastFunction}). */
-    ValueState<ForecastingLearner> learnerState() {
-        return state;
+    /** Where the models are: the state, or the cache in front of it (also for the control stream's commands). */
+    ModelStore<ForecastingLearner> models() {
+        return models;
     }
 
     ModelConfig config() {
@@ -328,22 +335,31 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return metrics;
     }
 
+    /** A new prediction of {@code r} for {@code e}. */
     static Prediction toPrediction(Event e, ForecastingLearner.Result r) {
-        Prediction p = new Prediction();
+        return toPrediction(e, r, new Prediction());
+    }
+
+    /**
+     * {@code p} filled with {@code r} for {@code e}, its arrays reused when their lengths match; the key monitor's
+     * fields (rollingError, drift, anomalous) are the caller's to set.
+     */
+    static Prediction toPrediction(Event e, ForecastingLearner.Result r, Prediction p) {
         p.key = e.key;
         p.timestamp = e.timestamp;
-        p.actual = e.values.clone();
-        p.forecast = r.forecast.clone();
-        p.previousForecast = r.previousForecast.clone();
-        p.scale = r.scale.clone();
-        p.lower = r.lower.clone();
-        p.upper = r.upper.clone();
-        p.previousLower = r.previousLower.clone();
-        p.previousUpper = r.previousUpper.clone();
+        p.actual = into(e.values, p.actual);
+        p.forecast = into(r.forecast, p.forecast);
+        p.previousForecast = into(r.previousForecast, p.previousForecast);
+        p.scale = into(r.scale, p.scale);
+        p.lower = into(r.lower, p.lower);
+        p.upper = into(r.upper, p.upper);
+        p.previousLower = into(r.previousLower, p.previousLower);
+        p.previousUpper = into(r.previousUpper, p.previousUpper);
         p.loss = r.loss;
         p.anomalyScore = r.anomalyScore;
         p.surprise = r.surprise;
         p.likelihood = r.likelihood;
+        p.sustained = r.sustained;
         p.level = r.level;
         p.anomalyChannel = r.anomalyChannel;
         p.warmingUp = r.warmingUp;
@@ -351,5 +367,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.diverged = r.diverged;
         p.label = e.label;
         return p;
+    }
+
+    private static double[] into(double[] from, double[] reuse) {
+        return RecordFields.copy(from, reuse);
     }
 }

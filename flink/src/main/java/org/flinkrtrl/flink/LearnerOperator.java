@@ -55,7 +55,14 @@ public final class LearnerOperator {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
         new OutputTag<>("rtrl-dead-letters", TypeInformation.of(DeadLetter.class));
 
-    public static final TypeInformation<Prediction> PREDICTION_TYPE = TypeInformation.of(Prediction.class);
+    /** Predictions with their own serializer ({@link PredictionSerializer}). */
+    public static final TypeInformation<Prediction> PREDICTION_TYPE = RecordTypeInfo.PREDICTION;
+    /**
+     * Events with their own serializer ({@link EventSerializer}): the type a stream of events should declare (e.g.
+     * {@code process(parse, LearnerOperator.EVENT_TYPE)}) so that the keyed exchange into the forecaster does not go
+     * through Flink's reflective POJO serializer.
+     */
+    public static final TypeInformation<Event> EVENT_TYPE = RecordTypeInfo.EVENT;
     public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
     public static final long DEFAULT_STATE_CACHE_BYTES = ModelOptions.STATE_CACHE.defaultValue().getBytes();
 
@@ -150,8 +157,9 @@ public final class LearnerOperator {
 
     /**
      * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
-     *                   0 reads and writes the keyed state on every event. Used without a control stream only: the
-     *                   broadcast operator that applies commands runs the forecaster straight on the state.
+     *                   0 reads and writes the keyed state on every event. With a control stream the commands reach
+     *                   every subtask on a broadcast input of {@link ControlledForecastOperator}, which keeps the
+     *                   same cache.
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
@@ -160,7 +168,7 @@ public final class LearnerOperator {
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
         if (order.mode() == EventOrder.Mode.EVENT_TIME) {
-            ordered = keyed.process(new EventOrderFunction(order), EventOrderFunction.EVENT_TYPE)
+            ordered = keyed.process(new EventOrderFunction(order), EVENT_TYPE)
                 .uid(ORDER_UID)
                 .name(ORDER_NAME);
             // the ordering step keeps each event on its key's subtask: no second shuffle, the forecaster chains to it
@@ -169,8 +177,8 @@ public final class LearnerOperator {
         ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
             ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
-            : keyed.connect(commands.broadcast(ControlledForecastFunction.COMMANDS))
-                .process(new ControlledForecastFunction(forecaster), PREDICTION_TYPE);
+            : keyed.connect(commands.broadcast()).transform(NAME, PREDICTION_TYPE,
+                new ControlledForecastOperator(new ControlledForecastFunction(forecaster), cacheBytes));
         predictions.uid(UID).name(NAME);
         return new Streams(predictions, ordered);
     }

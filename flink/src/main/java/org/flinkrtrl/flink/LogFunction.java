@@ -12,6 +12,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
@@ -128,6 +129,8 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         modelResets = g.counter("modelResets");
         learnerFailures = g.counter("learnerFailures");
         monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl, KeyMonitor.LOG_STATE_NAME, "rtrl-log");
+        // JIT warm-up of the SIMD kernels beside the task (once per JVM and network shape; changes no result)
+        KernelWarmUp.startInBackground(config);
     }
 
     /** Why {@code e} cannot be learnt, or null. */

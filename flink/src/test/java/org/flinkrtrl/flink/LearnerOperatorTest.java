@@ -24,7 +24,8 @@ class LearnerOperatorTest {
             ModelOptions.fromMap(Map.of("rtrl.model.hidden", "4", "rtrl.state.ttl", "1 h")), 2);
         assertEquals(LearnerOperator.UID, s.predictions().getTransformation().getUid());
         assertEquals(LearnerOperator.NAME, s.predictions().getName());
-        assertTrue(s.predictions().getType() instanceof PojoTypeInfo, "predictions are POJOs, not Kryo generics");
+        assertEquals(PredictionSerializer.class, s.predictions().getType().createSerializer(
+            env.getConfig().getSerializerConfig()).getClass(), "predictions have their own serializer, not Kryo");
         assertTrue(s.deadLetters().getType() instanceof PojoTypeInfo, "dead letters are POJOs, not Kryo generics");
         assertTrue(TypeInformation.of(Event.class) instanceof PojoTypeInfo);
         assertEquals("rtrl-dead-letters", LearnerOperator.DEAD_LETTERS.getId());

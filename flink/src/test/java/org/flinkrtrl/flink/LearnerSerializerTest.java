@@ -134,8 +134,10 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
     @Test
     void compatibilityFollowsTheCodecVersion() {
         LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
-        assertEquals(4, LearnerCodec.VERSION);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isCompatibleAsIs());
+        assertEquals(5, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isCompatibleAsIs(),
+            "format 4 is read and migrated model by model (the detector's chart starts fresh)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isCompatibleAsIs(),
             "format 3 is read and migrated model by model (the anomaly detector starts fresh)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(2)).isCompatibleAsIs(),
@@ -144,7 +146,7 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
             "format 1 is read and migrated model by model");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
             "no codec ever wrote format 0");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isIncompatible(),
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

@@ -28,7 +28,6 @@ import org.flinkrtrl.connectors.LogPredictionJson;
 import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.flink.EventKeySelector;
 import org.flinkrtrl.flink.EventOrder;
@@ -60,7 +59,8 @@ final class LogJob {
 
     /** {@code ordered} (file replays) runs parse and watermarks at parallelism 1 so each key keeps the file's order. */
     static Streams build(DataStream<RawRecord> raw, JobOptions o, EventParser parser, boolean ordered) {
-        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(parser)).uid("parse").name("parse");
+        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(parser), LearnerOperator.EVENT_TYPE)
+            .uid("parse").name("parse");
         SingleOutputStreamOperator<Event> events = parsed
             .assignTimestampsAndWatermarks(Pipeline.watermarks(o.get(o.outOfOrderness), o.get(o.idleTimeout))).uid("watermarks").name("watermarks");
         if (ordered) {
@@ -74,7 +74,7 @@ final class LogJob {
         if (!o.get(o.rateBucket).isZero()) {
             DataStream<Event> counts = events.keyBy(new EventKeySelector(), Types.STRING)
                 .process(new RateBuckets(o.get(o.rateBucket).toMillis(), o.get(o.rateSilentBuckets), o.rateLevels()),
-                    TypeInformation.of(Event.class))
+                    LearnerOperator.EVENT_TYPE)
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
                 o.get(o.anomalyThreshold), EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,

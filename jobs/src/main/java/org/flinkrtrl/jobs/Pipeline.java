@@ -1,5 +1,6 @@
 package org.flinkrtrl.jobs;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -29,8 +30,8 @@ import org.flinkrtrl.record.Prediction;
  * to the dead letters) -> optional {@code replay-throttle} -> {@code watermarks} -> keyBy key -> in event-time order
  * {@code rtrl-event-order} (late events and duplicates to the dead letters) -> {@code rtrl-forecaster} (refused events to the dead
  * letters) -> {@code progress}. The mode supplies the source and
- * attaches the outputs: Kafka topics ({@link #toKafka}) or one stream of outputs collected by a bounded run
- * ({@link #outputs}). The operator uids are fixed: savepoints map state to operators by them.
+ * attaches the outputs: Kafka topics ({@link #toKafka}) or JSON lines files written by the job ({@link #toFiles}).
+ * The operator uids are fixed: savepoints map state to operators by them.
  */
 final class Pipeline {
     /** What the topology needs besides its source. */
@@ -66,13 +67,14 @@ final class Pipeline {
      */
     static Pipeline build(DataStream<RawRecord> raw, Settings s, boolean ordered, ReplayThrottle throttle,
                           DataStream<RawRecord> control) {
-        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(s.parser())).uid("parse").name("parse");
+        SingleOutputStreamOperator<Event> parsed = raw.process(new ParseFunction(s.parser()), LearnerOperator.EVENT_TYPE)
+            .uid("parse").name("parse");
         if (ordered) {
             parsed.setParallelism(1);
         }
         SingleOutputStreamOperator<Event> paced = parsed;
         if (throttle != null) {
-            paced = parsed.map(throttle).uid("replay-throttle").name("replay-throttle");
+            paced = parsed.map(throttle).returns(LearnerOperator.EVENT_TYPE).uid("replay-throttle").name("replay-throttle");
             if (ordered) {
                 paced.setParallelism(1);
             }
@@ -95,7 +97,8 @@ final class Pipeline {
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
             s.order(), s.monitor(), commands, s.warmStart(), s.stateCacheBytes());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
-            .map(new ProgressLogger(s.progressInterval())).uid("progress").name("progress");
+            .map(new ProgressLogger(s.progressInterval())).returns(LearnerOperator.PREDICTION_TYPE)
+            .uid("progress").name("progress");
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(learned.deadLetters());
         if (s.order().mode() == EventOrder.Mode.EVENT_TIME) {
             dead = dead.union(learned.lateEvents(), learned.duplicates());
@@ -165,13 +168,22 @@ final class Pipeline {
         return acks;
     }
 
-    /** Predictions, dead letters and control acknowledgements as one stream, for a bounded run to collect. */
-    DataStream<Output> outputs() {
-        DataStream<Output> out = predictions.map(Output::of).returns(Output.class).uid("to-output").name("to-output")
-            .union(deadLetters.map(Output::of).returns(Output.class).uid("dead-to-output").name("dead-to-output"));
+    /**
+     * Predictions, dead letters and control acknowledgements as JSON lines files written by the job itself, exactly
+     * once ({@link JsonLinesSink}), each in its own directory: the predictions from the forecaster's subtasks
+     * (chained, no exchange), the dead letters and acknowledgements from sinks of their own.
+     */
+    void toFiles(Path predictionsDir, Path deadLetterDir, Path ackDir) {
+        predictions.sinkTo(new JsonLinesSink<>(predictionsDir, FILE_PREFIX, JsonLinesSink.predictions(), true))
+            .uid("file-sink-predictions").name("file-sink-predictions");
+        deadLetters.sinkTo(new JsonLinesSink<>(deadLetterDir, FILE_PREFIX, JsonLinesSink.deadLetters(), false))
+            .uid("file-sink-dead-letters").name("file-sink-dead-letters");
         if (acks != null) {
-            out = out.union(acks.map(Output::of).returns(Output.class).uid("acks-to-output").name("acks-to-output"));
+            acks.sinkTo(new JsonLinesSink<>(ackDir, FILE_PREFIX, JsonLinesSink.acks(), false))
+                .uid("file-sink-acks").name("file-sink-acks");
         }
-        return out;
     }
+
+    /** Name prefix of the files {@link #toFiles} writes. */
+    static final String FILE_PREFIX = "part";
 }

@@ -1,6 +1,6 @@
 package org.flinkrtrl.jobs;
 
-import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +23,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.flinkrtrl.connectors.ControlJson;
 import org.flinkrtrl.connectors.ControlParseFunction;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
@@ -36,6 +34,7 @@ import org.flinkrtrl.connectors.NumberedLineFormat;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.connectors.RawRecord;
 import org.flinkrtrl.connectors.ReplayThrottle;
+import org.flinkrtrl.core.learner.KernelWarmUp;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.math.Kernels;
 import org.flinkrtrl.jobs.lifecycle.ModelBootstrap;
@@ -90,9 +89,12 @@ public final class SensorForecastJob {
             if (o.action() == JobOptions.Action.IMPORT_MODELS) {
                 return importModels(o, out, err);
             }
+            // The SIMD kernels' JIT warm-up runs beside the cluster's start-up (no-op on the plain kernels)
             if (o.logMode()) {
+                KernelWarmUp.startInBackground(o.modelConfig());
                 return LogJob.run(o, out);
             }
+            KernelWarmUp.startForForecaster(o.modelConfig());
             if (o.mode() == JobOptions.Mode.KAFKA) {
                 requireInputTopic(o);
                 StreamExecutionEnvironment env = environment(o);
@@ -283,13 +285,16 @@ public final class SensorForecastJob {
         public final double reportSeconds;
         public final boolean failed;
         /**
-         * CPU time of this JVM (all threads) from the first prediction to the last output, nanoseconds: what the
-         * job's steady state cost, without start-up and report (the benchmark runner's events per CPU-second).
+         * CPU time of this JVM (all threads) from the job's first prediction written to the end of the job,
+         * nanoseconds: what the job's steady state cost, without start-up, evaluation and report (the benchmark
+         * runner's events per CPU-second).
          */
         public final long processingCpuNanos;
+        /** Time to read the job's outputs back into the output files and evaluate the predictions, after the job. */
+        public final double evaluationSeconds;
 
         FileRunResult(long predictions, long deadLetters, double seconds, Evaluation evaluation, RunInfo run,
-                      double reportSeconds, boolean failed, long processingCpuNanos) {
+                      double reportSeconds, boolean failed, long processingCpuNanos, double evaluationSeconds) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.seconds = seconds;
@@ -298,12 +303,14 @@ public final class SensorForecastJob {
             this.reportSeconds = reportSeconds;
             this.failed = failed;
             this.processingCpuNanos = processingCpuNanos;
+            this.evaluationSeconds = evaluationSeconds;
         }
     }
 
     /**
-     * A bounded replay of a file (or the bundled data): predictions and dead letters to files, evaluated while they
-     * are written, then the report (HTML and JSON).
+     * A bounded replay of a file (or the bundled data): the job writes its predictions and dead letters as JSON
+     * lines from its own subtasks ({@link Pipeline#toFiles}); after it ends they are gathered into the output files
+     * (each key's records in order) and the predictions evaluated, then the report (HTML and JSON) is written.
      */
     public static FileRunResult runFile(JobOptions o, PrintStream out) throws Exception {
         Path inputFile;
@@ -359,51 +366,72 @@ public final class SensorForecastJob {
             }
             control = FileReplay.lines(env, controlFile, false, "control-file-source");
         }
-        DataStream<Output> outputs = Pipeline.build(raw, settings, true, throttle, control).outputs();
+        Path parts = partsDirectory(predictionsFile);
+        Path predictionParts = parts.resolve("predictions");
+        Path deadParts = parts.resolve("dead-letters");
+        Path ackParts = parts.resolve("acks");
+        Pipeline.build(raw, settings, true, throttle, control).toFiles(predictionParts, deadParts, ackParts);
 
         FieldMapping mapping = parser.mapping();
         Evaluation eval = Evaluation.standard(mapping.dimensions, o.get(o.anomalyThreshold),
             o.has(o.nabWindows) ? NabCorpus.readWindows(o.get(o.nabWindows)) : null);
+        OutputClock.reset();
         long t0 = System.nanoTime();
-        long firstNanos = 0;
-        long firstCpu = 0;
-        long deadCount = 0;
-        long ackCount = 0;
-        long controlDead = 0;
+        env.execute(o.get(o.jobName));
+        long endNanos = System.nanoTime();
+        long endCpu = OutputClock.processCpuNanos();
+        long firstNanos = OutputClock.firstNanos();
+        long cpuNanos = firstNanos == 0 ? 0 : endCpu - OutputClock.firstCpuNanos();
+
+        // the job wrote its outputs; gather them into the output files, evaluating the predictions on the way
+        long e0 = System.nanoTime();
         Path ackFile = controlFile == null ? null : o.ackFile();
-        try (CloseableIterator<Output> it = outputs.executeAndCollect(o.get(o.jobName));
-             PredictionJson.LineWriter w = new PredictionJson.LineWriter(
-                 new BufferedOutputStream(Files.newOutputStream(predictionsFile), 1 << 16));
-             PredictionJson.LineWriter dw = new PredictionJson.LineWriter(
-                 new BufferedOutputStream(Files.newOutputStream(deadFile), 1 << 16));
-             BufferedWriter aw = ackFile == null ? null : Files.newBufferedWriter(ackFile, StandardCharsets.UTF_8)) {
-            while (it.hasNext()) {
-                Output r = it.next();
-                if (r.ack != null) {
-                    aw.write(ControlJson.toJson(r.ack));
-                    aw.newLine();
-                    ackCount++;
-                } else if (r.prediction != null) {
-                    if (eval.predictions() == 0) {
-                        firstNanos = System.nanoTime();
-                        firstCpu = processCpuNanos();
-                    }
-                    eval.add(r.prediction);
-                    w.write(r.prediction);
-                } else {
-                    dw.write(r.deadLetter);
-                    deadCount++;
-                    if (ControlParseFunction.STAGE.equals(r.deadLetter.stage)) {
-                        controlDead++; // a refused command, not an input record
+        long deadCount = 0;
+        long controlDead = 0;
+        long ackCount = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(predictionsFile, StandardCharsets.UTF_8)) {
+            for (Path part : JsonLinesSink.committedFiles(predictionParts, Pipeline.FILE_PREFIX)) {
+                try (BufferedReader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        eval.add(PredictionJson.fromJson(line));
+                        w.write(line);
+                        w.newLine();
                     }
                 }
             }
         }
-        long endNanos = System.nanoTime();
-        long cpuNanos = firstCpu == 0 ? 0 : processCpuNanos() - firstCpu;
+        try (BufferedWriter w = Files.newBufferedWriter(deadFile, StandardCharsets.UTF_8)) {
+            for (Path part : JsonLinesSink.committedFiles(deadParts, Pipeline.FILE_PREFIX)) {
+                try (BufferedReader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        deadCount++;
+                        if (ControlParseFunction.STAGE.equals(PredictionJson.deadLetterFromJson(line).stage)) {
+                            controlDead++; // a refused command, not an input record
+                        }
+                        w.write(line);
+                        w.newLine();
+                    }
+                }
+            }
+        }
+        if (ackFile != null) {
+            try (BufferedWriter w = Files.newBufferedWriter(ackFile, StandardCharsets.UTF_8)) {
+                for (Path part : JsonLinesSink.committedFiles(ackParts, Pipeline.FILE_PREFIX)) {
+                    try (BufferedReader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                        for (String line = r.readLine(); line != null; line = r.readLine()) {
+                            ackCount++;
+                            w.write(line);
+                            w.newLine();
+                        }
+                    }
+                }
+            }
+        }
+        deleteTree(parts);
+        double evaluationSecs = (System.nanoTime() - e0) / 1e9;
         long count = eval.predictions();
         double secs = (endNanos - t0) / 1e9;
-        double processingSecs = count == 0 ? 0 : (endNanos - firstNanos) / 1e9;
+        double processingSecs = firstNanos == 0 ? 0 : (endNanos - firstNanos) / 1e9;
 
         long rows = dataRows(inputFile, parser.format() == EventParser.Format.CSV);
         boolean complete = count + deadCount - controlDead == rows;
@@ -422,6 +450,10 @@ public final class SensorForecastJob {
         out.printf(Locale.ROOT, "processed %d events in %.1f s wall clock incl. start-up (%.0f events/s; %.0f events/s "
             + "from the first output to the last), %d dead letters, %d keys%n", count, secs,
             run.eventsPerSecond(count), run.processingEventsPerSecond(count), deadCount, eval.keyCount());
+        String warmUp = KernelWarmUp.summary(firstNanos);
+        if (warmUp != null) {
+            out.println("kernels: " + Kernels.get().name() + ", JIT warm-up in the background: " + warmUp);
+        }
         out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());
         out.println("dead letters: " + deadFile.toAbsolutePath());
@@ -430,13 +462,29 @@ public final class SensorForecastJob {
         }
         out.printf(Locale.ROOT, "report:       %s (and %s, written in %.1f s)%n", reportFile.toAbsolutePath(),
             RunReport.jsonBeside(reportFile).getFileName(), reportSecs);
-        return new FileRunResult(count, deadCount, secs, eval, run, reportSecs, !complete, cpuNanos);
+        return new FileRunResult(count, deadCount, secs, eval, run, reportSecs, !complete, cpuNanos, evaluationSecs);
     }
 
-    /** CPU time of this JVM, all threads, nanoseconds. */
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-            .getOperatingSystemMXBean()).getProcessCpuTime();
+    /**
+     * The working directory of a bounded run's job outputs beside {@code predictionsFile}: emptied before the run
+     * (files of an earlier run there would be taken for this run's), deleted once the output files are written.
+     */
+    static Path partsDirectory(Path predictionsFile) throws IOException {
+        Path abs = predictionsFile.toAbsolutePath();
+        Path parts = abs.resolveSibling("." + abs.getFileName() + ".parts");
+        deleteTree(parts);
+        return parts;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static String[] channelNames(int d) {

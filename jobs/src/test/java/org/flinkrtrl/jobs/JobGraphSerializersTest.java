@@ -26,6 +26,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FileReplay;
+import org.flinkrtrl.flink.EventSerializer;
+import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.flink.PredictionSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +73,7 @@ class JobGraphSerializersTest {
                 "--value-fields", "a,b", "--event-order", order);
             EventParser parser = SensorForecastJob.parser(o, in);
             Pipeline.build(FileReplay.lines(env, in, true), SensorForecastJob.settings(o, parser), true, null)
-                .outputs().sinkTo(new DiscardingSink<>());
+                .toFiles(dir.resolve("p"), dir.resolve("d"), dir.resolve("a"));
             assertNoGeneric(env, "sensor file job (" + order + ")", 8);
         }
     }
@@ -87,6 +90,42 @@ class JobGraphSerializersTest {
             }
             SensorForecastJob.buildKafka(env, JobOptions.parse(a.toArray(new String[0])));
             assertNoGeneric(env, "sensor Kafka job" + (control ? " with a control topic" : ""), 6);
+        }
+    }
+
+    /**
+     * The records on the sensor job's keyed exchange and out of the forecaster use the hand-written serializers, not
+     * Flink's reflective POJO serializer: events into the forecaster (or the event-time ordering step), predictions
+     * out of it, with and without a control stream.
+     */
+    @Test
+    void sensorJobMovesEventsAndPredictionsWithTheirOwnSerializers() throws Exception {
+        for (boolean control : new boolean[] {false, true}) {
+            for (String order : new String[] {"arrival", "event-time"}) {
+                StreamExecutionEnvironment env = inspectable();
+                List<String> a = new ArrayList<>(List.of(KAFKA));
+                a.addAll(List.of("--format", "csv", "--csv-columns", "key,time,a,b", "--key-field", "key",
+                    "--time-field", "time", "--value-fields", "a,b", "--event-order", order));
+                if (control) {
+                    a.addAll(List.of("--control-topic", "ctl", "--ack-topic", "acks"));
+                }
+                SensorForecastJob.buildKafka(env, JobOptions.parse(a.toArray(new String[0])));
+                String first = order.equals("arrival") ? LearnerOperator.UID : LearnerOperator.ORDER_UID;
+                int seen = 0;
+                for (StreamNode n : env.getStreamGraph().getStreamNodes()) {
+                    String what = order + (control ? ", control" : "") + ": " + n.getTransformationUID();
+                    if (first.equals(n.getTransformationUID())) {
+                        assertEquals(EventSerializer.class, n.getTypeSerializersIn()[0].getClass(), what);
+                        seen++;
+                    }
+                    if (LearnerOperator.UID.equals(n.getTransformationUID())
+                        || "progress".equals(n.getTransformationUID())) {
+                        assertEquals(PredictionSerializer.class, n.getTypeSerializerOut().getClass(), what);
+                        seen++;
+                    }
+                }
+                assertEquals(3, seen, order + (control ? ", control" : ""));
+            }
         }
     }
 

@@ -132,13 +132,14 @@ class PipelineTest {
         EventParser parser = SensorForecastJob.parser(o, in);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Pipeline.build(FileReplay.lines(env, in, false), SensorForecastJob.settings(o, parser), true,
-            ReplayThrottle.rate(100)).outputs().sinkTo(new DiscardingSink<>()).uid("test-sink");
+            ReplayThrottle.rate(100)).toFiles(dir.resolve("p"), dir.resolve("d"), dir.resolve("a"));
         StreamGraph g = env.getStreamGraph();
         assertEquals(List.of("file-source <- []", "parse <- [file-source]", "replay-throttle <- [parse]",
             "watermarks <- [replay-throttle]", "rtrl-event-order <- [watermarks]",
             "rtrl-forecaster <- [rtrl-event-order]", "progress <- [rtrl-forecaster]",
-            "to-output <- [progress]", "dead-to-output <- [parse, rtrl-event-order, rtrl-event-order, rtrl-forecaster]",
-            "test-sink <- [dead-to-output, to-output]"), operators(g));
+            "file-sink-predictions <- [progress]", "Sink Committer: file-sink-predictions <- [file-sink-predictions]",
+            "file-sink-dead-letters <- [parse, rtrl-event-order, rtrl-event-order, rtrl-forecaster]",
+            "Sink Committer: file-sink-dead-letters <- [file-sink-dead-letters]"), operators(g));
         for (StreamNode n : g.getStreamNodes()) {
             if (List.of("file-source", "parse", "replay-throttle", "watermarks").contains(n.getTransformationUID())) {
                 assertEquals(1, n.getParallelism(), n.getTransformationUID() + " keeps the file's order");

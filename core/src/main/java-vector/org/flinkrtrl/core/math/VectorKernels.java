@@ -27,6 +27,10 @@ final class VectorKernels extends Kernels {
     @Override
     public void gemm(int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc) {
+        if (rows == 4 && inner == 4 && cols >= 4 * L) {
+            gemm4x4(cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         int i = 0;
         if (cols >= 2 * L && cols % (2 * L) == 0) {
             for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
@@ -38,6 +42,68 @@ final class VectorKernels extends Kernels {
         }
         for (; i < rows; i++) {
             gemm1(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * C (4 x cols) = A (4 x 4) B (4 x cols) for long rows: four combinations of four long vectors (OK's CholeskyQR2
+     * passes and rebuild, r = 4). A's 16 entries stay broadcast in registers, so each vector of columns costs 4 loads,
+     * 16 FMAs and 4 stores; the same FMA chain over p from zero as the other block shapes (the same bits).
+     */
+    private static void gemm4x4(int cols, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c,
+                                int cOff, int ldc) {
+        DoubleVector a00 = DoubleVector.broadcast(S, a[aOff]);
+        DoubleVector a01 = DoubleVector.broadcast(S, a[aOff + 1]);
+        DoubleVector a02 = DoubleVector.broadcast(S, a[aOff + 2]);
+        DoubleVector a03 = DoubleVector.broadcast(S, a[aOff + 3]);
+        int r1 = aOff + lda;
+        DoubleVector a10 = DoubleVector.broadcast(S, a[r1]);
+        DoubleVector a11 = DoubleVector.broadcast(S, a[r1 + 1]);
+        DoubleVector a12 = DoubleVector.broadcast(S, a[r1 + 2]);
+        DoubleVector a13 = DoubleVector.broadcast(S, a[r1 + 3]);
+        int r2 = r1 + lda;
+        DoubleVector a20 = DoubleVector.broadcast(S, a[r2]);
+        DoubleVector a21 = DoubleVector.broadcast(S, a[r2 + 1]);
+        DoubleVector a22 = DoubleVector.broadcast(S, a[r2 + 2]);
+        DoubleVector a23 = DoubleVector.broadcast(S, a[r2 + 3]);
+        int r3 = r2 + lda;
+        DoubleVector a30 = DoubleVector.broadcast(S, a[r3]);
+        DoubleVector a31 = DoubleVector.broadcast(S, a[r3 + 1]);
+        DoubleVector a32 = DoubleVector.broadcast(S, a[r3 + 2]);
+        DoubleVector a33 = DoubleVector.broadcast(S, a[r3 + 3]);
+        DoubleVector zero = DoubleVector.zero(S);
+        int b0 = bOff;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        int c0 = cOff;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int x = 0;
+        for (; x + L <= cols; x += L) {
+            DoubleVector v0 = DoubleVector.fromArray(S, b, b0 + x);
+            DoubleVector v1 = DoubleVector.fromArray(S, b, b1 + x);
+            DoubleVector v2 = DoubleVector.fromArray(S, b, b2 + x);
+            DoubleVector v3 = DoubleVector.fromArray(S, b, b3 + x);
+            v3.fma(a03, v2.fma(a02, v1.fma(a01, v0.fma(a00, zero)))).intoArray(c, c0 + x);
+            v3.fma(a13, v2.fma(a12, v1.fma(a11, v0.fma(a10, zero)))).intoArray(c, c1 + x);
+            v3.fma(a23, v2.fma(a22, v1.fma(a21, v0.fma(a20, zero)))).intoArray(c, c2 + x);
+            v3.fma(a33, v2.fma(a32, v1.fma(a31, v0.fma(a30, zero)))).intoArray(c, c3 + x);
+        }
+        for (; x < cols; x++) {
+            double u0 = b[b0 + x];
+            double u1 = b[b1 + x];
+            double u2 = b[b2 + x];
+            double u3 = b[b3 + x];
+            c[c0 + x] = Math.fma(a[aOff + 3], u3, Math.fma(a[aOff + 2], u2, Math.fma(a[aOff + 1], u1,
+                Math.fma(a[aOff], u0, 0.0))));
+            c[c1 + x] = Math.fma(a[r1 + 3], u3, Math.fma(a[r1 + 2], u2, Math.fma(a[r1 + 1], u1,
+                Math.fma(a[r1], u0, 0.0))));
+            c[c2 + x] = Math.fma(a[r2 + 3], u3, Math.fma(a[r2 + 2], u2, Math.fma(a[r2 + 1], u1,
+                Math.fma(a[r2], u0, 0.0))));
+            c[c3 + x] = Math.fma(a[r3 + 3], u3, Math.fma(a[r3 + 2], u2, Math.fma(a[r3 + 1], u1,
+                Math.fma(a[r3], u0, 0.0))));
         }
     }
 
@@ -369,6 +435,85 @@ final class VectorKernels extends Kernels {
         if (c < count) {
             out[outOff + c] = dot(x, xOff, v, vOff + c * vStride, len);
         }
+    }
+
+    @Override
+    public void gram(double[] x, int xOff, int len, int stride, int count, double[] out, int outOff, int ldo) {
+        if (count != 4) {
+            super.gram(x, xOff, len, stride, count, out, outOff, ldo);
+            return;
+        }
+        int x0 = xOff;
+        int x1 = x0 + stride;
+        int x2 = x1 + stride;
+        int x3 = x2 + stride;
+        DoubleVector s00 = DoubleVector.zero(S);
+        DoubleVector s01 = DoubleVector.zero(S);
+        DoubleVector s02 = DoubleVector.zero(S);
+        DoubleVector s03 = DoubleVector.zero(S);
+        DoubleVector s11 = DoubleVector.zero(S);
+        DoubleVector s12 = DoubleVector.zero(S);
+        DoubleVector s13 = DoubleVector.zero(S);
+        DoubleVector s22 = DoubleVector.zero(S);
+        DoubleVector s23 = DoubleVector.zero(S);
+        DoubleVector s33 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + L <= len; i += L) { // 4 loads, 10 independent FMA chains
+            DoubleVector v0 = DoubleVector.fromArray(S, x, x0 + i);
+            DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + i);
+            DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
+            DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
+            s00 = v0.fma(v0, s00);
+            s01 = v0.fma(v1, s01);
+            s02 = v0.fma(v2, s02);
+            s03 = v0.fma(v3, s03);
+            s11 = v1.fma(v1, s11);
+            s12 = v1.fma(v2, s12);
+            s13 = v1.fma(v3, s13);
+            s22 = v2.fma(v2, s22);
+            s23 = v2.fma(v3, s23);
+            s33 = v3.fma(v3, s33);
+        }
+        double t00 = s00.reduceLanes(VectorOperators.ADD);
+        double t01 = s01.reduceLanes(VectorOperators.ADD);
+        double t02 = s02.reduceLanes(VectorOperators.ADD);
+        double t03 = s03.reduceLanes(VectorOperators.ADD);
+        double t11 = s11.reduceLanes(VectorOperators.ADD);
+        double t12 = s12.reduceLanes(VectorOperators.ADD);
+        double t13 = s13.reduceLanes(VectorOperators.ADD);
+        double t22 = s22.reduceLanes(VectorOperators.ADD);
+        double t23 = s23.reduceLanes(VectorOperators.ADD);
+        double t33 = s33.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            double a0 = x[x0 + i];
+            double a1 = x[x1 + i];
+            double a2 = x[x2 + i];
+            double a3 = x[x3 + i];
+            t00 = Math.fma(a0, a0, t00);
+            t01 = Math.fma(a0, a1, t01);
+            t02 = Math.fma(a0, a2, t02);
+            t03 = Math.fma(a0, a3, t03);
+            t11 = Math.fma(a1, a1, t11);
+            t12 = Math.fma(a1, a2, t12);
+            t13 = Math.fma(a1, a3, t13);
+            t22 = Math.fma(a2, a2, t22);
+            t23 = Math.fma(a2, a3, t23);
+            t33 = Math.fma(a3, a3, t33);
+        }
+        int o = outOff;
+        out[o] = t00;
+        out[o + 1] = t01;
+        out[o + 2] = t02;
+        out[o + 3] = t03;
+        o += ldo;
+        out[o + 1] = t11;
+        out[o + 2] = t12;
+        out[o + 3] = t13;
+        o += ldo;
+        out[o + 2] = t22;
+        out[o + 3] = t23;
+        o += ldo;
+        out[o + 3] = t33;
     }
 
     @Override

@@ -22,7 +22,16 @@ import org.flinkrtrl.core.optim.StateArrays;
  *       shortWindow events against a Gaussian fitted to that mean's long-run history (exponentially weighted mean
  *       and variance, horizon longWindow, from the 31st event on; the standard deviation floored at 0.03 digits):
  *       L_L = -log10 P(Z &gt;= (mean - mu) / sd) when the mean is above mu, else 0. A burst of moderate surprises scores; so does a single large one.</li>
- *   <li><b>onset</b> = max(L_S, L_L), scored as is, except during a <b>refractory period</b>: after an onset of
+ *   <li><b>sustained</b> (an exponentially weighted moving average control chart): per channel the exponentially
+ *       weighted mean of the residual x_c - k_c against a context forecast k_c (a forecast from the key's seasonal
+ *       lags and calendar only, not from its last values, so a deviation of a whole part of a day stays in its
+ *       residuals), over a quarter of the key's day in events (chartWindow events when the day is unknown), against
+ *       a Gaussian fitted to that mean's long-run history (exponentially weighted, horizon chartHorizon, from twice
+ *       the window on): L_C = chartWeight max(0, -log10 min_c P(|Z| &gt;= z_c) - log10 d). The chart's values are
+ *       strongly autocorrelated, so its digits are not per-event tail probabilities; chartWeight puts them on the
+ *       onset's scale, and the chart counts only from alarmDigits on: it is an alarm rule with its own control
+ *       limit, so below the alarm level the score keeps the calibration of surprise and likelihood.</li>
+ *   <li><b>onset</b> = max(L_S, L_L, L_C if L_C &gt;= alarmDigits), scored as is, except during a <b>refractory period</b>: after an onset of
  *       alarmDigits or more, the onset score stays just below the alarm's score for the next refractory events, so one
  *       incident raises one alarm rather than a run of them.</li>
  *   <li><b>level</b>: each channel's learned normal range, an exponentially weighted mean and variance of its values
@@ -61,6 +70,10 @@ public final class AnomalyDetector {
     static final int LIKELIHOOD_START = 30;
     /** Floor of the likelihood stage's standard deviation, in digits. */
     static final double LIKELIHOOD_SD_FLOOR = 0.03;
+    /** The chart's window as a fraction of the key's day. */
+    static final double CHART_DAY_FRACTION = 0.25;
+    /** Floor of the chart's standard deviation relative to the channel's level spread. */
+    static final double CHART_SPREAD_FLOOR = 1e-3;
 
     private AnomalySettings settings;
     private final int d;
@@ -78,6 +91,14 @@ public final class AnomalyDetector {
     private int protectedRun;
     private double lastWeight = 1.0;
     private final Score out = new Score();
+    // the sustained-deviation chart (state format 5's block)
+    private final double[] chart;
+    private final double[] chartMean;
+    private final double[] chartVar;
+    private long chartCount;
+    private int chartSpan;
+    /** The key's day in events, 0 when unknown; set by the forecaster before each event (derived, not state). */
+    private int day;
 
     /** The outcome of one event, reused by the next call. */
     public static final class Score {
@@ -87,6 +108,8 @@ public final class AnomalyDetector {
         public double surprise;
         /** Likelihood part on the score's scale. */
         public double likelihood;
+        /** Sustained-deviation (chart) part on the score's scale. */
+        public double sustained;
         /** Level part on the score's scale (at most levelCap). */
         public double level;
         /** The channel with the largest surprise, or with the largest level deviation when level dominates (0-based). */
@@ -103,6 +126,17 @@ public final class AnomalyDetector {
         this.levelMean = new double[channels];
         this.levelVar = new double[channels];
         this.ring = new double[settings.shortWindow()];
+        this.chart = new double[channels];
+        this.chartMean = new double[channels];
+        this.chartVar = new double[channels];
+    }
+
+    /**
+     * The key's day in events (0 when unknown): the chart's window is a quarter of it. A change of window restarts
+     * the chart.
+     */
+    public void setDay(int eventsPerDay) {
+        day = Math.max(0, eventsPerDay);
     }
 
     public AnomalySettings settings() {
@@ -115,10 +149,7 @@ public final class AnomalyDetector {
      */
     public void setWarmUp(int events) {
         if (events != settings.warmUp()) {
-            AnomalySettings s = settings;
-            settings = new AnomalySettings(events, s.shortWindow(), s.longWindow(), s.scaleWindow(), s.refractory(),
-                s.alarmDigits(), s.levelWindow(), s.levelCap(), s.protectDigits(), s.protectRun(), s.protectMax(),
-                s.protectionWeight(), s.halfDigits());
+            settings = settings.withWarmUp(events);
         }
     }
 
@@ -158,15 +189,18 @@ public final class AnomalyDetector {
     }
 
     /**
-     * Scores an event from its values and the forecast that was made for it (see {@link #score(double[], double[])});
-     * the forecaster's scale is not used: the surprise is measured in the detector's own residual scale.
+     * Scores an event from its values and the one-step forecast that was made for it, the forecast also serving as
+     * the chart's context forecast; see {@link #score(double[], double[], double[])}.
      */
-    public Score score(double[] actual, double[] location, double[] scale) {
-        return score(actual, location);
+    public Score score(double[] actual, double[] forecast) {
+        return score(actual, forecast, forecast);
     }
 
-    /** Scores an event from its values and the one-step forecast that was made for it, then folds it in. */
-    public Score score(double[] actual, double[] forecast) {
+    /**
+     * Scores an event from its values, the one-step forecast that was made for it and the context forecast (from
+     * seasonal lags and calendar only) the chart measures against, then folds it in.
+     */
+    public Score score(double[] actual, double[] forecast, double[] context) {
         Score s = out;
         AnomalySettings st = settings;
         double h = st.halfDigits();
@@ -205,11 +239,14 @@ public final class AnomalyDetector {
         likelihoodMean += rate * dm;
         likelihoodVar = (1.0 - rate) * (likelihoodVar + rate * dm * dm);
 
+        int chC = chartStep(actual, context);
+        double sustained = chC < 0 ? 0.0 : chartDigits;
         double onset = Math.max(surprise, likelihood);
-        double onsetScore = onset / (onset + h);
+        double onsetAll = sustained >= st.alarmDigits() ? Math.max(onset, sustained) : onset;
+        double onsetScore = onsetAll / (onsetAll + h);
         if (count - lastAlarm < st.refractory()) {
             onsetScore = Math.min(onsetScore, st.refractoryCeiling());
-        } else if (onset >= st.alarmDigits()) {
+        } else if (onsetAll >= st.alarmDigits()) {
             lastAlarm = count;
         }
 
@@ -233,8 +270,9 @@ public final class AnomalyDetector {
         s.score = Math.max(onsetScore, levelScore);
         s.surprise = surprise / (surprise + h);
         s.likelihood = likelihood / (likelihood + h);
+        s.sustained = sustained / (sustained + h);
         s.level = levelScore;
-        s.channel = levelScore > onsetScore ? chV : chS;
+        s.channel = levelScore > onsetScore ? chV : sustained > onset ? chC : chS;
         s.warmingUp = count < st.warmUp();
 
         anomalousRun = onset >= st.protectDigits() ? anomalousRun + 1 : 0;
@@ -249,6 +287,7 @@ public final class AnomalyDetector {
             double r = actual[c] - forecast[c];
             residualSquare[c] = (1.0 - scaleRate) * residualSquare[c] + scaleRate * r * r;
         }
+        chartLearn(w);
         if (w > 0.0) {
             levelCount++;
             double lr = w * Math.max(1.0 / levelCount, 1.0 / st.levelWindow());
@@ -261,6 +300,59 @@ public final class AnomalyDetector {
         return s;
     }
 
+    private double chartDigits;
+
+    /**
+     * Folds the event's context residuals into the chart and scores it: sets {@link #chartDigits} and returns the
+     * channel with the largest deviation, or -1 while the chart is not yet scored.
+     */
+    private int chartStep(double[] actual, double[] context) {
+        AnomalySettings st = settings;
+        if (st.chartWeight() == 0.0) {
+            return -1;
+        }
+        int span = day > 0 ? Math.max(2, (int) Math.round(CHART_DAY_FRACTION * day)) : st.chartWindow();
+        if (span != chartSpan) {
+            chartSpan = span;
+            chartCount = 0;
+            java.util.Arrays.fill(chart, 0.0);
+            java.util.Arrays.fill(chartMean, 0.0);
+            java.util.Arrays.fill(chartVar, 0.0);
+        }
+        double rate = Math.max(1.0 / (chartCount + 1), 1.0 / span);
+        boolean scored = chartCount >= 2L * span && count >= LIKELIHOOD_START;
+        double best = 0.0;
+        int ch = -1;
+        for (int c = 0; c < d; c++) {
+            chart[c] += rate * ((actual[c] - context[c]) - chart[c]);
+            if (scored) {
+                double floor = Math.max(REL_EPS * (Math.abs(chart[c]) + Math.abs(chartMean[c])) + ABS_EPS,
+                    CHART_SPREAD_FLOOR * Math.sqrt(levelVar[c]));
+                double lp = Tails.logTwoSided(Math.abs(chart[c] - chartMean[c]) / Math.max(Math.sqrt(chartVar[c]), floor));
+                if (lp < best || ch < 0) {
+                    best = lp;
+                    ch = c;
+                }
+            }
+        }
+        chartDigits = ch < 0 ? 0.0 : Math.min(Tails.MAX_DIGITS, st.chartWeight() * digits(best, log10D));
+        return ch;
+    }
+
+    /** Folds the chart's values into its long-run mean and variance with the event's learning weight. */
+    private void chartLearn(double w) {
+        if (settings.chartWeight() == 0.0) {
+            return;
+        }
+        double rate = w * Math.max(1.0 / (chartCount + 1), 1.0 / settings.chartHorizon());
+        for (int c = 0; c < d; c++) {
+            double dm = chart[c] - chartMean[c];
+            chartMean[c] += rate * dm;
+            chartVar[c] = (1.0 - rate) * (chartVar[c] + rate * dm * dm);
+        }
+        chartCount++;
+    }
+
     /**
      * Decimal digits of improbability of a tail probability given as ln p, less {@code less} digits (a Bonferroni
      * correction), within [0, {@link Tails#MAX_DIGITS}]: a probability below the smallest double counts as that double.
@@ -269,7 +361,10 @@ public final class AnomalyDetector {
         return Math.min(Tails.MAX_DIGITS, Math.max(0.0, -lnP / LN10 - less));
     }
 
-    /** Writes the settings and the state; {@link #read} restores both (a restored key keeps the settings it ran with). */
+    /**
+     * Writes the settings and the state but the chart's (state format 4's detector); {@link #read} restores both (a
+     * restored key keeps the settings it ran with); {@link #writeChart} writes the rest.
+     */
     public void write(DataOutput o) throws IOException {
         settings.writeTo(o);
         o.writeLong(count);
@@ -286,8 +381,43 @@ public final class AnomalyDetector {
         StateArrays.write(o, ring);
     }
 
+    /** Writes the chart's settings and state (state format 5's block); {@link #readChart} restores both. */
+    public void writeChart(DataOutput o) throws IOException {
+        settings.writeChartTo(o);
+        o.writeLong(chartCount);
+        o.writeInt(chartSpan);
+        StateArrays.write(o, chart);
+        StateArrays.write(o, chartMean);
+        StateArrays.write(o, chartVar);
+    }
+
+    public void readChart(DataInput in) throws IOException {
+        settings = settings.readChart(in);
+        chartCount = in.readLong();
+        chartSpan = in.readInt();
+        StateArrays.read(in, chart);
+        StateArrays.read(in, chartMean);
+        StateArrays.read(in, chartVar);
+    }
+
+    /**
+     * Starts the chart fresh (a state of format 4 has none); the rest of the detector and its settings, the chart's
+     * included (those it was constructed with), are kept.
+     */
+    public void startChartFresh() {
+        chartCount = 0;
+        chartSpan = 0;
+        java.util.Arrays.fill(chart, 0.0);
+        java.util.Arrays.fill(chartMean, 0.0);
+        java.util.Arrays.fill(chartVar, 0.0);
+    }
+
+    /**
+     * Reads the settings and state of state format 4 (all but the chart; {@link #readChart} or
+     * {@link #startChartFresh} follows).
+     */
     public void read(DataInput in) throws IOException {
-        AnomalySettings stored = AnomalySettings.readFrom(in);
+        AnomalySettings stored = settings.readFrom(in);
         if (!stored.equals(settings)) {
             settings = stored;
             ring = new double[stored.shortWindow()];

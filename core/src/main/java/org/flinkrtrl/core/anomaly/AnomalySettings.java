@@ -23,21 +23,26 @@ import java.io.IOException;
  * @param protectionWeight learning weight of a protected event in the detector's statistics (1 = no protection);
  *                         below 1, the forecasters do not learn from such an event at all
  * @param halfDigits       tail probability digits that map to score 1/2 (see {@link Tails#score})
+ * @param chartWindow      horizon, in events, of the sustained-deviation chart of a key whose day is unknown (no
+ *                         event time); a key with a known cadence uses a quarter of its day
+ * @param chartHorizon     horizon, in events, of the chart's long-run mean and variance
+ * @param chartWeight      weight of the chart's digits in the onset (0 = no chart)
  */
 public record AnomalySettings(int warmUp, int shortWindow, int longWindow, int scaleWindow, int refractory,
                               double alarmDigits, int levelWindow, double levelCap, double protectDigits,
-                              int protectRun, int protectMax, double protectionWeight, double halfDigits) {
+                              int protectRun, int protectMax, double protectionWeight, double halfDigits,
+                              int chartWindow, int chartHorizon, double chartWeight) {
     public static final AnomalySettings DEFAULTS =
-        new AnomalySettings(300, 5, 1000, 100, 400, 10.0, 2000, 0.6, 5.0, 3, 200, 0.0, 5.0);
+        new AnomalySettings(300, 5, 1000, 100, 400, 10.0, 2000, 0.6, 5.0, 3, 200, 0.0, 5.0, 64, 5000, 3.0);
 
     public AnomalySettings {
         if (warmUp < 0 || shortWindow < 1 || longWindow < 1 || scaleWindow < 1 || refractory < 0 || levelWindow < 1
-            || protectRun < 1 || protectMax < 0) {
+            || protectRun < 1 || protectMax < 0 || chartWindow < 1 || chartHorizon < 1) {
             throw new IllegalArgumentException("anomaly windows must be positive (warmUp, refractory, protectMax >= 0): " + this);
         }
         if (!(protectionWeight >= 0 && protectionWeight <= 1) || !(halfDigits > 0) || !(alarmDigits > 0)
-            || !(protectDigits > 0) || !(levelCap >= 0 && levelCap <= 1)) {
-            throw new IllegalArgumentException("protectionWeight and levelCap in [0, 1], digits > 0: " + this);
+            || !(protectDigits > 0) || !(levelCap >= 0 && levelCap <= 1) || !(chartWeight >= 0)) {
+            throw new IllegalArgumentException("protectionWeight and levelCap in [0, 1], digits > 0, chartWeight >= 0: " + this);
         }
     }
 
@@ -46,6 +51,14 @@ public record AnomalySettings(int warmUp, int shortWindow, int longWindow, int s
         return Math.nextDown(alarmDigits / (alarmDigits + halfDigits));
     }
 
+    /** The same settings with another warm-up. */
+    public AnomalySettings withWarmUp(int events) {
+        return new AnomalySettings(events, shortWindow, longWindow, scaleWindow, refractory, alarmDigits, levelWindow,
+            levelCap, protectDigits, protectRun, protectMax, protectionWeight, halfDigits, chartWindow, chartHorizon,
+            chartWeight);
+    }
+
+    /** Writes the settings of state format 4 (all but the chart's); {@link #writeChartTo} writes the chart's. */
     void writeTo(DataOutput o) throws IOException {
         o.writeInt(warmUp);
         o.writeInt(shortWindow);
@@ -62,9 +75,25 @@ public record AnomalySettings(int warmUp, int shortWindow, int longWindow, int s
         o.writeDouble(halfDigits);
     }
 
-    static AnomalySettings readFrom(DataInput in) throws IOException {
+    /** The chart's settings (state format 5's block). */
+    void writeChartTo(DataOutput o) throws IOException {
+        o.writeInt(chartWindow);
+        o.writeInt(chartHorizon);
+        o.writeDouble(chartWeight);
+    }
+
+    /** Reads what {@link #writeTo} wrote; the chart's settings are this record's until {@link #readChart}. */
+    AnomalySettings readFrom(DataInput in) throws IOException {
         return new AnomalySettings(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble(),
-            in.readInt(), in.readDouble(), in.readDouble(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble());
+            in.readInt(), in.readDouble(), in.readDouble(), in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
+            chartWindow, chartHorizon, chartWeight);
+    }
+
+    /** These settings with the chart's read from what {@link #writeChartTo} wrote. */
+    AnomalySettings readChart(DataInput in) throws IOException {
+        return new AnomalySettings(warmUp, shortWindow, longWindow, scaleWindow, refractory, alarmDigits, levelWindow,
+            levelCap, protectDigits, protectRun, protectMax, protectionWeight, halfDigits, in.readInt(), in.readInt(),
+            in.readDouble());
     }
 
     /** Reads and drops the settings as state format 2 wrote them (seven fields). */

@@ -19,8 +19,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  * <ol>
  *   <li>propagate and append: {@code V = [u_1..u_r | a_t]} (m x (r+1)), {@code M = [vec(H A_1)..vec(H A_r) | vec
  *       D_t]} (nk x (r+1));</li>
- *   <li>two thin Householder QRs {@code V = Qv Rv}, {@code M = QM RM} ({@link HouseholderQr}) and the core
- *       {@code C = Rv RM^T};</li>
+ *   <li>two thin QRs {@code V = Qv Rv} ({@link HouseholderQr}), {@code M = QM RM} ({@link CholeskyQr2} on the SIMD
+ *       kernels, {@link HouseholderQr} on the plain ones and when M has a zero column or is too ill-conditioned
+ *       for CholeskyQR2, e.g. the first r steps after a reset) and the core {@code C = Rv RM^T};</li>
  *   <li>{@code C = Xc Sigma Yc^T} ({@link SmallSvd}, descending, pairs kept together), canonical signs, singular
  *       values below the numerical rank set to 0;</li>
  *   <li>{@code P = Opt(sigma)} ({@link OptimalMixing});</li>
@@ -47,8 +48,9 @@ import org.flinkrtrl.core.optim.StateArrays;
  *   <li>the new column (a_t in V, D_t in M) is stored last and factored first (the same permutation on both sides;
  *       with the canonical signs the realisation does not depend on it). vec D_t has only g n nonzeros, so M's first
  *       reflector is equally sparse and costs O(g n r) instead of O(n k r);</li>
- *   <li>the rebuild applies the stored reflectors in compact-WY form to the small (r+1) x r factors: the tall Q is
- *       never formed;</li>
+ *   <li>M's CholeskyQR2 is two Gram passes and one combination of M's columns on the kernels (instead of a
+ *       Householder sweep per column); the rebuild applies its Q, or V's stored reflectors in compact-WY form, to
+ *       the small (r+1) x r factors;</li>
  *   <li>the small core (C, its SVD, Opt, Xc P, Yc P) is plain loops; no EJML in the step.</li>
  * </ul>
  * Only the factors (u_i, A_i) and the mixing diagnostics belong to an instance; every other buffer (the two QRs,
@@ -83,6 +85,13 @@ public final class OkRtrl implements GradientEstimator {
     /** The thin QRs of V (m x (r+1)) and M (nk x (r+1)), each with its new column stored last. */
     private HouseholderQr qrV;
     private HouseholderQr qrM;
+    /**
+     * CholeskyQR2 of M (null on the plain kernels and when nk < r+1); Householder is the fallback when M is too
+     * ill-conditioned for it.
+     */
+    private CholeskyQr2 cqrM;
+    /** True when this step's M was factored by {@link #cqrM}. */
+    private boolean gramQr;
     /** V and M, column-major: the QRs' matrices. */
     private double[] vq;
     private double[] mq;
@@ -177,6 +186,7 @@ public final class OkRtrl implements GradientEstimator {
         }
         qrV = w.qrV;
         qrM = w.qrM;
+        cqrM = w.cqrM;
         vq = qrV.matrix();
         mq = qrM.matrix();
         hMat = w.hMat;
@@ -200,7 +210,10 @@ public final class OkRtrl implements GradientEstimator {
         propagateAndAppend(W, s);
         // 2. Two thin QRs, and C = Rv RM^T.
         qrV.decompose();
-        qrM.decompose();
+        gramQr = cqrM != null && cqrM.decompose();
+        if (!gramQr) {
+            qrM.decompose();
+        }
         coreProduct();
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired, canonical signs.
         if (!svd.decompose(cMat, pv, pm, pm, xc, r1, yc, r1, sigma)) {
@@ -214,7 +227,11 @@ public final class OkRtrl implements GradientEstimator {
         timesP(xc, pv, xp);
         timesP(yc, pm, yp);
         qrV.apply(xp, r, uT);
-        qrM.apply(yp, r, aT);
+        if (gramQr) {
+            cqrM.apply(yp, r, aT);
+        } else {
+            qrM.apply(yp, r, aT);
+        }
     }
 
     /** V = [u_1..u_r | a_t], M = [vec(H A_1)..vec(H A_r) | vec D_t], one n x n by n x k product per term. */
@@ -235,7 +252,7 @@ public final class OkRtrl implements GradientEstimator {
     /** C = Rv RM^T (both upper trapezoidal: only t >= max(a, b) contributes). */
     private void coreProduct() {
         double[] rv = qrV.rFactor();
-        double[] rm = qrM.rFactor();
+        double[] rm = gramQr ? cqrM.rFactor() : qrM.rFactor();
         for (int a = 0; a < pv; a++) {
             for (int b = 0; b < pm; b++) {
                 double acc = 0.0;
@@ -264,7 +281,7 @@ public final class OkRtrl implements GradientEstimator {
             }
             if (s == 0.0) {
                 if (onesM == null) {
-                    onesM = qrM.transposeTimesOnes();
+                    onesM = gramQr ? cqrM.transposeTimesOnes() : qrM.transposeTimesOnes();
                 }
                 for (int i = 0; i < pm; i++) {
                     s += onesM[i] * yc[i * r1 + j];
@@ -326,6 +343,11 @@ public final class OkRtrl implements GradientEstimator {
     @Override
     public void influence(double[] out) {
         KroneckerSum.toDense(aT, uT, r, n, k, m, out);
+    }
+
+    /** True when the last step factored M by CholeskyQR2, false when by Householder (tests). */
+    boolean lastStepUsedCholeskyQr2() {
+        return gramQr;
     }
 
     /** V_OK = S^2/(K-1) - sum_J sigma_j^2 of the last step: the squared error that step's reduction added. */

@@ -10,6 +10,8 @@ import org.flinkrtrl.core.math.Kernels;
 final class OkRtrlScratch {
     final HouseholderQr qrV;
     final HouseholderQr qrM;
+    /** CholeskyQR2 of M (on qrM's matrix), or null on the plain kernels or when M has fewer rows than columns. */
+    final CholeskyQr2 cqrM;
     final double[] hMat, cMat, xc, yc, sigma, pMat, xp, yp, y, yt;
     final SmallSvd svd;
 
@@ -18,7 +20,12 @@ final class OkRtrlScratch {
         int pv = Math.min(m, r1);
         int pm = Math.min(n * k, r1);
         qrV = new HouseholderQr(m, r1, null, kernels);
-        qrM = new HouseholderQr(n * k, r1, diagonalRows(n, k), kernels);
+        int[] dRows = diagonalRows(n, k);
+        qrM = new HouseholderQr(n * k, r1, dRows, kernels);
+        // CholeskyQR2 pays off on the SIMD kernels only (plain, n = 16 and 32, r = 4: 7-9 % slower steps than with
+        // Householder), so the plain kernels keep Householder for every step.
+        cqrM = n * k >= r1 && kernels != Kernels.plain()
+            ? new CholeskyQr2(qrM.matrix(), n * k, r1, dRows, kernels) : null;
         hMat = new double[n * n];
         cMat = new double[pv * pm];
         svd = new SmallSvd(pv, pm);

@@ -114,6 +114,10 @@ public final class ForecastingLearner {
     private final RecursiveLeastSquares[] anomalyPath;
     private final double[][] anomalyFeatures;
     private final double[] anomalyForecastU;
+    /** The context path (per channel): what the detector's sustained-deviation chart measures against. */
+    private final RecursiveLeastSquares[] contextPath;
+    private final double[] contextFeatures;
+    private final double[] contextForecastU;
     private final int[] lagSlots = new int[SeasonalContext.LAGS];
     private final ForecastBand band;
     private final int d;
@@ -168,6 +172,8 @@ public final class ForecastingLearner {
         public double surprise;
         /** Likelihood component: the recent average surprise against its long-run distribution. */
         public double likelihood;
+        /** Sustained-deviation (chart) part of this event's anomaly score (see AnomalyDetector; 0 when not scored). */
+        public double sustained;
         /** Level component: the values against the key's learned normal range. */
         public double level;
         /** The channel that contributed most to the anomaly score (0-based). */
@@ -268,6 +274,14 @@ public final class ForecastingLearner {
         }
         this.anomalyFeatures = new double[d][FEATURES];
         this.anomalyForecastU = new double[d];
+        double[] contextPrior = new double[FEATURES];
+        contextPrior[1 + SHORT_LAGS] = 1.0;
+        this.contextPath = new RecursiveLeastSquares[d];
+        for (int c = 0; c < d; c++) {
+            contextPath[c] = new RecursiveLeastSquares(FEATURES, ANOMALY_FORGETTING, PRIOR_VARIANCE, contextPrior);
+        }
+        this.contextFeatures = new double[FEATURES];
+        this.contextForecastU = new double[d];
         this.band = new ForecastBand(d, options.intervalLevel());
         this.units = new double[d];
         this.origin = new double[d];
@@ -331,6 +345,7 @@ public final class ForecastingLearner {
             r.anomalyScore = 0.0;
             r.surprise = 0.0;
             r.likelihood = 0.0;
+            r.sustained = 0.0;
             r.level = 0.0;
             r.anomalyChannel = 0;
             r.warmingUp = true;
@@ -404,10 +419,18 @@ public final class ForecastingLearner {
         err /= d;
         // scored in the channel's internal units (the same numbers on every power-of-two scale) against the anomaly
         // path's forecast
-        AnomalyDetector.Score a = detector.score(u, anomalyForecastU);
+        long cadence = context.cadence();
+        detector.setDay(cadence > 0 && cadence <= SeasonalContext.DAY_MS / 2
+            ? (int) Math.round((double) SeasonalContext.DAY_MS / cadence) : 0);
+        AnomalyDetector.Score a = detector.score(u, anomalyForecastU, contextForecastU);
         double w = detector.weight();
         if (w == 1.0) {
             for (int c = 0; c < d; c++) {
+                contextInput(c);
+                contextPath[c].update(contextFeatures, u[c] - origin[c]);
+                if (!contextPath[c].isFinite()) {
+                    contextPath[c].reset();
+                }
                 anomalyPath[c].update(anomalyFeatures[c], u[c] - origin[c]);
                 if (!anomalyPath[c].isFinite()) {
                     anomalyPath[c].reset();
@@ -450,6 +473,7 @@ public final class ForecastingLearner {
         r.anomalyScore = a.score;
         r.surprise = a.surprise;
         r.likelihood = a.likelihood;
+        r.sustained = a.sustained;
         r.level = a.level;
         r.anomalyChannel = a.channel;
         r.warmingUp = a.warmingUp;
@@ -465,6 +489,14 @@ public final class ForecastingLearner {
             }
             divergences++;
             r.diverged = true;
+        }
+    }
+
+    /** The context path's features of channel c: the anomaly path's without the last values (zero). */
+    private void contextInput(int c) {
+        System.arraycopy(anomalyFeatures[c], 0, contextFeatures, 0, FEATURES);
+        for (int i = 0; i < SHORT_LAGS; i++) {
+            contextFeatures[1 + i] = 0.0;
         }
     }
 
@@ -502,6 +534,8 @@ public final class ForecastingLearner {
                 SeasonalContext.CALENDAR);
             linearForecastU[c] = linear[c].predict(f) + origin[c];
             anomalyForecastU[c] = anomalyPath[c].predict(af) + origin[c];
+            contextInput(c);
+            contextForecastU[c] = contextPath[c].predict(contextFeatures) + origin[c];
         }
         double[] y = null;
         if (options.recurrent()) {
@@ -728,9 +762,36 @@ public final class ForecastingLearner {
         StateArrays.write(o, result.upper);
         model.writeState(o);
         writeAnomalyState(o);
+        writeChartState(o);
     }
 
-    /** The anomaly detector and its forecast path: the last block of the state (format 4). */
+    /** The detector's sustained-deviation chart and its context path: the last block of the state (format 5). */
+    private void writeChartState(DataOutput o) throws IOException {
+        detector.writeChart(o);
+        for (int c = 0; c < d; c++) {
+            contextPath[c].write(o);
+        }
+        StateArrays.write(o, contextForecastU);
+    }
+
+    private void readChartState(DataInput in) throws IOException {
+        detector.readChart(in);
+        for (int c = 0; c < d; c++) {
+            contextPath[c].read(in);
+        }
+        StateArrays.read(in, contextForecastU);
+    }
+
+    /**
+     * A fresh chart and context path (already, from the constructor) whose pending forecast is the anomaly path's,
+     * for a state migrated from a format without them.
+     */
+    private void startChartFresh() {
+        detector.startChartFresh();
+        System.arraycopy(anomalyForecastU, 0, contextForecastU, 0, d);
+    }
+
+    /** The anomaly detector (but its chart) and its forecast path: the block format 4 added at the end. */
     private void writeAnomalyState(DataOutput o) throws IOException {
         detector.write(o);
         for (int c = 0; c < d; c++) {
@@ -806,9 +867,17 @@ public final class ForecastingLearner {
         model.readState(in, version);
         if (version < 4) {
             startAnomalyFresh();
+            startChartFresh();
             migration = "state format " + version + ": anomaly detector and its forecast path started fresh";
         } else {
             readAnomalyState(in);
+            if (version < 5) {
+                startChartFresh();
+                migration = "state format 4: the anomaly detector's sustained-deviation chart and its context path"
+                    + " started fresh";
+            } else {
+                readChartState(in);
+            }
         }
     }
 
@@ -865,6 +934,7 @@ public final class ForecastingLearner {
             }
         }
         startAnomalyFresh();
+        startChartFresh();
     }
 
     /** Network shapes: same inputs and outputs. */

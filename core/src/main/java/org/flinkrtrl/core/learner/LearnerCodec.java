@@ -24,7 +24,9 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 4: the anomaly detector (onset, likelihood, level, protection state) and its forecast path
+     * Current format. 5: the anomaly detector's sustained-deviation chart (settings and state) and its context
+     * path in one block at the end of the forecaster's state (format 4 still read; the chart and context path then
+     * start fresh). 4: the anomaly detector (onset, likelihood, level, protection state) and its forecast path
      * in one block at the end of the forecaster's state (formats 2 and 3 still read; the detector then starts
      * fresh). 3: the config ends with the update period, and an OnlineLearner's state (also inside a
      * forecaster's and a log learner's) with the update period's block (the gradients summed in the open period);
@@ -33,7 +35,7 @@ public final class LearnerCodec {
      * context, linear path and interval. 1 (still read): persistence plus network; see
      * {@link ForecastingLearner#readStateV1}.
      */
-    public static final short VERSION = 4;
+    public static final short VERSION = 5;
     /** Oldest format this build reads. */
     public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;

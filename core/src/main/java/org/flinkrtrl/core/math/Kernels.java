@@ -179,6 +179,17 @@ public abstract class Kernels {
     }
 
     /**
+     * The upper triangle of the Gram matrix of {@code count} vectors of length {@code len}, vector c at
+     * {@code x[xOff + c stride]}: {@code out[outOff + i ldo + j] = x_i . x_j} for {@code i <= j < count}; the rest of
+     * out is left alone. The SIMD version reads every vector once for all the dots when count is 4.
+     */
+    public void gram(double[] x, int xOff, int len, int stride, int count, double[] out, int outOff, int ldo) {
+        for (int i = 0; i < count; i++) {
+            multiDot(x, xOff + i * stride, len, x, xOff + i * stride, stride, count - i, out, outOff + i * ldo + i);
+        }
+    }
+
+    /**
      * The Adam update of {@code len} parameters (see {@code optim.Adam}): {@code m = b1 m + (1 - b1) g},
      * {@code v = b2 v + ((1 - b2) g) g}, {@code p -= (lrT m) / (sqrt(v) + eps)}, evaluated in exactly this order
      * so that every implementation gives the same bits (element-wise, no reassociation).

@@ -205,4 +205,56 @@ final class PlainKernels extends Kernels {
             reflect1(this, gamma, v, vOff, len, x, xOff + c * stride);
         }
     }
+
+    /** One pass over the vectors for count 4 (10 partial sums, each over its own entries in ascending order). */
+    @Override
+    public void gram(double[] x, int xOff, int len, int stride, int count, double[] out, int outOff, int ldo) {
+        if (count != 4) {
+            super.gram(x, xOff, len, stride, count, out, outOff, ldo);
+            return;
+        }
+        int x1 = xOff + stride;
+        int x2 = x1 + stride;
+        int x3 = x2 + stride;
+        double s00 = 0.0;
+        double s01 = 0.0;
+        double s02 = 0.0;
+        double s03 = 0.0;
+        double s11 = 0.0;
+        double s12 = 0.0;
+        double s13 = 0.0;
+        double s22 = 0.0;
+        double s23 = 0.0;
+        double s33 = 0.0;
+        for (int i = 0; i < len; i++) {
+            double a0 = x[xOff + i];
+            double a1 = x[x1 + i];
+            double a2 = x[x2 + i];
+            double a3 = x[x3 + i];
+            s00 += a0 * a0;
+            s01 += a0 * a1;
+            s02 += a0 * a2;
+            s03 += a0 * a3;
+            s11 += a1 * a1;
+            s12 += a1 * a2;
+            s13 += a1 * a3;
+            s22 += a2 * a2;
+            s23 += a2 * a3;
+            s33 += a3 * a3;
+        }
+        int o = outOff;
+        out[o] = s00;
+        out[o + 1] = s01;
+        out[o + 2] = s02;
+        out[o + 3] = s03;
+        o += ldo;
+        out[o + 1] = s11;
+        out[o + 2] = s12;
+        out[o + 3] = s13;
+        o += ldo;
+        out[o + 2] = s22;
+        out[o + 3] = s23;
+        o += ldo;
+        out[o + 3] = s33;
+    }
 }

@@ -82,6 +82,37 @@ class AnomalyDetectorTest {
         }
     }
 
+    /**
+     * Calibration with event times (5-minute and hourly noise, so the seasonal lags, the context path and the
+     * sustained-deviation chart are all in play): the chart only counts from the alarm level on, so the fraction
+     * above the threshold of nominal rate q = 1e-2 and 1e-3 stays in [q / 2, 10 q] (measured 2.4 q and 5.2
+     * q; letting the chart's weighted digits count at every level instead gives about 23 q and 100-120 q).
+     */
+    @Test
+    void timedNoiseKeepsTheNominalRateBelowTheAlarmLevel() {
+        double[] qs = {1e-2, 1e-3};
+        for (long cadence : new long[] {300_000L, 3_600_000L}) {
+            ForecastingLearner f = forecaster(7);
+            Rng rng = new Rng(11);
+            int n = 0;
+            int[] above = new int[qs.length];
+            for (int t = 0; t < 22_000; t++) {
+                ForecastingLearner.Result r = f.observe(1_400_000_000_000L + t * cadence, new double[] {5 + rng.nextGaussian()});
+                if (t >= 2_000) {
+                    n++;
+                    for (int k = 0; k < qs.length; k++) {
+                        above[k] += r.anomalyScore >= thresholdFor(qs[k]) ? 1 : 0;
+                    }
+                }
+            }
+            for (int k = 0; k < qs.length; k++) {
+                double rate = (double) above[k] / n;
+                String what = "cadence " + cadence + " q " + qs[k] + ": rate " + rate;
+                assertTrue(rate >= qs[k] / 2 && rate <= 10 * qs[k], what);
+            }
+        }
+    }
+
     /** Generated series that break naive scores: constant, flat, step, integer-valued, tiny and 1e9 scales. */
     private static double[] generated(int kind, int n, Rng rng) {
         double[] x = new double[n];
@@ -191,7 +222,7 @@ class AnomalyDetectorTest {
     private static AnomalySettings withProtectionWeight(double w) {
         return new AnomalySettings(S.warmUp(), S.shortWindow(), S.longWindow(), S.scaleWindow(), S.refractory(),
             S.alarmDigits(), S.levelWindow(), S.levelCap(), S.protectDigits(), S.protectRun(), S.protectMax(), w,
-            S.halfDigits());
+            S.halfDigits(), S.chartWindow(), S.chartHorizon(), S.chartWeight());
     }
 
     /**
@@ -226,29 +257,35 @@ class AnomalyDetectorTest {
         Rng rng = new Rng(8);
         double[] x = new double[2];
         double[] m = {0.0, 10.0};
-        double[] s = {1.0, 2.0};
+        double[] k = {0.2, 9.5};
         for (int t = 0; t < 2500; t++) {
             x[0] = rng.nextGaussian() * (t % 100 == 0 ? 9 : 1) + (t >= 2400 && t < 2450 ? 30 : 0);
             x[1] = 10 + 2 * rng.nextGaussian();
-            a.score(x, m, s);
+            a.score(x, m, k);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        a.write(new DataOutputStream(bytes));
+        DataOutputStream out = new DataOutputStream(bytes);
+        a.write(out);
+        a.writeChart(out);
         // a detector built with other settings adopts the stored ones
-        AnomalyDetector b = new AnomalyDetector(2, new AnomalySettings(10, 3, 50, 50, 100, 5.0, 50, 0.5, 3.0, 2, 20, 0.5, 2.0));
-        b.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        AnomalyDetector b = new AnomalyDetector(2, new AnomalySettings(10, 3, 50, 50, 100, 5.0, 50, 0.5, 3.0, 2, 20, 0.5, 2.0, 8, 100, 1.0));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        b.read(in);
+        b.readChart(in);
         assertEquals(S, b.settings());
         assertEquals(a.count(), b.count());
         ByteArrayOutputStream again = new ByteArrayOutputStream();
-        b.write(new DataOutputStream(again));
+        DataOutputStream outAgain = new DataOutputStream(again);
+        b.write(outAgain);
+        b.writeChart(outAgain);
         assertArrayEquals(bytes.toByteArray(), again.toByteArray());
         for (int t = 0; t < 300; t++) {
             x[0] = rng.nextGaussian() * (t % 50 == 0 ? 20 : 1);
             x[1] = 10 + 2 * rng.nextGaussian();
-            AnomalyDetector.Score sa = a.score(x, m, s);
-            double[] va = {sa.score, sa.surprise, sa.likelihood, sa.level, sa.channel, sa.warmingUp ? 1 : 0, a.weight()};
-            AnomalyDetector.Score sb = b.score(x, m, s);
-            double[] vb = {sb.score, sb.surprise, sb.likelihood, sb.level, sb.channel, sb.warmingUp ? 1 : 0, b.weight()};
+            AnomalyDetector.Score sa = a.score(x, m, k);
+            double[] va = {sa.score, sa.surprise, sa.likelihood, sa.sustained, sa.level, sa.channel, sa.warmingUp ? 1 : 0, a.weight()};
+            AnomalyDetector.Score sb = b.score(x, m, k);
+            double[] vb = {sb.score, sb.surprise, sb.likelihood, sb.sustained, sb.level, sb.channel, sb.warmingUp ? 1 : 0, b.weight()};
             assertArrayEquals(va, vb, 0.0, "t " + t);
         }
     }

@@ -277,6 +277,40 @@ class OkRtrlFastPathTest {
     }
 
     /** Gradients: dL/dW = delta^T G~ (dense), on the plain kernels. */
+    /**
+     * On the SIMD kernels M goes through CholeskyQR2 once the r terms are filled, and through Householder for the
+     * steps after a reset (zero terms); the plain kernels always use Householder.
+     */
+    @Test
+    void mIsFactoredByCholeskyQr2OnTheSimdKernelsExceptAfterResets() {
+        Kernels v = vectorOrSkip();
+        int r = 4;
+        Cell cell = new TanhCell(32, 1);
+        OkRtrl simd = new OkRtrl(cell, r, v);
+        OkRtrl plain = new OkRtrl(cell, r, Kernels.plain());
+        Stream s = new Stream(cell, 3);
+        Rng rng1 = new Rng(9);
+        Rng rng2 = new Rng(9);
+        for (int round = 0; round < 2; round++) {
+            int cholesky = 0;
+            for (int t = 0; t < 200; t++) {
+                CellStep st = s.next();
+                simd.step(s.w, st, rng1);
+                plain.step(s.w, st, rng2);
+                assertTrue(!plain.lastStepUsedCholeskyQr2(), "plain kernels: Householder, step " + t);
+                if (t < r) {
+                    assertTrue(!simd.lastStepUsedCholeskyQr2(), "zero terms go to Householder, step " + t);
+                } else if (simd.lastStepUsedCholeskyQr2()) {
+                    cholesky++;
+                }
+            }
+            assertTrue(cholesky >= 190, "CholeskyQR2 for the steps with all terms filled: " + cholesky + " of 196");
+            simd.reset();
+            plain.reset();
+            s.resetHidden();
+        }
+    }
+
     @Test
     void gradientIsDeltaTimesInfluence() {
         checkGradient(Kernels.plain());

@@ -214,7 +214,7 @@ class CodecBytesTest {
      */
     @Test
     void storedFormat2And3StatesMigrateAndContinue() throws Exception {
-        assertEquals(4, LearnerCodec.VERSION);
+        assertEquals(5, LearnerCodec.VERSION);
         Map<String, byte[]> states = states(FORMAT2_STATES);
         assertEquals(11, states.size());
         for (Map.Entry<String, byte[]> e : states.entrySet()) {
@@ -248,6 +248,59 @@ class CodecBytesTest {
                 }
                 assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
             }
+        }
+    }
+
+    /**
+     * Format-4 states (the stored format-2 states migrated, continued 400 events so the detector is past its
+     * warm-up, re-encoded without the chart's block: {@link StoredStates#format4FromCurrent}) restore by migration
+     * through the fast path and through a {@code DataInputStream}: every byte is read, the migration says the chart
+     * and its context path start fresh, both decodes give the same current-format bytes, those round-trip, the two
+     * continue bit-identically, and the parts the format-4 state held (surprise, likelihood, level, protection) go
+     * on exactly as from the full current-format state, while its chart is not scored for its first two windows.
+     */
+    @Test
+    void format4StatesMigrateWithAFreshChart() throws Exception {
+        for (Map.Entry<String, byte[]> e : states(FORMAT2_STATES).entrySet()) {
+            String name = e.getKey();
+            ForecastingLearner full = LearnerCodec.forecastingFromBytes(e.getValue());
+            Rng data = new Rng(23);
+            long t0 = 137;
+            for (int t = 0; t < 400; t++) {
+                full.observe((t0 + t) * 1_800_000L, input(data));
+            }
+            int d = full.config().inputs();
+            byte[] current = LearnerCodec.toBytes(full);
+            byte[] old = StoredStates.format4FromCurrent(current, d);
+            ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(old);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(old));
+            ForecastingLearner viaStream = LearnerCodec.readForecasting(in);
+            assertEquals(-1, in.read(), name + ": every byte consumed");
+            assertEquals("state format 4: the anomaly detector's sustained-deviation chart and its context path"
+                + " started fresh", viaFast.migration(), name);
+            byte[] migrated = LearnerCodec.toBytes(viaFast);
+            assertEquals(current.length, migrated.length, name);
+            assertArrayEquals(java.util.Arrays.copyOf(current, 4), java.util.Arrays.copyOf(migrated, 4), name);
+            assertArrayEquals(migrated, streamBytes(viaStream), name + ": both decodes migrate alike");
+            assertArrayEquals(migrated, LearnerCodec.toBytes(LearnerCodec.forecastingFromBytes(migrated)),
+                name + ": the migrated state round-trips");
+            ForecastingLearner reference = LearnerCodec.forecastingFromBytes(current);
+            for (int t = 400; t < 460; t++) {
+                double[] x = input(data);
+                long time = (t0 + t) * 1_800_000L;
+                ForecastingLearner.Result a = viaFast.observe(time, x);
+                assertArrayEquals(bits(viaStream.observe(time, x)), bits(a), name + ", step " + t);
+                ForecastingLearner.Result r = reference.observe(time, x);
+                assertEquals(r.surprise, a.surprise, 0.0, name + ", step " + t);
+                assertEquals(r.likelihood, a.likelihood, 0.0, name + ", step " + t);
+                assertEquals(r.level, a.level, 0.0, name + ", step " + t);
+                assertEquals(r.learnWeight, a.learnWeight, 0.0, name + ", step " + t);
+                if (t < 400 + 24) {
+                    // 30-minute events: a day of 48, a chart window of 12, scored from twice the window on
+                    assertEquals(0.0, a.sustained, 0.0, name + ": the fresh chart is not scored yet, step " + t);
+                }
+            }
+            assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
         }
     }
 

@@ -118,8 +118,8 @@ class SharedScratchTest {
      * Heap bytes one more key costs (the learner's object graph beyond what it shares), tanh n = 16, r = 4, one
      * channel: the network's state is 2,012 doubles (r n^2 = 1,024 of A, 3 k m = 912 of W and Adam's moments, r m = 76
      * of u) = 16,096 bytes, the forecaster's linear path 195 doubles (13 coefficients, 13 x 13 covariance, 13
-     * features) = 1,560 bytes, the anomaly detector and its least-squares anomaly path, plus
-     * the small arrays (context, interval, combination) and object headers; measured 24,544 bytes on HotSpot 17 with
+     * features) = 1,560 bytes, the anomaly detector and its least-squares anomaly and context paths, plus
+     * the small arrays (context, interval, combination) and object headers; measured 26,776 bytes on HotSpot 17 with
      * compressed oops (the network alone 18,352; 42,632 if each learner held its own
      * per-step buffers). No seasonal ring here: these events have no event time.
      */

@@ -57,4 +57,22 @@ public final class StoredStates {
         out.flush();
         return bos.toByteArray();
     }
+
+    /**
+     * What a forecaster's current-format state was in format 4: version 4 and the same bytes without the last block
+     * (the detector's chart settings: int, int, double; chart count: long; chart window: int; chart, its mean and
+     * variance: three arrays of d; the context path of each channel; its pending forecast: an array of d).
+     */
+    public static byte[] format4FromCurrent(byte[] current, int channels) throws IOException {
+        ByteArrayOutputStream arr = new ByteArrayOutputStream();
+        org.flinkrtrl.core.optim.StateArrays.write(new DataOutputStream(arr), new double[channels]);
+        ByteArrayOutputStream rls = new ByteArrayOutputStream();
+        new RecursiveLeastSquares(ForecastingLearner.FEATURES, 0.999, 1.0, new double[ForecastingLearner.FEATURES])
+            .write(new DataOutputStream(rls));
+        int block = 4 + 4 + 8 + 8 + 4 + 4 * arr.size() + channels * rls.size();
+        byte[] old = java.util.Arrays.copyOf(current, current.length - block);
+        old[4] = 0;
+        old[5] = 4;
+        return old;
+    }
 }

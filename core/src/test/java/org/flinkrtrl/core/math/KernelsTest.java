@@ -241,7 +241,7 @@ class KernelsTest {
         Rng rng = new Rng(1);
         int[] sizes = {1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 14, 16, 17, 22, 31, 32, 33};
         for (int rows : sizes) {
-            for (int inner : new int[] {1, 3, 8, 17}) {
+            for (int inner : new int[] {1, 3, 4, 8, 17}) { // 4 x 4 x long: the SIMD side's gemm4x4
                 for (int cols : sizes) {
                     int lda = inner + 2;
                     int ldb = cols + 1;
@@ -263,6 +263,27 @@ class KernelsTest {
                     for (int i = 0; i < c.length; i++) {
                         assertEquals(expect[i], c[i], 1e-12, k.name() + " gemm " + rows + "x" + inner + "x" + cols);
                     }
+                }
+            }
+        }
+        for (int count = 1; count <= 6; count++) { // count 4: the SIMD side's one-pass Gram
+            for (int len : new int[] {0, 1, 7, 8, 9, 31, 40, 67}) {
+                int stride = len + 3;
+                double[] x = gaussian(rng, 2 + count * stride);
+                double[] out = gaussian(rng, 1 + count * 7);
+                double[] expect = out.clone();
+                for (int i = 0; i < count; i++) {
+                    for (int j = i; j < count; j++) {
+                        double s = 0.0;
+                        for (int t = 0; t < len; t++) {
+                            s += x[2 + i * stride + t] * x[2 + j * stride + t];
+                        }
+                        expect[1 + i * 7 + j] = s;
+                    }
+                }
+                k.gram(x, 2, len, stride, count, out, 1, 7);
+                for (int i = 0; i < out.length; i++) {
+                    assertEquals(expect[i], out[i], 1e-12, k.name() + " gram " + count + " x " + len + " at " + i);
                 }
             }
         }

@@ -1,0 +1,284 @@
+package org.flinkrtrl.core.grad;
+
+import org.flinkrtrl.core.math.Kernels;
+
+/**
+ * Thin QR of a tall column-major matrix by CholeskyQR2, and its Q applied to small matrices: the factorisation of M
+ * in the OK step (spec C.5 steps 2 and 5) in four passes over M's columns on the kernels, instead of the
+ * column-by-column sweeps of {@link HouseholderQr}.
+ *
+ * <p><b>Algorithm</b> (Fukaya, Nakatsukasa, Yanagisawa, Yamamoto 2014; Yamamoto et al., ETNA 44, 2015):
+ * <ol>
+ *   <li>{@code G = X^T X}, {@code G = R1^T R1} (Cholesky), {@code Q1 = X R1^-1};</li>
+ *   <li>the same once more on Q1: {@code Q1^T Q1 = R2^T R2}, {@code Q = Q1 R2^-1}, {@code R = R2 R1}.</li>
+ * </ol>
+ * Q is never formed: {@link #apply} computes {@code Q Y = Q1 (R2^-1 Y)}, one product on the kernels.
+ *
+ * <p><b>When it is used.</b> One CholeskyQR pass loses orthogonality as {@code u kappa^2}; the second pass restores
+ * it to O(u) (and the factorisation's residual to O(u kappa |X|)) whenever
+ * {@code 8 kappa sqrt((rows cols + cols (cols + 1)) u) <= 1} (Yamamoto et al., Theorem 3.3 and 3.6), with
+ * {@code u = 2^-53}. Rounding in the Gram matrix and in the Cholesky factorisation is componentwise relative to the
+ * column norms, so kappa here is the condition number of X with unit columns, bounded from above by
+ * {@code kappa_F = |R1 D^-1|_F |D R1^-1|_F}, {@code D = diag(|x_j|)}. {@link #decompose} computes that bound and
+ * returns false (the caller then factors with Householder) when a column is zero or not finite, a Cholesky pivot is
+ * not positive, or {@code kappa_F} exceeds {@link #KAPPA_SAFETY} times below the theorem's limit; also when the
+ * second Gram matrix fails the same test. In OK that happens for the first r steps after a reset (zero terms) and
+ * when H maps the terms onto nearly parallel directions.
+ *
+ * <p><b>Column order and the sparse lead column</b> as in {@link HouseholderQr}: the matrix ({@link #matrix()}, rows
+ * x cols, column-major, shared with the Householder fallback and only read here) is factored in the logical order
+ * {@code [lead | stored 0 .. cols-2]}, the lead column stored last and zero outside the ascending rows
+ * {@code leadRows}. R has a positive diagonal (Householder's may be negative: Q's columns then differ in sign, the
+ * products Q R and Q Y of the OK step with canonical singular-pair signs do not).
+ *
+ * <p>All buffers are allocated at construction; nothing allocates afterwards.
+ */
+final class CholeskyQr2 {
+    /** How far below the theorem's limit on kappa the scaled condition bound must stay. */
+    static final double KAPPA_SAFETY = 16.0;
+
+    private final int rows;
+    private final int cols;
+    private final int rest;
+    private final Kernels kern;
+    private final int[] leadRows;
+    private final double kappaMax;
+
+    /** The matrix to factor (not owned: the fallback QR's). */
+    private final double[] a;
+    /** Q1's dense columns (logical 1..cols-1; column-major, leading dimension rows) and its lead column at leadRows. */
+    private final double[] q1;
+    private final double[] q1Lead;
+    /** Gram matrices (upper triangles), Cholesky factors, their inverses, R = R2 R1: cols x cols row-major. */
+    private final double[] gram;
+    private final double[] r1;
+    private final double[] s1;
+    private final double[] r2;
+    private final double[] s2;
+    private final double[] rf;
+    /** Small product coefficients: (R1^-1)^T's dense block, or (R2^-1 Y)^T without its lead row. */
+    private final double[] coef;
+    private final double[] t3;
+    private final double[] ones;
+
+    /**
+     * @param a        the rows x cols column-major matrix, lead column last (kept by reference and only read)
+     * @param leadRows ascending rows outside which the lead column is zero; kept by reference
+     */
+    CholeskyQr2(double[] a, int rows, int cols, int[] leadRows, Kernels kernels) {
+        if (cols < 2 || rows < cols || a.length < rows * cols || leadRows.length == 0) {
+            throw new IllegalArgumentException("CholeskyQR2 needs rows >= cols >= 2 and a sparse lead column, got "
+                + rows + " x " + cols);
+        }
+        this.a = a;
+        this.rows = rows;
+        this.cols = cols;
+        this.rest = cols - 1;
+        this.kern = kernels;
+        this.leadRows = leadRows;
+        double u = Math.ulp(1.0) / 2;
+        this.kappaMax = 1.0 / (8.0 * Math.sqrt(((double) rows * cols + cols * (cols + 1.0)) * u)) / KAPPA_SAFETY;
+        this.q1 = new double[rest * rows];
+        this.q1Lead = new double[leadRows.length];
+        this.gram = new double[cols * cols];
+        this.r1 = new double[cols * cols];
+        this.s1 = new double[cols * cols];
+        this.r2 = new double[cols * cols];
+        this.s2 = new double[cols * cols];
+        this.rf = new double[cols * cols];
+        this.coef = new double[cols * cols];
+        this.t3 = new double[cols * cols];
+        this.ones = new double[cols];
+    }
+
+    /** The largest scaled condition bound {@link #decompose} accepts. */
+    double kappaMax() {
+        return kappaMax;
+    }
+
+    /** The matrix being factored (shared with the Householder fallback). */
+    double[] matrix() {
+        return a;
+    }
+
+    /** R after a successful {@link #decompose}: cols x cols row-major, upper triangular, logical column order. */
+    double[] rFactor() {
+        return rf;
+    }
+
+    /**
+     * Factors {@link #matrix()} (left unchanged). Returns false, with nothing usable computed, when the matrix is
+     * too ill-conditioned for CholeskyQR2 (see the class comment); the caller then uses Householder.
+     */
+    boolean decompose() {
+        int c0 = rest * rows;
+        // Pass 1: G = X^T X.
+        double g00 = 0.0;
+        for (int idx : leadRows) {
+            double v = a[c0 + idx];
+            g00 += v * v;
+        }
+        gram[0] = g00;
+        for (int l = 1; l < cols; l++) {
+            int base = (l - 1) * rows;
+            double acc = 0.0;
+            for (int idx : leadRows) {
+                acc += a[c0 + idx] * a[base + idx];
+            }
+            gram[l] = acc;
+        }
+        kern.gram(a, 0, rows, rows, rest, gram, cols + 1, cols);
+        if (!cholesky(r1, s1)) {
+            return false;
+        }
+        // Pass 2: Q1 = X R1^-1, the dense columns as one product, then the lead column's part.
+        for (int l = 1; l < cols; l++) {
+            for (int i = 1; i < cols; i++) {
+                coef[(l - 1) * rest + i - 1] = i <= l ? s1[i * cols + l] : 0.0;
+            }
+        }
+        kern.gemm(rest, rest, rows, coef, 0, rest, a, 0, rows, q1, 0, rows);
+        double lead = s1[0];
+        for (int t = 0; t < leadRows.length; t++) {
+            int idx = leadRows[t];
+            double d = a[c0 + idx];
+            q1Lead[t] = lead * d;
+            for (int l = 1; l < cols; l++) {
+                q1[(l - 1) * rows + idx] += s1[l] * d;
+            }
+        }
+        // Pass 3: G = Q1^T Q1, R2, R = R2 R1.
+        g00 = 0.0;
+        for (double v : q1Lead) {
+            g00 += v * v;
+        }
+        gram[0] = g00;
+        for (int l = 1; l < cols; l++) {
+            int base = (l - 1) * rows;
+            double acc = 0.0;
+            for (int t = 0; t < leadRows.length; t++) {
+                acc += q1Lead[t] * q1[base + leadRows[t]];
+            }
+            gram[l] = acc;
+        }
+        kern.gram(q1, 0, rows, rows, rest, gram, cols + 1, cols);
+        if (!cholesky(r2, s2)) {
+            return false;
+        }
+        for (int i = 0; i < cols; i++) {
+            for (int j = 0; j < cols; j++) {
+                double acc = 0.0;
+                for (int t = i; t <= j; t++) {
+                    acc += r2[i * cols + t] * r1[t * cols + j];
+                }
+                rf[i * cols + j] = acc;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Upper Cholesky factor R of the Gram matrix's upper triangle ({@code R^T R = G}, positive diagonal) and its
+     * inverse S; false when a diagonal entry of G is not a positive finite number, a pivot is not positive or the
+     * scaled condition bound {@code sqrt(cols sum_ij G_ii S_ij^2)} exceeds {@link #kappaMax()}.
+     */
+    private boolean cholesky(double[] r, double[] s) {
+        int c = cols;
+        for (int i = 0; i < c; i++) {
+            double gii = gram[i * c + i];
+            if (!(gii > 0.0 && gii <= Double.MAX_VALUE)) {
+                return false;
+            }
+            double d = gii;
+            for (int t = 0; t < i; t++) {
+                d -= r[t * c + i] * r[t * c + i];
+            }
+            if (!(d > 0.0)) {
+                return false;
+            }
+            double rii = Math.sqrt(d);
+            r[i * c + i] = rii;
+            double inv = 1.0 / rii;
+            for (int j = i + 1; j < c; j++) {
+                double v = gram[i * c + j];
+                for (int t = 0; t < i; t++) {
+                    v -= r[t * c + i] * r[t * c + j];
+                }
+                r[j * c + i] = 0.0;
+                r[i * c + j] = v * inv;
+            }
+        }
+        double norm2 = 0.0;
+        for (int j = 0; j < c; j++) {
+            s[j * c + j] = 1.0 / r[j * c + j];
+            for (int i = j - 1; i >= 0; i--) {
+                double acc = 0.0;
+                for (int t = i + 1; t <= j; t++) {
+                    acc += r[i * c + t] * s[t * c + j];
+                }
+                s[i * c + j] = -acc / r[i * c + i];
+            }
+            for (int i = 0; i <= j; i++) {
+                double v = s[i * c + j];
+                norm2 += gram[i * c + i] * v * v;
+            }
+            for (int i = j + 1; i < c; i++) {
+                s[i * c + j] = 0.0;
+            }
+        }
+        return c * norm2 <= kappaMax * kappaMax; // false for NaN as well
+    }
+
+    /** {@code Q^T 1} (the sums of Q's columns) after {@link #decompose}, length cols; O(rows cols). */
+    double[] transposeTimesOnes() {
+        double e0 = 0.0;
+        for (double v : q1Lead) {
+            e0 += v;
+        }
+        t3[0] = e0;
+        for (int l = 1; l < cols; l++) {
+            double acc = 0.0;
+            for (int i = (l - 1) * rows, end = i + rows; i < end; i++) {
+                acc += q1[i];
+            }
+            t3[l] = acc;
+        }
+        for (int j = 0; j < cols; j++) {
+            double acc = 0.0;
+            for (int i = 0; i <= j; i++) {
+                acc += s2[i * cols + j] * t3[i];
+            }
+            ones[j] = acc;
+        }
+        return ones;
+    }
+
+    /**
+     * out (rows x yCols; column c at {@code c rows}) = {@code Q Y = Q1 (R2^-1 Y)} after {@link #decompose}, with Y
+     * cols x yCols row-major, yCols at most cols: one product of 2 rows (cols - 1) yCols flops for the dense
+     * columns of Q1, plus the lead column at its rows.
+     */
+    void apply(double[] yd, int yCols, double[] out) {
+        for (int l = 0; l < cols; l++) {
+            for (int c = 0; c < yCols; c++) {
+                double acc = 0.0;
+                for (int j = l; j < cols; j++) {
+                    acc += s2[l * cols + j] * yd[j * yCols + c];
+                }
+                if (l == 0) {
+                    t3[c] = acc;
+                } else {
+                    coef[c * rest + l - 1] = acc;
+                }
+            }
+        }
+        kern.gemm(yCols, rest, rows, coef, 0, rest, q1, 0, rows, out, 0, rows);
+        for (int c = 0; c < yCols; c++) {
+            double z = t3[c];
+            int oc = c * rows;
+            for (int t = 0; t < leadRows.length; t++) {
+                out[oc + leadRows[t]] += z * q1Lead[t];
+            }
+        }
+    }
+}

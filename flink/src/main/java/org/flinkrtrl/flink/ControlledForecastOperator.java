@@ -1,0 +1,77 @@
+package org.flinkrtrl.flink;
+
+import java.util.List;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.flinkrtrl.record.ControlCommand;
+import org.flinkrtrl.record.Event;
+import org.flinkrtrl.record.Prediction;
+
+/**
+ * Flink's keyed broadcast operator running a {@link ControlledForecastFunction}, plus the per-subtask
+ * {@link ModelCache} of {@link ModelCacheOperator}: the cache is offered when the operator opens, and the cached
+ * models are written back to the keyed state in the synchronous snapshot (before the keyed state backend is
+ * snapshotted, for every checkpoint and savepoint) and when the input ends. State names, the broadcast state and
+ * serializers are the function's, as with Flink's own operator.
+ */
+public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<String, Event, ControlCommand, Prediction>
+    implements KeyAccess {
+    private static final long serialVersionUID = 1L;
+
+    private final long cacheBytes;
+    private transient ModelCacheHost host;
+
+    /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
+    public ControlledForecastOperator(ControlledForecastFunction function, long cacheBytes) {
+        super(function, List.of(ControlledForecastFunction.COMMANDS));
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
+        }
+        this.cacheBytes = cacheBytes;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        ControlledForecastFunction f = (ControlledForecastFunction) userFunction;
+        if (cacheBytes > 0 && f.attachCache(this, cacheBytes)) {
+            host = f;
+        }
+    }
+
+    /** The cache's bound per subtask in bytes; 0 = no cache. */
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
+    /** Whether the function keeps its models in the cache (false when it declined or the bound is 0). */
+    public boolean cacheAttached() {
+        return host != null;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        if (host != null) {
+            host.flushCache();
+        }
+        super.snapshotState(context);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        if (host != null) {
+            host.flushCache();
+        }
+        super.finish();
+    }
+
+    @Override
+    public long processingTime() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    @Override
+    public boolean backendCopiesValues() {
+        return getKeyedStateBackend().isSafeToReuseKVState();
+    }
+}
