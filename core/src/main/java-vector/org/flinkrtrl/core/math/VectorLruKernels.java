@@ -1,6 +1,9 @@
 package org.flinkrtrl.core.math;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +21,160 @@ final class VectorLruKernels extends LruKernels {
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
+    }
+
+    /**
+     * {@link LruKernels#transform} on lanes: {@link LruMath}'s exp, sin and cos with the same operations in the same
+     * order on each lane (lane-wise fma is exact like {@link Math#fma}), so the same bits. A block of lanes with an
+     * argument outside the fast ranges (or NaN) is done by the scalar functions, which then take {@code StrictMath}'s
+     * value. Each function is its own small loop, so that C2 inlines every vector operation (a vector crossing a call
+     * boundary would be boxed on the heap).
+     */
+    @Override
+    public void transform(int n, double[] W, double minDecay, double[] en, double[] et, double[] g, double[] lr,
+                          double[] li) {
+        // One call site per helper: C2 inlines each once and stays within its node budget.
+        for (int part = 0; part < 4; part++) {
+            double[] src = W;
+            int off = part * n;
+            double[] dst = part == 0 ? en : part == 1 ? et : part == 2 ? g : lr;
+            if (part == 3) {
+                for (int i = 0; i < n; i++) {
+                    lr[i] = -(en[i] + minDecay);
+                }
+                src = lr;
+                off = 0;
+            }
+            expInto(src, off, dst, n); // lr: |lambda| until sinCosInto
+        }
+        sinCosInto(et, lr, li, n);
+    }
+
+    /** {@code dst[i] = LruMath.exp(src[off + i])}, i < n. */
+    private static void expInto(double[] src, int off, double[] dst, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, src, off + i);
+            if (expRange(x).allTrue()) {
+                exp(x).intoArray(dst, i);
+            } else {
+                for (int l = i; l < i + L; l++) {
+                    dst[l] = LruMath.exp(src[off + l]);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            dst[i] = LruMath.exp(src[off + i]);
+        }
+    }
+
+    /** {@code li[i] = lr[i] LruMath.sin(et[i])}, {@code lr[i] = lr[i] LruMath.cos(et[i])}, i < n. */
+    private static void sinCosInto(double[] et, double[] lr, double[] li, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, et, i);
+            if (x.abs().compare(VectorOperators.LE, LruMath.TRIG_MAX).allTrue()) {
+                // Shared reduction; sin picks by quadrant q, cos by q + 1 (cos x = sin(x + pi/2)).
+                DoubleVector shifted = x.mul(LruMath.TWO_OVER_PI).add(LruMath.SHIFTER);
+                DoubleVector k = shifted.sub(LruMath.SHIFTER);
+                DoubleVector r = reduce(x, k);
+                LongVector sp = sinPoly(r).reinterpretAsLongs();
+                LongVector cp = cosPoly(r).reinterpretAsLongs();
+                LongVector q = shifted.reinterpretAsLongs();
+                DoubleVector mod = DoubleVector.fromArray(S, lr, i);
+                // sin(q pi/2 + r): cos r for odd q, sign flipped (exactly a negation) for q mod 4 in {2, 3}.
+                LongVector odd = q.and(1L).neg(); // all ones for odd q
+                LongVector sinBits = sp.and(odd.not()).or(cp.and(odd))
+                    .lanewise(VectorOperators.XOR, q.and(2L).lanewise(VectorOperators.LSHL, 62));
+                LongVector q1 = q.add(1L);
+                LongVector odd1 = q1.and(1L).neg();
+                LongVector cosBits = sp.and(odd1.not()).or(cp.and(odd1))
+                    .lanewise(VectorOperators.XOR, q1.and(2L).lanewise(VectorOperators.LSHL, 62));
+                mod.mul(sinBits.reinterpretAsDoubles()).intoArray(li, i);
+                mod.mul(cosBits.reinterpretAsDoubles()).intoArray(lr, i);
+            } else {
+                for (int l = i; l < i + L; l++) {
+                    double mod = lr[l];
+                    li[l] = mod * LruMath.sin(et[l]);
+                    lr[l] = mod * LruMath.cos(et[l]);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            double mod = lr[i];
+            li[i] = mod * LruMath.sin(et[i]);
+            lr[i] = mod * LruMath.cos(et[i]);
+        }
+    }
+
+    private static VectorMask<Double> expRange(DoubleVector x) {
+        return x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX));
+    }
+
+    /** {@link LruMath#exp} on lanes within [EXP_MIN, EXP_MAX]. */
+    private static DoubleVector exp(DoubleVector x) {
+        DoubleVector shifted = x.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
+        DoubleVector k = shifted.sub(LruMath.SHIFTER);
+        DoubleVector nk = k.neg();
+        DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, x);
+        r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
+        DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
+        p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
+        p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
+        p = p.add(1.0);
+        DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
+            .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return p.mul(scale);
+    }
+
+    /** {@link LruMath#reduce} on lanes. */
+    private static DoubleVector reduce(DoubleVector x, DoubleVector k) {
+        DoubleVector nk = k.neg();
+        DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.PIO2_1, x);
+        DoubleVector p2 = k.mul(LruMath.PIO2_2);
+        DoubleVector w = r1.sub(p2);
+        DoubleVector bb = w.sub(r1);
+        DoubleVector err = r1.sub(w.sub(bb)).sub(p2.add(bb));
+        return w.add(nk.lanewise(VectorOperators.FMA, LruMath.PIO2_3, err));
+    }
+
+    /** {@link LruMath#sinPoly} on lanes. */
+    private static DoubleVector sinPoly(DoubleVector r) {
+        DoubleVector z = r.mul(r);
+        DoubleVector p = z.lanewise(VectorOperators.FMA, -LruMath.E19, LruMath.E17);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E15);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E13);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E11);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E9);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E7);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E5);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E3);
+        return z.mul(r).lanewise(VectorOperators.FMA, p, r);
+    }
+
+    /** {@link LruMath#cosPoly} on lanes. */
+    private static DoubleVector cosPoly(DoubleVector r) {
+        DoubleVector z = r.mul(r);
+        DoubleVector p = z.lanewise(VectorOperators.FMA, -LruMath.E18, LruMath.E16);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E14);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E12);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E10);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E8);
+        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E6);
+        p = z.lanewise(VectorOperators.FMA, p, LruMath.E4);
+        DoubleVector hz = z.mul(0.5);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector w = one.sub(hz);
+        return w.add(one.sub(w).sub(hz).add(z.mul(z).mul(p)));
     }
 
     @Override

@@ -1,12 +1,14 @@
 package org.flinkrtrl.core.cell;
 
+import org.flinkrtrl.core.math.LruKernels;
 import org.flinkrtrl.core.math.Rng;
 
 /**
  * The linear recurrent unit (Orvieto et al. 2023) in the form trained online by Zucchet et al. (NeurIPS 2023): N
  * complex units {@code h_t = lambda (.) h_{t-1} + gamma (.) (B x_t)} with {@code lambda = exp(-exp(nu) + i
  * exp(theta))}, so {@code |lambda| < 1} for every finite nu (see {@link #MIN_DECAY} for floating point), and
- * {@code gamma = exp(gamma_log)} (docs/spec-lru.md).
+ * {@code gamma = exp(gamma_log)} (docs/spec-lru.md). exp, sin and cos are {@code LruMath}'s (deterministic, within 2 ulp),
+ * so the plain and SIMD kernels give the same bits.
  * Real arithmetic only: a complex number is a pair of doubles.
  *
  * <p>The state vector the learner carries and the readout sees is {@code [Re h_t (N); Im h_t (N); x_t (n_x)]}
@@ -26,6 +28,8 @@ public final class LruCell implements Cell {
      * respect to nu is unchanged ({@code -exp(nu) lambda}).
      */
     public static final double MIN_DECAY = 0x1p-40;
+
+    private static final LruKernels KERNELS = LruKernels.get();
 
     private final int units;
     private final int nx;
@@ -110,31 +114,12 @@ public final class LruCell implements Cell {
         System.arraycopy(h, 0, a, 0, hs);
         System.arraycopy(x, 0, a, hs, nx);
         a[hs + nx] = 1.0;
-        // One transcendental function per loop: the calls of a loop are independent and overlap, where one loop
-        // doing all six per unit waits on each call's result (exp(nu) -> |lambda|). Same operations, same bits.
-        double[] en = s.expNu;
-        double[] et = s.expTheta;
+        // nu, theta, gamma_log -> exp(nu), exp(theta), gamma, lambda with LruMath's deterministic functions (the same
+        // bits on either kernel family, interpreted or compiled).
+        KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
         double[] g = s.gamma;
         double[] lr = s.lamRe;
         double[] li = s.lamIm;
-        for (int i = 0; i < n; i++) {
-            en[i] = Math.exp(W[i]);
-        }
-        for (int i = 0; i < n; i++) {
-            et[i] = Math.exp(W[n + i]);
-        }
-        for (int i = 0; i < n; i++) {
-            g[i] = Math.exp(W[2 * n + i]);
-        }
-        for (int i = 0; i < n; i++) {
-            lr[i] = Math.exp(-(en[i] + MIN_DECAY)); // |lambda| until the next two loops
-        }
-        for (int i = 0; i < n; i++) {
-            li[i] = lr[i] * Math.sin(et[i]);
-        }
-        for (int i = 0; i < n; i++) {
-            lr[i] = lr[i] * Math.cos(et[i]);
-        }
         int bRe = bReOffset();
         int bIm = bImOffset();
         double[] bxr = s.bxRe;

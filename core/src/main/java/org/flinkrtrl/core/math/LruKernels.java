@@ -101,6 +101,35 @@ public class LruKernels {
     }
 
     /**
+     * The parameter transform of N units (docs/spec-lru.md L.1) with {@link LruMath}'s deterministic functions:
+     * {@code en = exp(nu)}, {@code et = exp(theta)}, {@code g = exp(gamma_log)} and
+     * {@code lambda = exp(-(en + minDecay)) (cos et + i sin et)} into {@code (lr, li)}; nu, theta, gamma_log are
+     * {@code W[0, n)}, {@code W[n, 2n)}, {@code W[2n, 3n)}. The SIMD kernels give the same bits.
+     */
+    public void transform(int n, double[] W, double minDecay, double[] en, double[] et, double[] g, double[] lr,
+                          double[] li) {
+        // One function per loop: the calls of a loop are independent and overlap.
+        for (int i = 0; i < n; i++) {
+            en[i] = LruMath.exp(W[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            et[i] = LruMath.exp(W[n + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = LruMath.exp(W[2 * n + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            lr[i] = LruMath.exp(-(en[i] + minDecay)); // |lambda| until the next two loops
+        }
+        for (int i = 0; i < n; i++) {
+            li[i] = lr[i] * LruMath.sin(et[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            lr[i] = lr[i] * LruMath.cos(et[i]);
+        }
+    }
+
+    /**
      * The two diagonal traces of N units: {@code e_lambda <- lambda e_lambda + h_{t-1}},
      * {@code e_gamma <- lambda e_gamma + B x_t} (complex, element-wise; h_{t-1} as {@code [Re (N); Im (N)]} at the
      * start of {@code h}). Each output array is updated in place at its offset.

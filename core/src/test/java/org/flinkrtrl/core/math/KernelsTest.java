@@ -156,6 +156,42 @@ class KernelsTest {
         assertSameAdamBits(Kernels.plain(), vectorOrSkip());
     }
 
+    /**
+     * Random parameters and gradients (some gradients tiny, some zero) of odd lengths, 40 steps with the
+     * bias-corrected step size of steps 1-20 and then the saturated one ({@code lr} itself, as optim.Adam uses once
+     * {@code 1 - beta^t} rounds to 1): the vector kernels give the plain loop's bits in every array after every step.
+     */
+    @Test
+    void vectorAdamGivesThePlainBitsOnRandomArraysAcrossTheBiasCorrectionCutOver() {
+        Kernels v = vectorOrSkip();
+        Kernels p = Kernels.plain();
+        Rng rng = new Rng(29);
+        for (int len : new int[] {1, 5, 7, 9, 15, 17, 31, 33, 63, 88, 186, 274, 1089}) {
+            double[][] a = new double[3][len];
+            for (int i = 0; i < len; i++) {
+                a[0][i] = rng.nextGaussian();
+            }
+            double[][] b = {a[0].clone(), a[1].clone(), a[2].clone()};
+            double[] g = new double[len];
+            double lr = 1e-3;
+            for (int t = 1; t <= 40; t++) {
+                for (int i = 0; i < len; i++) {
+                    double u = rng.nextDouble();
+                    g[i] = u < 0.1 ? 0.0 : u < 0.2 ? 1e-12 * rng.nextGaussian() : rng.nextGaussian();
+                }
+                double lrT = t <= 20 ? lr * Math.sqrt(1.0 - Math.pow(0.999, t)) / (1.0 - Math.pow(0.9, t)) : lr;
+                p.adam(a[0], g, a[1], a[2], len, 0.9, 0.999, lrT, 1e-8);
+                v.adam(b[0], g, b[1], b[2], len, 0.9, 0.999, lrT, 1e-8);
+                for (int k = 0; k < 3; k++) {
+                    for (int i = 0; i < len; i++) {
+                        assertEquals(Double.doubleToRawLongBits(a[k][i]), Double.doubleToRawLongBits(b[k][i]),
+                            "len " + len + " step " + t + " array " + k + " index " + i);
+                    }
+                }
+            }
+        }
+    }
+
     /** Three Adam steps on {@code expected} (null = the scalar loop) and {@code actual} give the same bits. */
     private static void assertSameAdamBits(Kernels expected, Kernels actual) {
         for (int len : new int[] {1, 3, 4, 7, 16, 33, 1088}) {

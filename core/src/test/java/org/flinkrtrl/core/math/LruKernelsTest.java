@@ -34,6 +34,80 @@ class LruKernelsTest {
         }
     }
 
+    /**
+     * 300 steps of the LRU cell's forward pass (N = 8 and N = 11, 4 inputs, ring-initialised weights moved a little
+     * every step): a digest of every state. This test runs in the default (SIMD) test JVM and in the plain-kernels
+     * one (core/pom.xml), so each pinned digest is the claim that both families give the cell the same bits.
+     * (A whole learner's bits still differ between the families: its dot products, the MLP's features and the
+     * clipping norm, are summed in another order on SIMD.)
+     */
+    @Test
+    void lruCellGivesTheSameBitsOnBothKernelFamilies() {
+        assertEquals(CELL_DIGEST_8, cellDigest(8), LruKernels.get().name() + " N=8");
+        assertEquals(CELL_DIGEST_11, cellDigest(11), LruKernels.get().name() + " N=11");
+    }
+
+    private static final long CELL_DIGEST_8 = -541444731627263745L;
+    private static final long CELL_DIGEST_11 = 2778519126210114763L;
+
+    private static long cellDigest(int n) {
+        org.flinkrtrl.core.cell.LruCell cell = new org.flinkrtrl.core.cell.LruCell(n, 4);
+        org.flinkrtrl.core.cell.CellStep step = cell.newStep();
+        double[] w = new double[cell.parameterCount()];
+        cell.initWeights(w, new Rng(5), 0.0);
+        double[] h = new double[cell.hiddenSize()];
+        double[] x = new double[4];
+        long digest = 17;
+        for (int t = 0; t < 300; t++) {
+            for (int j = 0; j < 4; j++) {
+                x[j] = Math.sin(0.05 * t * (j + 1)) + 0.1 * j;
+            }
+            for (int p = 0; p < 3 * n; p++) {
+                w[p] += 1e-3 * Math.sin(0.3 * t + p);
+            }
+            cell.forward(w, h, x, step);
+            System.arraycopy(((org.flinkrtrl.core.cell.LruStep) step).hNext, 0, h, 0, h.length);
+            for (double v : h) {
+                digest = 31 * digest + Double.doubleToRawLongBits(v);
+            }
+        }
+        return digest;
+    }
+
+    @Test
+    void transformGivesTheBitsOfLruMathOnBothFamilies() {
+        Rng rng = new Rng(17);
+        for (LruKernels k : new LruKernels[] {LruKernels.get(), LruKernels.plain()}) {
+            for (int n : new int[] {1, 3, 7, 8, 9, 16, 21, 33}) {
+                for (int rep = 0; rep < 50; rep++) {
+                    double[] W = new double[3 * n];
+                    for (int i = 0; i < 3 * n; i++) {
+                        W[i] = 2.0 * rng.nextGaussian() - 1.0;
+                    }
+                    if (rep % 5 == 4) { // lanes outside the fast ranges: exp overflow / underflow, large phase, NaN
+                        int i = rng.nextInt(n);
+                        double[] odd = {800.0, -800.0, 7.0, 15.0, Double.NaN, Double.NEGATIVE_INFINITY};
+                        W[rng.nextInt(3) * n + i] = odd[rng.nextInt(odd.length)];
+                    }
+                    double[][] out = new double[5][n];
+                    k.transform(n, W, 0x1p-40, out[0], out[1], out[2], out[3], out[4]);
+                    double[][] want = new double[5][n];
+                    for (int i = 0; i < n; i++) {
+                        want[0][i] = LruMath.exp(W[i]);
+                        want[1][i] = LruMath.exp(W[n + i]);
+                        want[2][i] = LruMath.exp(W[2 * n + i]);
+                        double mod = LruMath.exp(-(want[0][i] + 0x1p-40));
+                        want[3][i] = mod * LruMath.cos(want[1][i]);
+                        want[4][i] = mod * LruMath.sin(want[1][i]);
+                    }
+                    for (int a = 0; a < 5; a++) {
+                        assertBits(want[a], out[a], k.name() + " transform n=" + n + " output " + a);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void elementWiseKernelsFollowTheFormulasBitForBit() {
         LruKernels k = LruKernels.get();
