@@ -17,49 +17,39 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> implements KeyAccess {
     private static final long serialVersionUID = 1L;
 
-    private final long cacheBytes;
-    private transient ModelCacheHost host;
+    private final ModelCacheAttachment cache;
 
     /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
     public ModelCacheOperator(KeyedProcessFunction<K, IN, OUT> function, long cacheBytes) {
         super(function);
-        if (cacheBytes < 0) {
-            throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
-        }
-        this.cacheBytes = cacheBytes;
+        this.cache = new ModelCacheAttachment(cacheBytes);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        if (cacheBytes > 0 && userFunction instanceof ModelCacheHost h && h.attachCache(this, cacheBytes)) {
-            host = h;
-        }
+        cache.open(userFunction, this);
     }
 
     /** The cache's bound per subtask in bytes; 0 = no cache. */
     public long cacheBytes() {
-        return cacheBytes;
+        return cache.cacheBytes();
     }
 
     /** Whether the function keeps its models in the cache (false when it declined or the bound is 0). */
     public boolean cacheAttached() {
-        return host != null;
+        return cache.attached();
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
-        if (host != null) {
-            host.flushCache();
-        }
+        cache.flush();
         super.snapshotState(context);
     }
 
     @Override
     public void finish() throws Exception {
-        if (host != null) {
-            host.flushCache();
-        }
+        cache.flush();
         super.finish();
     }
 
