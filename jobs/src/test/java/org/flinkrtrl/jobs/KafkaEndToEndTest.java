@@ -223,14 +223,7 @@ class KafkaEndToEndTest extends KafkaTest {
         List<String> first = kafka.readCommitted("r-out" + RUN, keys * half, TIMEOUT, Duration.ofMillis(500));
         assertEquals(keys * half, first.size());
         Path jobDir = ckpt.resolve(run1.getJobID().toString());
-        int seen = latestCheckpoint(jobDir);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (latestCheckpoint(jobDir) <= seen && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        cancel(run1);
-        int chk = latestCheckpoint(jobDir);
-        assertTrue(chk > seen, "no checkpoint after the last output");
+        int chk = cancelAfterNextCheckpoint(run1, jobDir);
 
         // Run 2: restore from the retained checkpoint and process the second half.
         kafka.produce("r-in" + RUN, events(keys, half, 2 * half, 3));

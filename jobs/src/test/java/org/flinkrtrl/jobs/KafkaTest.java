@@ -1,5 +1,7 @@
 package org.flinkrtrl.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,22 @@ abstract class KafkaTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Waits for a checkpoint newer than the newest one now retained in {@code jobDir} (so it covers every output
+     * read so far), cancels the job and returns that checkpoint's number; fails if none came within the timeout.
+     */
+    static int cancelAfterNextCheckpoint(JobClient job, Path jobDir) throws Exception {
+        int seen = latestCheckpoint(jobDir);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (latestCheckpoint(jobDir) <= seen && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        cancel(job);
+        int chk = latestCheckpoint(jobDir);
+        assertTrue(chk > seen, "no checkpoint after the last output read");
+        return chk;
     }
 
     static int latestCheckpoint(Path jobDir) throws IOException {

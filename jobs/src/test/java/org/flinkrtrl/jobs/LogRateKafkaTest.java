@@ -79,14 +79,7 @@ class LogRateKafkaTest extends KafkaTest {
         int closed1 = RateTraffic.SOURCES * (half - 6);
         assertEquals(closed1, kafka.readCommitted("rate-out" + RUN, closed1, TIMEOUT, Duration.ofSeconds(1)).size());
         Path jobDir = ckpt.resolve(run1.getJobID().toString());
-        int seen = latestCheckpoint(jobDir);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (latestCheckpoint(jobDir) <= seen && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        cancel(run1);
-        int chk = latestCheckpoint(jobDir);
-        assertTrue(chk > seen, "no checkpoint after the last rate output");
+        int chk = cancelAfterNextCheckpoint(run1, jobDir);
 
         // Run 2: restore and go on; source h3 stops at second 400.
         kafka.produce(in, second);
