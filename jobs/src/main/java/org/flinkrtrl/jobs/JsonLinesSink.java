@@ -82,30 +82,27 @@ public final class JsonLinesSink<T> implements Sink<T>, SupportsCommitter<String
 
     /** Predictions in the output format of {@link PredictionJson}, through one reused generator per file. */
     public static LineFormat<org.flinkrtrl.record.Prediction> predictions() {
-        return out -> {
-            PredictionJson.LineWriter w = new PredictionJson.LineWriter(out);
-            return new RecordWriter<>() {
-                @Override
-                public void write(org.flinkrtrl.record.Prediction p) throws IOException {
-                    w.write(p);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    w.close();
-                }
-            };
-        };
+        return throughLineWriter(PredictionJson.LineWriter::write);
     }
 
     /** Dead letters in the format of {@link PredictionJson#toJson(org.flinkrtrl.record.DeadLetter)}. */
     public static LineFormat<org.flinkrtrl.record.DeadLetter> deadLetters() {
+        return throughLineWriter(PredictionJson.LineWriter::write);
+    }
+
+    /** How one record goes through a file's {@link PredictionJson.LineWriter}. */
+    private interface LineWrite<T> extends Serializable {
+        void write(PredictionJson.LineWriter w, T record) throws IOException;
+    }
+
+    /** A format writing each record through one reused {@link PredictionJson.LineWriter} per file. */
+    private static <T> LineFormat<T> throughLineWriter(LineWrite<T> write) {
         return out -> {
             PredictionJson.LineWriter w = new PredictionJson.LineWriter(out);
             return new RecordWriter<>() {
                 @Override
-                public void write(org.flinkrtrl.record.DeadLetter d) throws IOException {
-                    w.write(d);
+                public void write(T record) throws IOException {
+                    write.write(w, record);
                 }
 
                 @Override
