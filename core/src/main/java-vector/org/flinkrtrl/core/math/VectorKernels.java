@@ -16,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** 512-bit vectors, so AVX-512 and its 32 vector registers (gemm6x4 needs 29; AVX2 has 16). */
+    private static final boolean REGS32 = S.vectorBitSize() >= 512;
 
     public VectorKernels() {}
 
@@ -32,7 +34,14 @@ final class VectorKernels extends Kernels {
             return;
         }
         int i = 0;
-        if (cols >= 2 * L && cols % (2 * L) == 0) {
+        if (REGS32 && cols % (4 * L) == 0 && cols > 0) {
+            for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
+                gemm6x4(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            }
+            for (; i + 4 <= rows; i += 4) {
+                gemm4x4v(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            }
+        } else if (cols >= 2 * L && cols % (2 * L) == 0) {
             for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
                 gemm6(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
@@ -239,6 +248,190 @@ final class VectorKernels extends Kernels {
             cx += ldc;
             s50.intoArray(c, cx);
             s51.intoArray(c, cx + L);
+        }
+    }
+
+    /**
+     * 6 rows x 4 vectors of C (24 accumulators, 4 B loads and 1 broadcast: 29 of the 32 AVX-512 registers), for cols
+     * a multiple of 4 vectors: 10 loads per 24 FMAs instead of gemm6's 8 per 12, and a whole row of a 32-wide C per
+     * block at 512 bits (OK's propagation at n = 32). The same FMA chain over p as the other block shapes.
+     */
+    private static void gemm6x4(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                                int ldb, double[] c, int cOff, int ldc) {
+        int a0 = aOff + i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c0 = cOff + i * ldc;
+        for (int x = 0; x < cols; x += 4 * L) {
+            DoubleVector s00 = DoubleVector.zero(S);
+            DoubleVector s01 = s00;
+            DoubleVector s02 = s00;
+            DoubleVector s03 = s00;
+            DoubleVector s10 = s00;
+            DoubleVector s11 = s00;
+            DoubleVector s12 = s00;
+            DoubleVector s13 = s00;
+            DoubleVector s20 = s00;
+            DoubleVector s21 = s00;
+            DoubleVector s22 = s00;
+            DoubleVector s23 = s00;
+            DoubleVector s30 = s00;
+            DoubleVector s31 = s00;
+            DoubleVector s32 = s00;
+            DoubleVector s33 = s00;
+            DoubleVector s40 = s00;
+            DoubleVector s41 = s00;
+            DoubleVector s42 = s00;
+            DoubleVector s43 = s00;
+            DoubleVector s50 = s00;
+            DoubleVector s51 = s00;
+            DoubleVector s52 = s00;
+            DoubleVector s53 = s00;
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
+                DoubleVector b3 = DoubleVector.fromArray(S, b, bp + 3 * L);
+                DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
+                s00 = b0.fma(v, s00);
+                s01 = b1.fma(v, s01);
+                s02 = b2.fma(v, s02);
+                s03 = b3.fma(v, s03);
+                v = DoubleVector.broadcast(S, a[a1 + p]);
+                s10 = b0.fma(v, s10);
+                s11 = b1.fma(v, s11);
+                s12 = b2.fma(v, s12);
+                s13 = b3.fma(v, s13);
+                v = DoubleVector.broadcast(S, a[a2 + p]);
+                s20 = b0.fma(v, s20);
+                s21 = b1.fma(v, s21);
+                s22 = b2.fma(v, s22);
+                s23 = b3.fma(v, s23);
+                v = DoubleVector.broadcast(S, a[a3 + p]);
+                s30 = b0.fma(v, s30);
+                s31 = b1.fma(v, s31);
+                s32 = b2.fma(v, s32);
+                s33 = b3.fma(v, s33);
+                v = DoubleVector.broadcast(S, a[a4 + p]);
+                s40 = b0.fma(v, s40);
+                s41 = b1.fma(v, s41);
+                s42 = b2.fma(v, s42);
+                s43 = b3.fma(v, s43);
+                v = DoubleVector.broadcast(S, a[a5 + p]);
+                s50 = b0.fma(v, s50);
+                s51 = b1.fma(v, s51);
+                s52 = b2.fma(v, s52);
+                s53 = b3.fma(v, s53);
+            }
+            int cx = c0 + x;
+            s00.intoArray(c, cx);
+            s01.intoArray(c, cx + L);
+            s02.intoArray(c, cx + 2 * L);
+            s03.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s10.intoArray(c, cx);
+            s11.intoArray(c, cx + L);
+            s12.intoArray(c, cx + 2 * L);
+            s13.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s20.intoArray(c, cx);
+            s21.intoArray(c, cx + L);
+            s22.intoArray(c, cx + 2 * L);
+            s23.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s30.intoArray(c, cx);
+            s31.intoArray(c, cx + L);
+            s32.intoArray(c, cx + 2 * L);
+            s33.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s40.intoArray(c, cx);
+            s41.intoArray(c, cx + L);
+            s42.intoArray(c, cx + 2 * L);
+            s43.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s50.intoArray(c, cx);
+            s51.intoArray(c, cx + L);
+            s52.intoArray(c, cx + 2 * L);
+            s53.intoArray(c, cx + 3 * L);
+        }
+    }
+
+    /** 4 rows x 4 vectors of C (16 accumulators), the rows {@link #gemm6x4} leaves over. */
+    private static void gemm4x4v(int i, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                                 int ldb, double[] c, int cOff, int ldc) {
+        int a0 = aOff + i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c0 = cOff + i * ldc;
+        for (int x = 0; x < cols; x += 4 * L) {
+            DoubleVector s00 = DoubleVector.zero(S);
+            DoubleVector s01 = s00;
+            DoubleVector s02 = s00;
+            DoubleVector s03 = s00;
+            DoubleVector s10 = s00;
+            DoubleVector s11 = s00;
+            DoubleVector s12 = s00;
+            DoubleVector s13 = s00;
+            DoubleVector s20 = s00;
+            DoubleVector s21 = s00;
+            DoubleVector s22 = s00;
+            DoubleVector s23 = s00;
+            DoubleVector s30 = s00;
+            DoubleVector s31 = s00;
+            DoubleVector s32 = s00;
+            DoubleVector s33 = s00;
+            int bp = bOff + x;
+            for (int p = 0; p < inner; p++, bp += ldb) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
+                DoubleVector b3 = DoubleVector.fromArray(S, b, bp + 3 * L);
+                DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
+                s00 = b0.fma(v, s00);
+                s01 = b1.fma(v, s01);
+                s02 = b2.fma(v, s02);
+                s03 = b3.fma(v, s03);
+                v = DoubleVector.broadcast(S, a[a1 + p]);
+                s10 = b0.fma(v, s10);
+                s11 = b1.fma(v, s11);
+                s12 = b2.fma(v, s12);
+                s13 = b3.fma(v, s13);
+                v = DoubleVector.broadcast(S, a[a2 + p]);
+                s20 = b0.fma(v, s20);
+                s21 = b1.fma(v, s21);
+                s22 = b2.fma(v, s22);
+                s23 = b3.fma(v, s23);
+                v = DoubleVector.broadcast(S, a[a3 + p]);
+                s30 = b0.fma(v, s30);
+                s31 = b1.fma(v, s31);
+                s32 = b2.fma(v, s32);
+                s33 = b3.fma(v, s33);
+            }
+            int cx = c0 + x;
+            s00.intoArray(c, cx);
+            s01.intoArray(c, cx + L);
+            s02.intoArray(c, cx + 2 * L);
+            s03.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s10.intoArray(c, cx);
+            s11.intoArray(c, cx + L);
+            s12.intoArray(c, cx + 2 * L);
+            s13.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s20.intoArray(c, cx);
+            s21.intoArray(c, cx + L);
+            s22.intoArray(c, cx + 2 * L);
+            s23.intoArray(c, cx + 3 * L);
+            cx += ldc;
+            s30.intoArray(c, cx);
+            s31.intoArray(c, cx + L);
+            s32.intoArray(c, cx + 2 * L);
+            s33.intoArray(c, cx + 3 * L);
         }
     }
 
@@ -514,6 +707,115 @@ final class VectorKernels extends Kernels {
         out[o + 3] = t23;
         o += ldo;
         out[o + 3] = t33;
+    }
+
+    /**
+     * Count 4: per vector of rows 5 loads, 14 FMAs for the four combinations and 10 for their Gram matrix, nothing
+     * stored; 14 coefficients and 10 accumulators stay in registers.
+     */
+    @Override
+    public boolean triangularCombinationGram(int count, double[] x, int xOff, int len, int stride, double[] c,
+                                             int ldc, double[] out, int outOff, int ldo) {
+        if (count != 4) {
+            return false;
+        }
+        int r1 = ldc;
+        int r2 = 2 * ldc;
+        int r3 = 3 * ldc;
+        int r4 = 4 * ldc;
+        DoubleVector c00 = DoubleVector.broadcast(S, c[0]);
+        DoubleVector c01 = DoubleVector.broadcast(S, c[1]);
+        DoubleVector c02 = DoubleVector.broadcast(S, c[2]);
+        DoubleVector c03 = DoubleVector.broadcast(S, c[3]);
+        DoubleVector c11 = DoubleVector.broadcast(S, c[r1 + 1]);
+        DoubleVector c12 = DoubleVector.broadcast(S, c[r1 + 2]);
+        DoubleVector c13 = DoubleVector.broadcast(S, c[r1 + 3]);
+        DoubleVector c22 = DoubleVector.broadcast(S, c[r2 + 2]);
+        DoubleVector c23 = DoubleVector.broadcast(S, c[r2 + 3]);
+        DoubleVector c33 = DoubleVector.broadcast(S, c[r3 + 3]);
+        DoubleVector d0 = DoubleVector.broadcast(S, c[r4]);
+        DoubleVector d1 = DoubleVector.broadcast(S, c[r4 + 1]);
+        DoubleVector d2 = DoubleVector.broadcast(S, c[r4 + 2]);
+        DoubleVector d3 = DoubleVector.broadcast(S, c[r4 + 3]);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector s00 = zero;
+        DoubleVector s01 = zero;
+        DoubleVector s02 = zero;
+        DoubleVector s03 = zero;
+        DoubleVector s11 = zero;
+        DoubleVector s12 = zero;
+        DoubleVector s13 = zero;
+        DoubleVector s22 = zero;
+        DoubleVector s23 = zero;
+        DoubleVector s33 = zero;
+        int x0 = xOff;
+        int x1 = x0 + stride;
+        int x2 = x1 + stride;
+        int x3 = x2 + stride;
+        int x4 = x3 + stride;
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector v0 = DoubleVector.fromArray(S, x, x0 + i);
+            DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + i);
+            DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
+            DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
+            DoubleVector v4 = DoubleVector.fromArray(S, x, x4 + i);
+            DoubleVector q0 = v4.fma(d0, v0.fma(c00, zero));
+            DoubleVector q1 = v4.fma(d1, v1.fma(c11, v0.fma(c01, zero)));
+            DoubleVector q2 = v4.fma(d2, v2.fma(c22, v1.fma(c12, v0.fma(c02, zero))));
+            DoubleVector q3 = v4.fma(d3, v3.fma(c33, v2.fma(c23, v1.fma(c13, v0.fma(c03, zero)))));
+            s00 = q0.fma(q0, s00);
+            s01 = q0.fma(q1, s01);
+            s02 = q0.fma(q2, s02);
+            s03 = q0.fma(q3, s03);
+            s11 = q1.fma(q1, s11);
+            s12 = q1.fma(q2, s12);
+            s13 = q1.fma(q3, s13);
+            s22 = q2.fma(q2, s22);
+            s23 = q2.fma(q3, s23);
+            s33 = q3.fma(q3, s33);
+        }
+        double t00 = s00.reduceLanes(VectorOperators.ADD);
+        double t01 = s01.reduceLanes(VectorOperators.ADD);
+        double t02 = s02.reduceLanes(VectorOperators.ADD);
+        double t03 = s03.reduceLanes(VectorOperators.ADD);
+        double t11 = s11.reduceLanes(VectorOperators.ADD);
+        double t12 = s12.reduceLanes(VectorOperators.ADD);
+        double t13 = s13.reduceLanes(VectorOperators.ADD);
+        double t22 = s22.reduceLanes(VectorOperators.ADD);
+        double t23 = s23.reduceLanes(VectorOperators.ADD);
+        double t33 = s33.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            double a0 = triangularCombinationAt(4, 0, x, xOff, stride, i, c, ldc);
+            double a1 = triangularCombinationAt(4, 1, x, xOff, stride, i, c, ldc);
+            double a2 = triangularCombinationAt(4, 2, x, xOff, stride, i, c, ldc);
+            double a3 = triangularCombinationAt(4, 3, x, xOff, stride, i, c, ldc);
+            t00 = Math.fma(a0, a0, t00);
+            t01 = Math.fma(a0, a1, t01);
+            t02 = Math.fma(a0, a2, t02);
+            t03 = Math.fma(a0, a3, t03);
+            t11 = Math.fma(a1, a1, t11);
+            t12 = Math.fma(a1, a2, t12);
+            t13 = Math.fma(a1, a3, t13);
+            t22 = Math.fma(a2, a2, t22);
+            t23 = Math.fma(a2, a3, t23);
+            t33 = Math.fma(a3, a3, t33);
+        }
+        int o = outOff;
+        out[o] = t00;
+        out[o + 1] = t01;
+        out[o + 2] = t02;
+        out[o + 3] = t03;
+        o += ldo;
+        out[o + 1] = t11;
+        out[o + 2] = t12;
+        out[o + 3] = t13;
+        o += ldo;
+        out[o + 2] = t22;
+        out[o + 3] = t23;
+        o += ldo;
+        out[o + 3] = t33;
+        return true;
     }
 
     @Override

@@ -60,6 +60,15 @@ final class CholeskyQr2 {
     private final double[] coef;
     private final double[] t3;
     private final double[] ones;
+    /**
+     * Coefficients of Q1's dense columns in M's columns for the unstored second pass, (cols) x (cols - 1) row-major:
+     * row j < cols - 1 for M's dense column j, the last row for the lead column.
+     */
+    private final double[] comb;
+    /** One column of R2^-1 Y in {@link #apply}. */
+    private final double[] work;
+    /** True when the last {@link #decompose} left Q1 unstored (see {@link #apply}). */
+    private boolean unstored;
 
     /**
      * @param a        the rows x cols column-major matrix, lead column last (kept by reference and only read)
@@ -89,6 +98,8 @@ final class CholeskyQr2 {
         this.coef = new double[cols * cols];
         this.t3 = new double[cols * cols];
         this.ones = new double[cols];
+        this.comb = new double[cols * rest];
+        this.work = new double[cols];
     }
 
     /** The largest scaled condition bound {@link #decompose} accepts. */
@@ -131,6 +142,37 @@ final class CholeskyQr2 {
         if (!cholesky(r1, s1)) {
             return false;
         }
+        // Passes 2 and 3 in one, when the kernels have it: the Gram matrix of Q1 = X R1^-1 without storing Q1.
+        for (int j = 0; j < rest; j++) {
+            for (int l = 0; l < rest; l++) {
+                comb[j * rest + l] = j <= l ? s1[(j + 1) * cols + l + 1] : 0.0;
+            }
+        }
+        for (int l = 0; l < rest; l++) {
+            comb[rest * rest + l] = s1[l + 1];
+        }
+        unstored = kern.triangularCombinationGram(rest, a, 0, rows, rows, comb, rest, gram, cols + 1, cols);
+        if (unstored) {
+            // Q1's lead column (sparse) and its Gram entries, from Q1's dense entries at the lead rows recomputed
+            // with the kernel's FMA chain.
+            double lead = s1[0];
+            g00 = 0.0;
+            for (int t = 0; t < leadRows.length; t++) {
+                double v = lead * a[c0 + leadRows[t]];
+                q1Lead[t] = v;
+                g00 += v * v;
+            }
+            gram[0] = g00;
+            for (int l = 1; l < cols; l++) {
+                double acc = 0.0;
+                for (int t = 0; t < leadRows.length; t++) {
+                    acc += q1Lead[t] * Kernels.triangularCombinationAt(rest, l - 1, a, 0, rows, leadRows[t], comb,
+                        rest);
+                }
+                gram[l] = acc;
+            }
+            return secondFactor();
+        }
         // Pass 2: Q1 = X R1^-1, the dense columns as one product, then the lead column's part.
         for (int l = 1; l < cols; l++) {
             for (int i = 1; i < cols; i++) {
@@ -162,6 +204,11 @@ final class CholeskyQr2 {
             gram[l] = acc;
         }
         kern.gram(q1, 0, rows, rows, rest, gram, cols + 1, cols);
+        return secondFactor();
+    }
+
+    /** R2 from Q1's Gram matrix and R = R2 R1; false when the Gram matrix is refused. */
+    private boolean secondFactor() {
         if (!cholesky(r2, s2)) {
             return false;
         }
@@ -231,6 +278,36 @@ final class CholeskyQr2 {
 
     /** {@code Q^T 1} (the sums of Q's columns) after {@link #decompose}, length cols; O(rows cols). */
     double[] transposeTimesOnes() {
+        if (unstored) {
+            // Q^T 1 = R2^-T R1^-T (X^T 1)
+            double e0 = 0.0;
+            for (int idx : leadRows) {
+                e0 += a[rest * rows + idx];
+            }
+            ones[0] = e0;
+            for (int l = 1; l < cols; l++) {
+                double acc = 0.0;
+                for (int i = (l - 1) * rows, end = i + rows; i < end; i++) {
+                    acc += a[i];
+                }
+                ones[l] = acc;
+            }
+            for (int j = 0; j < cols; j++) {
+                double acc = 0.0;
+                for (int i = 0; i <= j; i++) {
+                    acc += s1[i * cols + j] * ones[i];
+                }
+                t3[j] = acc;
+            }
+            for (int j = 0; j < cols; j++) {
+                double acc = 0.0;
+                for (int i = 0; i <= j; i++) {
+                    acc += s2[i * cols + j] * t3[i];
+                }
+                ones[j] = acc;
+            }
+            return ones;
+        }
         double e0 = 0.0;
         for (double v : q1Lead) {
             e0 += v;
@@ -259,6 +336,10 @@ final class CholeskyQr2 {
      * columns of Q1, plus the lead column at its rows.
      */
     void apply(double[] yd, int yCols, double[] out) {
+        if (unstored) {
+            applyThroughX(yd, yCols, out);
+            return;
+        }
         for (int l = 0; l < cols; l++) {
             for (int c = 0; c < yCols; c++) {
                 double acc = 0.0;
@@ -278,6 +359,42 @@ final class CholeskyQr2 {
             int oc = c * rows;
             for (int t = 0; t < leadRows.length; t++) {
                 out[oc + leadRows[t]] += z * q1Lead[t];
+            }
+        }
+    }
+
+    /**
+     * {@link #apply} when Q1 was not stored: {@code Q Y = X (R1^-1 (R2^-1 Y))}, the same product associated the other
+     * way, one combination of X's dense columns plus the lead column at its rows.
+     */
+    private void applyThroughX(double[] yd, int yCols, double[] out) {
+        for (int c = 0; c < yCols; c++) {
+            for (int l = 0; l < cols; l++) {
+                double acc = 0.0;
+                for (int j = l; j < cols; j++) {
+                    acc += s2[l * cols + j] * yd[j * yCols + c];
+                }
+                work[l] = acc;
+            }
+            for (int i = 0; i < cols; i++) {
+                double acc = 0.0;
+                for (int l = i; l < cols; l++) {
+                    acc += s1[i * cols + l] * work[l];
+                }
+                if (i == 0) {
+                    t3[c] = acc;
+                } else {
+                    coef[c * rest + i - 1] = acc;
+                }
+            }
+        }
+        kern.gemm(yCols, rest, rows, coef, 0, rest, a, 0, rows, out, 0, rows);
+        int c0 = rest * rows;
+        for (int c = 0; c < yCols; c++) {
+            double z = t3[c];
+            int oc = c * rows;
+            for (int idx : leadRows) {
+                out[oc + idx] += z * a[c0 + idx];
             }
         }
     }

@@ -190,6 +190,34 @@ public abstract class Kernels {
     }
 
     /**
+     * The upper triangle of the Gram matrix of {@code count} combinations of {@code count + 1} vectors, without
+     * storing the combinations: {@code q_l = sum_{i <= l} c[i ldc + l] x_i + c[count ldc + l] x_count} for
+     * {@code l < count}, vector i at {@code x[xOff + i stride]} (length len); every entry of q_l is one FMA chain
+     * from 0.0 over {@code i = 0..l} and then {@code x_count} (so {@link #triangularCombinationAt} gives its bits);
+     * {@code out[outOff + i ldo + j] = q_i . q_j} for {@code i <= j < count}. This is the second pass of
+     * CholeskyQR2 (x_0 .. x_{count-1} M's dense columns, x_count its lead column, c the inverse of the first
+     * Cholesky factor). Returns false, writing nothing, when these kernels have no such pass for count; the caller
+     * then stores the combinations and uses {@link #gemm} and {@link #gram}.
+     */
+    public boolean triangularCombinationGram(int count, double[] x, int xOff, int len, int stride, double[] c,
+                                             int ldc, double[] out, int outOff, int ldo) {
+        return false;
+    }
+
+    /**
+     * Entry {@code row} of the combination {@code q_l} of {@link #triangularCombinationGram}, with the same FMA
+     * chain (the same bits).
+     */
+    public static double triangularCombinationAt(int count, int l, double[] x, int xOff, int stride, int row,
+                                                 double[] c, int ldc) {
+        double acc = 0.0;
+        for (int i = 0; i <= l; i++) {
+            acc = Math.fma(x[xOff + i * stride + row], c[i * ldc + l], acc);
+        }
+        return Math.fma(x[xOff + count * stride + row], c[count * ldc + l], acc);
+    }
+
+    /**
      * The Adam update of {@code len} parameters (see {@code optim.Adam}): {@code m = b1 m + (1 - b1) g},
      * {@code v = b2 v + ((1 - b2) g) g}, {@code p -= (lrT m) / (sqrt(v) + eps)}, evaluated in exactly this order
      * so that every implementation gives the same bits (element-wise, no reassociation).

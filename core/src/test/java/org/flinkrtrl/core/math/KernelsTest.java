@@ -92,6 +92,90 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The vector product computes every entry as one FMA chain over p in ascending order from 0.0, whatever the
+     * block shape (6 x 4 vectors, 4 x 4 vectors, 6 x 2, 4 x 2, 4 x 4 x long, single rows, vector and scalar
+     * tails): the same bits as Math.fma in that order.
+     */
+    @Test
+    void vectorGemmIsOneFmaChainPerEntry() {
+        Kernels k = vectorOrSkip();
+        Rng rng = new Rng(9);
+        for (int rows : new int[] {1, 4, 5, 6, 7, 10, 12, 16, 32, 33}) {
+            for (int inner : new int[] {1, 4, 19, 32}) {
+                for (int cols : new int[] {1, 7, 8, 16, 17, 32, 40, 64, 1024}) {
+                    int lda = inner + 1;
+                    int ldb = cols + 2;
+                    int ldc = cols + 3;
+                    double[] a = gaussian(rng, 1 + rows * lda);
+                    double[] b = gaussian(rng, 2 + inner * ldb);
+                    double[] c = new double[3 + rows * ldc];
+                    k.gemm(rows, inner, cols, a, 1, lda, b, 2, ldb, c, 3, ldc);
+                    for (int i = 0; i < rows; i++) {
+                        for (int x = 0; x < cols; x++) {
+                            double e = 0.0;
+                            for (int p = 0; p < inner; p++) {
+                                e = Math.fma(a[1 + i * lda + p], b[2 + p * ldb + x], e);
+                            }
+                            assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(c[3 + i * ldc + x]),
+                                rows + "x" + inner + "x" + cols + " at " + i + "," + x);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * triangularCombinationGram (CholeskyQR2's unstored second pass): on the vector kernels for count 4 the Gram
+     * matrix of the combinations, each entry of which triangularCombinationAt reproduces bit for bit; every other
+     * count, and the plain kernels, decline and leave the output alone.
+     */
+    @Test
+    void triangularCombinationGramIsTheGramOfTheCombinations() {
+        Rng rng = new Rng(13);
+        double[] out = new double[40];
+        assertTrue(!Kernels.plain().triangularCombinationGram(4, new double[50], 0, 10, 10, new double[20], 4, out, 0, 5));
+        Kernels k = vectorOrSkip();
+        for (int count : new int[] {1, 2, 3, 5}) {
+            assertTrue(!k.triangularCombinationGram(count, new double[100], 0, 10, 10, new double[36], count, out, 0,
+                6), "count " + count + " declined");
+        }
+        for (int len : new int[] {0, 1, 7, 8, 9, 31, 40, 67, 1024}) {
+            int stride = len + 3;
+            int ldc = 6;
+            double[] x = gaussian(rng, 2 + 5 * stride);
+            double[] c = gaussian(rng, 5 * ldc);
+            double[] got = gaussian(rng, 1 + 4 * 7);
+            double[] expect = got.clone();
+            double[][] q = new double[4][len];
+            for (int l = 0; l < 4; l++) {
+                for (int t = 0; t < len; t++) {
+                    double acc = 0.0;
+                    for (int i = 0; i <= l; i++) {
+                        acc = Math.fma(x[2 + i * stride + t], c[i * ldc + l], acc);
+                    }
+                    q[l][t] = Math.fma(x[2 + 4 * stride + t], c[4 * ldc + l], acc);
+                    assertEquals(Double.doubleToLongBits(q[l][t]), Double.doubleToLongBits(
+                        Kernels.triangularCombinationAt(4, l, x, 2, stride, t, c, ldc)), "entry " + l + "," + t);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                for (int j = i; j < 4; j++) {
+                    double s = 0.0;
+                    for (int t = 0; t < len; t++) {
+                        s += q[i][t] * q[j][t];
+                    }
+                    expect[1 + i * 7 + j] = s;
+                }
+            }
+            assertTrue(k.triangularCombinationGram(4, x, 2, len, stride, c, ldc, got, 1, 7));
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(expect[i], got[i], 1e-12 * Math.max(1.0, Math.abs(expect[i])), "len " + len + " at " + i);
+            }
+        }
+    }
+
     @Test
     void plainGemmTermsMatchesNaive() {
         checkTerms(Kernels.plain());
