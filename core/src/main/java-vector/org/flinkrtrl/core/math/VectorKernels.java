@@ -34,14 +34,25 @@ final class VectorKernels extends Kernels {
             return;
         }
         int i = 0;
-        if (REGS32 && cols % (4 * L) == 0 && cols > 0) {
+        if (REGS32 && cols >= 4 * L) {
+            // Blocks 4 vectors wide over the widest multiple of 4 vectors; the columns left over as a product of
+            // their own (fewer than 4 vectors wide: the blockings below).
+            int main = cols - cols % (4 * L);
             for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
-                gemm6x4(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                gemm6x4(i, inner, main, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
             for (; i + 4 <= rows; i += 4) {
-                gemm4x4v(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                gemm4x4v(i, inner, main, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
-        } else if (cols >= 2 * L && cols % (2 * L) == 0) {
+            for (; i < rows; i++) {
+                gemm1(i, inner, main, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            }
+            if (main < cols) {
+                gemm(rows, inner, cols - main, a, aOff, lda, b, bOff + main, ldb, c, cOff + main, ldc);
+            }
+            return;
+        }
+        if (cols >= 2 * L && cols % (2 * L) == 0) {
             for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
                 gemm6(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
@@ -51,6 +62,92 @@ final class VectorKernels extends Kernels {
         }
         for (; i < rows; i++) {
             gemm1(i, inner, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * One row against the terms (the gradient's {@code delta^T A_i}): four terms at a time, 4 vectors of columns
+     * each, so 16 independent FMA chains share every broadcast of the row (one term alone has 4). The same FMA
+     * chain over p as {@link #gemm}.
+     */
+    @Override
+    public void gemmTerms(int terms, int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b,
+                          int bOff, int ldb, int bStride, double[] c, int cOff, int ldc, int cStride) {
+        if (rows != 1 || !REGS32 || cols % (4 * L) != 0) {
+            super.gemmTerms(terms, rows, inner, cols, a, aOff, lda, b, bOff, ldb, bStride, c, cOff, ldc, cStride);
+            return;
+        }
+        int t = 0;
+        for (; t + 4 <= terms; t += 4) {
+            rowTimesFourTerms(inner, cols, a, aOff, b, bOff + t * bStride, ldb, bStride, c, cOff + t * cStride,
+                cStride);
+        }
+        for (; t < terms; t++) {
+            gemm(1, inner, cols, a, aOff, lda, b, bOff + t * bStride, ldb, c, cOff + t * cStride, ldc);
+        }
+    }
+
+    private static void rowTimesFourTerms(int inner, int cols, double[] a, int aOff, double[] b, int bOff, int ldb,
+                                          int bStride, double[] c, int cOff, int cStride) {
+        int b1 = bOff + bStride;
+        int b2 = b1 + bStride;
+        int b3 = b2 + bStride;
+        for (int x = 0; x < cols; x += 4 * L) {
+            DoubleVector s00 = DoubleVector.zero(S);
+            DoubleVector s01 = s00;
+            DoubleVector s02 = s00;
+            DoubleVector s03 = s00;
+            DoubleVector s10 = s00;
+            DoubleVector s11 = s00;
+            DoubleVector s12 = s00;
+            DoubleVector s13 = s00;
+            DoubleVector s20 = s00;
+            DoubleVector s21 = s00;
+            DoubleVector s22 = s00;
+            DoubleVector s23 = s00;
+            DoubleVector s30 = s00;
+            DoubleVector s31 = s00;
+            DoubleVector s32 = s00;
+            DoubleVector s33 = s00;
+            for (int p = 0, bp = x; p < inner; p++, bp += ldb) {
+                DoubleVector v = DoubleVector.broadcast(S, a[aOff + p]);
+                s00 = DoubleVector.fromArray(S, b, bOff + bp).fma(v, s00);
+                s01 = DoubleVector.fromArray(S, b, bOff + bp + L).fma(v, s01);
+                s02 = DoubleVector.fromArray(S, b, bOff + bp + 2 * L).fma(v, s02);
+                s03 = DoubleVector.fromArray(S, b, bOff + bp + 3 * L).fma(v, s03);
+                s10 = DoubleVector.fromArray(S, b, b1 + bp).fma(v, s10);
+                s11 = DoubleVector.fromArray(S, b, b1 + bp + L).fma(v, s11);
+                s12 = DoubleVector.fromArray(S, b, b1 + bp + 2 * L).fma(v, s12);
+                s13 = DoubleVector.fromArray(S, b, b1 + bp + 3 * L).fma(v, s13);
+                s20 = DoubleVector.fromArray(S, b, b2 + bp).fma(v, s20);
+                s21 = DoubleVector.fromArray(S, b, b2 + bp + L).fma(v, s21);
+                s22 = DoubleVector.fromArray(S, b, b2 + bp + 2 * L).fma(v, s22);
+                s23 = DoubleVector.fromArray(S, b, b2 + bp + 3 * L).fma(v, s23);
+                s30 = DoubleVector.fromArray(S, b, b3 + bp).fma(v, s30);
+                s31 = DoubleVector.fromArray(S, b, b3 + bp + L).fma(v, s31);
+                s32 = DoubleVector.fromArray(S, b, b3 + bp + 2 * L).fma(v, s32);
+                s33 = DoubleVector.fromArray(S, b, b3 + bp + 3 * L).fma(v, s33);
+            }
+            int cx = cOff + x;
+            s00.intoArray(c, cx);
+            s01.intoArray(c, cx + L);
+            s02.intoArray(c, cx + 2 * L);
+            s03.intoArray(c, cx + 3 * L);
+            cx += cStride;
+            s10.intoArray(c, cx);
+            s11.intoArray(c, cx + L);
+            s12.intoArray(c, cx + 2 * L);
+            s13.intoArray(c, cx + 3 * L);
+            cx += cStride;
+            s20.intoArray(c, cx);
+            s21.intoArray(c, cx + L);
+            s22.intoArray(c, cx + 2 * L);
+            s23.intoArray(c, cx + 3 * L);
+            cx += cStride;
+            s30.intoArray(c, cx);
+            s31.intoArray(c, cx + L);
+            s32.intoArray(c, cx + 2 * L);
+            s33.intoArray(c, cx + 3 * L);
         }
     }
 
