@@ -129,12 +129,13 @@ final class SmallSvd {
         }
         int sweep = 0;
         boolean rotated = nc > 1;
+        boolean five = big == 5 && nc == 5; // OK's 5 x 5 core at r = 4: the same operations, unrolled
         while (rotated && sweep < MAX_SWEEPS) {
             rotated = false;
             sweep++;
             if (sweep > 1) { // the in-sweep norm updates below drift by round-off: every sweep starts from exact norms
                 for (int c = 0; c < nc; c++) {
-                    norm[c] = sumSq(w, c * big, big);
+                    norm[c] = five ? sumSq5(w, c * 5) : sumSq(w, c * big, big);
                 }
             }
             int npairs = pairOrder(nc);
@@ -149,7 +150,7 @@ final class SmallSvd {
                     }
                     int wp = p * big;
                     int wq = q * big;
-                    double gamma = dot(w, wp, wq, big);
+                    double gamma = five ? dot5(w, wp, wq) : dot(w, wp, wq, big);
                     if (!(Math.abs(gamma) > TOL * Math.sqrt(alpha) * Math.sqrt(beta))) {
                         continue;
                     }
@@ -161,13 +162,18 @@ final class SmallSvd {
                     double d = beta - alpha;
                     double g = 2.0 * gamma;
                     double t = Math.abs(g) / (Math.abs(d) + Math.sqrt(d * d + g * g));
-                    if ((d < 0.0) != (g < 0.0) && d != 0.0) {
-                        t = -t;
+                    if (d != 0.0) { // t < 0 when d and g differ in sign (no branch on that sign)
+                        t = Math.copySign(t, d * g);
                     }
                     double cs = 1.0 / Math.sqrt(1.0 + t * t);
                     double sn = cs * t;
-                    rotate(w, wp, wq, big, cs, sn);
-                    rotate(v, p * nc, q * nc, nc, cs, sn);
+                    if (five) {
+                        rotate5(w, wp, wq, cs, sn);
+                        rotate5(v, p * 5, q * 5, cs, sn);
+                    } else {
+                        rotate(w, wp, wq, big, cs, sn);
+                        rotate(v, p * nc, q * nc, nc, cs, sn);
+                    }
                     // In exact arithmetic the rotation moves t gamma between the two squared norms; the exact norms
                     // are recomputed at the start of every sweep and at the end.
                     norm[p] = Math.max(0.0, alpha - t * gamma);
@@ -256,6 +262,50 @@ final class SmallSvd {
             }
         }
         return sumSq(cand, 0, big);
+    }
+
+    /** {@link #rotate} for len 5, unrolled. */
+    private static void rotate5(double[] a, int p, int q, double cs, double sn) {
+        double ap0 = a[p];
+        double ap1 = a[p + 1];
+        double ap2 = a[p + 2];
+        double ap3 = a[p + 3];
+        double ap4 = a[p + 4];
+        double aq0 = a[q];
+        double aq1 = a[q + 1];
+        double aq2 = a[q + 2];
+        double aq3 = a[q + 3];
+        double aq4 = a[q + 4];
+        a[p] = cs * ap0 - sn * aq0;
+        a[p + 1] = cs * ap1 - sn * aq1;
+        a[p + 2] = cs * ap2 - sn * aq2;
+        a[p + 3] = cs * ap3 - sn * aq3;
+        a[p + 4] = cs * ap4 - sn * aq4;
+        a[q] = sn * ap0 + cs * aq0;
+        a[q + 1] = sn * ap1 + cs * aq1;
+        a[q + 2] = sn * ap2 + cs * aq2;
+        a[q + 3] = sn * ap3 + cs * aq3;
+        a[q + 4] = sn * ap4 + cs * aq4;
+    }
+
+    /** {@link #dot} for len 5: the same two partial sums in the same order. */
+    private static double dot5(double[] a, int p, int q) {
+        double s0 = 0.0 + a[p] * a[q];
+        double s1 = 0.0 + a[p + 1] * a[q + 1];
+        s0 += a[p + 2] * a[q + 2];
+        s1 += a[p + 3] * a[q + 3];
+        s0 += a[p + 4] * a[q + 4];
+        return s0 + s1;
+    }
+
+    /** {@link #sumSq} for len 5, the same order. */
+    private static double sumSq5(double[] a, int off) {
+        double s = 0.0 + a[off] * a[off];
+        s += a[off + 1] * a[off + 1];
+        s += a[off + 2] * a[off + 2];
+        s += a[off + 3] * a[off + 3];
+        s += a[off + 4] * a[off + 4];
+        return s;
     }
 
     private static void rotate(double[] a, int p, int q, int len, double cs, double sn) {
