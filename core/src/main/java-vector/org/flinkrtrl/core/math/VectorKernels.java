@@ -87,6 +87,111 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /**
+     * Row blocks of the four products (6 x 4-vector blocks, then 4-row and single rows), each followed by its
+     * contribution to the Gram matrix while it is in L1: the outputs' vectors are visited in ascending order, as in
+     * {@link #gram}, so the Gram matrix has its bits.
+     */
+    @Override
+    public boolean gemmTermsGram(int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                                 int ldb, int bStride, double[] c, int cOff, int cStride, double[] g, int gOff,
+                                 int ldg) {
+        if (!REGS32 || cols % (4 * L) != 0 || cols == 0) {
+            return false;
+        }
+        int len = rows * cols;
+        if (len % L != 0) {
+            return false;
+        }
+        double[] acc = GRAM_ACC.get();
+        java.util.Arrays.fill(acc, 0.0);
+        int i = 0;
+        for (int q = sixRowBlocks(rows); q > 0; q--, i += 6) {
+            for (int t = 0; t < 4; t++) {
+                gemm6x4(i, inner, cols, a, aOff, lda, b, bOff + t * bStride, ldb, c, cOff + t * cStride, cols);
+            }
+            gramAccumulate(c, cOff + i * cols, 6 * cols, cStride, acc);
+        }
+        for (; i + 4 <= rows; i += 4) {
+            for (int t = 0; t < 4; t++) {
+                gemm4x4v(i, inner, cols, a, aOff, lda, b, bOff + t * bStride, ldb, c, cOff + t * cStride, cols);
+            }
+            gramAccumulate(c, cOff + i * cols, 4 * cols, cStride, acc);
+        }
+        for (; i < rows; i++) {
+            for (int t = 0; t < 4; t++) {
+                gemm1(i, inner, cols, a, aOff, lda, b, bOff + t * bStride, ldb, c, cOff + t * cStride, cols);
+            }
+            gramAccumulate(c, cOff + i * cols, cols, cStride, acc);
+        }
+        int o = gOff;
+        g[o] = lanes(acc, 0);
+        g[o + 1] = lanes(acc, 1);
+        g[o + 2] = lanes(acc, 2);
+        g[o + 3] = lanes(acc, 3);
+        o += ldg;
+        g[o + 1] = lanes(acc, 4);
+        g[o + 2] = lanes(acc, 5);
+        g[o + 3] = lanes(acc, 6);
+        o += ldg;
+        g[o + 2] = lanes(acc, 7);
+        g[o + 3] = lanes(acc, 8);
+        o += ldg;
+        g[o + 3] = lanes(acc, 9);
+        return true;
+    }
+
+    private static double lanes(double[] acc, int e) {
+        return DoubleVector.fromArray(S, acc, e * L).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The Gram accumulators of {@link #gemmTermsGram}, one set per thread (10 vectors). */
+    private static final ThreadLocal<double[]> GRAM_ACC = ThreadLocal.withInitial(() -> new double[10 * L]);
+
+    /** acc (10 vectors: 00 01 02 03 11 12 13 22 23 33) += the lane-wise products of 4 vectors' [off, off + len). */
+    private static void gramAccumulate(double[] x, int off, int len, int stride, double[] acc) {
+        DoubleVector s00 = DoubleVector.fromArray(S, acc, 0);
+        DoubleVector s01 = DoubleVector.fromArray(S, acc, L);
+        DoubleVector s02 = DoubleVector.fromArray(S, acc, 2 * L);
+        DoubleVector s03 = DoubleVector.fromArray(S, acc, 3 * L);
+        DoubleVector s11 = DoubleVector.fromArray(S, acc, 4 * L);
+        DoubleVector s12 = DoubleVector.fromArray(S, acc, 5 * L);
+        DoubleVector s13 = DoubleVector.fromArray(S, acc, 6 * L);
+        DoubleVector s22 = DoubleVector.fromArray(S, acc, 7 * L);
+        DoubleVector s23 = DoubleVector.fromArray(S, acc, 8 * L);
+        DoubleVector s33 = DoubleVector.fromArray(S, acc, 9 * L);
+        int x0 = off;
+        int x1 = x0 + stride;
+        int x2 = x1 + stride;
+        int x3 = x2 + stride;
+        for (int i = 0; i < len; i += L) {
+            DoubleVector v0 = DoubleVector.fromArray(S, x, x0 + i);
+            DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + i);
+            DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
+            DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
+            s00 = v0.fma(v0, s00);
+            s01 = v0.fma(v1, s01);
+            s02 = v0.fma(v2, s02);
+            s03 = v0.fma(v3, s03);
+            s11 = v1.fma(v1, s11);
+            s12 = v1.fma(v2, s12);
+            s13 = v1.fma(v3, s13);
+            s22 = v2.fma(v2, s22);
+            s23 = v2.fma(v3, s23);
+            s33 = v3.fma(v3, s33);
+        }
+        s00.intoArray(acc, 0);
+        s01.intoArray(acc, L);
+        s02.intoArray(acc, 2 * L);
+        s03.intoArray(acc, 3 * L);
+        s11.intoArray(acc, 4 * L);
+        s12.intoArray(acc, 5 * L);
+        s13.intoArray(acc, 6 * L);
+        s22.intoArray(acc, 7 * L);
+        s23.intoArray(acc, 8 * L);
+        s33.intoArray(acc, 9 * L);
+    }
+
     private static void rowTimesFourTerms(int inner, int cols, double[] a, int aOff, double[] b, int bOff, int ldb,
                                           int bStride, double[] c, int cOff, int cStride) {
         int b1 = bOff + bStride;

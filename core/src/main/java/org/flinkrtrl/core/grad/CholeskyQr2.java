@@ -102,6 +102,11 @@ final class CholeskyQr2 {
         this.work = new double[cols];
     }
 
+    /** The Gram matrix buffer, cols x cols row-major (logical order); see {@link #decompose(boolean)}. */
+    double[] gramMatrix() {
+        return gram;
+    }
+
     /** The largest scaled condition bound {@link #decompose} accepts. */
     double kappaMax() {
         return kappaMax;
@@ -122,6 +127,14 @@ final class CholeskyQr2 {
      * too ill-conditioned for CholeskyQR2 (see the class comment); the caller then uses Householder.
      */
     boolean decompose() {
+        return decompose(false);
+    }
+
+    /**
+     * {@link #decompose()} with the Gram matrix of the dense columns already in {@link #gramMatrix()} (rows and
+     * columns 1 .. cols-1, upper triangle) when {@code denseGramGiven}, e.g. from {@link Kernels#gemmTermsGram}.
+     */
+    boolean decompose(boolean denseGramGiven) {
         int c0 = rest * rows;
         // Pass 1: G = X^T X.
         double g00 = 0.0;
@@ -138,7 +151,9 @@ final class CholeskyQr2 {
             }
             gram[l] = acc;
         }
-        kern.gram(a, 0, rows, rows, rest, gram, cols + 1, cols);
+        if (!denseGramGiven) {
+            kern.gram(a, 0, rows, rows, rest, gram, cols + 1, cols);
+        }
         if (!cholesky(r1, s1)) {
             return false;
         }

@@ -90,6 +90,8 @@ public final class OkRtrl implements GradientEstimator {
      * ill-conditioned for it.
      */
     private CholeskyQr2 cqrM;
+    /** True when this step's propagation left the Gram matrix of M's dense columns in {@link #cqrM}. */
+    private boolean denseGram;
     /** True when this step's M was factored by {@link #cqrM}. */
     private boolean gramQr;
     /** V and M, column-major: the QRs' matrices. */
@@ -210,7 +212,7 @@ public final class OkRtrl implements GradientEstimator {
         propagateAndAppend(W, s);
         // 2. Two thin QRs, and C = Rv RM^T.
         qrV.decompose();
-        gramQr = cqrM != null && cqrM.decompose();
+        gramQr = cqrM != null && cqrM.decompose(denseGram);
         if (!gramQr) {
             qrM.decompose();
         }
@@ -237,7 +239,12 @@ public final class OkRtrl implements GradientEstimator {
     /** V = [u_1..u_r | a_t], M = [vec(H A_1)..vec(H A_r) | vec D_t], one n x n by n x k product per term. */
     private void propagateAndAppend(double[] W, CellStep s) {
         s.denseH(W, hMat);
-        kern.gemmTerms(r, n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, k, nk);
+        // With CholeskyQR2 at r = 4 the kernels may take the Gram matrix of M's dense columns in the same pass.
+        denseGram = cqrM != null && r == 4
+            && kern.gemmTermsGram(n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, nk, cqrM.gramMatrix(), r1 + 1, r1);
+        if (!denseGram) {
+            kern.gemmTerms(r, n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, k, nk);
+        }
         int dCol = r * nk;
         Arrays.fill(mq, dCol, dCol + nk, 0.0);
         for (int b = 0; b < s.g; b++) {

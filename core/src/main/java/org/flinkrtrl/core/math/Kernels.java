@@ -152,6 +152,19 @@ public abstract class Kernels {
         }
     }
 
+    /**
+     * {@link #gemmTerms} for four terms with contiguous outputs ({@code ldc = cols}), and the upper triangle of the
+     * Gram matrix of the four outputs as vectors of length {@code rows cols}, in one pass:
+     * {@code g[gOff + i ldg + j] = vec(C_i) . vec(C_j)} for {@code i <= j < 4}, with the bits of {@link #gram} on them.
+     * OK's propagation and the first Gram pass of CholeskyQR2 over M's dense columns. Returns false, computing
+     * nothing, when these kernels have no such pass for the shape; the caller then runs the two separately.
+     */
+    public boolean gemmTermsGram(int rows, int inner, int cols, double[] a, int aOff, int lda, double[] b, int bOff,
+                                 int ldb, int bStride, double[] c, int cOff, int cStride, double[] g, int gOff,
+                                 int ldg) {
+        return false;
+    }
+
     /** Returns sum_i x[xOff + i] y[yOff + i], i in [0, len). */
     public abstract double dot(double[] x, int xOff, double[] y, int yOff, int len);
 

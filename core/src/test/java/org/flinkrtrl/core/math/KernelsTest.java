@@ -176,6 +176,45 @@ class KernelsTest {
         }
     }
 
+    /**
+     * gemmTermsGram (OK's propagation with CholeskyQR2's first Gram pass): the bits of gemmTerms and of gram on its
+     * outputs, on the vector kernels for products at least 4 vectors wide; the plain kernels decline.
+     */
+    @Test
+    void gemmTermsGramHasTheBitsOfGemmTermsAndGram() {
+        Rng rng = new Rng(17);
+        assertTrue(!Kernels.plain().gemmTermsGram(4, 4, 32, new double[16], 0, 4, new double[600], 0, 32, 128,
+            new double[600], 0, 128, new double[25], 6, 5));
+        Kernels k = vectorOrSkip();
+        for (int[] sh : new int[][] {{32, 32, 32}, {64, 64, 64}, {16, 16, 32}, {7, 5, 32}, {33, 9, 64}, {3, 3, 32}}) {
+            int rows = sh[0];
+            int inner = sh[1];
+            int cols = sh[2];
+            int lda = inner + 1;
+            int ldb = cols + 3;
+            int bStride = inner * ldb + 5;
+            int cStride = rows * cols + 7;
+            double[] a = gaussian(rng, 2 + rows * lda);
+            double[] b = gaussian(rng, 3 + 4 * bStride);
+            double[] c1 = new double[4 + 4 * cStride];
+            double[] c2 = new double[4 + 4 * cStride];
+            double[] g1 = gaussian(rng, 30);
+            double[] g2 = g1.clone();
+            if (!k.gemmTermsGram(rows, inner, cols, a, 2, lda, b, 3, ldb, bStride, c2, 4, cStride, g2, 6, 5)) {
+                continue; // not this machine's vector width
+            }
+            k.gemmTerms(4, rows, inner, cols, a, 2, lda, b, 3, ldb, bStride, c1, 4, cols, cStride);
+            k.gram(c1, 4, rows * cols, cStride, 4, g1, 6, 5);
+            String where = rows + "x" + inner + "x" + cols;
+            for (int i = 0; i < c1.length; i++) {
+                assertEquals(Double.doubleToLongBits(c1[i]), Double.doubleToLongBits(c2[i]), where + " C at " + i);
+            }
+            for (int i = 0; i < g1.length; i++) {
+                assertEquals(Double.doubleToLongBits(g1[i]), Double.doubleToLongBits(g2[i]), where + " Gram at " + i);
+            }
+        }
+    }
+
     @Test
     void plainGemmTermsMatchesNaive() {
         checkTerms(Kernels.plain());
