@@ -1,4 +1,4 @@
-package org.flinkrtrl.experiments;
+package org.flinkrtrl.core.eval;
 
 import java.util.HashMap;
 
@@ -10,7 +10,7 @@ import java.util.HashMap;
  * its lower-order estimate through unchanged. {@link #observe} scores the class against the current history, then
  * counts it; {@link #push} then appends the class the history should continue with.
  */
-final class WittenBellNgram {
+public final class WittenBellNgram {
     private final int order;
     private final int[] history;
     private int filled;
@@ -19,7 +19,7 @@ final class WittenBellNgram {
     /** context -> {total count, distinct followers}. */
     private final HashMap<Long, int[]> contexts = new HashMap<>();
 
-    WittenBellNgram(int order) {
+    public WittenBellNgram(int order) {
         if (order < 0 || order > 2) {
             throw new IllegalArgumentException("order must be in [0, 2], got " + order);
         }
@@ -41,7 +41,7 @@ final class WittenBellNgram {
     }
 
     /** P(w | history) when {@code classes} classes are possible. */
-    double probability(int w, int classes) {
+    public double probability(int w, int classes) {
         double p = 1.0 / classes;
         for (int len = 0; len <= Math.min(order, filled); len++) {
             long ctx = context(len);
@@ -56,7 +56,7 @@ final class WittenBellNgram {
     }
 
     /** The most probable class of {@code [0, classes)} (ties: the lower class). */
-    int argmax(int classes) {
+    public int argmax(int classes) {
         int best = 0;
         double bestP = -1;
         for (int w = 0; w < classes; w++) {
@@ -70,7 +70,7 @@ final class WittenBellNgram {
     }
 
     /** Counts {@code w} after every suffix of the current history. */
-    void observe(int w) {
+    public void observe(int w) {
         for (int len = 0; len <= Math.min(order, filled); len++) {
             long ctx = context(len);
             int[] c = contexts.computeIfAbsent(ctx, k -> new int[2]);
@@ -82,7 +82,7 @@ final class WittenBellNgram {
     }
 
     /** Appends {@code cls} to the history (the oldest class drops out beyond the order). */
-    void push(int cls) {
+    public void push(int cls) {
         if (order == 0) {
             return;
         }

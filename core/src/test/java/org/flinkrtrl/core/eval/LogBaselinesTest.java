@@ -1,4 +1,4 @@
-package org.flinkrtrl.experiments;
+package org.flinkrtrl.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
