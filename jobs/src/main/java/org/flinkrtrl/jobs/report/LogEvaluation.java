@@ -67,6 +67,7 @@ public final class LogEvaluation {
         public final String key;
         public long events;
         public long scored;
+        /** Events scored as the unseen class: first sights and types past the vocabulary's capacity. */
         public long unseen;
         public final double[] bits = new double[MODELS.length];
         /** Top-1 hits; the components' stay 0 (their predictions are not in the outputs, see {@link #hasTop1}). */
@@ -115,6 +116,8 @@ public final class LogEvaluation {
         public double bitsPerEvent(int model) { return scored == 0 ? Double.NaN : bits[model] / scored; }
         /** Top-1 accuracy of {@code model}; NaN for a component (see {@link #hasTop1}) or before a scored event. */
         public double top1(int model) { return scored == 0 || !hasTop1(model) ? Double.NaN : (double) hits[model] / scored; }
+        /** Types given a class so far (at most the vocabulary's capacity). */
+        public int types() { return classes.size(); }
         public int points() { return points; }
         public double[] column(int c) { return java.util.Arrays.copyOf(series[c], points); }
     }

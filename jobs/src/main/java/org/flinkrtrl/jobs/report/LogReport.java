@@ -40,7 +40,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  *  "context0":..,"ngram2":..,"ngram1":..,"ngram0":..,"frequency":..},"top1":{"mixture":..,"ngram2":..,"ngram1":..,
  *  "ngram0":..,"frequency":..},"mixtureBelowNgram2":..,"networkBelowNgram2":..},
  *  "attack":{"positive":..,"other":..,"rocAucScore":..,"rocAucSurprise":..}|null,
- *  "sources":[{"key":..,"events":..,"scored":..,"types":..,"bitsPerEvent":{..},"top1":{..}},..],
+ *  "sources":[{"key":..,"events":..,"scored":..,"types":..,"unseenEvents":..,"bitsPerEvent":{..},"top1":{..}},..],
  *  "mostSurprising":[{"key":..,"ts":..,"typeId":..,"template":..,"surprise":..,"anomalyScore":..,"label":..},..]}
  * }</pre>
  * The model names are {@link LogEvaluation#MODELS}: the mixture and its components (network, order-2 and order-0
@@ -117,7 +117,8 @@ public final class LogReport {
                 g.writeStringField("key", s.key);
                 g.writeNumberField("events", s.events);
                 g.writeNumberField("scored", s.scored);
-                g.writeNumberField("types", s.unseen);
+                g.writeNumberField("types", s.types());
+                g.writeNumberField("unseenEvents", s.unseen);
                 g.writeObjectFieldStart("bitsPerEvent");
                 for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
                     PredictionJson.number(g, LogEvaluation.MODELS[m], s.bitsPerEvent(m));
@@ -186,8 +187,9 @@ public final class LogReport {
                     + (LogEvaluation.hasTop1(m) ? HtmlReport.fmt(eval.pooledTop1(m, MIN_EVENTS)) : "") + "</td></tr>\n");
             }
             h.write("</table>\n<p>Per source (at least " + MIN_EVENTS + " events): bits per event, and top-1 "
-                + "accuracy of the mixture and the order-2 n-gram.</p>\n");
-            h.write("<table><tr><th class=l>source</th><th>events</th><th>types</th>");
+                + "accuracy of the mixture and the order-2 n-gram; types in the source's vocabulary, and events scored as "
+                + "the unseen class (first sights, and types past the vocabulary's capacity).</p>\n");
+            h.write("<table><tr><th class=l>source</th><th>events</th><th>types</th><th>unseen events</th>");
             for (String l : SHORT) {
                 h.write("<th>" + HtmlReport.esc(l) + "</th>");
             }
@@ -197,7 +199,8 @@ public final class LogReport {
                     continue;
                 }
                 StringBuilder r = new StringBuilder("<tr><td class=l>").append(HtmlReport.esc(KeyNames.shorten(s.key)))
-                    .append("</td><td>").append(s.events).append("</td><td>").append(s.unseen).append("</td>");
+                    .append("</td><td>").append(s.events).append("</td><td>").append(s.types()).append("</td><td>").append(s.unseen)
+                    .append("</td>");
                 for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
                     r.append("<td>").append(HtmlReport.fmt(s.bitsPerEvent(m))).append("</td>");
                 }

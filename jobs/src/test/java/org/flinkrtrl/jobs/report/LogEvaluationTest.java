@@ -64,6 +64,7 @@ class LogEvaluationTest {
         assertEquals(6, s.events);
         assertEquals(5, s.scored);
         assertEquals(3, s.unseen);
+        assertEquals(2, s.types(), "C is past the capacity");
         // Witten-Bell order 2, P(target | history) at events 2..6:
         //  e2: only the empty context (one 0 seen, one follower type): (1 + 1 * 1/2) / 2 = 3/4
         //  e3: (0 + 1 * 1/3) / 3 = 1/9 (context [2] unseen)
@@ -117,6 +118,8 @@ class LogEvaluationTest {
         JsonNode r = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         JsonNode src = r.path("sources").get(0);
         assertEquals("s", src.path("key").asText());
+        assertEquals(2, src.path("types").asInt());
+        assertEquals(3, src.path("unseenEvents").asInt());
         assertEquals(bits(3.0 / 4, 1.0 / 9, 1.0 / 15, 23.0 / 28, 7.0 / 32), src.path("bitsPerEvent").path("ngram2")
             .asDouble(), 1e-12);
         assertEquals(12.0, src.path("bitsPerEvent").path("context0").asDouble(), 1e-12);
