@@ -1,14 +1,18 @@
 package org.flinkrtrl.core.eval;
 
-import java.util.HashMap;
+import java.util.Arrays;
 
-/** Per-source class frequencies with add-one smoothing: P(w) = (c(w) + 1) / (N + classes). */
+/** Per-source class frequencies with add-one smoothing: P(w) = (c(w) + 1) / (N + classes). Classes are >= 0. */
 public final class FrequencyModel {
-    private final HashMap<Integer, Integer> counts = new HashMap<>();
+    private int[] counts = new int[8];
     private int total;
 
+    private int count(int w) {
+        return w < counts.length ? counts[w] : 0;
+    }
+
     public double probability(int w, int classes) {
-        return (counts.getOrDefault(w, 0) + 1.0) / (total + classes);
+        return (count(w) + 1.0) / (total + classes);
     }
 
     /** The most frequent class so far (ties: the lower class; class 0 before any count). */
@@ -16,7 +20,7 @@ public final class FrequencyModel {
         int best = 0;
         int bestCount = -1;
         for (int w = 0; w < classes; w++) {
-            int c = counts.getOrDefault(w, 0);
+            int c = count(w);
             if (c > bestCount) {
                 bestCount = c;
                 best = w;
@@ -26,7 +30,13 @@ public final class FrequencyModel {
     }
 
     public void observe(int w) {
-        counts.merge(w, 1, Integer::sum);
+        if (w < 0) {
+            throw new IllegalArgumentException("class must be >= 0, got " + w);
+        }
+        if (w >= counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(w + 1, 2 * counts.length));
+        }
+        counts[w]++;
         total++;
     }
 }

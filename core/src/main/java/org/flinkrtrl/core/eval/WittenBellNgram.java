@@ -1,5 +1,6 @@
 package org.flinkrtrl.core.eval;
 
+import java.util.Arrays;
 import java.util.HashMap;
 
 /**
@@ -7,17 +8,52 @@ import java.util.HashMap;
  * <pre>  P(w | h) = (c(h, w) + N1+(h) P(w | h')) / (c(h) + N1+(h))</pre>
  * where h' drops the oldest class of h, N1+(h) is the number of distinct classes seen after h, and below the empty
  * context sits the uniform distribution over the {@code classes} currently possible. A context never seen passes
- * its lower-order estimate through unchanged. {@link #observe} scores the class against the current history, then
- * counts it; {@link #push} then appends the class the history should continue with.
+ * its lower-order estimate through unchanged. {@link #probability} and {@link #argmax} read the prediction for the
+ * current history; {@link #observe} counts a class after it, and {@link #push} then appends the class the history
+ * continues with. Each context keeps its followers in a short list, so the whole distribution (for the argmax)
+ * costs one pass over the classes per order.
  */
 public final class WittenBellNgram {
     private final int order;
     private final int[] history;
     private int filled;
-    /** (context, class) -> count. */
-    private final HashMap<Long, Integer> pairs = new HashMap<>();
-    /** context -> {total count, distinct followers}. */
-    private final HashMap<Long, int[]> contexts = new HashMap<>();
+    private final HashMap<Long, Context> contexts = new HashMap<>();
+    /** Scratch for {@link #argmax}: the distribution, and the followers' new values during one order's update. */
+    private double[] dist = new double[0];
+    private double[] updated = new double[0];
+
+    /** A context's total count and its distinct followers with their counts (in order of first sight). */
+    private static final class Context {
+        int total;
+        int distinct;
+        int[] classes = new int[2];
+        int[] counts = new int[2];
+
+        int count(int w) {
+            for (int i = 0; i < distinct; i++) {
+                if (classes[i] == w) {
+                    return counts[i];
+                }
+            }
+            return 0;
+        }
+
+        void add(int w) {
+            total++;
+            for (int i = 0; i < distinct; i++) {
+                if (classes[i] == w) {
+                    counts[i]++;
+                    return;
+                }
+            }
+            if (distinct == classes.length) {
+                classes = Arrays.copyOf(classes, 2 * distinct);
+                counts = Arrays.copyOf(counts, 2 * distinct);
+            }
+            classes[distinct] = w;
+            counts[distinct++] = 1;
+        }
+    }
 
     public WittenBellNgram(int order) {
         if (order < 0 || order > 2) {
@@ -36,33 +72,54 @@ public final class WittenBellNgram {
         return key;
     }
 
-    private static long pair(long ctx, int w) {
-        return ctx * 1_000_033L + w;
-    }
-
     /** P(w | history) when {@code classes} classes are possible. */
     public double probability(int w, int classes) {
         double p = 1.0 / classes;
         for (int len = 0; len <= Math.min(order, filled); len++) {
-            long ctx = context(len);
-            int[] c = contexts.get(ctx);
+            Context c = contexts.get(context(len));
             if (c == null) {
                 break; // a longer context containing an unseen one is unseen too
             }
-            int cw = pairs.getOrDefault(pair(ctx, w), 0);
-            p = (cw + c[1] * p) / (c[0] + c[1]);
+            p = (c.count(w) + c.distinct * p) / (c.total + c.distinct);
         }
         return p;
     }
 
-    /** The most probable class of {@code [0, classes)} (ties: the lower class). */
+    /**
+     * The most probable class of {@code [0, classes)} (ties: the lower class), from the whole distribution computed
+     * with the same arithmetic as {@link #probability}.
+     */
     public int argmax(int classes) {
+        if (dist.length < classes) {
+            dist = new double[classes];
+        }
+        Arrays.fill(dist, 0, classes, 1.0 / classes);
+        for (int len = 0; len <= Math.min(order, filled); len++) {
+            Context c = contexts.get(context(len));
+            if (c == null) {
+                break;
+            }
+            if (updated.length < c.distinct) {
+                updated = new double[c.classes.length];
+            }
+            double n = c.distinct;
+            double norm = c.total + c.distinct;
+            for (int i = 0; i < c.distinct; i++) {
+                int w = c.classes[i];
+                updated[i] = w < classes ? (c.counts[i] + n * dist[w]) / norm : 0.0;
+            }
+            for (int w = 0; w < classes; w++) {
+                dist[w] = (0 + n * dist[w]) / norm;
+            }
+            for (int i = 0; i < c.distinct; i++) {
+                if (c.classes[i] < classes) {
+                    dist[c.classes[i]] = updated[i];
+                }
+            }
+        }
         int best = 0;
-        double bestP = -1;
-        for (int w = 0; w < classes; w++) {
-            double p = probability(w, classes);
-            if (p > bestP) {
-                bestP = p;
+        for (int w = 1; w < classes; w++) {
+            if (dist[w] > dist[best]) {
                 best = w;
             }
         }
@@ -72,12 +129,7 @@ public final class WittenBellNgram {
     /** Counts {@code w} after every suffix of the current history. */
     public void observe(int w) {
         for (int len = 0; len <= Math.min(order, filled); len++) {
-            long ctx = context(len);
-            int[] c = contexts.computeIfAbsent(ctx, k -> new int[2]);
-            c[0]++;
-            if (pairs.merge(pair(ctx, w), 1, Integer::sum) == 1) {
-                c[1]++;
-            }
+            contexts.computeIfAbsent(context(len), k -> new Context()).add(w);
         }
     }
 
