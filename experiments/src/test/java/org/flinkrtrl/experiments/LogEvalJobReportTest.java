@@ -32,8 +32,8 @@ class LogEvalJobReportTest {
         JsonNode pooled = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("pooled");
 
         Path file = Paths.get(LogEvalJobReportTest.class.getResource("/data/fail2ban-logs.jsonl").toURI());
-        // the job's model defaults: hidden 16, r-OK rank 4, Adam lr 0.001, seed 42, vocabulary 63
-        LogEval.Result r = LogEval.run(new String[] {"--file", file.toString(), "--lr", "0.001", "--timing-passes", "0"});
+        // the job's model defaults for a log source: hidden 16, r-OK rank 4, Adam lr 0.01 (the softmax head's), seed 42, vocabulary 63
+        LogEval.Result r = LogEval.run(new String[] {"--file", file.toString(), "--timing-passes", "0"});
 
         assertEquals(40, new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("minEvents").asInt());
         assertEquals(8, pooled.path("sources").asInt());
