@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code --add-modules jdk.incubator.vector} and loaded reflectively by {@link Kernels#get()}: never reference this
  * class directly.
  *
- * <p>The product is register-blocked over 4 rows of C and 2 vectors of columns (8 accumulators), with FMAs; the
- * dot product keeps 2 vector accumulators. Results equal {@link PlainKernels}' up to reassociation.
+ * <p>The product is register-blocked with FMAs (6 rows x 4 vectors of C with 512-bit vectors, else 6 or 4 rows x 2
+ * vectors), every entry one FMA chain over the inner index; the dot product keeps 4 vector accumulators. Results equal
+ * {@link PlainKernels}' up to reassociation.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
