@@ -752,6 +752,31 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void scale(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).mul(va).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void addScaled(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector.fromArray(S, y, yOff + i).add(DoubleVector.fromArray(S, x, xOff + i).mul(va))
+                .intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
     public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
         int i = 0;
         DoubleVector va = DoubleVector.broadcast(S, alpha);

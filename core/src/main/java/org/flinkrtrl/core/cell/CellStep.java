@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.cell;
 
+import org.flinkrtrl.core.math.Kernels;
+
 /**
  * Workspace for one time step of a cell: the presynaptic vector, the new hidden state and the derivatives RTRL
  * needs, in the structured form every cell of spec section A.1 shares.
@@ -73,6 +75,28 @@ public class CellStep {
      * @param out n x n, row-major. Modified.
      */
     public void denseH(double[] W, double[] out) {
+        denseH(W, out, Kernels.plain());
+    }
+
+    /**
+     * {@link #denseH(double[], double[])} with its row scalings on the given kernels: a plain product per entry and,
+     * for g > 1, a plain product added, so the same bits on every kernel set.
+     */
+    public void denseH(double[] W, double[] out, Kernels kernels) {
+        if (kernels != Kernels.plain()) {
+            for (int j = 0; j < n; j++) {
+                int oRow = j * n;
+                kernels.scale(dDiag[j], W, j * m, out, oRow, n);
+                for (int b = 1; b < g; b++) {
+                    kernels.addScaled(dDiag[b * n + j], W, (b * n + j) * m, out, oRow, n);
+                }
+            }
+            // The diagonal afterwards: a scalar load right behind the row's vector store would wait for it.
+            for (int j = 0; j < n; j++) {
+                out[j * n + j] += hDiag[j];
+            }
+            return;
+        }
         for (int j = 0; j < n; j++) {
             int oRow = j * n;
             double d = dDiag[j];

@@ -238,7 +238,7 @@ public final class OkRtrl implements GradientEstimator {
 
     /** V = [u_1..u_r | a_t], M = [vec(H A_1)..vec(H A_r) | vec D_t], one n x n by n x k product per term. */
     private void propagateAndAppend(double[] W, CellStep s) {
-        s.denseH(W, hMat);
+        s.denseH(W, hMat, kern);
         // With CholeskyQR2 at r = 4 the kernels may take the Gram matrix of M's dense columns in the same pass.
         denseGram = cqrM != null && r == 4
             && kern.gemmTermsGram(n, n, k, hMat, 0, n, aT, 0, k, nk, mq, 0, nk, cqrM.gramMatrix(), r1 + 1, r1);

@@ -165,6 +165,23 @@ public abstract class Kernels {
         return false;
     }
 
+    /** y[yOff + i] = alpha x[xOff + i], i in [0, len): one rounded product per entry, the same bits on every kernel set. */
+    public void scale(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    /**
+     * y[yOff + i] += alpha x[xOff + i], i in [0, len), the product rounded before the sum (unlike {@link #axpy}'s FMA
+     * on the vector side): the same bits on every kernel set.
+     */
+    public void addScaled(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
     /** Returns sum_i x[xOff + i] y[yOff + i], i in [0, len). */
     public abstract double dot(double[] x, int xOff, double[] y, int yOff, int len);
 
