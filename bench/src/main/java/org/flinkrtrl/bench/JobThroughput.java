@@ -126,7 +126,7 @@ public final class JobThroughput {
         table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s |", "n", "keys", "backend",
             "mode", "events/s wall", "events/CPU-s", "job/bare"));
         try {
-            warmUp(hidden[0]);
+            warmUp(hidden[0], modes);
             for (int n : hidden) {
                 for (int k : keyCounts) {
                     Event[] data = events(events, k);
@@ -144,8 +144,8 @@ public final class JobThroughput {
                                 r = switch (mode) {
                                     case "bare" -> null;
                                     case "file" -> file(n, csv, backend);
-                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once");
-                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once");
+                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events);
+                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events);
                                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                                 };
                             } catch (IllegalStateException e) {
@@ -194,15 +194,33 @@ public final class JobThroughput {
             100.0 * r.perCpuSecond() / bare.perCpuSecond(), r.events(), r.wallSeconds(), r.cpuSeconds());
     }
 
-    /** JIT warm-up of the learner and the job's code paths, not reported. */
-    private void warmUp(int n) throws Exception {
+    /**
+     * JIT warm-up, not reported: the bare loop and every job mode of the run (--warmup-modes, default the measured
+     * ones) once over --warmup-events events of 10 keys at the first model size, so the measured windows of the jobs
+     * do not carry the one-off compilation of their code paths (the bare reference is its own thread's CPU, which
+     * excludes the compiler threads; see docs/performance.md for the figures with and without).
+     */
+    private void warmUp(int n, List<String> modes) throws Exception {
         int w = Integer.parseInt(opt.getOrDefault("warmup-events", "20000"));
         if (w == 0) {
             return;
         }
+        List<String> warm = List.of(opt.getOrDefault("warmup-modes", String.join(",", modes)).split(","));
         Event[] data = events(w, 10);
         bare(n, data);
-        file(n, writeCsv(data, 10), "hashmap");
+        if (warm.contains("file")) {
+            System.out.println("    warm-up file:");
+            file(n, writeCsv(data, 10), "hashmap");
+        }
+        if (warm.contains("kafka-alo") || warm.contains("kafka-eo")) {
+            String topic = produce(data, 10);
+            System.out.println("    warm-up kafka-alo:");
+            kafka(n, topic, "hashmap", "at-least-once", w);
+            if (warm.contains("kafka-eo")) {
+                System.out.println("    warm-up kafka-eo:");
+                kafka(n, topic, "hashmap", "exactly-once", w);
+            }
+        }
     }
 
     // ---- the event set
@@ -282,8 +300,16 @@ public final class JobThroughput {
         a.addAll(List.of("--input", csv.toString(), "--out-dir", dir.resolve("out-" + (++runs)).toString(),
             "--state-backend", backend, "--report-charts", "0"));
         ThreadCpu threads = threadCpu();
+        org.flinkrtrl.jobs.OutputClock.reset();
+        NativeThreadCpu nat = nativeThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
         printThreadCpu(threads, r.predictions);
+        if (nat != null) {
+            long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
+            nat.window(first, first + (long) (r.run.processingSeconds() * 1e9));
+            nat.close();
+            nat.report(r.predictions, nativeRows());
+        }
         if (r.failed || r.predictions != count(csv)) {
             throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
                 + " dead letters");
@@ -351,7 +377,7 @@ public final class JobThroughput {
         return topic;
     }
 
-    private Rate kafka(int n, String inputTopic, String backend, String delivery) throws Exception {
+    private Rate kafka(int n, String inputTopic, String backend, String delivery, int events) throws Exception {
         int run = ++runs;
         String out = "out-" + run;
         createTopic(out, 2);
@@ -366,6 +392,7 @@ public final class JobThroughput {
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         SensorForecastJob.buildKafka(env, o);
         ThreadCpu threads = threadCpu();
+        NativeThreadCpu nat = nativeThreads(null);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
         JobClient job = env.executeAsync("bench-" + run);
@@ -377,6 +404,7 @@ public final class JobThroughput {
                 // time to the first output is the job's start-up
                 startupWall = w.firstWall - submitWall;
                 startupCpu = w.firstCpu - submitCpu;
+                nativeReport(nat, w.firstWall, w.endWall, w.total - w.firstCount);
                 return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9);
             }
             // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
@@ -384,6 +412,7 @@ public final class JobThroughput {
             if (startupCpu < 0) {
                 throw new IllegalStateException("kafka-eo needs a kafka-alo run before it in the same row");
             }
+            nativeReport(nat, submitWall + startupWall, w.endWall, w.total);
             return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
                 (w.endCpu - submitCpu - startupCpu) / 1e9);
         } finally {
@@ -507,6 +536,24 @@ public final class JobThroughput {
         t.close();
         t.byName().stream().filter(e -> e.getValue() > 0).limit(14).forEach(e -> System.out.printf(Locale.ROOT,
             "    %8.2f us/event  %s%n", e.getValue() / 1e3 / events, e.getKey()));
+    }
+
+    /** With --native-threads true: every native thread's CPU in the measured window (see NativeThreadCpu). */
+    private NativeThreadCpu nativeThreads(java.util.function.LongSupplier startClock) {
+        return Boolean.parseBoolean(opt.getOrDefault("native-threads", "false"))
+            ? new NativeThreadCpu(Integer.parseInt(opt.getOrDefault("sample-millis", "50")), startClock) : null;
+    }
+
+    private int nativeRows() {
+        return Integer.parseInt(opt.getOrDefault("thread-rows", "16"));
+    }
+
+    private void nativeReport(NativeThreadCpu nat, long start, long end, long events) throws InterruptedException {
+        if (nat != null) {
+            nat.window(start, end);
+            nat.close();
+            nat.report(events, nativeRows());
+        }
     }
 
     static long processCpu() {
