@@ -98,7 +98,12 @@ public final class JobThroughput {
     }
 
     /** One measured run. */
-    record Rate(long events, double wallSeconds, double cpuSeconds) {
+    record Rate(long events, double wallSeconds, double cpuSeconds, double jitSeconds) {
+        /** A run whose JIT compiler threads were not read. */
+        Rate(long events, double wallSeconds, double cpuSeconds) {
+            this(events, wallSeconds, cpuSeconds, Double.NaN);
+        }
+
         double perWallSecond() {
             return events / wallSeconds;
         }
@@ -123,8 +128,8 @@ public final class JobThroughput {
         }
         List<String> table = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s |", "n", "keys", "backend",
-            "mode", "events/s wall", "events/CPU-s", "job/bare"));
+        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s | %8s | %9s |", "n", "keys",
+            "backend", "mode", "events/s wall", "events/CPU-s", "job/bare", "JIT CPU-s", "excl. JIT"));
         try {
             warmUp(hidden[0], modes);
             for (int n : hidden) {
@@ -188,10 +193,18 @@ public final class JobThroughput {
         failures.forEach(System.out::println);
     }
 
+    /**
+     * A table row: the job/bare ratio of the whole JVM's CPU, then the JIT compiler threads' CPU in the window and the
+     * ratio without it (the bare reference, its loop's own thread, never includes the compiler threads).
+     */
     private static String row(int n, int keys, String backend, String mode, Rate r, Rate bare) {
-        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% |   (%d events, "
-            + "%.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
-            100.0 * r.perCpuSecond() / bare.perCpuSecond(), r.events(), r.wallSeconds(), r.cpuSeconds());
+        double exclJit = r.events() / (r.cpuSeconds() - r.jitSeconds()) / bare.perCpuSecond();
+        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% | %9s | %9s |   (%d "
+            + "events, %.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
+            100.0 * r.perCpuSecond() / bare.perCpuSecond(), Double.isNaN(r.jitSeconds()) ? "-"
+                : String.format(Locale.ROOT, "%.2f", r.jitSeconds()),
+            Double.isNaN(r.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * exclJit), r.events(),
+            r.wallSeconds(), r.cpuSeconds());
     }
 
     /**
@@ -302,19 +315,18 @@ public final class JobThroughput {
         ThreadCpu threads = threadCpu();
         org.flinkrtrl.jobs.OutputClock.reset();
         NativeThreadCpu nat = nativeThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
+        NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
         printThreadCpu(threads, r.predictions);
-        if (nat != null) {
-            long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
-            nat.window(first, first + (long) (r.run.processingSeconds() * 1e9));
-            nat.close();
-            nat.report(r.predictions, nativeRows());
-        }
+        long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
+        long end = first + (long) (r.run.processingSeconds() * 1e9);
+        nativeReport(nat, first, end, r.predictions);
+        double jitSeconds = jitSeconds(jit, first, end);
         if (r.failed || r.predictions != count(csv)) {
             throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
                 + " dead letters");
         }
-        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9);
+        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9, jitSeconds);
     }
 
     private static long count(Path csv) throws IOException {
@@ -393,6 +405,7 @@ public final class JobThroughput {
         SensorForecastJob.buildKafka(env, o);
         ThreadCpu threads = threadCpu();
         NativeThreadCpu nat = nativeThreads(null);
+        NativeThreadCpu jit = jitThreads(null);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
         JobClient job = env.executeAsync("bench-" + run);
@@ -405,7 +418,8 @@ public final class JobThroughput {
                 startupWall = w.firstWall - submitWall;
                 startupCpu = w.firstCpu - submitCpu;
                 nativeReport(nat, w.firstWall, w.endWall, w.total - w.firstCount);
-                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9);
+                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9,
+                    jitSeconds(jit, w.firstWall, w.endWall));
             }
             // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
             // so the window is the whole run less the start-up measured on the at-least-once run of the same row
@@ -414,9 +428,14 @@ public final class JobThroughput {
             }
             nativeReport(nat, submitWall + startupWall, w.endWall, w.total);
             return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
-                (w.endCpu - submitCpu - startupCpu) / 1e9);
+                (w.endCpu - submitCpu - startupCpu) / 1e9, jitSeconds(jit, submitWall + startupWall, w.endWall));
         } finally {
             printThreadCpu(threads, events);
+            for (NativeThreadCpu t : new NativeThreadCpu[] {nat, jit}) {
+                if (t != null) {
+                    t.close();
+                }
+            }
             job.cancel().get(60, TimeUnit.SECONDS);
         }
     }
@@ -542,6 +561,25 @@ public final class JobThroughput {
     private NativeThreadCpu nativeThreads(java.util.function.LongSupplier startClock) {
         return Boolean.parseBoolean(opt.getOrDefault("native-threads", "false"))
             ? new NativeThreadCpu(Integer.parseInt(opt.getOrDefault("sample-millis", "50")), startClock) : null;
+    }
+
+    /**
+     * The JIT compiler threads' CPU, read from /proc every 100 ms (a directory listing and one small read per
+     * compiler thread: negligible beside the job); null where /proc is not there.
+     */
+    private NativeThreadCpu jitThreads(java.util.function.LongSupplier startClock) {
+        if (!Files.isDirectory(Path.of("/proc/self/task"))) {
+            return null;
+        }
+        return new NativeThreadCpu(100, startClock, name -> name.contains("CompilerThre"));
+    }
+
+    private static double jitSeconds(NativeThreadCpu jit, long start, long end) throws InterruptedException {
+        if (jit == null) {
+            return Double.NaN;
+        }
+        jit.close();
+        return jit.seconds(start, end);
     }
 
     private int nativeRows() {

@@ -30,6 +30,9 @@ final class NativeThreadCpu implements AutoCloseable {
     private record Sample(long nanos, Map<Long, Long> cpu) {}
 
     private final List<Sample> samples = new ArrayList<>();
+    private final java.util.function.Predicate<String> only;
+    /** With a name filter: the name of every listed thread id, read once. */
+    private final Map<Integer, String> tidNames = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
     private final Thread sampler;
     private final int periodMillis;
@@ -46,6 +49,15 @@ final class NativeThreadCpu implements AutoCloseable {
      *                     {@link System#nanoTime()}) starts it; null: {@link #markStart} starts it
      */
     NativeThreadCpu(int periodMillis, LongSupplier startClock) {
+        this(periodMillis, startClock, null);
+    }
+
+    /**
+     * @param only the names of the threads to read (e.g. the JIT compiler threads, read cheaply beside a measured
+     *             run); null: every thread
+     */
+    NativeThreadCpu(int periodMillis, LongSupplier startClock, java.util.function.Predicate<String> only) {
+        this.only = only;
         this.periodMillis = periodMillis;
         this.startClock = startClock;
         sampler = new Thread(this::loop, "native-cpu-sampler");
@@ -94,6 +106,7 @@ final class NativeThreadCpu implements AutoCloseable {
     private synchronized void sample() {
         long t = System.nanoTime();
         Map<Long, Long> cpu = new HashMap<>();
+        java.util.Set<Integer> listed = new java.util.HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(TASKS)) {
             for (Path p : ds) {
                 int tid;
@@ -103,6 +116,17 @@ final class NativeThreadCpu implements AutoCloseable {
                     continue;
                 }
                 try {
+                    if (only != null) {
+                        listed.add(tid);
+                        String name = tidNames.get(tid);
+                        if (name == null) {
+                            name = Files.readString(p.resolve("comm")).trim();
+                            tidNames.put(tid, name);
+                        }
+                        if (!only.test(name)) {
+                            continue;
+                        }
+                    }
                     // thread ids are reused (pid_max 32768): a thread is its id and its start time
                     String stat = Files.readString(p.resolve("stat"));
                     int close = stat.lastIndexOf(')');
@@ -122,7 +146,22 @@ final class NativeThreadCpu implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        if (only != null) {
+            tidNames.keySet().retainAll(listed);
+        }
         samples.add(new Sample(t, cpu));
+    }
+
+    /** CPU seconds of the (selected) threads between two System.nanoTime values within the sampled time. */
+    synchronized double seconds(long start, long end) {
+        Map<Long, Long> d = diff(at(start), at(end));
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : d.entrySet()) {
+            if (e.getKey() != selfId) {
+                sum += e.getValue();
+            }
+        }
+        return sum / 1e9;
     }
 
     @Override
