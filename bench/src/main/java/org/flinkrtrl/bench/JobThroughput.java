@@ -227,11 +227,16 @@ public final class JobThroughput {
         }
         if (warm.contains("kafka-alo") || warm.contains("kafka-eo")) {
             String topic = produce(data, 10);
-            System.out.println("    warm-up kafka-alo:");
-            kafka(n, topic, "hashmap", "at-least-once", w);
-            if (warm.contains("kafka-eo")) {
-                System.out.println("    warm-up kafka-eo:");
-                kafka(n, topic, "hashmap", "exactly-once", w);
+            try {
+                System.out.println("    warm-up kafka-alo:");
+                kafka(n, topic, "hashmap", "at-least-once", w);
+                if (warm.contains("kafka-eo")) {
+                    System.out.println("    warm-up kafka-eo:");
+                    kafka(n, topic, "hashmap", "exactly-once", w);
+                }
+            } catch (IllegalStateException e) {
+                // a warm-up run whose outputs did not all arrive in time: the measured rows still run
+                System.out.println("    warm-up failed: " + e.getMessage());
             }
         }
     }
