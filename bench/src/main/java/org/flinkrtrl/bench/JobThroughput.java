@@ -369,7 +369,10 @@ public final class JobThroughput {
 
     private void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(client())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            // no retention: the outputs carry their events' times (Nov 2023 in this event set), and the broker's
+            // default 7-day retention deletes such records within minutes, before the checking consumer reads them
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)
+                .configs(Map.of("retention.ms", "-1")))).all().get();
         }
     }
 
