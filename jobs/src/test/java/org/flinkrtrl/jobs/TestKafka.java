@@ -62,7 +62,9 @@ final class TestKafka implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) {
-                topics.add(new NewTopic(n, partitions, (short) 1));
+                // no retention: the jobs' outputs carry their events' times (2023 in these tests), which the
+                // broker's default 7-day retention deletes at its next check, before a slow test has read them
+                topics.add(new NewTopic(n, partitions, (short) 1).configs(java.util.Map.of("retention.ms", "-1")));
             }
             admin.createTopics(topics).all().get();
         }
