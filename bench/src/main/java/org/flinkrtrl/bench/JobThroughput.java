@@ -48,7 +48,8 @@ import org.flinkrtrl.record.Event;
  * KRaft broker in a child JVM, so its CPU is not counted) with at-least-once and exactly-once sinks. Every row gives
  * wall-clock events/s and events per CPU-second of this JVM (all threads: task, network, collection, JSON, GC, JIT),
  * and the job/bare ratio of the latter, where the bare loop's CPU is that of its own thread (its process CPU is
- * printed beside it).
+ * printed beside it). As that thread's CPU never includes the JIT compiler threads, every job row also gives the
+ * compiler threads' CPU in its window and the ratio without it; a warm-up run of every measured mode comes first.
  *
  * <p>The jobs are measured in their steady state: from the first output to the last (file mode: the client's first
  * prediction to its last output; Kafka: the first committed output record to the last, minus the checking
@@ -573,7 +574,8 @@ public final class JobThroughput {
 
     /**
      * The JIT compiler threads' CPU, read from /proc every 100 ms (a directory listing and one small read per
-     * compiler thread: negligible beside the job); null where /proc is not there.
+     * compiler thread: about 0.5 us per event of the window, which stays in the process CPU); null where /proc is
+     * not there.
      */
     private NativeThreadCpu jitThreads(java.util.function.LongSupplier startClock) {
         if (!Files.isDirectory(Path.of("/proc/self/task"))) {
