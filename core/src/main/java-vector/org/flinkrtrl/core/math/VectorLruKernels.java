@@ -107,6 +107,60 @@ final class VectorLruKernels extends LruKernels {
         }
     }
 
+    @Override
+    public void biasTanh(double[] f, int n, double[] V, int bOff, int bStride) {
+        for (int i = 0; i < n; i++) {
+            f[i] += V[bOff + i * bStride];
+        }
+        tanhLanes(f, n);
+    }
+
+    /**
+     * {@link #denseBackward} for n >= L over L-wide windows of the row (the last one ending at column n, overlapping
+     * the one before: its lanes compute the same values again). Each lane accumulates {@code V1^T d} with an FMA per
+     * row in row order, like the lane loop, so the same bits.
+     */
+    private static void windowedBackward(double[] V, int off, int rows, int n, double[] d, double[] h,
+                                         double[] gradV, int gOff, double[] dLdh) {
+        int cols = n + 1;
+        for (int j = 0; j < n; j += L) {
+            int w = Math.min(j, n - L);
+            DoubleVector hv = DoubleVector.fromArray(S, h, w);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int f = 0; f < rows; f++) {
+                double df = d[f];
+                hv.mul(df).intoArray(gradV, gOff + f * cols + w);
+                acc = DoubleVector.fromArray(S, V, off + f * cols + w).fma(DoubleVector.broadcast(S, df), acc);
+            }
+            acc.intoArray(dLdh, w);
+        }
+        for (int f = 0; f < rows; f++) {
+            gradV[gOff + f * cols + n] = d[f];
+        }
+    }
+
+    /** {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). */
+    private static void tanhLanes(double[] f, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, f, i);
+            DoubleVector t = v.abs().mul(-2.0).max(TANH_CLAMP);
+            if (expRange(t).allTrue()) {
+                DoubleVector e = exp(t);
+                DoubleVector one = DoubleVector.broadcast(S, 1.0);
+                LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
+                one.sub(e).div(one.add(e)).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(f, i);
+            } else {
+                for (int l = i; l < i + L; l++) {
+                    f[l] = LruKernels.tanh(f[l]);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            f[i] = LruKernels.tanh(f[i]);
+        }
+    }
+
     private static VectorMask<Double> expRange(DoubleVector x) {
         return x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX));
     }
@@ -273,8 +327,49 @@ final class VectorLruKernels extends LruKernels {
     }
 
     @Override
+    public int lanes() {
+        return L;
+    }
+
+    /**
+     * Row by row over L-wide windows of {@code [h; 1]}: full windows, then one window ending at the row's end whose
+     * lanes already summed are zero in {@code tail}; one lane sum per row, then tanh on lanes as {@link #biasTanh}.
+     */
+    @Override
+    public boolean mlpFeatures(double[] V, int off, int rows, int cols, double[] hx, double[] tail, double[] feat) {
+        if (cols < L) {
+            return false;
+        }
+        int full = cols - cols % L;
+        boolean partial = full < cols;
+        if (partial) {
+            for (int l = 0; l < L; l++) {
+                int j = cols - L + l;
+                tail[l] = j < full ? 0.0 : hx[j];
+            }
+        }
+        for (int f = 0; f < rows; f++) {
+            int row = off + f * cols;
+            DoubleVector acc = DoubleVector.fromArray(S, V, row).mul(DoubleVector.fromArray(S, hx, 0));
+            for (int k = L; k < full; k += L) {
+                acc = DoubleVector.fromArray(S, V, row + k).fma(DoubleVector.fromArray(S, hx, k), acc);
+            }
+            if (partial) {
+                acc = DoubleVector.fromArray(S, V, row + cols - L).fma(DoubleVector.fromArray(S, tail, 0), acc);
+            }
+            feat[f] = acc.reduceLanes(VectorOperators.ADD);
+        }
+        tanhLanes(feat, rows);
+        return true;
+    }
+
+    @Override
     public void denseBackward(double[] V, int off, int rows, int n, double[] d, double[] h, double[] gradV,
                               int gOff, double[] dLdh) {
+        if (n >= L) {
+            windowedBackward(V, off, rows, n, d, h, gradV, gOff, dLdh);
+            return;
+        }
         int cols = n + 1;
         int j = 0;
         for (; j + L <= n; j += L) {
