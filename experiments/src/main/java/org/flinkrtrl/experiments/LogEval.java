@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.flinkrtrl.core.eval.FrequencyModel;
+import org.flinkrtrl.core.eval.WittenBellNgram;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
@@ -21,7 +23,7 @@ import org.flinkrtrl.core.logs.LogSourceModel;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.logs.SurpriseCalibration;
 import org.flinkrtrl.core.logs.TemplateMiner;
-import org.flinkrtrl.core.math.Rng;
+import org.flinkrtrl.flink.KeySeeds;
 import org.flinkrtrl.jobs.eval.Ranking;
 import org.flinkrtrl.record.LogPrediction;
 
@@ -31,7 +33,9 @@ import org.flinkrtrl.record.LogPrediction;
  * each event is scored against the prediction made before it over the source's classes (its vocabulary class, or
  * the unseen class at a type's first sight or on overflow), then learnt. Reports bits per event and top-1 accuracy
  * per source with at least {@code --min-events} events and pooled over them, the ROC AUC of each model's surprise
- * for lines labelled as attacks against the other labelled lines, and the mining plus learning throughput.
+ * for lines labelled as attacks against the other labelled lines, and the mining plus learning throughput. Each
+ * source's network is seeded as the job seeds it ({@link KeySeeds}), so with the job's model settings the figures
+ * are the job report's.
  *
  * <pre>
  * java -cp experiments/target/classes:core/target/classes:$(deps) org.flinkrtrl.experiments.LogEval \
@@ -40,7 +44,7 @@ import org.flinkrtrl.record.LogPrediction;
  * </pre>
  */
 public final class LogEval {
-    static final String[] MODELS = {"mixture", "network", "context", "freq0", "ngram2", "ngram1", "ngram0", "frequency"};
+    static final String[] MODELS = {"mixture", "network", "context2", "context0", "ngram2", "ngram1", "ngram0", "frequency"};
     /** Columns of the labelled rows after the label: each model's surprise, then the calibrated score and the unseen flag. */
     static final String[] SCORES = {"anomalyScore", "unseen", "gapSurprise", "hostSurprise", "score+host",
         "newHostSurprise", "score+newHost"};
@@ -72,7 +76,41 @@ public final class LogEval {
         }
     }
 
+    /** The sources' tallies after one pass over the file. */
+    record Result(Map<String, Source> sources, int minEvents) {
+        /** Bits per event of MODELS[m] pooled over the sources with at least minEvents events. */
+        double pooledBits(int m) {
+            double bits = 0;
+            long n = 0;
+            for (Source s : sources.values()) {
+                if (s.events >= minEvents) {
+                    bits += s.bits[m];
+                    n += s.scored;
+                }
+            }
+            return bits / n;
+        }
+
+        /** Top-1 accuracy of MODELS[m] pooled over the sources with at least minEvents events. */
+        double pooledTop1(int m) {
+            long hits = 0;
+            long n = 0;
+            for (Source s : sources.values()) {
+                if (s.events >= minEvents) {
+                    hits += s.hits[m];
+                    n += s.scored;
+                }
+            }
+            return (double) hits / n;
+        }
+    }
+
     public static void main(String[] argv) throws IOException {
+        run(argv);
+    }
+
+    /** Evaluates, prints the report and the timing passes, and returns the evaluation's tallies. */
+    static Result run(String[] argv) throws IOException {
         Args a = new Args(argv);
         Path file = Path.of(a.str("file", "jobs/src/main/resources/data/fail2ban-logs.jsonl"));
         String keyField = a.str("key-field", "source");
@@ -108,7 +146,7 @@ public final class LogEval {
                 long t0 = System.nanoTime();
                 Source s = sources.computeIfAbsent(key, k -> new Source(new LogSourceModel(
                     categoryField.isEmpty() ? new TemplateMiner(MinerSettings.DEFAULTS) : null,
-                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1)));
+                    new LogLearner(cfg, KeySeeds.seedFor(cfg.seed(), k)), 1)));
                 String text = categoryField.isEmpty() ? n.path(messageField).asText() : n.path(categoryField).asText();
                 int classes = s.model.learner().vocabulary().size() + 1;
                 LogPrediction p = s.model.observe(text, time);
@@ -145,6 +183,7 @@ public final class LogEval {
         }
         report(a, file, sources, labelled, minEvents, lines, nanos, capacity, cfg);
         steadyState(file, json, keyField, timeField, messageField, categoryField, cfg, passes);
+        return new Result(sources, minEvents);
     }
 
     /**
@@ -300,7 +339,7 @@ public final class LogEval {
                 String key = events.get(i)[0];
                 LogSourceModel m = models.computeIfAbsent(key, k -> new LogSourceModel(
                     categoryField.isEmpty() ? new TemplateMiner(MinerSettings.DEFAULTS) : null,
-                    new LogLearner(cfg, Rng.forStream(cfg.seed(), k.hashCode()).nextLong()), 1));
+                    new LogLearner(cfg, KeySeeds.seedFor(cfg.seed(), k)), 1));
                 m.observe(events.get(i)[1], times.get(i));
             }
             rates[pass] = events.size() / ((System.nanoTime() - t0) * 1e-9);

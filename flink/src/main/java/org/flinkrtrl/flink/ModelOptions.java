@@ -9,6 +9,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
@@ -135,14 +136,29 @@ public final class ModelOptions {
             .set(ModelSettings.INPUTS, inputs).set(ModelSettings.OUTPUTS, inputs)
             .set(ModelSettings.HEAD, ModelConfig.Head.REGRESSION);
         for (ModelSetting<?> s : ModelSettings.options()) {
-            read(conf, s, b);
+            read(conf, s, b, ModelConfig.Head.REGRESSION);
         }
         return b.build();
     }
 
-    private static <T> void read(ReadableConfig conf, ModelSetting<T> s, ModelConfig.Builder b) {
+    /**
+     * The model configuration of a log source's model over {@code capacity} event types ({@link LogLearner#config}):
+     * an option that is not set takes the softmax head's default ({@link ModelSetting#defaultFor}: the learning rate
+     * 0.01 instead of 0.001).
+     *
+     * @throws IllegalArgumentException naming the option, when a value cannot be parsed or is out of range
+     */
+    public static ModelConfig toLogModelConfig(ReadableConfig conf, int capacity) {
+        ModelConfig.Builder b = ModelConfig.builder();
+        for (ModelSetting<?> s : ModelSettings.options()) {
+            read(conf, s, b, ModelConfig.Head.SOFTMAX);
+        }
+        return LogLearner.config(b.build(), capacity);
+    }
+
+    private static <T> void read(ReadableConfig conf, ModelSetting<T> s, ModelConfig.Builder b, ModelConfig.Head head) {
         ConfigOption<T> option = option(s);
-        T v = get(conf, option);
+        T v = isSet(conf, option) ? get(conf, option) : s.defaultFor(head);
         require(s.isValid(v), option, v, s.rule());
         b.set(s, v);
     }
@@ -210,6 +226,14 @@ public final class ModelOptions {
             return conf.get(option);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("option '" + option.key() + "' could not be parsed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isSet(ReadableConfig conf, ConfigOption<?> option) {
+        try {
+            return conf.getOptional(option).isPresent();
+        } catch (IllegalArgumentException e) {
+            return true; // present but unparsable: get() names the option
         }
     }
 

@@ -38,6 +38,25 @@ class ModelOptionsTest {
     }
 
     @Test
+    void aLogModelTakesTheSoftmaxHeadsDefaultsForUnsetOptions() {
+        ModelConfig log = ModelOptions.toLogModelConfig(new Configuration(), 12);
+        assertEquals(ModelConfig.Head.SOFTMAX, log.head());
+        assertEquals(13, log.outputs());
+        assertEquals(0.01, log.learningRate());
+        assertEquals(ModelSettings.HIDDEN.defaultValue(), log.hidden(), "no softmax default: the common one");
+        Configuration set = new Configuration();
+        set.set(ModelOptions.option(ModelSettings.LEARNING_RATE), 0.001);
+        assertEquals(0.001, ModelOptions.toLogModelConfig(set, 12).learningRate(), "a set value is kept");
+        assertEquals(0.001, ModelOptions.toModelConfig(new Configuration(), 1).learningRate(), "regression default");
+        assertEquals(0.01, ModelSettings.LEARNING_RATE.defaultFor(ModelConfig.Head.SOFTMAX));
+        assertEquals(0.001, ModelSettings.LEARNING_RATE.defaultFor(ModelConfig.Head.REGRESSION));
+        assertMessage(Map.of("rtrl.model.learning-rate", "fast"), "option 'rtrl.model.learning-rate' could not be parsed");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> ModelOptions.toLogModelConfig(Configuration.fromMap(Map.of("rtrl.model.learning-rate", "fast")), 12));
+        assertTrue(e.getMessage().contains("option 'rtrl.model.learning-rate' could not be parsed"), e.getMessage());
+    }
+
+    @Test
     void readsEveryOptionFromJobParameters() {
         Map<String, String> params = new LinkedHashMap<>(Map.ofEntries(
             Map.entry("rtrl.model.cell", "gated"),

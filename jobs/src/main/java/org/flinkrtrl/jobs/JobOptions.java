@@ -19,7 +19,6 @@ import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
-import org.flinkrtrl.core.learner.LogLearner;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.learner.ModelSetting;
@@ -553,8 +552,11 @@ public final class JobOptions {
         return c;
     }
 
+    /** Only what the command line sets: an unset option keeps the default of the model's head (ModelOptions). */
     private <T> void copy(Configuration c, ModelSetting<T> setting, Cli.Option<?> option) {
-        c.set(ModelOptions.option(setting), setting.type().cast(get(option)));
+        if (cli.has(option)) {
+            c.set(ModelOptions.option(setting), setting.type().cast(get(option)));
+        }
     }
 
     private Cli.Option<?> modelOption(ModelSetting<?> s) {
@@ -597,7 +599,7 @@ public final class JobOptions {
 
     public ModelConfig modelConfig() {
         if (logMode()) {
-            return LogLearner.config(ModelOptions.toModelConfig(modelOptions(), 1), get(vocabulary));
+            return ModelOptions.toLogModelConfig(modelOptions(), get(vocabulary));
         }
         return ModelOptions.toModelConfig(modelOptions(), inputs());
     }

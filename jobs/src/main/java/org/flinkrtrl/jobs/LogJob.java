@@ -177,7 +177,7 @@ final class LogJob {
         long unseen = 0;
         double bits = 0;
         Set<String> keys = new HashSet<>();
-        LogEvaluation eval = new LogEvaluation();
+        LogEvaluation eval = new LogEvaluation(o.get(o.vocabulary));
         long t0 = System.nanoTime();
         try (CloseableIterator<String> it = tagged.executeAndCollect(o.get(o.jobName));
              BufferedWriter w = Files.newBufferedWriter(outputs, StandardCharsets.UTF_8);
@@ -222,12 +222,15 @@ final class LogJob {
             + (o.minerSettings() != null ? ", mining templates " + o.minerSettings() : ", pre-parsed event types"),
             o.modelConfig().toString(), "", new String[0], secs, Double.NaN, deadLetters);
         LogReport.write(reportFile, run, eval);
-        out.printf(Locale.ROOT, "bits/event over the %d sources with >= %d events: mixture %.3f, network %.3f, "
-                + "n-gram %.3f, frequency %.3f; top-1 accuracy %.3f%s%n",
-            eval.sources().stream().filter(k -> k.events >= LogReport.MIN_EVENTS).count(), LogReport.MIN_EVENTS,
-            eval.pooledBits(0, LogReport.MIN_EVENTS), eval.pooledBits(1, LogReport.MIN_EVENTS),
-            eval.pooledBits(2, LogReport.MIN_EVENTS), eval.pooledBits(3, LogReport.MIN_EVENTS),
-            eval.pooledTop1(LogReport.MIN_EVENTS), eval.labelledPositive() > 0 && eval.labelledOther() > 0
+        long m = LogReport.MIN_EVENTS;
+        out.printf(Locale.ROOT, "bits/event over the %d sources with >= %d events: mixture %.3f, network %.3f; "
+                + "baselines: Witten-Bell n-gram order 2 %.3f, order 1 %.3f, order 0 %.3f, frequency %.3f; top-1 "
+                + "accuracy: mixture %.3f, n-gram order 2 %.3f, frequency %.3f%s%n",
+            eval.pooledSources(m), m, eval.pooledBits(0, m), eval.pooledBits(1, m),
+            eval.pooledBits(LogEvaluation.BASELINES, m), eval.pooledBits(LogEvaluation.BASELINES + 1, m),
+            eval.pooledBits(LogEvaluation.BASELINES + 2, m), eval.pooledBits(LogEvaluation.BASELINES + 3, m),
+            eval.pooledTop1(0, m), eval.pooledTop1(LogEvaluation.BASELINES, m),
+            eval.pooledTop1(LogEvaluation.BASELINES + 3, m), eval.labelledPositive() > 0 && eval.labelledOther() > 0
                 ? String.format(Locale.ROOT, "; anomaly score ROC AUC %.3f (%d positive, %d other labelled events)",
                     eval.auc(1), eval.labelledPositive(), eval.labelledOther()) : "");
         out.println("outputs:      " + outputs.toAbsolutePath());

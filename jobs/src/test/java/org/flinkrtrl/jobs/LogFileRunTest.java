@@ -190,15 +190,15 @@ class LogFileRunTest {
         assertEquals(big, r.path("pooled").path("sources").asInt());
         assertEquals(570, scored, "as LogEval counts on this file");
         assertEquals(scored, r.path("pooled").path("scored").asLong());
-        String[] models = {"mixture", "network", "ngram2", "frequency"};
+        String[] models = {"mixture", "network", "context2", "context0"};
         for (int m = 0; m < 4; m++) {
             assertEquals(bits[m] / scored, r.path("pooled").path("bitsPerEvent").path(models[m]).asDouble(), 1e-9, models[m]);
         }
-        assertEquals((double) hits / scored, r.path("pooled").path("top1").asDouble(), 1e-12);
+        assertEquals((double) hits / scored, r.path("pooled").path("top1").path("mixture").asDouble(), 1e-12);
         assertTrue(r.path("attack").isNull(), "no labels");
         assertEquals(25, r.path("mostSurprising").size());
         String html = Files.readString(dir.resolve("report.html"));
-        assertTrue(html.contains("Most surprising events") && html.contains("n-gram (Witten-Bell order 2)"));
+        assertTrue(html.contains("Most surprising events") && html.contains("baseline: Witten-Bell n-gram order 2"));
         assertEquals(8, html.split("<img ", -1).length - 1, "charts of the eight largest sources");
     }
 }

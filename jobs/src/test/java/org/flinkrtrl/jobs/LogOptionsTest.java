@@ -46,6 +46,18 @@ class LogOptionsTest {
     }
 
     @Test
+    void aLogModelDefaultsToTheSoftmaxLearningRateUnlessOneIsGiven() {
+        assertEquals(0.01, parse("--message-field", "msg").modelConfig().learningRate(), "softmax head default");
+        assertEquals(0.01, parse("--category-field", "type").modelConfig().learningRate());
+        assertEquals(0.001, parse("--message-field", "msg", "--lr", "0.001").modelConfig().learningRate(),
+            "a given rate is kept, also when it equals the regression default");
+        assertEquals(0.02, parse("--category-field", "type", "--learning-rate", "0.02").modelConfig().learningRate());
+        assertEquals(0.001, parse("--value-fields", "v").modelConfig().learningRate(), "forecaster default");
+        assertEquals(0.001, parse("--message-field", "msg", "--rate-bucket", "1m").rateModelConfig().learningRate(),
+            "the rate view forecasts counts: the regression default");
+    }
+
+    @Test
     void aMessageFieldWithoutInputIsTheBundledLogsDefault() {
         JobOptions o = JobOptions.parse("--message-field", "message");
         assertEquals(JobOptions.Mode.EMBEDDED, o.mode());

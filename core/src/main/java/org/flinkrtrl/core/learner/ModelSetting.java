@@ -26,6 +26,7 @@ public final class ModelSetting<T> {
     private final String rule;
     private final String description;
     private final boolean fromData;
+    private T softmaxDefault;
 
     ModelSetting(int index, String name, String alias, String label, T defaultValue, Predicate<T> valid, String rule,
                  String description, boolean fromData) {
@@ -82,6 +83,23 @@ public final class ModelSetting<T> {
 
     public T defaultValue() {
         return defaultValue;
+    }
+
+    /**
+     * The default for a model with the given output head: the softmax head's own default where the declaration gives
+     * one ({@link ModelSettings#LEARNING_RATE}), else {@link #defaultValue()}.
+     */
+    public T defaultFor(ModelConfig.Head head) {
+        return head == ModelConfig.Head.SOFTMAX && softmaxDefault != null ? softmaxDefault : defaultValue;
+    }
+
+    /** Declares the softmax head's default; part of the setting's declaration in {@link ModelSettings}, once. */
+    ModelSetting<T> withSoftmaxDefault(T value) {
+        if (softmaxDefault != null || !valid.test(value)) {
+            throw new IllegalStateException(key + ": softmax default " + value + " set twice or invalid");
+        }
+        softmaxDefault = value;
+        return this;
     }
 
     /** The rule a value must satisfy, as text: {@code must be >= 1}. */

@@ -55,9 +55,13 @@ public final class ModelSettings {
     public static final ModelSetting<OptimizerType> OPTIMIZER = add("optimizer", OptimizerType.ADAM, null, null,
         v -> true, "", "optimiser");
     // 0.001: on the bundled sensor data (docs/sensor-results.md) 0.0003-0.001 beat persistence on MAE by ~1-1.5 %,
-    // 0.003 ties it and 0.01 loses; anomaly AUC is the same (0.65-0.66).
+    // 0.003 ties it and 0.01 loses; anomaly AUC is the same (0.65-0.66). 0.01 for the softmax head (log models, short
+    // streams per source): on Moby-Dick cut into 135 streams of 300 characters (experiments/scripts/moby_streams.py)
+    // the network alone gives 4.250 / 4.191 / 4.176 / 4.731 bits per event at 0.001 / 0.003 / 0.01 / 0.03; the
+    // bundled fail2ban logs agree (docs/log-results.md: 3.949 at 0.001, 2.406 at 0.01).
     public static final ModelSetting<Double> LEARNING_RATE = add("learningRate", 1e-3, "rate", "lr",
-        v -> v > 0 && Double.isFinite(v), "must be finite and > 0", "learning rate");
+        v -> v > 0 && Double.isFinite(v), "must be finite and > 0",
+        "learning rate (log models, softmax head: default 0.01)").withSoftmaxDefault(1e-2);
     public static final ModelSetting<Double> BETA1 = add("beta1", 0.9, "beta", null,
         v -> v >= 0 && v < 1, "must be in [0, 1)", "Adam first-moment decay");
     public static final ModelSetting<Double> BETA2 = add("beta2", 0.999, "beta", null,

@@ -36,11 +36,16 @@ import org.jfree.data.xy.XYSeriesCollection;
  * score and vocabulary growth over its events) and {@code report.json} beside it:
  * <pre>{@code
  * {"mode":"log","input":..,"events":..,"sourceCount":..,"deadLetters":..,"seconds":..,"model":..,"mapping":..,
- *  "minEvents":..,"pooled":{"sources":..,"scored":..,"bitsPerEvent":{"mixture":..,"network":..,"ngram2":..,
- *  "frequency":..},"top1":..},"attack":{"positive":..,"other":..,"rocAucScore":..,"rocAucSurprise":..}|null,
- *  "sources":[{"key":..,"events":..,"scored":..,"types":..,"bitsPerEvent":{..},"top1":..},..],
+ *  "minEvents":..,"pooled":{"sources":..,"scored":..,"bitsPerEvent":{"mixture":..,"network":..,"context2":..,
+ *  "context0":..,"ngram2":..,"ngram1":..,"ngram0":..,"frequency":..},"top1":{"mixture":..,"ngram2":..,"ngram1":..,
+ *  "ngram0":..,"frequency":..},"mixtureBelowNgram2":..,"networkBelowNgram2":..},
+ *  "attack":{"positive":..,"other":..,"rocAucScore":..,"rocAucSurprise":..}|null,
+ *  "sources":[{"key":..,"events":..,"scored":..,"types":..,"unseenEvents":..,"bitsPerEvent":{..},"top1":{..}},..],
  *  "mostSurprising":[{"key":..,"ts":..,"typeId":..,"template":..,"surprise":..,"anomalyScore":..,"label":..},..]}
  * }</pre>
+ * The model names are {@link LogEvaluation#MODELS}: the mixture and its components (network, order-2 and order-0
+ * context counts) from the outputs, and the baselines computed beside them (Witten-Bell n-gram orders 2, 1, 0 and
+ * the add-one frequency model); top-1 accuracy is given for the mixture and the baselines.
  */
 public final class LogReport {
     /** Sources charted: the ones with the most events. */
@@ -48,8 +53,15 @@ public final class LogReport {
     /** Sources with fewer events are left out of the pooled figures. */
     public static final int MIN_EVENTS = 40;
     private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
-    private static final String[] LABELS = {"mixture (the source's model)", "network alone",
-        "n-gram (Witten-Bell order 2)", "frequency (order 0)"};
+    /** Row names of {@link LogEvaluation#MODELS} in the HTML report. */
+    private static final String[] LABELS = {"mixture (the source's model)", "network alone (component)",
+        "order-2 context counts (component)", "order-0 counts (component)", "baseline: Witten-Bell n-gram order 2",
+        "baseline: Witten-Bell n-gram order 1", "baseline: Witten-Bell n-gram order 0",
+        "baseline: add-one frequency"};
+    /** Column headers of the per-source table. */
+    private static final String[] SHORT = {"mixture", "network", "context 2", "context 0", "WB 2", "WB 1", "WB 0",
+        "frequency"};
+    private static final int NGRAM2 = LogEvaluation.BASELINES;
 
     private LogReport() {}
 
@@ -72,14 +84,22 @@ public final class LogReport {
             g.writeStringField("mapping", run.mapping());
             g.writeNumberField("minEvents", MIN_EVENTS);
             g.writeObjectFieldStart("pooled");
-            g.writeNumberField("sources", sources.stream().filter(s -> s.events >= MIN_EVENTS).count());
+            g.writeNumberField("sources", eval.pooledSources(MIN_EVENTS));
             g.writeNumberField("scored", eval.pooledScored(MIN_EVENTS));
             g.writeObjectFieldStart("bitsPerEvent");
             for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
                 PredictionJson.number(g, LogEvaluation.MODELS[m], eval.pooledBits(m, MIN_EVENTS));
             }
             g.writeEndObject();
-            PredictionJson.number(g, "top1", eval.pooledTop1(MIN_EVENTS));
+            g.writeObjectFieldStart("top1");
+            for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
+                if (LogEvaluation.hasTop1(m)) {
+                    PredictionJson.number(g, LogEvaluation.MODELS[m], eval.pooledTop1(m, MIN_EVENTS));
+                }
+            }
+            g.writeEndObject();
+            g.writeNumberField("mixtureBelowNgram2", eval.sourcesBelow(0, NGRAM2, MIN_EVENTS));
+            g.writeNumberField("networkBelowNgram2", eval.sourcesBelow(1, NGRAM2, MIN_EVENTS));
             g.writeEndObject();
             if (eval.labelledPositive() > 0 && eval.labelledOther() > 0) {
                 g.writeObjectFieldStart("attack");
@@ -97,13 +117,20 @@ public final class LogReport {
                 g.writeStringField("key", s.key);
                 g.writeNumberField("events", s.events);
                 g.writeNumberField("scored", s.scored);
-                g.writeNumberField("types", s.unseen);
+                g.writeNumberField("types", s.types());
+                g.writeNumberField("unseenEvents", s.unseen);
                 g.writeObjectFieldStart("bitsPerEvent");
                 for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
                     PredictionJson.number(g, LogEvaluation.MODELS[m], s.bitsPerEvent(m));
                 }
                 g.writeEndObject();
-                PredictionJson.number(g, "top1", s.top1());
+                g.writeObjectFieldStart("top1");
+                for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
+                    if (LogEvaluation.hasTop1(m)) {
+                        PredictionJson.number(g, LogEvaluation.MODELS[m], s.top1(m));
+                    }
+                }
+                g.writeEndObject();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -140,35 +167,45 @@ public final class LogReport {
                 + "<br>Model: " + HtmlReport.esc(run.model()) + "</p>\n");
             h.write(String.format(Locale.ROOT, "<p>%d events, %d sources, %d dead letters, %.1f s wall clock "
                 + "including start-up.</p>%n", eval.events(), sources.size(), run.deadLetters(), run.seconds()));
+            long big = eval.pooledSources(MIN_EVENTS);
             h.write("<h2>Next-event prediction</h2>\n<p>Prequential: each event is scored against the prediction "
                 + "made at the source's previous event, then learnt; a type's first sight counts as the unseen class. "
-                + "The source's model is the mixture of the network with its context counts (weights on each "
-                + "component's recent log-loss); each component alone is scored on the same targets from the same "
-                + "outputs: the order-2 Witten-Bell counts are the n-gram baseline, the order-0 counts the per-source "
-                + "frequency baseline. Pooled over the " + eval.sources().stream().filter(s -> s.events >= MIN_EVENTS).count()
-                + " sources with at least " + MIN_EVENTS + " events (" + eval.pooledScored(MIN_EVENTS)
-                + " scored events). Every source is in report.json.</p>\n");
-            h.write("<table><tr><th class=l>source</th><th>events</th><th>types</th>");
-            for (String l : LABELS) {
-                h.write("<th>bits/event, " + HtmlReport.esc(l) + "</th>");
-            }
-            h.write("<th>top-1 accuracy (mixture)</th></tr>\n");
-            StringBuilder row = new StringBuilder("<tr><td class=l><b>pooled</b></td><td></td><td></td>");
+                + "The source's model is the mixture of the network with its order-2 and order-0 context counts "
+                + "(weights on each component's recent log-loss); each component alone is scored from the same "
+                + "outputs. The baselines run beside the outputs on the same targets: an online interpolated "
+                + "Witten-Bell n-gram over the source's event types (orders 2, 1, 0) and the per-source add-one "
+                + "frequency model. Pooled over the " + big + " sources with at least " + MIN_EVENTS + " events ("
+                + eval.pooledScored(MIN_EVENTS) + " scored events); the mixture has fewer bits per event than the "
+                + "order-2 n-gram on " + eval.sourcesBelow(0, NGRAM2, MIN_EVENTS) + " of them, the network alone on "
+                + eval.sourcesBelow(1, NGRAM2, MIN_EVENTS) + ". Every source is in report.json.</p>\n");
+            h.write("<table><tr><th class=l>model</th><th>bits/event</th><th>top-1 accuracy</th></tr>\n");
             for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
-                row.append("<td><b>").append(HtmlReport.fmt(eval.pooledBits(m, MIN_EVENTS))).append("</b></td>");
+                String b = m == 0 ? "<b>" : "";
+                String e = m == 0 ? "</b>" : "";
+                h.write("<tr><td class=l>" + b + HtmlReport.esc(LABELS[m]) + e + "</td><td>" + b
+                    + HtmlReport.fmt(eval.pooledBits(m, MIN_EVENTS)) + e + "</td><td>"
+                    + (LogEvaluation.hasTop1(m) ? HtmlReport.fmt(eval.pooledTop1(m, MIN_EVENTS)) : "") + "</td></tr>\n");
             }
-            row.append("<td><b>").append(HtmlReport.fmt(eval.pooledTop1(MIN_EVENTS))).append("</b></td></tr>\n");
-            h.write(row.toString());
+            h.write("</table>\n<p>Per source (at least " + MIN_EVENTS + " events): bits per event, and top-1 "
+                + "accuracy of the mixture and the order-2 n-gram; types in the source's vocabulary, and events scored as "
+                + "the unseen class (first sights, and types past the vocabulary's capacity).</p>\n");
+            h.write("<table><tr><th class=l>source</th><th>events</th><th>types</th><th>unseen events</th>");
+            for (String l : SHORT) {
+                h.write("<th>" + HtmlReport.esc(l) + "</th>");
+            }
+            h.write("<th>top-1 mixture</th><th>top-1 WB 2</th></tr>\n");
             for (LogEvaluation.Source s : sources) {
                 if (s.events < MIN_EVENTS) {
                     continue;
                 }
                 StringBuilder r = new StringBuilder("<tr><td class=l>").append(HtmlReport.esc(KeyNames.shorten(s.key)))
-                    .append("</td><td>").append(s.events).append("</td><td>").append(s.unseen).append("</td>");
+                    .append("</td><td>").append(s.events).append("</td><td>").append(s.types()).append("</td><td>").append(s.unseen)
+                    .append("</td>");
                 for (int m = 0; m < LogEvaluation.MODELS.length; m++) {
                     r.append("<td>").append(HtmlReport.fmt(s.bitsPerEvent(m))).append("</td>");
                 }
-                r.append("<td>").append(HtmlReport.fmt(s.top1())).append("</td></tr>\n");
+                r.append("<td>").append(HtmlReport.fmt(s.top1(0))).append("</td><td>")
+                    .append(HtmlReport.fmt(s.top1(NGRAM2))).append("</td></tr>\n");
                 h.write(r.toString());
             }
             h.write("</table>\n");

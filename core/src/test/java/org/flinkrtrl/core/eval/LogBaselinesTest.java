@@ -1,4 +1,4 @@
-package org.flinkrtrl.experiments;
+package org.flinkrtrl.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +26,41 @@ class LogBaselinesTest {
         assertEquals(4.0 / 15, m.probability(1, 3), 1e-15);
         assertEquals(1.0 / 15, m.probability(0, 3), 1e-15);
         assertEquals(2, m.argmax(3));
+    }
+
+    /** On a seeded random stream with a growing set of classes: a distribution, and argmax is its most probable class. */
+    @Test
+    void probabilitiesSumToOneAndArgmaxIsTheirMaximum() {
+        java.util.Random r = new java.util.Random(7);
+        WittenBellNgram[] models = {new WittenBellNgram(2), new WittenBellNgram(1), new WittenBellNgram(0)};
+        FrequencyModel f = new FrequencyModel();
+        int classes = 1;
+        for (int step = 0; step < 400; step++) {
+            for (WittenBellNgram m : models) {
+                double sum = 0;
+                int best = 0;
+                for (int w = 0; w < classes; w++) {
+                    double p = m.probability(w, classes);
+                    sum += p;
+                    best = p > m.probability(best, classes) ? w : best;
+                }
+                assertEquals(1.0, sum, 1e-12);
+                assertEquals(best, m.argmax(classes), "step " + step);
+            }
+            int bestF = 0;
+            for (int w = 0; w < classes; w++) {
+                bestF = f.probability(w, classes) > f.probability(bestF, classes) ? w : bestF;
+            }
+            assertEquals(bestF, f.argmax(classes));
+            // a skewed stream: low classes often, a new class now and then (up to 12)
+            int w = r.nextInt(10) == 0 && classes < 12 ? classes++ : Math.min(classes - 1, (int) Math.abs(r.nextGaussian() * 2));
+            for (WittenBellNgram m : models) {
+                m.observe(w);
+                m.push(w);
+            }
+            f.observe(w);
+        }
+        assertEquals(12, classes);
     }
 
     @Test
