@@ -139,14 +139,39 @@ final class VectorLruKernels extends LruKernels {
         }
     }
 
-    /** {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). */
+    /**
+     * {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). {@link #exp}'s operations are written out
+     * here rather than called: a helper that C2 has already compiled on its own (which a JVM running many kernels
+     * does) is not inlined into a later compilation ("already compiled into a big method"), and a vector crossing
+     * that call is boxed on the heap, so the readout's activation would allocate (AllocationTest in the full suite).
+     * The operations are {@link #exp}'s, in the same order (LruKernelsTest pins the bits against the scalar tanh).
+     */
     private static void tanhLanes(double[] f, int n) {
         int i = 0;
         for (; i + L <= n; i += L) {
             DoubleVector v = DoubleVector.fromArray(S, f, i);
             DoubleVector t = v.abs().mul(-2.0).max(TANH_CLAMP);
-            if (expRange(t).allTrue()) {
-                DoubleVector e = exp(t);
+            if (t.compare(VectorOperators.GE, LruMath.EXP_MIN).allTrue()) { // t <= 0; false for NaN
+                DoubleVector shifted = t.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
+                DoubleVector k = shifted.sub(LruMath.SHIFTER);
+                DoubleVector nk = k.neg();
+                DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, t);
+                r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
+                DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
+                p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
+                p = p.add(1.0);
+                DoubleVector e = p.mul(shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
+                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
                 DoubleVector one = DoubleVector.broadcast(S, 1.0);
                 LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
                 one.sub(e).div(one.add(e)).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(f, i);
