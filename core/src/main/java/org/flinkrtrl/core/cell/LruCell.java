@@ -50,6 +50,8 @@ public final class LruCell implements Cell {
     private final double[] cacheLamRe;
     private final double[] cacheLamIm;
     private boolean cached;
+    /** Whether the latest {@link #forward} took the prepared transform (for tests). */
+    boolean usedPrepared;
 
     /** With the settings' default ring (0.4, 0.99, pi). */
     public LruCell(int units, int inputs) {
@@ -147,18 +149,15 @@ public final class LruCell implements Cell {
         a[hs + nx] = 1.0;
         // nu, theta, gamma_log -> exp(nu), exp(theta), gamma, lambda with LruMath's deterministic functions (the same
         // bits on either kernel family, interpreted or compiled).
-        if (cached && java.util.Arrays.equals(W, 0, 3 * n, cacheW, 0, 3 * n)) {
-            s.expNu = cacheExpNu;
-            s.expTheta = cacheExpTheta;
-            s.gamma = cacheGamma;
-            s.lamRe = cacheLamRe;
-            s.lamIm = cacheLamIm;
+        usedPrepared = cached && java.util.Arrays.equals(W, 0, 3 * n, cacheW, 0, 3 * n);
+        if (usedPrepared) {
+            // copied, not referenced: a reference store into the long-lived step would cost a GC write barrier
+            System.arraycopy(cacheExpNu, 0, s.expNu, 0, n);
+            System.arraycopy(cacheExpTheta, 0, s.expTheta, 0, n);
+            System.arraycopy(cacheGamma, 0, s.gamma, 0, n);
+            System.arraycopy(cacheLamRe, 0, s.lamRe, 0, n);
+            System.arraycopy(cacheLamIm, 0, s.lamIm, 0, n);
         } else {
-            s.expNu = s.ownExpNu;
-            s.expTheta = s.ownExpTheta;
-            s.gamma = s.ownGamma;
-            s.lamRe = s.ownLamRe;
-            s.lamIm = s.ownLamIm;
             KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
         }
         double[] g = s.gamma;

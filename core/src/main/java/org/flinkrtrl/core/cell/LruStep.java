@@ -10,22 +10,13 @@ package org.flinkrtrl.core.cell;
 public final class LruStep extends CellStep {
     /** Number of complex units N. */
     public final int units;
-    /**
-     * Re and Im of lambda = exp(-exp(nu) + i exp(theta)), exp(nu), exp(theta) and gamma = exp(gamma_log), length N
-     * each: the step's own buffers, or the arrays of the cell's transform cache ({@link LruCell#prepare}) when the
-     * step's parameters are the cached ones. Read-only for everything but the cell.
-     */
-    public double[] lamRe;
-    public double[] lamIm;
-    public double[] expNu;
-    public double[] expTheta;
-    public double[] gamma;
-    /** The step's own buffers of the five fields above. */
-    final double[] ownLamRe;
-    final double[] ownLamIm;
-    final double[] ownExpNu;
-    final double[] ownExpTheta;
-    final double[] ownGamma;
+    /** Re and Im of lambda = exp(-exp(nu) + i exp(theta)), length N each. */
+    public final double[] lamRe;
+    public final double[] lamIm;
+    /** exp(nu), exp(theta) and gamma = exp(gamma_log), length N each. */
+    public final double[] expNu;
+    public final double[] expTheta;
+    public final double[] gamma;
     /** Re and Im of B x_t (before the gamma scaling), length N each. */
     public final double[] bxRe;
     public final double[] bxIm;
@@ -33,16 +24,11 @@ public final class LruStep extends CellStep {
     LruStep(int units, int inputs) {
         super(2 * units + inputs, inputs, 1);
         this.units = units;
-        this.ownLamRe = new double[units];
-        this.ownLamIm = new double[units];
-        this.ownExpNu = new double[units];
-        this.ownExpTheta = new double[units];
-        this.ownGamma = new double[units];
-        this.lamRe = ownLamRe;
-        this.lamIm = ownLamIm;
-        this.expNu = ownExpNu;
-        this.expTheta = ownExpTheta;
-        this.gamma = ownGamma;
+        this.lamRe = new double[units];
+        this.lamIm = new double[units];
+        this.expNu = new double[units];
+        this.expTheta = new double[units];
+        this.gamma = new double[units];
         this.bxRe = new double[units];
         this.bxIm = new double[units];
     }

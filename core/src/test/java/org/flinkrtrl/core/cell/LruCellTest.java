@@ -33,7 +33,7 @@ class LruCellTest {
             }
             prepared.forward(w, h, x, a);
             fresh.forward(w, h, x, b);
-            assertEquals(viaPrepare, a.lamRe != a.ownLamRe, "step " + t + " cache use");
+            assertEquals(viaPrepare, prepared.usedPrepared, "step " + t + " cache use");
             for (double[][] pair : new double[][][] {{a.lamRe, b.lamRe}, {a.lamIm, b.lamIm}, {a.expNu, b.expNu},
                 {a.expTheta, b.expTheta}, {a.gamma, b.gamma}, {a.hNext, b.hNext}}) {
                 for (int i = 0; i < pair[1].length; i++) {
