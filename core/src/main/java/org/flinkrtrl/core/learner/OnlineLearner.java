@@ -246,7 +246,7 @@ public final class OnlineLearner {
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
         if (pendingEmpty && config.updatePeriod() == 1) {
             // Nothing accumulated: the readout's gradient is the step's own, so it is clipped and applied where it
-            // is (the same values as through pendingGradV, which would hold 0 + gradV).
+            // is (the values pendingGradV would hold, 0 + gradV, up to the sign of a zero entry).
             if (estimator.gradient(dLdh, gradW)) {
                 lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
                 Clipping.clipByNorm(gradV, config.readoutClipNorm());
@@ -255,7 +255,7 @@ public final class OnlineLearner {
                 optV.apply(V, gradV);
                 updates++;
             } else {
-                System.arraycopy(gradV, 0, pendingGradV, 0, gradV.length);
+                addInto(pendingGradV, gradV);
                 pendingEmpty = false;
             }
             return loss;
