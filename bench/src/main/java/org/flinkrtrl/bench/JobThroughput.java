@@ -48,7 +48,8 @@ import org.flinkrtrl.record.Event;
  * KRaft broker in a child JVM, so its CPU is not counted) with at-least-once and exactly-once sinks. Every row gives
  * wall-clock events/s and events per CPU-second of this JVM (all threads: task, network, collection, JSON, GC, JIT),
  * and the job/bare ratio of the latter, where the bare loop's CPU is that of its own thread (its process CPU is
- * printed beside it).
+ * printed beside it). As that thread's CPU never includes the JIT compiler threads, every job row also gives the
+ * compiler threads' CPU in its window and the ratio without it; a warm-up run of every measured mode comes first.
  *
  * <p>The jobs are measured in their steady state: from the first output to the last (file mode: the client's first
  * prediction to its last output; Kafka: the first committed output record to the last, minus the checking
@@ -98,7 +99,12 @@ public final class JobThroughput {
     }
 
     /** One measured run. */
-    record Rate(long events, double wallSeconds, double cpuSeconds) {
+    record Rate(long events, double wallSeconds, double cpuSeconds, double jitSeconds) {
+        /** A run whose JIT compiler threads were not read. */
+        Rate(long events, double wallSeconds, double cpuSeconds) {
+            this(events, wallSeconds, cpuSeconds, Double.NaN);
+        }
+
         double perWallSecond() {
             return events / wallSeconds;
         }
@@ -123,10 +129,10 @@ public final class JobThroughput {
         }
         List<String> table = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s |", "n", "keys", "backend",
-            "mode", "events/s wall", "events/CPU-s", "job/bare"));
+        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s | %8s | %9s |", "n", "keys",
+            "backend", "mode", "events/s wall", "events/CPU-s", "job/bare", "JIT CPU-s", "excl. JIT"));
         try {
-            warmUp(hidden[0]);
+            warmUp(hidden[0], modes);
             for (int n : hidden) {
                 for (int k : keyCounts) {
                     Event[] data = events(events, k);
@@ -144,8 +150,8 @@ public final class JobThroughput {
                                 r = switch (mode) {
                                     case "bare" -> null;
                                     case "file" -> file(n, csv, backend);
-                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once");
-                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once");
+                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events);
+                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events);
                                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                                 };
                             } catch (IllegalStateException e) {
@@ -188,21 +194,52 @@ public final class JobThroughput {
         failures.forEach(System.out::println);
     }
 
+    /**
+     * A table row: the job/bare ratio of the whole JVM's CPU, then the JIT compiler threads' CPU in the window and the
+     * ratio without it (the bare reference, its loop's own thread, never includes the compiler threads).
+     */
     private static String row(int n, int keys, String backend, String mode, Rate r, Rate bare) {
-        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% |   (%d events, "
-            + "%.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
-            100.0 * r.perCpuSecond() / bare.perCpuSecond(), r.events(), r.wallSeconds(), r.cpuSeconds());
+        double exclJit = r.events() / (r.cpuSeconds() - r.jitSeconds()) / bare.perCpuSecond();
+        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% | %9s | %9s |   (%d "
+            + "events, %.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
+            100.0 * r.perCpuSecond() / bare.perCpuSecond(), Double.isNaN(r.jitSeconds()) ? "-"
+                : String.format(Locale.ROOT, "%.2f", r.jitSeconds()),
+            Double.isNaN(r.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * exclJit), r.events(),
+            r.wallSeconds(), r.cpuSeconds());
     }
 
-    /** JIT warm-up of the learner and the job's code paths, not reported. */
-    private void warmUp(int n) throws Exception {
+    /**
+     * JIT warm-up, not reported: the bare loop and every job mode of the run (--warmup-modes, default the measured
+     * ones) once over --warmup-events events of 10 keys at the first model size, so the measured windows of the jobs
+     * do not carry the one-off compilation of their code paths (the bare reference is its own thread's CPU, which
+     * excludes the compiler threads; see docs/performance.md for the figures with and without).
+     */
+    private void warmUp(int n, List<String> modes) throws Exception {
         int w = Integer.parseInt(opt.getOrDefault("warmup-events", "20000"));
         if (w == 0) {
             return;
         }
+        List<String> warm = List.of(opt.getOrDefault("warmup-modes", String.join(",", modes)).split(","));
         Event[] data = events(w, 10);
         bare(n, data);
-        file(n, writeCsv(data, 10), "hashmap");
+        if (warm.contains("file")) {
+            System.out.println("    warm-up file:");
+            file(n, writeCsv(data, 10), "hashmap");
+        }
+        if (warm.contains("kafka-alo") || warm.contains("kafka-eo")) {
+            String topic = produce(data, 10);
+            try {
+                System.out.println("    warm-up kafka-alo:");
+                kafka(n, topic, "hashmap", "at-least-once", w);
+                if (warm.contains("kafka-eo")) {
+                    System.out.println("    warm-up kafka-eo:");
+                    kafka(n, topic, "hashmap", "exactly-once", w);
+                }
+            } catch (IllegalStateException e) {
+                // a warm-up run whose outputs did not all arrive in time: the measured rows still run
+                System.out.println("    warm-up failed: " + e.getMessage());
+            }
+        }
     }
 
     // ---- the event set
@@ -282,13 +319,20 @@ public final class JobThroughput {
         a.addAll(List.of("--input", csv.toString(), "--out-dir", dir.resolve("out-" + (++runs)).toString(),
             "--state-backend", backend, "--report-charts", "0"));
         ThreadCpu threads = threadCpu();
+        org.flinkrtrl.jobs.OutputClock.reset();
+        NativeThreadCpu nat = nativeThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
+        NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
         printThreadCpu(threads, r.predictions);
+        long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
+        long end = first + (long) (r.run.processingSeconds() * 1e9);
+        nativeReport(nat, first, end, r.predictions);
+        double jitSeconds = jitSeconds(jit, first, end);
         if (r.failed || r.predictions != count(csv)) {
             throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
                 + " dead letters");
         }
-        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9);
+        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9, jitSeconds);
     }
 
     private static long count(Path csv) throws IOException {
@@ -326,7 +370,10 @@ public final class JobThroughput {
 
     private void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(client())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            // no retention: the outputs carry their events' times (Nov 2023 in this event set), and the broker's
+            // default 7-day retention deletes such records within minutes, before the checking consumer reads them
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)
+                .configs(Map.of("retention.ms", "-1")))).all().get();
         }
     }
 
@@ -351,7 +398,7 @@ public final class JobThroughput {
         return topic;
     }
 
-    private Rate kafka(int n, String inputTopic, String backend, String delivery) throws Exception {
+    private Rate kafka(int n, String inputTopic, String backend, String delivery, int events) throws Exception {
         int run = ++runs;
         String out = "out-" + run;
         createTopic(out, 2);
@@ -366,6 +413,8 @@ public final class JobThroughput {
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         SensorForecastJob.buildKafka(env, o);
         ThreadCpu threads = threadCpu();
+        NativeThreadCpu nat = nativeThreads(null);
+        NativeThreadCpu jit = jitThreads(null);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
         JobClient job = env.executeAsync("bench-" + run);
@@ -377,17 +426,25 @@ public final class JobThroughput {
                 // time to the first output is the job's start-up
                 startupWall = w.firstWall - submitWall;
                 startupCpu = w.firstCpu - submitCpu;
-                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9);
+                nativeReport(nat, w.firstWall, w.endWall, w.total - w.firstCount);
+                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9,
+                    jitSeconds(jit, w.firstWall, w.endWall));
             }
             // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
             // so the window is the whole run less the start-up measured on the at-least-once run of the same row
             if (startupCpu < 0) {
                 throw new IllegalStateException("kafka-eo needs a kafka-alo run before it in the same row");
             }
+            nativeReport(nat, submitWall + startupWall, w.endWall, w.total);
             return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
-                (w.endCpu - submitCpu - startupCpu) / 1e9);
+                (w.endCpu - submitCpu - startupCpu) / 1e9, jitSeconds(jit, submitWall + startupWall, w.endWall));
         } finally {
             printThreadCpu(threads, events);
+            for (NativeThreadCpu t : new NativeThreadCpu[] {nat, jit}) {
+                if (t != null) {
+                    t.close();
+                }
+            }
             job.cancel().get(60, TimeUnit.SECONDS);
         }
     }
@@ -507,6 +564,44 @@ public final class JobThroughput {
         t.close();
         t.byName().stream().filter(e -> e.getValue() > 0).limit(14).forEach(e -> System.out.printf(Locale.ROOT,
             "    %8.2f us/event  %s%n", e.getValue() / 1e3 / events, e.getKey()));
+    }
+
+    /** With --native-threads true: every native thread's CPU in the measured window (see NativeThreadCpu). */
+    private NativeThreadCpu nativeThreads(java.util.function.LongSupplier startClock) {
+        return Boolean.parseBoolean(opt.getOrDefault("native-threads", "false"))
+            ? new NativeThreadCpu(Integer.parseInt(opt.getOrDefault("sample-millis", "50")), startClock) : null;
+    }
+
+    /**
+     * The JIT compiler threads' CPU, read from /proc every 100 ms (a directory listing and one small read per
+     * compiler thread: about 0.5 us per event of the window, which stays in the process CPU); null where /proc is
+     * not there.
+     */
+    private NativeThreadCpu jitThreads(java.util.function.LongSupplier startClock) {
+        if (!Files.isDirectory(Path.of("/proc/self/task"))) {
+            return null;
+        }
+        return new NativeThreadCpu(100, startClock, name -> name.contains("CompilerThre"));
+    }
+
+    private static double jitSeconds(NativeThreadCpu jit, long start, long end) throws InterruptedException {
+        if (jit == null) {
+            return Double.NaN;
+        }
+        jit.close();
+        return jit.seconds(start, end);
+    }
+
+    private int nativeRows() {
+        return Integer.parseInt(opt.getOrDefault("thread-rows", "16"));
+    }
+
+    private void nativeReport(NativeThreadCpu nat, long start, long end, long events) throws InterruptedException {
+        if (nat != null) {
+            nat.window(start, end);
+            nat.close();
+            nat.report(events, nativeRows());
+        }
     }
 
     static long processCpu() {

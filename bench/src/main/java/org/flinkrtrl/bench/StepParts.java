@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.CellStep;
+import org.flinkrtrl.core.cell.LruCell;
 import org.flinkrtrl.core.grad.GradientEstimator;
 import org.flinkrtrl.core.grad.GradientEstimators;
 import org.flinkrtrl.core.grad.Method;
@@ -23,8 +24,8 @@ import org.flinkrtrl.core.readout.Readout;
  * Per-part split of one training step (advance + learn) of {@code OnlineLearner}: each part of the step timed
  * alone in a loop, in thread CPU time, on the state a few hundred real steps left behind. The parts are the ones
  * {@code OnlineLearner} runs, in its order: the cell's forward pass, the estimator's influence step, the readout's
- * forward pass, the readout's loss and gradients, the estimator's gradient, the two clippings and the two Adam
- * steps. Timed alone, a part has its inputs in cache and its branches trained, so the sum is a lower bound of the
+ * forward pass, the readout's loss and gradients, the estimator's gradient, the two clippings, Adam on W, the LRU's
+ * parameter transform for the next step (its cell's forward pass then finds it prepared) and Adam on V. Timed alone, a part has its inputs in cache and its branches trained, so the sum is a lower bound of the
  * step; the whole step is timed beside it.
  *
  * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepParts [method] [n] [inputs] [outputs]
@@ -34,7 +35,7 @@ public final class StepParts {
     private StepParts() {}
 
     private static final String[] PARTS = {"cell forward", "estimator step", "readout forward",
-        "readout loss+grad", "estimator gradient", "clip W, V", "Adam W", "Adam V"};
+        "readout loss+grad", "estimator gradient", "clip W, V", "Adam W", "LRU transform (prepare)", "Adam V"};
 
     public static void main(String[] args) {
         Method method = Method.valueOf(args.length > 0 ? args[0] : "LRU");
@@ -84,7 +85,15 @@ public final class StepParts {
         double[] W2 = W.clone();
         double[] V2 = V.clone();
         parts[6] = () -> optW.apply(W2, gradW);
-        parts[7] = () -> optV.apply(V2, gradV);
+        // method lru: the next step's parameter transform, which the learner computes right after W's update (the
+        // cell's forward pass then reuses it); nothing for the other cells
+        LruCell lru = cell instanceof LruCell ? (LruCell) cell : null;
+        parts[7] = () -> {
+            if (lru != null) {
+                lru.prepare(W);
+            }
+        };
+        parts[8] = () -> optV.apply(V2, gradV);
         Runnable whole = () -> {
             cell.forward(W, h, xs[t[0]], step);
             est.step(W, step, rng);
@@ -95,6 +104,9 @@ public final class StepParts {
             Clipping.clipByNorm(gradW, cfg.clipNorm());
             Clipping.clipByNorm(gradV, cfg.readoutClipNorm());
             optW.apply(W, gradW);
+            if (lru != null) {
+                lru.prepare(W);
+            }
             optV.apply(V, gradV);
             t[0] = (t[0] + 1) & 63;
         };

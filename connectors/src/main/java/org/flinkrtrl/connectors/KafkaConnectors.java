@@ -137,14 +137,17 @@ public final class KafkaConnectors {
             .build();
     }
 
-    /** Records to {@code topic} with {@code key}'s text as the Kafka key (UTF-8; null: no key) and {@code value}. */
+    /**
+     * Records to {@code topic} with {@code key}'s text as the Kafka key (UTF-8; null: no key) and {@code value},
+     * stamped with the time they are written ({@link WriteTimeRecords}), not their event's.
+     */
     private static <T> KafkaRecordSerializationSchema<T> keyed(String topic, SerializableFunction<T, String> key,
                                                                SerializationSchema<T> value) {
-        return KafkaRecordSerializationSchema.<T>builder()
+        return new WriteTimeRecords<>(KafkaRecordSerializationSchema.<T>builder()
             .setTopic(topic)
             .setKeySerializationSchema(new Utf8Text<T>(key))
             .setValueSerializationSchema(value)
-            .build();
+            .build());
     }
 
     /** A record's text (its key, or its JSON) as UTF-8 bytes; a null text is an absent Kafka key. */

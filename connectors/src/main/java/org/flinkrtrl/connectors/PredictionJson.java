@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,8 @@ import org.flinkrtrl.record.Texts;
  * dead-letter format {@code {"stage","reason","key","ts","payload","payloadBytes"}} plus {@code "payloadSha256"}
  * when the payload is only a prefix of the rejected record. Text with an unpaired UTF-16 surrogate is written with
  * every non-ASCII character as a JSON escape, so the output is always valid UTF-8 and reads back to the same
- * string. Numbers are written by Jackson's fast double writer (shortest text that reads back to the same double).
+ * string. Numbers are written as the shortest text that reads back to the same double ({@link DoubleText}, the text
+ * of Jackson's fast double writer, which writes the report's numbers).
  * The static methods are stateless and thread-safe; {@link LineWriter} and {@link Encoder} reuse one generator for
  * a whole stream of records (one per thread).
  */
@@ -45,43 +47,81 @@ public final class PredictionJson {
     public static String toJson(Prediction p) {
         StringWriter w = new StringWriter(160);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            write(g, p);
+            write(g, p, new char[DoubleText.MAX_CHARS]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
     }
 
-    /** One prediction as a JSON object on {@code g}. */
-    static void write(JsonGenerator g, Prediction p) throws IOException {
+    /** The prediction format's field names, quoted and encoded once. */
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString STEPS = new SerializedString("steps");
+    private static final SerializedString ACTUAL = new SerializedString("actual");
+    private static final SerializedString FORECAST = new SerializedString("forecast");
+    private static final SerializedString PREVIOUS_FORECAST = new SerializedString("previousForecast");
+    private static final SerializedString SCALE = new SerializedString("scale");
+    private static final SerializedString LOWER = new SerializedString("lower");
+    private static final SerializedString UPPER = new SerializedString("upper");
+    private static final SerializedString PREVIOUS_LOWER = new SerializedString("previousLower");
+    private static final SerializedString PREVIOUS_UPPER = new SerializedString("previousUpper");
+    private static final SerializedString LOSS = new SerializedString("loss");
+    private static final SerializedString ANOMALY_SCORE = new SerializedString("anomalyScore");
+    private static final SerializedString ANOMALY = new SerializedString("anomaly");
+    private static final SerializedString SURPRISE = new SerializedString("surprise");
+    private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
+    private static final SerializedString SUSTAINED = new SerializedString("sustained");
+    private static final SerializedString LEVEL = new SerializedString("level");
+    private static final SerializedString CHANNEL = new SerializedString("channel");
+    private static final SerializedString WARMING_UP = new SerializedString("warmingUp");
+    private static final SerializedString ANOMALOUS = new SerializedString("anomalous");
+    private static final SerializedString ROLLING_ERROR = new SerializedString("rollingError");
+    private static final SerializedString DRIFT = new SerializedString("drift");
+    private static final SerializedString DIVERGED = new SerializedString("diverged");
+
+    /**
+     * One prediction as a JSON object on {@code g}; numbers through {@link DoubleText} in {@code num} (at least
+     * {@link DoubleText#MAX_CHARS} chars), the same text as Jackson's fast double writer without a String each.
+     */
+    static void write(JsonGenerator g, Prediction p, char[] num) throws IOException {
         g.writeStartObject();
-        string(g, "key", p.key);
-        g.writeNumberField("ts", p.timestamp);
-        g.writeNumberField("steps", p.steps);
-        array(g, "actual", p.actual);
-        array(g, "forecast", p.forecast);
-        array(g, "previousForecast", p.previousForecast);
+        g.writeFieldName(KEY);
+        string(g, p.key);
+        g.writeFieldName(TS);
+        g.writeNumber(p.timestamp);
+        g.writeFieldName(STEPS);
+        g.writeNumber(p.steps);
+        array(g, ACTUAL, p.actual, num);
+        array(g, FORECAST, p.forecast, num);
+        array(g, PREVIOUS_FORECAST, p.previousForecast, num);
         if (p.lower != null) {
-            array(g, "scale", p.scale);
-            array(g, "lower", p.lower);
-            array(g, "upper", p.upper);
-            array(g, "previousLower", p.previousLower);
-            array(g, "previousUpper", p.previousUpper);
+            array(g, SCALE, p.scale, num);
+            array(g, LOWER, p.lower, num);
+            array(g, UPPER, p.upper, num);
+            array(g, PREVIOUS_LOWER, p.previousLower, num);
+            array(g, PREVIOUS_UPPER, p.previousUpper, num);
         }
-        number(g, "loss", p.loss);
-        number(g, "anomalyScore", p.anomalyScore);
-        g.writeObjectFieldStart("anomaly");
-        number(g, "surprise", p.surprise);
-        number(g, "likelihood", p.likelihood);
-        number(g, "sustained", p.sustained);
-        number(g, "level", p.level);
-        g.writeNumberField("channel", p.anomalyChannel);
-        g.writeBooleanField("warmingUp", p.warmingUp);
+        number(g, LOSS, p.loss, num);
+        number(g, ANOMALY_SCORE, p.anomalyScore, num);
+        g.writeFieldName(ANOMALY);
+        g.writeStartObject();
+        number(g, SURPRISE, p.surprise, num);
+        number(g, LIKELIHOOD, p.likelihood, num);
+        number(g, SUSTAINED, p.sustained, num);
+        number(g, LEVEL, p.level, num);
+        g.writeFieldName(CHANNEL);
+        g.writeNumber(p.anomalyChannel);
+        g.writeFieldName(WARMING_UP);
+        g.writeBoolean(p.warmingUp);
         g.writeEndObject();
-        g.writeBooleanField("anomalous", p.anomalous);
-        number(g, "rollingError", p.rollingError);
-        g.writeBooleanField("drift", p.drift);
-        g.writeBooleanField("diverged", p.diverged);
+        g.writeFieldName(ANOMALOUS);
+        g.writeBoolean(p.anomalous);
+        number(g, ROLLING_ERROR, p.rollingError, num);
+        g.writeFieldName(DRIFT);
+        g.writeBoolean(p.drift);
+        g.writeFieldName(DIVERGED);
+        g.writeBoolean(p.diverged);
         if (p.label != null) {
             string(g, "label", p.label);
         }
@@ -94,6 +134,7 @@ public final class PredictionJson {
      */
     public static final class LineWriter implements Closeable {
         private final JsonGenerator g;
+        private final char[] num = new char[DoubleText.MAX_CHARS];
 
         public LineWriter(OutputStream out) {
             try {
@@ -104,7 +145,7 @@ public final class PredictionJson {
         }
 
         public void write(Prediction p) throws IOException {
-            PredictionJson.write(g, p);
+            PredictionJson.write(g, p, num);
             g.writeRaw('\n');
         }
 
@@ -126,6 +167,7 @@ public final class PredictionJson {
     public static final class Encoder {
         private final Buffer buffer = new Buffer();
         private final JsonGenerator g;
+        private final char[] num = new char[DoubleText.MAX_CHARS];
 
         public Encoder() {
             try {
@@ -137,7 +179,7 @@ public final class PredictionJson {
 
         public byte[] encode(Prediction p) {
             try {
-                PredictionJson.write(g, p);
+                PredictionJson.write(g, p, num);
                 return take();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -261,20 +303,44 @@ public final class PredictionJson {
         }
     }
 
-    private static void array(JsonGenerator g, String name, double[] a) throws IOException {
+    /** A string value (null as JSON null); all non-ASCII escaped when the text has an unpaired surrogate. */
+    private static void string(JsonGenerator g, String v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (Texts.unpairedSurrogate(v) >= 0) {
+            g.setHighestNonEscapedChar(0x7f);
+            g.writeString(v);
+            g.setHighestNonEscapedChar(0);
+        } else {
+            g.writeString(v);
+        }
+    }
+
+    private static void array(JsonGenerator g, SerializedString name, double[] a, char[] num) throws IOException {
+        g.writeFieldName(name);
         if (a == null) {
-            g.writeNullField(name);
+            g.writeNull();
             return;
         }
-        g.writeArrayFieldStart(name);
+        g.writeStartArray();
         for (double v : a) {
-            if (Double.isFinite(v)) {
-                g.writeNumber(v);
-            } else {
-                g.writeNull();
-            }
+            number(g, v, num);
         }
         g.writeEndArray();
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, double v, char[] num) throws IOException {
+        g.writeFieldName(name);
+        number(g, v, num);
+    }
+
+    /** A number value through {@link DoubleText}, NaN and infinities as {@code null}. */
+    private static void number(JsonGenerator g, double v, char[] num) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumber(num, 0, DoubleText.write(v, num, 0));
+        } else {
+            g.writeNull();
+        }
     }
 
     /** A number field, NaN and infinities as {@code null}: the output formats' convention. */

@@ -94,6 +94,7 @@ class PredictionJsonTest {
                 p.diverged = i == 17;
                 p.label = i % 3 == 0 ? "1" : null;
                 String json = PredictionJson.toJson(p);
+                assertEquals(jacksonText(p), json);
                 assertEquals(json, new String(enc.encode(p), StandardCharsets.UTF_8));
                 assertEquals(p.key, PredictionJson.fromJson(json).key);
                 w.write(p);
@@ -109,5 +110,61 @@ class PredictionJsonTest {
             }
         }
         assertEquals(expected.toString(), file.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The format written field by field with Jackson's own number writer (its fast double writer): the reference
+     * for {@link DoubleText} and the pre-encoded field names.
+     */
+    private static String jacksonText(Prediction p) throws java.io.IOException {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactoryBuilder()
+                .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build()
+                .createGenerator(w)) {
+            g.writeStartObject();
+            boolean surrogate = org.flinkrtrl.record.Texts.unpairedSurrogate(p.key) >= 0;
+            g.setHighestNonEscapedChar(surrogate ? 0x7f : 0);
+            g.writeStringField("key", p.key);
+            g.setHighestNonEscapedChar(0);
+            g.writeNumberField("ts", p.timestamp);
+            g.writeNumberField("steps", p.steps);
+            String[] names = {"actual", "forecast", "previousForecast", "scale", "lower", "upper", "previousLower",
+                "previousUpper"};
+            double[][] arrays = {p.actual, p.forecast, p.previousForecast, p.scale, p.lower, p.upper,
+                p.previousLower, p.previousUpper};
+            for (int i = 0; i < names.length; i++) {
+                if (i >= 3 && p.lower == null) {
+                    break;
+                }
+                g.writeArrayFieldStart(names[i]);
+                for (double v : arrays[i]) {
+                    if (Double.isFinite(v)) {
+                        g.writeNumber(v);
+                    } else {
+                        g.writeNull();
+                    }
+                }
+                g.writeEndArray();
+            }
+            PredictionJson.number(g, "loss", p.loss);
+            PredictionJson.number(g, "anomalyScore", p.anomalyScore);
+            g.writeObjectFieldStart("anomaly");
+            PredictionJson.number(g, "surprise", p.surprise);
+            PredictionJson.number(g, "likelihood", p.likelihood);
+            PredictionJson.number(g, "sustained", p.sustained);
+            PredictionJson.number(g, "level", p.level);
+            g.writeNumberField("channel", p.anomalyChannel);
+            g.writeBooleanField("warmingUp", p.warmingUp);
+            g.writeEndObject();
+            g.writeBooleanField("anomalous", p.anomalous);
+            PredictionJson.number(g, "rollingError", p.rollingError);
+            g.writeBooleanField("drift", p.drift);
+            g.writeBooleanField("diverged", p.diverged);
+            if (p.label != null) {
+                g.writeStringField("label", p.label);
+            }
+            g.writeEndObject();
+        }
+        return w.toString();
     }
 }

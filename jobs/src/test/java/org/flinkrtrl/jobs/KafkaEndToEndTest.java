@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.flinkrtrl.connectors.KafkaTopics;
 import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.DeadLetter;
@@ -105,15 +107,25 @@ class KafkaEndToEndTest extends KafkaTest {
         all.addAll(input.subList(input.size() / 2, input.size()));
         long t0 = System.nanoTime();
         kafka.produce("e2e-in" + RUN, all);
+        long submitted = System.currentTimeMillis();
         JobClient job = submit(args("e2e-in" + RUN, "e2e-out" + RUN, "e2e-dlq" + RUN, "g-e2e" + RUN, null, null));
         try {
-            List<String> out = kafka.readCommitted("e2e-out" + RUN, keys * perKey, TIMEOUT, Duration.ofSeconds(3));
+            List<ConsumerRecord<byte[], byte[]>> records =
+                kafka.readCommittedRecords("e2e-out" + RUN, keys * perKey, TIMEOUT, Duration.ofSeconds(3));
+            // stamped when written, not with the events' 2023 times: a topic's retention must not delete a replay's outputs
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                assertTrue(r.timestamp() >= submitted, "record time " + r.timestamp() + " before the job started");
+            }
+            List<String> out = records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "RESULT kafka e2e: %d outputs in %.1f s incl. start-up%n", out.size(), secs);
             assertEquals(keys * perKey, out.size(), "exactly one output per valid input");
             checkOncePerInputInOrder(out, keys, perKey);
 
-            List<String> dlq = kafka.readCommitted("e2e-dlq" + RUN, bad.size(), TIMEOUT, Duration.ofSeconds(2));
+            List<ConsumerRecord<byte[], byte[]>> dlqRecords =
+                kafka.readCommittedRecords("e2e-dlq" + RUN, bad.size(), TIMEOUT, Duration.ofSeconds(2));
+            dlqRecords.forEach(r -> assertTrue(r.timestamp() >= submitted, "dead letter time " + r.timestamp()));
+            List<String> dlq = dlqRecords.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
             assertEquals(bad.size(), dlq.size(), "every malformed record is a dead letter: " + dlq);
             Map<String, String> reasons = new TreeMap<>();
             for (String d : dlq) {

@@ -62,7 +62,9 @@ final class TestKafka implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) {
-                topics.add(new NewTopic(n, partitions, (short) 1));
+                // no retention: nothing a test writes or reads depends on the broker's retention check (the jobs
+                // stamp their outputs with write time; KafkaEndToEndTest checks it)
+                topics.add(new NewTopic(n, partitions, (short) 1).configs(java.util.Map.of("retention.ms", "-1")));
             }
             admin.createTopics(topics).all().get();
         }
@@ -105,20 +107,30 @@ final class TestKafka implements AutoCloseable {
      * then keeps polling for {@code quiet} to catch extra records (duplicates).
      */
     List<String> readCommitted(String topic, int expected, Duration timeout, Duration quiet) {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommittedRecords(topic, expected, timeout, quiet)) {
+            out.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** {@link #readCommitted} with the records themselves (timestamps, keys). */
+    List<ConsumerRecord<byte[], byte[]>> readCommittedRecords(String topic, int expected, Duration timeout,
+                                                             Duration quiet) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "checker-" + topic + "-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<String> out = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(new String(r.value(), StandardCharsets.UTF_8));
+                    out.add(r);
                 }
                 if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
                     quietUntil = System.nanoTime() + quiet.toNanos();

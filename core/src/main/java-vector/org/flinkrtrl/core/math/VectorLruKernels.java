@@ -107,6 +107,85 @@ final class VectorLruKernels extends LruKernels {
         }
     }
 
+    @Override
+    public void biasTanh(double[] f, int n, double[] V, int bOff, int bStride) {
+        for (int i = 0; i < n; i++) {
+            f[i] += V[bOff + i * bStride];
+        }
+        tanhLanes(f, n);
+    }
+
+    /**
+     * {@link #denseBackward} for n >= L over L-wide windows of the row (the last one ending at column n, overlapping
+     * the one before: its lanes compute the same values again). Each lane accumulates {@code V1^T d} with an FMA per
+     * row in row order, like the lane loop, so the same bits.
+     */
+    private static void windowedBackward(double[] V, int off, int rows, int n, double[] d, double[] h,
+                                         double[] gradV, int gOff, double[] dLdh) {
+        int cols = n + 1;
+        for (int j = 0; j < n; j += L) {
+            int w = Math.min(j, n - L);
+            DoubleVector hv = DoubleVector.fromArray(S, h, w);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int f = 0; f < rows; f++) {
+                double df = d[f];
+                hv.mul(df).intoArray(gradV, gOff + f * cols + w);
+                acc = DoubleVector.fromArray(S, V, off + f * cols + w).fma(DoubleVector.broadcast(S, df), acc);
+            }
+            acc.intoArray(dLdh, w);
+        }
+        for (int f = 0; f < rows; f++) {
+            gradV[gOff + f * cols + n] = d[f];
+        }
+    }
+
+    /**
+     * {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). {@link #exp}'s operations are written out
+     * here rather than called: a helper that C2 has already compiled on its own (which a JVM running many kernels
+     * does) is not inlined into a later compilation ("already compiled into a big method"), and a vector crossing
+     * that call is boxed on the heap, so the readout's activation would allocate (AllocationTest in the full suite).
+     * The operations are {@link #exp}'s, in the same order (LruKernelsTest pins the bits against the scalar tanh).
+     */
+    private static void tanhLanes(double[] f, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, f, i);
+            DoubleVector t = v.abs().mul(-2.0).max(TANH_CLAMP);
+            if (t.compare(VectorOperators.GE, LruMath.EXP_MIN).allTrue()) { // t <= 0; false for NaN
+                DoubleVector shifted = t.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
+                DoubleVector k = shifted.sub(LruMath.SHIFTER);
+                DoubleVector nk = k.neg();
+                DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, t);
+                r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
+                DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
+                p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
+                p = p.add(1.0);
+                DoubleVector e = p.mul(shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
+                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+                DoubleVector one = DoubleVector.broadcast(S, 1.0);
+                LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
+                one.sub(e).div(one.add(e)).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(f, i);
+            } else {
+                for (int l = i; l < i + L; l++) {
+                    f[l] = LruKernels.tanh(f[l]);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            f[i] = LruKernels.tanh(f[i]);
+        }
+    }
+
     private static VectorMask<Double> expRange(DoubleVector x) {
         return x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX));
     }
@@ -273,8 +352,49 @@ final class VectorLruKernels extends LruKernels {
     }
 
     @Override
+    public int lanes() {
+        return L;
+    }
+
+    /**
+     * Row by row over L-wide windows of {@code [h; 1]}: full windows, then one window ending at the row's end whose
+     * lanes already summed are zero in {@code tail}; one lane sum per row, then tanh on lanes as {@link #biasTanh}.
+     */
+    @Override
+    public boolean mlpFeatures(double[] V, int off, int rows, int cols, double[] hx, double[] tail, double[] feat) {
+        if (cols < L) {
+            return false;
+        }
+        int full = cols - cols % L;
+        boolean partial = full < cols;
+        if (partial) {
+            for (int l = 0; l < L; l++) {
+                int j = cols - L + l;
+                tail[l] = j < full ? 0.0 : hx[j];
+            }
+        }
+        for (int f = 0; f < rows; f++) {
+            int row = off + f * cols;
+            DoubleVector acc = DoubleVector.fromArray(S, V, row).mul(DoubleVector.fromArray(S, hx, 0));
+            for (int k = L; k < full; k += L) {
+                acc = DoubleVector.fromArray(S, V, row + k).fma(DoubleVector.fromArray(S, hx, k), acc);
+            }
+            if (partial) {
+                acc = DoubleVector.fromArray(S, V, row + cols - L).fma(DoubleVector.fromArray(S, tail, 0), acc);
+            }
+            feat[f] = acc.reduceLanes(VectorOperators.ADD);
+        }
+        tanhLanes(feat, rows);
+        return true;
+    }
+
+    @Override
     public void denseBackward(double[] V, int off, int rows, int n, double[] d, double[] h, double[] gradV,
                               int gOff, double[] dLdh) {
+        if (n >= L) {
+            windowedBackward(V, off, rows, n, d, h, gradV, gOff, dLdh);
+            return;
+        }
         int cols = n + 1;
         int j = 0;
         for (; j + L <= n; j += L) {

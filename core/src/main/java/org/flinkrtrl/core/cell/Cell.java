@@ -40,6 +40,13 @@ public interface Cell {
      */
     void forward(double[] W, double[] h, double[] x, CellStep step);
 
+    /**
+     * Called by the learner right after it changed W (an optimiser step): a cell may compute what its next
+     * {@link #forward} needs from W alone now, where the work can overlap the rest of the update. Optional; a
+     * cell must still give the same result if W changes without this call.
+     */
+    default void prepare(double[] W) {}
+
     /** Fills W (k x m) with the cell's default initialisation: N(0, scale^2) entries, bias column included. */
     default void initWeights(double[] W, Rng rng, double scale) {
         for (int i = 0; i < W.length; i++) {

@@ -8,7 +8,8 @@ import org.flinkrtrl.core.math.Rng;
  * complex units {@code h_t = lambda (.) h_{t-1} + gamma (.) (B x_t)} with {@code lambda = exp(-exp(nu) + i
  * exp(theta))}, so {@code |lambda| < 1} for every finite nu (see {@link #MIN_DECAY} for floating point), and
  * {@code gamma = exp(gamma_log)} (docs/spec-lru.md). exp, sin and cos are {@code LruMath}'s (deterministic, within 2 ulp),
- * so the plain and SIMD kernels give the same bits.
+ * so the plain and SIMD kernels give the same bits. The transform of the latest W the learner updated is computed
+ * right after the update ({@link #prepare}) and reused by the next step when W is unchanged since.
  * Real arithmetic only: a complex number is a pair of doubles.
  *
  * <p>The state vector the learner carries and the readout sees is {@code [Re h_t (N); Im h_t (N); x_t (n_x)]}
@@ -36,6 +37,21 @@ public final class LruCell implements Cell {
     private final double rMin;
     private final double rMax;
     private final double maxPhase;
+
+    /**
+     * The parameter transform of the latest {@link #prepare}: nu, theta, gamma_log it was computed from and its
+     * outputs. Derived, not state: {@link #forward} uses it only when W's first 3N entries equal {@link #cacheW}
+     * bit for bit (so a W written by anything else is transformed afresh), which gives the same bits as computing it.
+     */
+    private final double[] cacheW;
+    private final double[] cacheExpNu;
+    private final double[] cacheExpTheta;
+    private final double[] cacheGamma;
+    private final double[] cacheLamRe;
+    private final double[] cacheLamIm;
+    private boolean cached;
+    /** Whether the latest {@link #forward} took the prepared transform (for tests). */
+    boolean usedPrepared;
 
     /** With the settings' default ring (0.4, 0.99, pi). */
     public LruCell(int units, int inputs) {
@@ -65,6 +81,23 @@ public final class LruCell implements Cell {
         this.rMin = rMin;
         this.rMax = rMax;
         this.maxPhase = maxPhase;
+        this.cacheW = new double[3 * units];
+        this.cacheExpNu = new double[units];
+        this.cacheExpTheta = new double[units];
+        this.cacheGamma = new double[units];
+        this.cacheLamRe = new double[units];
+        this.cacheLamIm = new double[units];
+    }
+
+    /**
+     * The parameter transform of W now, right after the optimiser's step on W (so that its latency overlaps the
+     * readout's update), for the next {@link #forward}. This makes the cell hold 8N doubles of derived values.
+     */
+    @Override
+    public void prepare(double[] W) {
+        KERNELS.transform(units, W, MIN_DECAY, cacheExpNu, cacheExpTheta, cacheGamma, cacheLamRe, cacheLamIm);
+        System.arraycopy(W, 0, cacheW, 0, 3 * units);
+        cached = true;
     }
 
     /** N, the number of complex units. */
@@ -116,7 +149,17 @@ public final class LruCell implements Cell {
         a[hs + nx] = 1.0;
         // nu, theta, gamma_log -> exp(nu), exp(theta), gamma, lambda with LruMath's deterministic functions (the same
         // bits on either kernel family, interpreted or compiled).
-        KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
+        usedPrepared = cached && java.util.Arrays.equals(W, 0, 3 * n, cacheW, 0, 3 * n);
+        if (usedPrepared) {
+            // copied, not referenced: a reference store into the long-lived step would cost a GC write barrier
+            System.arraycopy(cacheExpNu, 0, s.expNu, 0, n);
+            System.arraycopy(cacheExpTheta, 0, s.expTheta, 0, n);
+            System.arraycopy(cacheGamma, 0, s.gamma, 0, n);
+            System.arraycopy(cacheLamRe, 0, s.lamRe, 0, n);
+            System.arraycopy(cacheLamIm, 0, s.lamIm, 0, n);
+        } else {
+            KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
+        }
         double[] g = s.gamma;
         double[] lr = s.lamRe;
         double[] li = s.lamIm;

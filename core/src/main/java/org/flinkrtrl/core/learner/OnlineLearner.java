@@ -74,6 +74,11 @@ public final class OnlineLearner {
     private final double[] out;
     /** Readout gradients accumulated while the recurrent update is locked (TBPTT) or the update period is open. */
     private final double[] pendingGradV;
+    /**
+     * True when {@link #pendingGradV} is known to be all zero (not state: derived from it on a restore), so a step
+     * that applies an update can use the readout's gradient in place.
+     */
+    private boolean pendingEmpty;
     /** Recurrent gradients summed in the open update period (length 0 when the period is 1). */
     private final double[] periodGradW;
     /** Gradients summed into {@link #periodGradW} in the open update period, in [0, updatePeriod). */
@@ -138,6 +143,7 @@ public final class OnlineLearner {
         optW.reset();
         optV.reset();
         Arrays.fill(pendingGradV, 0.0);
+        pendingEmpty = true;
         Arrays.fill(periodGradW, 0.0);
         periodCount = 0;
         resetSequence();
@@ -238,13 +244,31 @@ public final class OnlineLearner {
         double[] gradW = w.gradW;
         double[] gradV = w.gradV;
         double loss = readout.lossAndGradients(V, h, out, target, dLdh, gradV);
+        if (pendingEmpty && config.updatePeriod() == 1) {
+            // Nothing accumulated: the readout's gradient is the step's own, so it is clipped and applied where it
+            // is (the values pendingGradV would hold, 0 + gradV, up to the sign of a zero entry).
+            if (estimator.gradient(dLdh, gradW)) {
+                lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
+                Clipping.clipByNorm(gradV, config.readoutClipNorm());
+                optW.apply(W, gradW);
+                cell.prepare(W);
+                optV.apply(V, gradV);
+                updates++;
+            } else {
+                addInto(pendingGradV, gradV);
+                pendingEmpty = false;
+            }
+            return loss;
+        }
         addInto(pendingGradV, gradV);
         if (estimator.gradient(dLdh, gradW) && closePeriod(gradW)) {
             lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
             Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
             optW.apply(W, gradW);
+            cell.prepare(W);
             optV.apply(V, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);
+            pendingEmpty = true;
             updates++;
         }
         return loss;
@@ -302,6 +326,15 @@ public final class OnlineLearner {
     /** True when every weight and the hidden state are finite. */
     public boolean isFinite() {
         return allFinite(W) && allFinite(V) && allFinite(h);
+    }
+
+    private static boolean allZero(double[] a) {
+        for (double v : a) {
+            if (v != 0.0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFinite(double[] a) {
@@ -382,6 +415,7 @@ public final class OnlineLearner {
         StateArrays.read(in, h);
         StateArrays.read(in, out);
         StateArrays.read(in, pendingGradV);
+        pendingEmpty = allZero(pendingGradV);
         optW.readState(in);
         optV.readState(in);
         estimator.readState(in);

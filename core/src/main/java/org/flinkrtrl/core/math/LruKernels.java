@@ -62,7 +62,7 @@ public class LruKernels {
             double[] e = fill(4 * n, 7.0);
             double[] eb = fill(2 * n * nx, 8.0);
             double[] dl = fill(2 * n, 9.0);
-            double[] out = new double[3 * n + 2 * n * nx + 3 * 7 + 7 * (2 * n + 1) + 2 * n];
+            double[] out = new double[3 * n + 2 * n * nx + 3 * 7 + 7 * (2 * n + 1) + 2 * n + n];
             impl.traces(n, lr, li, g, h, bxr, bxi, e, 0, e, n, e, 2 * n, e, 3 * n);
             impl.traceB(n, nx, lr, li, g, h, 2 * n, eb, 0, eb, n * nx);
             impl.diagGradient(n, lr, li, g, bxr, bxi, e, 0, e, n, e, 2 * n, e, 3 * n, dl, out);
@@ -72,6 +72,20 @@ public class LruKernels {
             double[] d = fill(7, 11.0);
             double[] dLdh = new double[2 * n];
             impl.denseBackward(vv, 21, 7, 2 * n, d, dl, out, off, dLdh);
+            double[] t = fill(n, 12.0);
+            t[3] = 30.0; // beyond the clamp
+            t[5] = Double.NaN; // a lane block on the scalar path
+            impl.biasTanh(t, n, vv, 1, 2);
+            t[5] = 0.0;
+            System.arraycopy(t, 0, out, out.length - 3 * n, n);
+            double[] hx = fill(2 * n + 1, 13.0); // a 7 x (2n + 1) layer on [h; 1]
+            hx[2 * n] = 1.0;
+            double[] feat = new double[7];
+            if (!impl.mlpFeatures(vv, 21, 7, 2 * n + 1, hx, new double[impl.lanes()], feat)) {
+                Kernels.plain().multiDot(hx, 0, 2 * n, vv, 21, 2 * n + 1, 7, feat, 0);
+                impl.biasTanh(feat, 7, vv, 21 + 2 * n, 2 * n + 1);
+            }
+            System.arraycopy(feat, 0, out, off + 7 * (2 * n + 1), 7); // after the layer's gradient
             System.arraycopy(dLdh, 0, out, out.length - 2 * n, 2 * n);
             double[] all = new double[out.length + e.length + eb.length];
             System.arraycopy(out, 0, all, 0, out.length);
@@ -127,6 +141,46 @@ public class LruKernels {
         for (int i = 0; i < n; i++) {
             lr[i] = lr[i] * LruMath.cos(et[i]);
         }
+    }
+
+    /**
+     * The MLP readout's activation in place: {@code f[i] = tanh(f[i] + V[bOff + i bStride])} for i < n, with
+     * {@link #tanh}. The SIMD kernels give the same bits.
+     */
+    public void biasTanh(double[] f, int n, double[] V, int bOff, int bStride) {
+        for (int i = 0; i < n; i++) {
+            f[i] = tanh(f[i] + V[bOff + i * bStride]);
+        }
+    }
+
+    /** Doubles per SIMD lane block (1 for the plain kernels). */
+    public int lanes() {
+        return 1;
+    }
+
+    /**
+     * The MLP readout's features {@code feat[f] = tanh(V1[f] . [h; 1])} for the {@code rows} x {@code cols} row-major
+     * V1 at {@code V[off ..]}, {@code hx = [h; 1]} (length >= cols), {@code tail} a scratch of {@link #lanes()}
+     * doubles. Returns false (nothing written) when these kernels have no faster way than the shared
+     * {@code Kernels.multiDot} and {@link #biasTanh}; the SIMD kernels sum each row over lane windows
+     * (reassociation of the dot product only; the activation has the same bits).
+     */
+    public boolean mlpFeatures(double[] V, int off, int rows, int cols, double[] hx, double[] tail, double[] feat) {
+        return false;
+    }
+
+    /** Below this {@code -2 |v|} the formula of {@link #tanh} rounds to +-1 exactly, so it is clamped there. */
+    static final double TANH_CLAMP = -40.0;
+
+    /**
+     * tanh on {@link LruMath#exp}: {@code sign(v) (1 - e) / (1 + e)} with {@code e = exp(max(-2 |v|, -40))} (no
+     * overflow; for |v| >= 20 both {@code 1 - e} and {@code 1 + e} round to 1, with or without the clamp, which keeps
+     * the argument on the fast lane path). Deterministic (the lanes of the SIMD kernels compute the same bits),
+     * within a few ulp of {@code Math.tanh}.
+     */
+    public static double tanh(double v) {
+        double e = LruMath.exp(Math.max(-2.0 * Math.abs(v), TANH_CLAMP));
+        return Math.copySign((1.0 - e) / (1.0 + e), v);
     }
 
     /**

@@ -22,11 +22,13 @@ public final class MlpReadout implements Readout {
     private final int headParams;
     private final double[] feat;
     private final double[] dLdf;
-    /** The state and weights {@link #feat} was computed from (null: none yet). */
+    /** The state {@link #feat} was computed from, then 1: {@code [h; 1]}; and the weights (null: none yet). */
     private final double[] featH;
     private final Kernels kern = Kernels.get();
     private static final LruKernels LRU_KERNELS = LruKernels.get();
     private double[] featV;
+    /** Scratch of the SIMD feature kernel (one lane block). */
+    private final double[] tail;
 
     /**
      * @param hidden     n, the size of the state the readout reads.
@@ -46,7 +48,9 @@ public final class MlpReadout implements Readout {
         this.headParams = head.parameterCount();
         this.feat = new double[width];
         this.dLdf = new double[width];
-        this.featH = new double[hidden];
+        this.featH = new double[hidden + 1];
+        this.featH[hidden] = 1.0;
+        this.tail = new double[LRU_KERNELS.lanes()];
     }
 
     @Override public int outputs() { return head.outputs(); }
@@ -80,19 +84,15 @@ public final class MlpReadout implements Readout {
         System.arraycopy(h, 0, featH, 0, n);
         featV = V;
         int cols = n + 1;
-        kern.multiDot(h, 0, n, V, headParams, cols, width, feat, 0);
-        for (int f = 0; f < width; f++) {
-            feat[f] = tanh(V[headParams + f * cols + n] + feat[f]);
+        if (!LRU_KERNELS.mlpFeatures(V, headParams, width, cols, featH, tail, feat)) {
+            kern.multiDot(h, 0, n, V, headParams, cols, width, feat, 0);
+            LRU_KERNELS.biasTanh(feat, width, V, headParams + n, cols);
         }
     }
 
-    /**
-     * tanh through the exp intrinsic, {@code sign(v) (1 - e) / (1 + e)} with {@code e = exp(-2 |v|)} (no overflow, a
-     * few ulps from {@code Math.tanh}, which is not intrinsified and costs several times more).
-     */
+    /** The features' activation ({@link LruKernels#tanh}: deterministic, on SIMD lanes with the same bits). */
     static double tanh(double v) {
-        double e = Math.exp(-2.0 * Math.abs(v));
-        return Math.copySign((1.0 - e) / (1.0 + e), v);
+        return LruKernels.tanh(v);
     }
 
     @Override

@@ -208,8 +208,91 @@ class LruKernelsTest {
                         }
                         assertEquals(s, dLdh[j], 1e-15 * abs, k.name() + " n=" + n + " rows=" + rows + " j=" + j);
                     }
+                    if (k != LruKernels.plain()) {
+                        // the SIMD kernels: one FMA per row in row order on every lane (lane windows included)
+                        for (int j = 0; j < n; j++) {
+                            double acc = 0.0;
+                            for (int f = 0; f < rows; f++) {
+                                acc = Math.fma(v[off + f * cols + j], d[f], acc);
+                            }
+                            assertEquals(Double.doubleToRawLongBits(acc), Double.doubleToRawLongBits(dLdh[j]),
+                                k.name() + " n=" + n + " rows=" + rows + " j=" + j);
+                        }
+                    }
                     assertEquals(tail[0], dLdh[n], 0.0); // only [0, n) is written
                     assertEquals(tail[1], dLdh[n + 1], 0.0);
+                }
+            }
+        }
+    }
+
+    /**
+     * The readout's activation: the lanes give the scalar {@link LruKernels#tanh}'s bits (a block with a NaN on the
+     * scalar path), which is within 2 ulp(1) of {@code Math.tanh} (absolute: {@code 1 - e} cancels near 0) and exactly +-1 from |v| = 20 on (where the clamp of
+     * its exp argument acts, the unclamped formula rounds to 1 as well).
+     */
+    @Test
+    void readoutTanhIsDeterministicAndAccurate() {
+        Rng rng = new Rng(9);
+        for (LruKernels k : new LruKernels[] {LruKernels.get(), LruKernels.plain()}) {
+            for (int n : new int[] {1, 7, 8, 9, 16, 21}) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = rng.nextGaussian() * (i % 3 == 0 ? 15.0 : 1.0);
+                }
+                if (n > 8) {
+                    v[8] = Double.NaN;
+                }
+                v[0] = n == 7 ? -0.0 : v[0];
+                double[] bias = random(rng, 2 * n);
+                double[] got = v.clone();
+                k.biasTanh(got, n, bias, 1, 2);
+                for (int i = 0; i < n; i++) {
+                    double want = LruKernels.tanh(v[i] + bias[1 + 2 * i]);
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got[i]),
+                        k.name() + " n=" + n + " i=" + i);
+                }
+            }
+        }
+        for (int i = -200_000; i <= 200_000; i++) {
+            double v = i * 1.37e-4;
+            double t = LruKernels.tanh(v);
+            assertEquals(Math.tanh(v), t, 2 * Math.ulp(1.0), "v=" + v); // 1 - e cancels near 0: absolute error
+        }
+        for (double v = 20.0; v < 1e300; v *= 1.7) {
+            assertEquals(1.0, LruKernels.tanh(v), 0.0);
+            assertEquals(-1.0, LruKernels.tanh(-v), 0.0);
+            double e = StrictMath.exp(-2.0 * v);
+            assertEquals(1.0, (1.0 - e) / (1.0 + e), 0.0, "the clamp changes nothing at " + v);
+        }
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(LruKernels.tanh(-0.0)));
+        assertEquals(Double.NaN, LruKernels.tanh(Double.NaN));
+    }
+
+    /** The MLP features on lane windows: tanh of the row's dot product with [h; 1], to rounding. */
+    @Test
+    void mlpFeaturesAreTanhOfTheAffineMap() {
+        Rng rng = new Rng(13);
+        LruKernels k = LruKernels.get();
+        for (int cols : new int[] {3, 8, 9, 16, 21, 37}) {
+            for (int rows : new int[] {1, 5, 8}) {
+                int off = 3;
+                double[] v = random(rng, off + rows * cols);
+                double[] hx = random(rng, cols);
+                hx[cols - 1] = 1.0;
+                double[] feat = new double[rows];
+                if (!k.mlpFeatures(v, off, rows, cols, hx, new double[k.lanes()], feat)) {
+                    assertEquals(true, k == LruKernels.plain() || cols < k.lanes(), "declined at cols=" + cols);
+                    continue;
+                }
+                for (int f = 0; f < rows; f++) {
+                    double s = 0.0;
+                    double abs = 0.0;
+                    for (int j = 0; j < cols; j++) {
+                        s += v[off + f * cols + j] * hx[j];
+                        abs += Math.abs(v[off + f * cols + j] * hx[j]);
+                    }
+                    assertEquals(Math.tanh(s), feat[f], 1e-15 * abs + 4 * Math.ulp(1.0), "cols=" + cols + " f=" + f);
                 }
             }
         }
