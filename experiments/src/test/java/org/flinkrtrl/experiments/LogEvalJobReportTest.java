@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.flinkrtrl.jobs.SensorForecastJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,11 @@ class LogEvalJobReportTest {
         assertEquals(0, rc, console);
         JsonNode pooled = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("pooled");
 
-        Path file = Paths.get(LogEvalJobReportTest.class.getResource("/data/fail2ban-logs.jsonl").toURI());
+        // the bundled file is a resource of the jobs module, a jar in a full build: LogEval reads a copy
+        Path file = dir.resolve("fail2ban-logs.jsonl");
+        try (InputStream in = SensorForecastJob.class.getResourceAsStream("/data/fail2ban-logs.jsonl")) {
+            Files.copy(in, file);
+        }
         // the job's model defaults for a log source: hidden 16, r-OK rank 4, Adam lr 0.01 (the softmax head's), seed 42, vocabulary 63
         LogEval.Result r = LogEval.run(new String[] {"--file", file.toString(), "--timing-passes", "0"});
 

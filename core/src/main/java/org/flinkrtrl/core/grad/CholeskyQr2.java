@@ -307,20 +307,8 @@ final class CholeskyQr2 {
                 }
                 ones[l] = acc;
             }
-            for (int j = 0; j < cols; j++) {
-                double acc = 0.0;
-                for (int i = 0; i <= j; i++) {
-                    acc += s1[i * cols + j] * ones[i];
-                }
-                t3[j] = acc;
-            }
-            for (int j = 0; j < cols; j++) {
-                double acc = 0.0;
-                for (int i = 0; i <= j; i++) {
-                    acc += s2[i * cols + j] * t3[i];
-                }
-                ones[j] = acc;
-            }
+            upperTransposedTimes(s1, ones, t3, cols);
+            upperTransposedTimes(s2, t3, ones, cols);
             return ones;
         }
         double e0 = 0.0;
@@ -335,14 +323,19 @@ final class CholeskyQr2 {
             }
             t3[l] = acc;
         }
+        upperTransposedTimes(s2, t3, ones, cols);
+        return ones;
+    }
+
+    /** {@code out = S^T x} for the upper-triangular {@code cols x cols} row-major {@code S} (out and x distinct). */
+    private static void upperTransposedTimes(double[] s, double[] x, double[] out, int cols) {
         for (int j = 0; j < cols; j++) {
             double acc = 0.0;
             for (int i = 0; i <= j; i++) {
-                acc += s2[i * cols + j] * t3[i];
+                acc += s[i * cols + j] * x[i];
             }
-            ones[j] = acc;
+            out[j] = acc;
         }
-        return ones;
     }
 
     /**
