@@ -83,35 +83,16 @@ public class CellStep {
      * for g > 1, a plain product added, so the same bits on every kernel set.
      */
     public void denseH(double[] W, double[] out, Kernels kernels) {
-        if (kernels != Kernels.plain()) {
-            for (int j = 0; j < n; j++) {
-                int oRow = j * n;
-                kernels.scale(dDiag[j], W, j * m, out, oRow, n);
-                for (int b = 1; b < g; b++) {
-                    kernels.addScaled(dDiag[b * n + j], W, (b * n + j) * m, out, oRow, n);
-                }
-            }
-            // The diagonal afterwards: a scalar load right behind the row's vector store would wait for it.
-            for (int j = 0; j < n; j++) {
-                out[j * n + j] += hDiag[j];
-            }
-            return;
-        }
         for (int j = 0; j < n; j++) {
             int oRow = j * n;
-            double d = dDiag[j];
-            int wRow = j * m;
-            for (int p = 0; p < n; p++) {
-                out[oRow + p] = d * W[wRow + p];
-            }
+            kernels.scale(dDiag[j], W, j * m, out, oRow, n);
             for (int b = 1; b < g; b++) {
-                double db = dDiag[b * n + j];
-                int wb = (b * n + j) * m;
-                for (int p = 0; p < n; p++) {
-                    out[oRow + p] += db * W[wb + p];
-                }
+                kernels.addScaled(dDiag[b * n + j], W, (b * n + j) * m, out, oRow, n);
             }
-            out[oRow + j] += hDiag[j];
+        }
+        // The diagonal afterwards: a scalar load right behind the row's vector store would wait for it.
+        for (int j = 0; j < n; j++) {
+            out[j * n + j] += hDiag[j];
         }
     }
 
