@@ -292,15 +292,8 @@ public final class PredictionJson {
 
     /** A string field (null as JSON null); all non-ASCII escaped when the text has an unpaired surrogate. */
     private static void string(JsonGenerator g, String name, String v) throws IOException {
-        if (v == null) {
-            g.writeNullField(name);
-        } else if (Texts.unpairedSurrogate(v) >= 0) {
-            g.setHighestNonEscapedChar(0x7f);
-            g.writeStringField(name, v);
-            g.setHighestNonEscapedChar(0);
-        } else {
-            g.writeStringField(name, v);
-        }
+        g.writeFieldName(name);
+        string(g, v);
     }
 
     /** A string value (null as JSON null); all non-ASCII escaped when the text has an unpaired surrogate. */

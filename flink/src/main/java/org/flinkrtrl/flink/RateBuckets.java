@@ -53,13 +53,18 @@ public class RateBuckets extends KeyedProcessFunction<String, Event, Event> {
             throw new IllegalArgumentException("maxSilentBuckets must be >= 0, got " + maxSilentBuckets);
         }
         for (String l : levels) {
-            if (l.isEmpty() || !l.chars().allMatch(Character::isLetterOrDigit)) {
+            if (!isLevel(l)) {
                 throw new IllegalArgumentException("a level is one word of letters and digits, got '" + l + "'");
             }
         }
         this.bucketMillis = bucketMillis;
         this.maxSilentBuckets = maxSilentBuckets;
         this.levels = levels.stream().map(l -> l.toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    }
+
+    /** Whether {@code level} can be counted: one word of letters and digits. */
+    public static boolean isLevel(String level) {
+        return !level.isEmpty() && level.chars().allMatch(Character::isLetterOrDigit);
     }
 
     /** Values per bucket: the count and one count per level. */

@@ -88,10 +88,14 @@ final class HeapGuard implements NotificationListener {
      */
     static long bytesPerKey(ModelConfig cfg) {
         long state = LearnerCodec.toBytes(new ForecastingLearner(cfg, 0L)).length;
+        return (lean(cfg) ? state + state / 10 : 2 * state) + 2048;
+    }
+
+    /** Whether the method keeps no per-key work buffers beside its state (r-OK, UORO, exact RTRL). */
+    private static boolean lean(ModelConfig cfg) {
         org.flinkrtrl.core.grad.Method m = cfg.method();
-        boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
+        return m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
             || m == org.flinkrtrl.core.grad.Method.RTRL;
-        return (lean ? state + state / 10 : 2 * state) + 2048;
     }
 
     /**
@@ -102,10 +106,7 @@ final class HeapGuard implements NotificationListener {
      */
     static long bytesPerLogKey(ModelConfig cfg, MinerSettings miner, int topK) {
         long heap = LogKeySize.heapBytes(cfg, miner, topK);
-        org.flinkrtrl.core.grad.Method m = cfg.method();
-        boolean lean = m == org.flinkrtrl.core.grad.Method.OK || m == org.flinkrtrl.core.grad.Method.UORO
-            || m == org.flinkrtrl.core.grad.Method.RTRL;
-        return lean ? heap : heap + LearnerCodec.toBytes(new LogLearner(cfg, 0L)).length;
+        return lean(cfg) ? heap : heap + LearnerCodec.toBytes(new LogLearner(cfg, 0L)).length;
     }
 
     /**

@@ -27,6 +27,7 @@ import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
+import org.flinkrtrl.flink.RateBuckets;
 import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.jobs.lifecycle.WarmStartFile;
 
@@ -454,7 +455,7 @@ public final class JobOptions {
             cli.require(rateTopic, "with --rate-bucket on Kafka");
         }
         for (String l : rateLevels()) {
-            if (!l.chars().allMatch(Character::isLetterOrDigit)) {
+            if (!RateBuckets.isLevel(l)) {
                 throw new UsageException("--rate-levels: a level is one word of letters and digits, got '" + l + "'");
             }
         }

@@ -336,19 +336,8 @@ final class VectorLruKernels extends LruKernels {
                 .add(DoubleVector.fromArray(S, egi, egiOff + i).mul(gi));
             DoubleVector.fromArray(S, gamma, i).mul(eg).intoArray(gradW, 2 * n + i);
         }
-        for (; i < n; i++) {
-            double gr = dLdh[i];
-            double gi = dLdh[n + i];
-            double er = elr[elrOff + i];
-            double ei = eli[eliOff + i];
-            double pr = lr[i] * er - li[i] * ei;
-            double pi = lr[i] * ei + li[i] * er;
-            double qr = pr * gr + pi * gi;
-            double qi = pr * gi - pi * gr;
-            gradW[i] = -expNu[i] * qr;
-            gradW[n + i] = expTheta[i] * qi;
-            gradW[2 * n + i] = gamma[i] * (egr[egrOff + i] * gr + egi[egiOff + i] * gi);
-        }
+        diagGradientFrom(i, n, lr, li, gamma, expNu, expTheta, elr, elrOff, eli, eliOff, egr, egrOff, egi, egiOff,
+            dLdh, gradW);
     }
 
     @Override

@@ -248,12 +248,7 @@ public final class OnlineLearner {
             // Nothing accumulated: the readout's gradient is the step's own, so it is clipped and applied where it
             // is (the values pendingGradV would hold, 0 + gradV, up to the sign of a zero entry).
             if (estimator.gradient(dLdh, gradW)) {
-                lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
-                Clipping.clipByNorm(gradV, config.readoutClipNorm());
-                optW.apply(W, gradW);
-                cell.prepare(W);
-                optV.apply(V, gradV);
-                updates++;
+                update(gradW, gradV);
             } else {
                 addInto(pendingGradV, gradV);
                 pendingEmpty = false;
@@ -262,16 +257,21 @@ public final class OnlineLearner {
         }
         addInto(pendingGradV, gradV);
         if (estimator.gradient(dLdh, gradW) && closePeriod(gradW)) {
-            lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
-            Clipping.clipByNorm(pendingGradV, config.readoutClipNorm());
-            optW.apply(W, gradW);
-            cell.prepare(W);
-            optV.apply(V, pendingGradV);
+            update(gradW, pendingGradV);
             Arrays.fill(pendingGradV, 0.0);
             pendingEmpty = true;
-            updates++;
         }
         return loss;
+    }
+
+    /** One optimiser step: both gradients clipped, W updated (and the cell told), then V. */
+    private void update(double[] gradW, double[] gradV) {
+        lastGradNorm = Clipping.clipByNorm(gradW, config.clipNorm());
+        Clipping.clipByNorm(gradV, config.readoutClipNorm());
+        optW.apply(W, gradW);
+        cell.prepare(W);
+        optV.apply(V, gradV);
+        updates++;
     }
 
     /**

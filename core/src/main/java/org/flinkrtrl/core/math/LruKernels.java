@@ -232,7 +232,15 @@ public class LruKernels {
     public void diagGradient(int n, double[] lr, double[] li, double[] gamma, double[] expNu, double[] expTheta,
                              double[] elr, int elrOff, double[] eli, int eliOff, double[] egr, int egrOff,
                              double[] egi, int egiOff, double[] dLdh, double[] gradW) {
-        for (int i = 0; i < n; i++) {
+        diagGradientFrom(0, n, lr, li, gamma, expNu, expTheta, elr, elrOff, eli, eliOff, egr, egrOff, egi, egiOff,
+            dLdh, gradW);
+    }
+
+    /** {@link #diagGradient} for the units {@code [from, n)} (also the SIMD kernels' scalar tail). */
+    static void diagGradientFrom(int from, int n, double[] lr, double[] li, double[] gamma, double[] expNu,
+                                 double[] expTheta, double[] elr, int elrOff, double[] eli, int eliOff, double[] egr,
+                                 int egrOff, double[] egi, int egiOff, double[] dLdh, double[] gradW) {
+        for (int i = from; i < n; i++) {
             double gr = dLdh[i];
             double gi = dLdh[n + i];
             double er = elr[elrOff + i];
