@@ -257,6 +257,145 @@ final class VectorLruKernels extends LruKernels {
     }
 
     @Override
+    public void recurrence(int n, double[] srcEn, double[] srcEt, double[] srcG, double[] srcLr, double[] srcLi,
+                           double[] en, double[] et, double[] g, double[] lr, double[] li, double[] h, double[] bxr,
+                           double[] bxi, double[] hn) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector.fromArray(S, srcEn, i).intoArray(en, i);
+            DoubleVector.fromArray(S, srcEt, i).intoArray(et, i);
+            DoubleVector c = DoubleVector.fromArray(S, srcG, i);
+            DoubleVector a = DoubleVector.fromArray(S, srcLr, i);
+            DoubleVector b = DoubleVector.fromArray(S, srcLi, i);
+            c.intoArray(g, i);
+            a.intoArray(lr, i);
+            b.intoArray(li, i);
+            DoubleVector hr = DoubleVector.fromArray(S, h, i);
+            DoubleVector hi = DoubleVector.fromArray(S, h, n + i);
+            a.mul(hr).sub(b.mul(hi)).add(c.mul(DoubleVector.fromArray(S, bxr, i))).intoArray(hn, i);
+            a.mul(hi).add(b.mul(hr)).add(c.mul(DoubleVector.fromArray(S, bxi, i))).intoArray(hn, n + i);
+        }
+        for (; i < n; i++) {
+            en[i] = srcEn[i];
+            et[i] = srcEt[i];
+            g[i] = srcG[i];
+            lr[i] = srcLr[i];
+            li[i] = srcLi[i];
+            double hr = h[i];
+            double hi = h[n + i];
+            hn[i] = srcLr[i] * hr - srcLi[i] * hi + srcG[i] * bxr[i];
+            hn[n + i] = srcLr[i] * hi + srcLi[i] * hr + srcG[i] * bxi[i];
+        }
+    }
+
+    @Override
+    public void stepTraces(int n, int nx, double[] sLr, double[] sLi, double[] sG, double[] sEn, double[] sEt,
+                           double[] lr, double[] li, double[] g, double[] en, double[] et, double[] a, double[] bxr,
+                           double[] bxi, double[] elr, double[] eli, double[] egr, double[] egi, double[] ebr,
+                           double[] ebi) {
+        int xOff = 2 * n + nx;
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector lam = DoubleVector.fromArray(S, sLr, i);
+            DoubleVector lai = DoubleVector.fromArray(S, sLi, i);
+            DoubleVector c = DoubleVector.fromArray(S, sG, i);
+            lam.intoArray(lr, i);
+            lai.intoArray(li, i);
+            c.intoArray(g, i);
+            DoubleVector.fromArray(S, sEn, i).intoArray(en, i);
+            DoubleVector.fromArray(S, sEt, i).intoArray(et, i);
+            DoubleVector er = DoubleVector.fromArray(S, elr, i);
+            DoubleVector ei = DoubleVector.fromArray(S, eli, i);
+            lam.mul(er).sub(lai.mul(ei)).add(DoubleVector.fromArray(S, a, i)).intoArray(elr, i);
+            lam.mul(ei).add(lai.mul(er)).add(DoubleVector.fromArray(S, a, n + i)).intoArray(eli, i);
+            DoubleVector gr = DoubleVector.fromArray(S, egr, i);
+            DoubleVector gi = DoubleVector.fromArray(S, egi, i);
+            lam.mul(gr).sub(lai.mul(gi)).add(DoubleVector.fromArray(S, bxr, i)).intoArray(egr, i);
+            lam.mul(gi).add(lai.mul(gr)).add(DoubleVector.fromArray(S, bxi, i)).intoArray(egi, i);
+            for (int j = 0; j < nx; j++) {
+                int r = j * n + i;
+                DoubleVector br = DoubleVector.fromArray(S, ebr, r);
+                DoubleVector bi = DoubleVector.fromArray(S, ebi, r);
+                lam.mul(br).sub(lai.mul(bi)).add(c.mul(a[xOff + j])).intoArray(ebr, r);
+                lam.mul(bi).add(lai.mul(br)).intoArray(ebi, r);
+            }
+        }
+        for (; i < n; i++) {
+            lr[i] = sLr[i];
+            li[i] = sLi[i];
+            g[i] = sG[i];
+            en[i] = sEn[i];
+            et[i] = sEt[i];
+            double er = elr[i];
+            double ei = eli[i];
+            elr[i] = lr[i] * er - li[i] * ei + a[i];
+            eli[i] = lr[i] * ei + li[i] * er + a[n + i];
+            er = egr[i];
+            ei = egi[i];
+            egr[i] = lr[i] * er - li[i] * ei + bxr[i];
+            egi[i] = lr[i] * ei + li[i] * er + bxi[i];
+            for (int j = 0; j < nx; j++) {
+                int r = j * n + i;
+                double br = ebr[r];
+                double bi = ebi[r];
+                ebr[r] = lr[i] * br - li[i] * bi + g[i] * a[xOff + j];
+                ebi[r] = lr[i] * bi + li[i] * br;
+            }
+        }
+    }
+
+    /** Lane index maps {@code {0, s, 2 s, ..}} of strides s < STRIDES.length, for scatters into row-major rows. */
+    private static final int[][] STRIDES = new int[65][];
+
+    static {
+        for (int st = 1; st < STRIDES.length; st++) {
+            STRIDES[st] = new int[L];
+            for (int l = 0; l < L; l++) {
+                STRIDES[st][l] = l * st;
+            }
+        }
+    }
+
+    /**
+     * {@link #diagGradient}, then the gradient of B on lanes: each input j's column of E_B (contiguous, one unit per
+     * lane) times g, scattered into the row-major rows of B's gradient. Same operations as the plain kernels.
+     */
+    @Override
+    public void gradient(int n, int nx, double[] lr, double[] li, double[] gamma, double[] expNu, double[] expTheta,
+                         double[] elr, double[] eli, double[] egr, double[] egi, double[] ebr, double[] ebi,
+                         double[] dLdh, double[] gradW, int bRe, int bIm) {
+        diagGradient(n, lr, li, gamma, expNu, expTheta, elr, 0, eli, 0, egr, 0, egi, 0, dLdh, gradW);
+        if (nx >= STRIDES.length) {
+            bGradient(n, nx, ebr, 0, ebi, 0, dLdh, gradW, bRe, bIm);
+            return;
+        }
+        int[] idx = STRIDES[nx];
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            DoubleVector gr = DoubleVector.fromArray(S, dLdh, i);
+            DoubleVector gi = DoubleVector.fromArray(S, dLdh, n + i);
+            int row = i * nx;
+            for (int j = 0; j < nx; j++) {
+                DoubleVector br = DoubleVector.fromArray(S, ebr, j * n + i);
+                DoubleVector bi = DoubleVector.fromArray(S, ebi, j * n + i);
+                br.mul(gr).add(bi.mul(gi)).intoArray(gradW, bRe + row + j, idx, 0);
+                br.mul(gi).sub(bi.mul(gr)).intoArray(gradW, bIm + row + j, idx, 0);
+            }
+        }
+        for (; i < n; i++) {
+            double gr = dLdh[i];
+            double gi = dLdh[n + i];
+            int row = i * nx;
+            for (int j = 0; j < nx; j++) {
+                double br = ebr[j * n + i];
+                double bi = ebi[j * n + i];
+                gradW[bRe + row + j] = br * gr + bi * gi;
+                gradW[bIm + row + j] = br * gi - bi * gr;
+            }
+        }
+    }
+
+    @Override
     public void traces(int n, double[] lr, double[] li, double[] g, double[] h, double[] bxr, double[] bxi,
                        double[] elr, int elrOff, double[] eli, int eliOff, double[] egr, int egrOff,
                        double[] egi, int egiOff) {

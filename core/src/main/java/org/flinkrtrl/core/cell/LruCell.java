@@ -150,19 +150,9 @@ public final class LruCell implements Cell {
         // nu, theta, gamma_log -> exp(nu), exp(theta), gamma, lambda with LruMath's deterministic functions (the same
         // bits on either kernel family, interpreted or compiled).
         usedPrepared = cached && java.util.Arrays.equals(W, 0, 3 * n, cacheW, 0, 3 * n);
-        if (usedPrepared) {
-            // copied, not referenced: a reference store into the long-lived step would cost a GC write barrier
-            System.arraycopy(cacheExpNu, 0, s.expNu, 0, n);
-            System.arraycopy(cacheExpTheta, 0, s.expTheta, 0, n);
-            System.arraycopy(cacheGamma, 0, s.gamma, 0, n);
-            System.arraycopy(cacheLamRe, 0, s.lamRe, 0, n);
-            System.arraycopy(cacheLamIm, 0, s.lamIm, 0, n);
-        } else {
+        if (!usedPrepared) {
             KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
         }
-        double[] g = s.gamma;
-        double[] lr = s.lamRe;
-        double[] li = s.lamIm;
         int bRe = bReOffset();
         int bIm = bImOffset();
         double[] bxr = s.bxRe;
@@ -178,13 +168,16 @@ public final class LruCell implements Cell {
             bxr[i] = br;
             bxi[i] = bi;
         }
-        double[] hn = s.hNext;
-        for (int i = 0; i < n; i++) {
-            double hr = h[i];
-            double hi = h[n + i];
-            hn[i] = lr[i] * hr - li[i] * hi + g[i] * bxr[i];
-            hn[n + i] = lr[i] * hi + li[i] * hr + g[i] * bxi[i];
+        // the prepared transform is copied, not referenced: a reference store into the long-lived step would cost a
+        // GC write barrier
+        if (usedPrepared) {
+            KERNELS.recurrence(n, cacheExpNu, cacheExpTheta, cacheGamma, cacheLamRe, cacheLamIm, s.expNu, s.expTheta,
+                s.gamma, s.lamRe, s.lamIm, h, bxr, bxi, s.hNext);
+        } else {
+            KERNELS.recurrence(n, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm, s.expNu, s.expTheta, s.gamma,
+                s.lamRe, s.lamIm, h, bxr, bxi, s.hNext);
         }
+        double[] hn = s.hNext;
         System.arraycopy(x, 0, hn, 2 * n, nx);
     }
 

@@ -88,22 +88,16 @@ public final class OnlineLru implements GradientEstimator {
             throw new IllegalArgumentException("OnlineLru was built for N=" + n + ", n_x=" + nx + " but got a step with N="
                 + s.units + ", n_x=" + s.nx);
         }
-        // lambda, gamma of this step (kept: the gradient for h_t may come after a restore, when the step is gone)
-        System.arraycopy(s.lamRe, 0, lamRe, 0, n);
-        System.arraycopy(s.lamIm, 0, lamIm, 0, n);
-        System.arraycopy(s.expNu, 0, expNu, 0, n);
-        System.arraycopy(s.expTheta, 0, expTheta, 0, n);
-        System.arraycopy(s.gamma, 0, gamma, 0, n);
-        double[] a = s.a; // [Re h_{t-1}; Im h_{t-1}; x_{t-1}; x_t; 1]
-        KERNELS.traces(n, lamRe, lamIm, gamma, a, s.bxRe, s.bxIm, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0);
-        KERNELS.traceB(n, nx, lamRe, lamIm, gamma, a, 2 * n + nx, eBRe, 0, eBIm, 0);
+        // lambda, gamma of this step (kept: the gradient for h_t may come after a restore, when the step is gone),
+        // then the traces; a = [Re h_{t-1}; Im h_{t-1}; x_{t-1}; x_t; 1]
+        KERNELS.stepTraces(n, nx, s.lamRe, s.lamIm, s.gamma, s.expNu, s.expTheta, lamRe, lamIm, gamma, expNu, expTheta,
+            s.a, s.bxRe, s.bxIm, eLamRe, eLamIm, eGamRe, eGamIm, eBRe, eBIm);
     }
 
     @Override
     public boolean gradient(double[] dLdh, double[] gradW) {
-        KERNELS.diagGradient(n, lamRe, lamIm, gamma, expNu, expTheta, eLamRe, 0, eLamIm, 0, eGamRe, 0, eGamIm, 0, dLdh,
-            gradW);
-        KERNELS.bGradient(n, nx, eBRe, 0, eBIm, 0, dLdh, gradW, cell.bReOffset(), cell.bImOffset());
+        KERNELS.gradient(n, nx, lamRe, lamIm, gamma, expNu, expTheta, eLamRe, eLamIm, eGamRe, eGamIm, eBRe, eBIm, dLdh,
+            gradW, cell.bReOffset(), cell.bImOffset());
         return true;
     }
 

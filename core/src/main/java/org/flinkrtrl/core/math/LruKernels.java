@@ -1,5 +1,7 @@
 package org.flinkrtrl.core.math;
 
+import java.util.Arrays;
+
 /**
  * The element-wise kernels of the online LRU (its traces and their gradient, docs/spec-lru.md) and of its MLP
  * readout's backward pass, on structure-of-arrays complex vectors: the real and imaginary parts of N units in two
@@ -87,10 +89,38 @@ public class LruKernels {
             }
             System.arraycopy(feat, 0, out, off + 7 * (2 * n + 1), 7); // after the layer's gradient
             System.arraycopy(dLdh, 0, out, out.length - 2 * n, 2 * n);
-            double[] all = new double[out.length + e.length + eb.length];
-            System.arraycopy(out, 0, all, 0, out.length);
-            System.arraycopy(e, 0, all, out.length, e.length);
-            System.arraycopy(eb, 0, all, out.length + e.length, eb.length);
+            // the fused step kernels: copies, recurrence, traces, gradient
+            double[][] c = new double[5][n];
+            double[] hn = new double[2 * n];
+            impl.recurrence(n, bxr, bxi, g, lr, li, c[0], c[1], c[2], c[3], c[4], h, bxr, bxi, hn);
+            double[] tr = fill(4 * n, 14.0); // e_lambda (Re, Im), e_gamma (Re, Im)
+            double[] tb = fill(2 * n * nx, 15.0); // E_B (Re, Im)
+            double[] elr = Arrays.copyOfRange(tr, 0, n);
+            double[] eli = Arrays.copyOfRange(tr, n, 2 * n);
+            double[] egr = Arrays.copyOfRange(tr, 2 * n, 3 * n);
+            double[] egi = Arrays.copyOfRange(tr, 3 * n, 4 * n);
+            double[] ebr = Arrays.copyOfRange(tb, 0, n * nx);
+            double[] ebi = Arrays.copyOfRange(tb, n * nx, 2 * n * nx);
+            double[] ax = fill(2 * n + 2 * nx + 1, 16.0); // [h_{t-1}; x_{t-1}; x_t; 1]
+            double[][] cp = new double[5][n];
+            for (int rep = 0; rep < 2; rep++) {
+                impl.stepTraces(n, nx, lr, li, g, bxr, bxi, cp[0], cp[1], cp[2], cp[3], cp[4], ax, bxr, bxi, elr, eli,
+                    egr, egi, ebr, ebi);
+            }
+            double[] gw = new double[3 * n + 2 * n * nx];
+            impl.gradient(n, nx, cp[0], cp[1], cp[2], cp[3], cp[4], elr, eli, egr, egi, ebr, ebi, dl, gw, 3 * n,
+                3 * n + n * nx);
+            double[][] parts = {out, e, eb, c[0], c[1], c[2], c[3], c[4], hn, elr, eli, egr, egi, ebr, ebi, cp[0], cp[1], cp[2], cp[3], cp[4], gw};
+            int len = 0;
+            for (double[] part : parts) {
+                len += part.length;
+            }
+            double[] all = new double[len];
+            int at = 0;
+            for (double[] part : parts) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
             a[v] = all;
         }
         for (int i = 0; i < a[0].length; i++) {
@@ -141,6 +171,57 @@ public class LruKernels {
         for (int i = 0; i < n; i++) {
             lr[i] = lr[i] * LruMath.cos(et[i]);
         }
+    }
+
+    /**
+     * The LRU cell's recurrence {@code h_t = lambda (.) h_{t-1} + gamma (.) (B x_t)} of N units into {@code hn[0, 2N)}
+     * ({@code [Re; Im]}, h_{t-1} as {@code [Re (N); Im (N)]} at the start of {@code h}), after copying the parameter
+     * transform {@code (srcEn, srcEt, srcG, srcLr, srcLi)} into the step's arrays {@code (en, et, g, lr, li)} (the
+     * source and destination may be the same arrays). Element-wise; the SIMD kernels give the same bits.
+     */
+    public void recurrence(int n, double[] srcEn, double[] srcEt, double[] srcG, double[] srcLr, double[] srcLi,
+                           double[] en, double[] et, double[] g, double[] lr, double[] li, double[] h, double[] bxr,
+                           double[] bxi, double[] hn) {
+        System.arraycopy(srcEn, 0, en, 0, n);
+        System.arraycopy(srcEt, 0, et, 0, n);
+        System.arraycopy(srcG, 0, g, 0, n);
+        System.arraycopy(srcLr, 0, lr, 0, n);
+        System.arraycopy(srcLi, 0, li, 0, n);
+        for (int i = 0; i < n; i++) {
+            double hr = h[i];
+            double hi = h[n + i];
+            hn[i] = srcLr[i] * hr - srcLi[i] * hi + srcG[i] * bxr[i];
+            hn[n + i] = srcLr[i] * hi + srcLi[i] * hr + srcG[i] * bxi[i];
+        }
+    }
+
+    /**
+     * The online LRU's trace step: copies the step's {@code (sLr, sLi, sG, sEn, sEt)} into the estimator's
+     * {@code (lr, li, g, en, et)}, then {@link #traces} (h_{t-1} at the start of {@code a}) and {@link #traceB} (x_t at
+     * {@code a[2N + n_x ..]}), all arrays at offset 0. Element-wise; the SIMD kernels give the same bits.
+     */
+    public void stepTraces(int n, int nx, double[] sLr, double[] sLi, double[] sG, double[] sEn, double[] sEt,
+                           double[] lr, double[] li, double[] g, double[] en, double[] et, double[] a, double[] bxr,
+                           double[] bxi, double[] elr, double[] eli, double[] egr, double[] egi, double[] ebr,
+                           double[] ebi) {
+        System.arraycopy(sLr, 0, lr, 0, n);
+        System.arraycopy(sLi, 0, li, 0, n);
+        System.arraycopy(sG, 0, g, 0, n);
+        System.arraycopy(sEn, 0, en, 0, n);
+        System.arraycopy(sEt, 0, et, 0, n);
+        traces(n, lr, li, g, a, bxr, bxi, elr, 0, eli, 0, egr, 0, egi, 0);
+        traceB(n, nx, lr, li, g, a, 2 * n + nx, ebr, 0, ebi, 0);
+    }
+
+    /**
+     * The online LRU's whole parameter gradient: {@link #diagGradient} and {@link #bGradient}, all traces at offset
+     * 0. The SIMD kernels give the same bits.
+     */
+    public void gradient(int n, int nx, double[] lr, double[] li, double[] gamma, double[] expNu, double[] expTheta,
+                         double[] elr, double[] eli, double[] egr, double[] egi, double[] ebr, double[] ebi,
+                         double[] dLdh, double[] gradW, int bRe, int bIm) {
+        diagGradient(n, lr, li, gamma, expNu, expTheta, elr, 0, eli, 0, egr, 0, egi, 0, dLdh, gradW);
+        bGradient(n, nx, ebr, 0, ebi, 0, dLdh, gradW, bRe, bIm);
     }
 
     /**
