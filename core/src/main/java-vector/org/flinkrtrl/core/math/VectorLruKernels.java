@@ -356,6 +356,40 @@ final class VectorLruKernels extends LruKernels {
         }
     }
 
+    /** {@link LruKernels#bx} on lanes: each unit's row of B gathered with stride n_x, summed in the same order. */
+    @Override
+    public void bx(int n, int nx, double[] W, int bRe, int bIm, double[] x, double[] bxr, double[] bxi) {
+        if (nx >= STRIDES.length) {
+            super.bx(n, nx, W, bRe, bIm, x, bxr, bxi);
+            return;
+        }
+        int[] idx = STRIDES[nx];
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            int row = i * nx;
+            DoubleVector br = DoubleVector.zero(S);
+            DoubleVector bi = DoubleVector.zero(S);
+            for (int j = 0; j < nx; j++) {
+                double xj = x[j];
+                br = br.add(DoubleVector.fromArray(S, W, bRe + row + j, idx, 0).mul(xj));
+                bi = bi.add(DoubleVector.fromArray(S, W, bIm + row + j, idx, 0).mul(xj));
+            }
+            br.intoArray(bxr, i);
+            bi.intoArray(bxi, i);
+        }
+        for (; i < n; i++) {
+            double br = 0.0;
+            double bi = 0.0;
+            int row = i * nx;
+            for (int j = 0; j < nx; j++) {
+                br += W[bRe + row + j] * x[j];
+                bi += W[bIm + row + j] * x[j];
+            }
+            bxr[i] = br;
+            bxi[i] = bi;
+        }
+    }
+
     /**
      * {@link #diagGradient}, then the gradient of B on lanes: each input j's column of E_B (contiguous, one unit per
      * lane) times g, scattered into the row-major rows of B's gradient. Same operations as the plain kernels.

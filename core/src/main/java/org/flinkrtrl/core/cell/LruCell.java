@@ -153,21 +153,9 @@ public final class LruCell implements Cell {
         if (!usedPrepared) {
             KERNELS.transform(n, W, MIN_DECAY, s.expNu, s.expTheta, s.gamma, s.lamRe, s.lamIm);
         }
-        int bRe = bReOffset();
-        int bIm = bImOffset();
         double[] bxr = s.bxRe;
         double[] bxi = s.bxIm;
-        for (int i = 0; i < n; i++) {
-            double br = 0.0;
-            double bi = 0.0;
-            int row = i * nx;
-            for (int j = 0; j < nx; j++) {
-                br += W[bRe + row + j] * x[j];
-                bi += W[bIm + row + j] * x[j];
-            }
-            bxr[i] = br;
-            bxi[i] = bi;
-        }
+        KERNELS.bx(n, nx, W, bReOffset(), bImOffset(), x, bxr, bxi);
         // the prepared transform is copied, not referenced: a reference store into the long-lived step would cost a
         // GC write barrier
         if (usedPrepared) {

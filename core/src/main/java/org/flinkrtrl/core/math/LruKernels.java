@@ -90,6 +90,11 @@ public class LruKernels {
             System.arraycopy(feat, 0, out, off + 7 * (2 * n + 1), 7); // after the layer's gradient
             System.arraycopy(dLdh, 0, out, out.length - 2 * n, 2 * n);
             // the fused step kernels: copies, recurrence, traces, gradient
+            double[] wb = fill(2 * n * nx + 5, 17.0);
+            double[] bb = new double[2 * n];
+            impl.bx(n, nx, wb, 3, 3 + n * nx, h, bb, bb); // Re B x overwritten by Im B x (same array)
+            double[] bb2 = new double[2 * n];
+            impl.bx(n, nx, wb, 2, 2 + n * nx, h, bb2, Arrays.copyOf(bb2, n));
             double[][] c = new double[5][n];
             double[] hn = new double[2 * n];
             impl.recurrence(n, bxr, bxi, g, lr, li, c[0], c[1], c[2], c[3], c[4], h, bxr, bxi, hn);
@@ -110,7 +115,7 @@ public class LruKernels {
             double[] gw = new double[3 * n + 2 * n * nx];
             impl.gradient(n, nx, cp[0], cp[1], cp[2], cp[3], cp[4], elr, eli, egr, egi, ebr, ebi, dl, gw, 3 * n,
                 3 * n + n * nx);
-            double[][] parts = {out, e, eb, c[0], c[1], c[2], c[3], c[4], hn, elr, eli, egr, egi, ebr, ebi, cp[0], cp[1], cp[2], cp[3], cp[4], gw};
+            double[][] parts = {out, e, eb, bb, bb2, c[0], c[1], c[2], c[3], c[4], hn, elr, eli, egr, egi, ebr, ebi, cp[0], cp[1], cp[2], cp[3], cp[4], gw};
             int len = 0;
             for (double[] part : parts) {
                 len += part.length;
@@ -170,6 +175,24 @@ public class LruKernels {
         }
         for (int i = 0; i < n; i++) {
             lr[i] = lr[i] * LruMath.cos(et[i]);
+        }
+    }
+
+    /**
+     * {@code B x} of the LRU cell: {@code bxr[i] = sum_j W[bRe + i n_x + j] x_j} and {@code bxi} likewise from
+     * {@code bIm}, each sum from 0.0 in order j = 0, 1, ..; the SIMD kernels give the same bits.
+     */
+    public void bx(int n, int nx, double[] W, int bRe, int bIm, double[] x, double[] bxr, double[] bxi) {
+        for (int i = 0; i < n; i++) {
+            double br = 0.0;
+            double bi = 0.0;
+            int row = i * nx;
+            for (int j = 0; j < nx; j++) {
+                br += W[bRe + row + j] * x[j];
+                bi += W[bIm + row + j] * x[j];
+            }
+            bxr[i] = br;
+            bxi[i] = bi;
         }
     }
 
