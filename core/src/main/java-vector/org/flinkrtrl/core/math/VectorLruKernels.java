@@ -39,7 +39,12 @@ final class VectorLruKernels extends LruKernels {
             int off = part * n;
             double[] dst = part == 0 ? en : part == 1 ? et : part == 2 ? g : lr;
             if (part == 3) {
-                for (int i = 0; i < n; i++) {
+                // on lanes: en was just stored by lanes, and lr is read by lanes (no store-to-load forwarding stall)
+                int i = 0;
+                for (; i + L <= n; i += L) {
+                    DoubleVector.fromArray(S, en, i).add(minDecay).neg().intoArray(lr, i);
+                }
+                for (; i < n; i++) {
                     lr[i] = -(en[i] + minDecay);
                 }
                 src = lr;
