@@ -10,8 +10,8 @@ import java.util.Arrays;
  * <p>This class is the plain-Java implementation; {@link #get()} returns the Vector API one
  * ({@code org.flinkrtrl.core.math.VectorLruKernels}, compiled with the other SIMD kernels, see {@link Kernels})
  * exactly when {@link Kernels#get()} is the SIMD family, so the LRU and the dense methods always run on the same
- * family. The trace updates and the diagonal gradient are element-wise with the same operations in the same order in
- * both (identical bits); the readout's backward pass sums in another order on SIMD (reassociation only).
+ * family. The cell's B x and recurrence, the trace updates and the gradient are element-wise (B x: each sum in input
+ * order) with the same operations in the same order in both (identical bits); the readout's backward pass sums in another order on SIMD (reassociation only).
  * Stateless and thread-safe; nothing allocates.
  *
  * <p>Trace layout: lambda, gamma, B x, e_lambda, e_gamma are length-N arrays (unit i at index i); E_B is stored
