@@ -137,19 +137,23 @@ final class CholeskyQr2 {
     boolean decompose(boolean denseGramGiven) {
         int c0 = rest * rows;
         // Pass 1: G = X^T X.
-        double g00 = 0.0;
-        for (int idx : leadRows) {
-            double v = a[c0 + idx];
-            g00 += v * v;
-        }
-        gram[0] = g00;
-        for (int l = 1; l < cols; l++) {
-            int base = (l - 1) * rows;
-            double acc = 0.0;
+        if (cols == 5) {
+            leadGram5();
+        } else {
+            double g00 = 0.0;
             for (int idx : leadRows) {
-                acc += a[c0 + idx] * a[base + idx];
+                double v = a[c0 + idx];
+                g00 += v * v;
             }
-            gram[l] = acc;
+            gram[0] = g00;
+            for (int l = 1; l < cols; l++) {
+                int base = (l - 1) * rows;
+                double acc = 0.0;
+                for (int idx : leadRows) {
+                    acc += a[c0 + idx] * a[base + idx];
+                }
+                gram[l] = acc;
+            }
         }
         if (!denseGramGiven) {
             kern.gram(a, 0, rows, rows, rest, gram, cols + 1, cols);
@@ -170,8 +174,12 @@ final class CholeskyQr2 {
         if (unstored) {
             // Q1's lead column (sparse) and its Gram entries, from Q1's dense entries at the lead rows recomputed
             // with the kernel's FMA chain.
+            if (cols == 5) {
+                unstoredLeadGram5();
+                return secondFactor();
+            }
             double lead = s1[0];
-            g00 = 0.0;
+            double g00 = 0.0;
             for (int t = 0; t < leadRows.length; t++) {
                 double v = lead * a[c0 + leadRows[t]];
                 q1Lead[t] = v;
@@ -205,7 +213,7 @@ final class CholeskyQr2 {
             }
         }
         // Pass 3: G = Q1^T Q1, R2, R = R2 R1.
-        g00 = 0.0;
+        double g00 = 0.0;
         for (double v : q1Lead) {
             g00 += v * v;
         }
@@ -220,6 +228,79 @@ final class CholeskyQr2 {
         }
         kern.gram(q1, 0, rows, rows, rest, gram, cols + 1, cols);
         return secondFactor();
+    }
+
+    /**
+     * Row 0 of X^T X for 5 columns: the lead column against itself and the 4 dense columns over the lead rows, the
+     * five sums of the loop form (each in the order of the rows) in one pass, so that their add chains overlap.
+     */
+    private void leadGram5() {
+        int c0 = 4 * rows;
+        int r1 = rows;
+        int r2 = 2 * rows;
+        int r3 = 3 * rows;
+        double g00 = 0.0;
+        double g01 = 0.0;
+        double g02 = 0.0;
+        double g03 = 0.0;
+        double g04 = 0.0;
+        for (int idx : leadRows) {
+            double d = a[c0 + idx];
+            g00 += d * d;
+            g01 += d * a[idx];
+            g02 += d * a[r1 + idx];
+            g03 += d * a[r2 + idx];
+            g04 += d * a[r3 + idx];
+        }
+        gram[0] = g00;
+        gram[1] = g01;
+        gram[2] = g02;
+        gram[3] = g03;
+        gram[4] = g04;
+    }
+
+    /**
+     * The unstored second pass's lead part for 5 columns: Q1's lead column at the lead rows ({@code q1Lead}) and row
+     * 0 of Q1^T Q1, Q1's dense entries there by {@link Kernels#triangularCombinationAt}'s FMA chains written out;
+     * the loop form's five sums in one pass.
+     */
+    private void unstoredLeadGram5() {
+        int c0 = 4 * rows;
+        int r1 = rows;
+        int r2 = 2 * rows;
+        int r3 = 3 * rows;
+        double[] c = comb; // 5 x 4: row i < 4 for dense column i, row 4 for the lead column
+        double lead = s1[0];
+        double g00 = 0.0;
+        double g01 = 0.0;
+        double g02 = 0.0;
+        double g03 = 0.0;
+        double g04 = 0.0;
+        for (int t = 0; t < leadRows.length; t++) {
+            int idx = leadRows[t];
+            double x0 = a[idx];
+            double x1 = a[r1 + idx];
+            double x2 = a[r2 + idx];
+            double x3 = a[r3 + idx];
+            double x4 = a[c0 + idx];
+            double v = lead * x4;
+            q1Lead[t] = v;
+            double e0 = Math.fma(x4, c[16], Math.fma(x0, c[0], 0.0));
+            double e1 = Math.fma(x4, c[17], Math.fma(x1, c[5], Math.fma(x0, c[1], 0.0)));
+            double e2 = Math.fma(x4, c[18], Math.fma(x2, c[10], Math.fma(x1, c[6], Math.fma(x0, c[2], 0.0))));
+            double e3 = Math.fma(x4, c[19],
+                Math.fma(x3, c[15], Math.fma(x2, c[11], Math.fma(x1, c[7], Math.fma(x0, c[3], 0.0)))));
+            g00 += v * v;
+            g01 += v * e0;
+            g02 += v * e1;
+            g03 += v * e2;
+            g04 += v * e3;
+        }
+        gram[0] = g00;
+        gram[1] = g01;
+        gram[2] = g02;
+        gram[3] = g03;
+        gram[4] = g04;
     }
 
     /** R2 from Q1's Gram matrix and R = R2 R1; false when the Gram matrix is refused. */
