@@ -11,7 +11,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.function.SerializableFunction;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.flinkrtrl.record.ControlAck;
@@ -28,19 +27,12 @@ public final class KafkaConnectors {
     /** Default transaction timeout: must not exceed the broker's transaction.max.timeout.ms (15 min). */
     public static final String TRANSACTION_TIMEOUT_MS = "60000";
     /**
-     * Default producer batching of the sinks: up to 1 MB per partition batch, sent after at most 100 ms (so an
-     * output waits at most 100 ms in the producer when the stream is slow). The client defaults (16 KB, 5 ms) send a
-     * request for every 25-30 predictions, and the producer's network thread then costs about as much CPU per event
-     * as the model's training step; 256 KB and 20 ms still cost 1-2 us per event more at 20,000-30,000 events/s
-     * (docs/performance.md). The properties given override both.
+     * Default producer batching of the sinks: up to 256 KB per partition batch, sent after at most 20 ms. The client
+     * defaults (16 KB, 5 ms) send a request for every 25-30 predictions, and the producer's network thread then costs
+     * about as much CPU per event as the model's training step. The properties given override both.
      */
-    public static final String BATCH_SIZE = "1048576";
-    public static final String LINGER_MS = "100";
-    /**
-     * Default records per poll of the source's consumer (the client's default is 500): fewer, larger hand-overs from
-     * the fetcher thread to the task. The properties given override it.
-     */
-    public static final String MAX_POLL_RECORDS = "2000";
+    public static final String BATCH_SIZE = "262144";
+    public static final String LINGER_MS = "20";
 
     private KafkaConnectors() {}
 
@@ -64,8 +56,11 @@ public final class KafkaConnectors {
      * properties say otherwise.
      */
     public static KafkaSource<RawRecord> source(String bootstrap, String topic, String groupId, Properties props) {
+        Properties p = new Properties();
+        p.setProperty("isolation.level", "read_committed");
+        p.putAll(props);
         return KafkaSource.<RawRecord>builder()
-            .setProperties(consumerProperties(props))
+            .setProperties(p)
             .setBootstrapServers(bootstrap)
             .setTopics(topic)
             .setGroupId(groupId)
@@ -126,29 +121,15 @@ public final class KafkaConnectors {
         return Math.max(1024, max - REQUEST_MARGIN_BYTES);
     }
 
-    /** The source consumer's properties: read committed data, {@link #MAX_POLL_RECORDS}; {@code props} win. */
-    static Properties consumerProperties(Properties props) {
-        Properties p = new Properties();
-        p.setProperty("isolation.level", "read_committed");
-        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        p.putAll(props);
-        return p;
-    }
-
-    /** The sinks' producer properties: the transaction timeout and the batching defaults; {@code props} win. */
-    static Properties producerProperties(Properties props) {
+    private static <T> KafkaSink<T> sink(String bootstrap, DeliveryGuarantee delivery, String prefix, Properties props,
+                                         KafkaRecordSerializationSchema<T> serializer) {
         Properties p = new Properties();
         p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         p.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         p.putAll(props);
-        return p;
-    }
-
-    private static <T> KafkaSink<T> sink(String bootstrap, DeliveryGuarantee delivery, String prefix, Properties props,
-                                         KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
-            .setKafkaProducerConfig(producerProperties(props))
+            .setKafkaProducerConfig(p)
             .setBootstrapServers(bootstrap)
             .setDeliveryGuarantee(delivery)
             .setTransactionalIdPrefix(prefix)
