@@ -54,12 +54,11 @@ import org.flinkrtrl.record.Event;
  * <p>Two windows per run. The whole run: from the first output to the last (file mode: the job's first prediction to
  * the job's end; Kafka: the first committed output record to the last, minus the checking consumer's own thread CPU;
  * exactly-once: submission to the last output less the at-least-once run's start-up). The steady state: from the
- * moment the first --steady-from fraction (0.3) of the run's outputs existed to its last output (bare: the loop's
- * own thread from that fraction of its events to its end; file: counted by the job's prediction sink,
- * {@code OutputClock}'s count of the job's predictions; Kafka: the same count to the checking consumer's last
- * output), which leaves
- * out the job's start, the one-off compilation of its record path and its shutdown. Start-up, the report and the
- * broker are outside both. See docs/performance.md.
+ * moment the first --steady-from fraction (0.3) of the run's predictions existed (counted in the job by the progress
+ * operator, {@code OutputClock}) to its last output (file: the count reaching the expected total; Kafka: the
+ * checking consumer's last output); bare: the loop's own thread from that fraction of its events to its end. It
+ * leaves out the job's start, the one-off compilation of its record path and its shutdown. Start-up, the report and
+ * the broker are outside both. See docs/performance.md.
  *
  * <pre>
  * bench/job-throughput.sh --hidden 16,32 --keys 1,100 --backends hashmap --modes bare,file,kafka-alo,kafka-eo
