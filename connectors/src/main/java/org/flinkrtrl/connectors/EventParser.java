@@ -327,7 +327,7 @@ public final class EventParser implements Serializable {
             v = n.textValue();
         }
         String s = (String) v;
-        boolean integral = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-') && s.lastIndexOf('-') <= 0;
+        boolean integral = integral(s);
         try {
             switch (fmt) {
                 case EPOCH_MILLIS:
@@ -346,6 +346,20 @@ public final class EventParser implements Serializable {
             throw new Reject("unparseable time " + Texts.quote(s) + " in field '" + field + "' ("
                 + fmt.name().toLowerCase(Locale.ROOT) + ")");
         }
+    }
+
+    /** Digits with at most a leading minus (what AUTO reads as epoch milliseconds); no allocation. */
+    static boolean integral(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '-' && i == 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long parseIso(String s) {
