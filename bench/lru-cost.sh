@@ -14,11 +14,11 @@ XCP="experiments/target/classes:$(cat experiments/target/cp.txt)"
 SENSORS=/work/shared/data/sensors/suthaharan-single-hop.csv
 for family in vector plain; do
   if [ "$family" = vector ]; then opts=(--add-modules jdk.incubator.vector); else opts=(-Dflinkrtrl.kernels=plain); fi
-  echo "## $family kernels: learner step (StepCost OK,LRU,OK,LRU ${NS:-8,16,32} 4 4 2 1)"
+  echo "## $family kernels: learner step (StepCost OK,LRU,OK,LRU ${NS:-8,16,32} 4 4 2 1; LRU = the default linear readout)"
   nice -n 10 java "${opts[@]}" -cp "$CP" org.flinkrtrl.bench.StepCost OK,LRU,OK,LRU "${NS:-8,16,32}" 4 4 2 1 2>&1 \
     | grep -v '^WARNING'
   echo "## $family kernels: forecaster per event (SensorForecast)"
   nice -n 10 java -Xmx1g -XX:+UseSerialGC "${opts[@]}" -cp "$XCP" org.flinkrtrl.experiments.SensorForecast \
-    --data "$SENSORS" --methods none@8,ok4@32,lru@8,lru@16,ok4@32,lru@8 --readout-clip 1 --seed 42 2>&1 \
+    --data "$SENSORS" --methods none@8,ok4@32,lru@8,lrumlp8@8,ok4@32,lru@8 --readout-clip 1 --seed 42 2>&1 \
     | grep -v '^WARNING'
 done

@@ -20,7 +20,7 @@ import org.flinkrtrl.core.math.Rng;
  * throughput. Prints a markdown table: events per CPU-second (median and best of 5 rounds of ~0.3 s CPU), the
  * estimator's nominal flops per step and the GFLOP/s that implies, the learner's checkpoint size (state bytes per
  * key, {@code LearnerCodec}), and the log-log slopes of time against n and r. Method LRU: n is the number of complex
- * units (and of MLP features).
+ * units, with the default readout (linear); {@code LRUMLPF}: the LRU with an MLP readout of F features.
  *
  * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepCost [methods] [ns] [rs] [inputs] [outputs] [readout clip]
  *   e.g. StepCost OK,KF,UORO,RTRL 8,16,32,64,128 1,2,4,8,16
@@ -55,17 +55,23 @@ public final class StepCost {
             + "| state B |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String mName : methods) {
-            Method method = Method.valueOf(mName.trim());
+            String name = mName.trim();
+            int width = LRU_READOUT_WIDTH.defaultValue();
+            if (name.startsWith("LRUMLP")) {
+                width = Integer.parseInt(name.substring(6));
+                name = "LRU";
+            }
+            Method method = Method.valueOf(name);
             List<double[]> pts = new ArrayList<>();
             for (int n : ns) {
                 if (method == Method.RTRL && n > 64) {
                     continue;
                 }
                 for (int r : (method == Method.OK ? rs : new int[] {1})) {
-                    double[] res = measure(method, n, r);
-                    double flops = flops(method, n, r);
+                    double[] res = measure(method, n, r, width);
+                    double flops = flops(method, n, r, width);
                     System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.2f | %.3f | %.2f | %,d |%n",
-                        method, n, method == Method.OK ? Integer.toString(r) : "-", res[0], res[1], 1e6 / res[0],
+                        method == Method.LRU && width > 0 ? "LRU MLP " + width : method, n, method == Method.OK ? Integer.toString(r) : "-", res[0], res[1], 1e6 / res[0],
                         flops / 1e6, flops * res[0] / 1e9, (long) res[2]);
                     pts.add(new double[] {n, r, 1.0 / res[0]});
                 }
@@ -75,7 +81,7 @@ public final class StepCost {
     }
 
     /** Nominal flops of one step, vanilla cell (k = n, m = n + n_x + 1): the estimator's dominant terms. */
-    static double flops(Method method, int n, int r) {
+    static double flops(Method method, int n, int r, int width) {
         double k = n;
         double m = n + inputs + 1;
         double nk = n * k;
@@ -96,21 +102,22 @@ public final class StepCost {
             case RTRL:
                 return 2.0 * n * n * k * m + 2.0 * n * k * m + common;
             case LRU: {
-                // N = n complex units, MLP readout of n features on [Re h; Im h; x; 1] (m1 = 2n + n_x + 1):
-                // recurrence + traces ~ 40 n + 20 n n_x, the MLP's forward and backward 6 n m1, Adam and clipping
-                // 10 flops per parameter (3n + 2n n_x recurrent, n m1 + outputs (n + 1) readout)
+                // N = n complex units, readout on [Re h; Im h; x; 1] (m1 = 2n + n_x + 1): an MLP of F = width
+                // features (or linear, F = 0): recurrence + traces ~ 40 n + 20 n n_x, the readout's forward and
+                // backward 6 F m1 + 6 outputs (F + 1) (linear: 6 outputs m1), Adam and clipping 10 flops per
+                // parameter (3n + 2n n_x recurrent, F m1 + outputs (F + 1) readout; linear: outputs m1)
                 double m1 = 2.0 * n + inputs + 1;
-                return 40.0 * n + 20.0 * n * inputs + 6.0 * n * m1
-                    + 10.0 * (3.0 * n + 2.0 * n * inputs + n * m1 + outputs * (n + 1.0));
+                double readoutParams = width > 0 ? width * m1 + outputs * (width + 1.0) : outputs * m1;
+                return 40.0 * n + 20.0 * n * inputs + 6.0 * readoutParams + 10.0 * (3.0 * n + 2.0 * n * inputs + readoutParams);
             }
             default:
                 return Double.NaN;
         }
     }
 
-    static double[] measure(Method method, int n, int r) {
+    static double[] measure(Method method, int n, int r, int width) {
         ModelConfig cfg = ModelConfig.builder().set(HIDDEN, n).set(INPUTS, inputs).set(OUTPUTS, outputs)
-            .set(METHOD, method).set(RANK, r).set(SEED, 7L).set(READOUT_CLIP_NORM, readoutClip)
+            .set(METHOD, method).set(LRU_READOUT_WIDTH, width).set(RANK, r).set(SEED, 7L).set(READOUT_CLIP_NORM, readoutClip)
             .set(ModelSettings.RESET_PERIOD, RESET_PERIOD).build();
         OnlineLearner learner = new OnlineLearner(cfg);
         Rng noise = new Rng(11L);

@@ -28,8 +28,9 @@ import org.flinkrtrl.core.readout.Readout;
  * parameter transform for the next step (its cell's forward pass then finds it prepared) and Adam on V. Timed alone, a part has its inputs in cache and its branches trained, so the sum is a lower bound of the
  * step; the whole step is timed beside it.
  *
- * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepParts [method] [n] [inputs] [outputs]
- *   e.g. StepParts LRU 8 4 2   (the sensor forecaster's network: 2 channels -> 4 inputs, 2 outputs)</pre>
+ * <pre>java [--add-modules jdk.incubator.vector] -cp ... org.flinkrtrl.bench.StepParts [method] [n] [inputs] [outputs] [lru readout width]
+ *   e.g. StepParts LRU 8 4 2   (the sensor forecaster's network: 2 channels -> 4 inputs, 2 outputs; the default
+ *        linear readout; StepParts LRU 8 4 2 8: an MLP readout of 8 features)</pre>
  */
 public final class StepParts {
     private StepParts() {}
@@ -42,8 +43,9 @@ public final class StepParts {
         int n = Integer.parseInt(args.length > 1 ? args[1] : "8");
         int nx = Integer.parseInt(args.length > 2 ? args[2] : "4");
         int no = Integer.parseInt(args.length > 3 ? args[3] : "2");
+        int width = args.length > 4 ? Integer.parseInt(args[4]) : LRU_READOUT_WIDTH.defaultValue();
         ModelConfig cfg = ModelConfig.builder().set(HIDDEN, n).set(INPUTS, nx).set(OUTPUTS, no).set(METHOD, method)
-            .set(RANK, 4).set(SEED, 7L).set(READOUT_CLIP_NORM, 1.0).build();
+            .set(LRU_READOUT_WIDTH, width).set(RANK, 4).set(SEED, 7L).set(READOUT_CLIP_NORM, 1.0).build();
         Cell cell = Networks.cell(cfg);
         Readout readout = Networks.readout(cfg, cell);
         GradientEstimator est = GradientEstimators.create(method, cell, cfg.rank(), cfg.truncation());

@@ -84,7 +84,8 @@ public final class AnomalyEval {
             int hidden = parts.length > 1 ? Integer.parseInt(parts[1]) : 16;
             return new Model(spec.label + " n=" + hidden + (readoutClip > 0 ? " clip " + readoutClip : ""),
                 d -> ModelConfig.builder().set(INPUTS, d).set(HIDDEN, hidden).set(METHOD, spec.method)
-                    .set(RANK, spec.rank).set(TRUNCATION, spec.truncation).set(READOUT_CLIP_NORM, readoutClip).build());
+                    .set(RANK, spec.rank).set(TRUNCATION, spec.truncation).set(LRU_READOUT_WIDTH, spec.lruReadoutWidth)
+                    .set(READOUT_CLIP_NORM, readoutClip).build());
         }
     }
 

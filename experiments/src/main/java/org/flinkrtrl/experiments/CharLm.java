@@ -77,6 +77,7 @@ public final class CharLm {
                 .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
                 .set(HIDDEN, hidden).set(INPUTS, vocab).set(OUTPUTS, vocab).set(HEAD, ModelConfig.Head.SOFTMAX)
                 .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
+                .set(LRU_READOUT_WIDTH, spec.lruReadoutWidth)
                 .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, seed).set(RESET_PERIOD, reset)
                 .set(INIT_GAIN, initStd * Math.sqrt(hidden + vocab + 1)).set(READOUT_INIT_STD, 0.01)
                 .set(UPDATE_PERIOD, period).build();

@@ -81,6 +81,7 @@ public final class CopyTask {
                 .set(CELL, ModelConfig.CellType.valueOf(cell.toUpperCase(Locale.ROOT)))
                 .set(HIDDEN, hidden).set(INPUTS, SYMBOLS).set(OUTPUTS, SYMBOLS).set(HEAD, ModelConfig.Head.SOFTMAX)
                 .set(METHOD, spec.method).set(RANK, spec.rank).set(TRUNCATION, spec.truncation)
+                .set(LRU_READOUT_WIDTH, spec.lruReadoutWidth)
                 .set(LEARNING_RATE, lr).set(CLIP_NORM, clip).set(SEED, (long) seed)
                 .set(INIT_GAIN, initStd * Math.sqrt(hidden + SYMBOLS + 1)).set(READOUT_INIT_STD, 0.01)
                 .set(UPDATE_PERIOD, period).build();

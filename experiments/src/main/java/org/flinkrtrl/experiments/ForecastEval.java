@@ -98,6 +98,7 @@ public final class ForecastEval {
             int h = parts.length > 1 ? Integer.parseInt(parts[1]) : hidden;
             cfgs.add(ModelConfig.builder().set(ModelSettings.INPUTS, d).set(ModelSettings.OUTPUTS, d)
                 .set(ModelSettings.HIDDEN, h).set(ModelSettings.METHOD, spec.method).set(ModelSettings.RANK, spec.rank)
+                .set(ModelSettings.LRU_READOUT_WIDTH, spec.lruReadoutWidth)
                 .set(ModelSettings.TRUNCATION, spec.truncation).set(ModelSettings.READOUT_CLIP_NORM, readoutClip)
                 .set(ModelSettings.LEARNING_RATE, lr).set(ModelSettings.SEED, seed).build());
             cfgNames.add(methodTokens.size() == 1 ? "model" : spec.key() + "@" + h);

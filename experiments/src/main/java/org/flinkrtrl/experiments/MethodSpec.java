@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.learner.ModelSettings;
 
 /**
  * One method of a comparison, parsed from a short token: {@code ok4} or {@code ok:4} (r-OK with r = 4), {@code kf},
  * {@code uoro}, {@code rtrl}, {@code tbptt} (window from the runner's --truncation) or {@code tbptt8} (window 8), and
- * {@code lru} (the online LRU: its own cell and MLP readout, exact online gradient; the runner's --cell is not used).
+ * {@code lru} (the online LRU: its own cell and readout, exact online gradient; the runner's --cell is not used) with
+ * the configured readout (linear by default), or {@code lrumlpF} with an MLP readout of F tanh features.
  */
 public final class MethodSpec {
     public final Method method;
@@ -16,12 +18,19 @@ public final class MethodSpec {
     /** TBPTT window, or 0 to use the runner's default. */
     public final int truncation;
     public final String label;
+    /** The LRU's readout width ({@code lruReadoutWidth}: 0 = linear, F = an MLP of F features). */
+    public final int lruReadoutWidth;
 
     private MethodSpec(Method method, int rank, int truncation, String label) {
+        this(method, rank, truncation, label, ModelSettings.LRU_READOUT_WIDTH.defaultValue());
+    }
+
+    private MethodSpec(Method method, int rank, int truncation, String label, int lruReadoutWidth) {
         this.method = method;
         this.rank = rank;
         this.truncation = truncation;
         this.label = label;
+        this.lruReadoutWidth = lruReadoutWidth;
     }
 
     public static MethodSpec parse(String token, int defaultTruncation) {
@@ -34,6 +43,10 @@ public final class MethodSpec {
             int w = t.length() > 5 ? Integer.parseInt(t.substring(5)) : defaultTruncation;
             return new MethodSpec(Method.TBPTT, 1, w, "TBPTT T=" + w);
         }
+        if (t.startsWith("lrumlp")) {
+            int f = Integer.parseInt(t.substring(6));
+            return new MethodSpec(Method.LRU, 1, defaultTruncation, "online LRU, MLP readout F=" + f, f);
+        }
         switch (t) {
             case "kf":
             case "kfrtrl":
@@ -45,7 +58,7 @@ public final class MethodSpec {
             case "lru":
                 return new MethodSpec(Method.LRU, 1, defaultTruncation, "online LRU");
             default:
-                throw new IllegalArgumentException("unknown method '" + token + "'; use okR, kf, uoro, rtrl, tbptt[T], lru");
+                throw new IllegalArgumentException("unknown method '" + token + "'; use okR, kf, uoro, rtrl, tbptt[T], lru, lrumlpF");
         }
     }
 
@@ -62,6 +75,7 @@ public final class MethodSpec {
         switch (method) {
             case OK: return "ok" + rank;
             case TBPTT: return "tbptt" + truncation;
+            case LRU: return lruReadoutWidth > 0 ? "lrumlp" + lruReadoutWidth : "lru";
             default: return method.name().toLowerCase(Locale.ROOT);
         }
     }

@@ -72,7 +72,8 @@ public final class SensorForecast {
                 .set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2).set(METHOD, spec.method).set(RANK, spec.rank)
                 .set(TRUNCATION, spec.truncation).set(LEARNING_RATE, lr).set(READOUT_CLIP_NORM, readoutClip)
                 .set(HUBER_DELTA, huber).set(SEED, seed).set(LRU_R_MIN, rMin).set(LRU_R_MAX, rMax)
-                .set(LRU_MAX_PHASE, maxPhase).set(RECURRENT_PATH, !none).build();
+                .set(LRU_MAX_PHASE, maxPhase).set(LRU_READOUT_WIDTH, spec.lruReadoutWidth).set(RECURRENT_PATH, !none)
+                .build();
             Result r = run(cfg, motes);
             // warm-up of at least 2 s CPU (the JIT, and C2's intrinsics for the Vector API kernels), then the best
             // of the timed repeats

@@ -134,8 +134,10 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
     @Test
     void compatibilityFollowsTheCodecVersion() {
         LearnerSerializerSnapshot current = new LearnerSerializerSnapshot(LearnerCodec.VERSION);
-        assertEquals(5, LearnerCodec.VERSION);
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs());
+        assertEquals(6, LearnerCodec.VERSION);
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isCompatibleAsIs());
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(5)).isCompatibleAsIs(),
+            "format 5 is read model by model (an lru model keeps the MLP readout it was built with)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(4)).isCompatibleAsIs(),
             "format 4 is read and migrated model by model (the detector's chart starts fresh)");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(3)).isCompatibleAsIs(),
@@ -146,7 +148,7 @@ class LearnerSerializerTest extends SerializerTestBase<ForecastingLearner> {
             "format 1 is read and migrated model by model");
         assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(0)).isIncompatible(),
             "no codec ever wrote format 0");
-        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(6)).isIncompatible(),
+        assertTrue(current.resolveSchemaCompatibility(new LearnerSerializerSnapshot(7)).isIncompatible(),
             "state from a newer codec cannot be read by an older build");
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<ForecastingLearner> foreign =

@@ -81,6 +81,7 @@ class ModelOptionsTest {
             Map.entry("rtrl.model.lru-r-min", "0.1"),
             Map.entry("rtrl.model.lru-r-max", "0.8"),
             Map.entry("rtrl.model.lru-max-phase", "1.5"),
+            Map.entry("rtrl.model.lru-readout-width", "6"),
             Map.entry("rtrl.model.seasonal-context", "false"),
             Map.entry("rtrl.model.linear-path", "false"),
             Map.entry("rtrl.model.recurrent-path", "false"),
@@ -127,6 +128,8 @@ class ModelOptionsTest {
         assertEquals(0.1, lru.lruRMin());
         assertEquals(0.8, lru.lruRMax());
         assertEquals(1.5, lru.lruMaxPhase());
+        assertEquals(6, lru.lruReadoutWidth());
+        assertEquals(0, c.lruReadoutWidth());
         assertEquals(Duration.ofHours(2), ModelOptions.stateTtl(conf));
         assertEquals(4.5, ModelOptions.anomalyThreshold(conf));
     }

@@ -24,7 +24,9 @@ import org.flinkrtrl.core.optim.StateBytesOut;
 public final class LearnerCodec {
     public static final int MAGIC = 0x52544C52;
     /**
-     * Current format. 5: the anomaly detector's sustained-deviation chart (settings and state) and its context
+     * Current format. 6: method lru's config block ends with the readout width (lruReadoutWidth); a format-5 (or
+     * older) lru state reads as the MLP readout of {@code hidden} features it was built with, and every other
+     * method's bytes are those of format 5 apart from the version. 5: the anomaly detector's sustained-deviation chart (settings and state) and its context
      * path in one block at the end of the forecaster's state (format 4 still read; the chart and context path then
      * start fresh). 4: the anomaly detector (onset, likelihood, level, protection state) and its forecast path
      * in one block at the end of the forecaster's state (formats 2 and 3 still read; the detector then starts
@@ -35,7 +37,7 @@ public final class LearnerCodec {
      * context, linear path and interval. 1 (still read): persistence plus network; see
      * {@link ForecastingLearner#readStateV1}.
      */
-    public static final short VERSION = 5;
+    public static final short VERSION = 6;
     /** Oldest format this build reads. */
     public static final short OLDEST_VERSION = 1;
     private static final byte KIND_ONLINE = 1;

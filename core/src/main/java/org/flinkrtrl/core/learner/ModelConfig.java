@@ -44,6 +44,7 @@ public record ModelConfig(
     double lruRMin,
     double lruRMax,
     double lruMaxPhase,
+    int lruReadoutWidth,
     boolean seasonalContext,
     boolean linearPath,
     boolean recurrentPath,
@@ -102,6 +103,7 @@ public record ModelConfig(
             out.writeDouble(lruRMin);
             out.writeDouble(lruRMax);
             out.writeDouble(lruMaxPhase);
+            out.writeInt(lruReadoutWidth); // format 6 on
         }
         out.writeBoolean(seasonalContext);
         out.writeBoolean(linearPath);
@@ -121,7 +123,8 @@ public record ModelConfig(
     /**
      * Reads a config written in learner state format {@code version}: format 1 ends after divergenceLoss, so the
      * forecaster's settings (seasonalContext ... linearForgetting) take their defaults; formats 1 and 2 end before
-     * updatePeriod, which then takes its default (1: a step per gradient, as those builds trained).
+     * updatePeriod, which then takes its default (1: a step per gradient, as those builds trained); method lru's block
+     * ends with the readout width from format 6 on (formats 1-5: an MLP of {@code hidden} features, as they ran).
      */
     public static ModelConfig readFrom(DataInput in, int version) throws IOException {
         Builder b = builder()
@@ -149,6 +152,8 @@ public record ModelConfig(
             .set(DIVERGENCE_LOSS, in.readDouble());
         if (b.get(METHOD) == Method.LRU) {
             b.set(LRU_R_MIN, in.readDouble()).set(LRU_R_MAX, in.readDouble()).set(LRU_MAX_PHASE, in.readDouble());
+            // formats 1-5 had no width: their LRU's readout was an MLP with one feature per unit
+            b.set(LRU_READOUT_WIDTH, version >= 6 ? in.readInt() : b.get(HIDDEN));
         }
         if (version >= 2) {
             b.set(SEASONAL_CONTEXT, in.readBoolean())

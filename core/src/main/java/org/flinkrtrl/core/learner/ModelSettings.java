@@ -93,6 +93,11 @@ public final class ModelSettings {
         v -> v > 0 && v < 1, "must be in (0, 1)", "lru: largest initial |lambda|");
     public static final ModelSetting<Double> LRU_MAX_PHASE = add("lruMaxPhase", Math.PI, "radians", null,
         v -> v > 0 && v <= 2 * Math.PI, "must be in (0, 2 pi]", "lru: largest initial phase of lambda");
+    // The online LRU's readout: 0 = linear on [Re h, Im h, x] (the cheapest; on the bundled forecasting data within
+    // 1 % of r-OK n = 32 and of the MLP readout, docs/lru-results.md), else an MLP with this many tanh features.
+    public static final ModelSetting<Integer> LRU_READOUT_WIDTH = add("lruReadoutWidth", 0, "features", null,
+        v -> v >= 0 && v <= 4096, "must be >= 0 and <= 4096",
+        "lru: tanh features of the MLP readout, 0 = linear");
     // The forecaster around the network (docs/forecast-results.md): all on by default.
     public static final ModelSetting<Boolean> SEASONAL_CONTEXT = add("seasonalContext", true, "bool", null,
         v -> true, "", "seasonal lags (1 day, 1 week) and calendar features per key");
@@ -209,7 +214,7 @@ public final class ModelSettings {
         if (values[METHOD.index()] != Method.LRU) {
             // used by lru only, and written into the state only for lru (ModelConfig.writeTo): another method's config
             // holds the defaults, so it equals itself after a restore
-            for (ModelSetting<?> lru : List.of(LRU_R_MIN, LRU_R_MAX, LRU_MAX_PHASE)) {
+            for (ModelSetting<?> lru : List.of(LRU_R_MIN, LRU_R_MAX, LRU_MAX_PHASE, LRU_READOUT_WIDTH)) {
                 values[lru.index()] = lru.defaultValue();
             }
         }

@@ -13,8 +13,8 @@ import org.flinkrtrl.core.readout.SoftmaxReadout;
 /**
  * The cell and readout a {@link ModelConfig} describes. The dense methods use the configured cell (tanh or gated,
  * n = hidden units) with a linear head on h. Method {@code lru} brings its own architecture: an {@link LruCell} of
- * {@code hidden} complex units followed by an {@link MlpReadout} of {@code hidden} tanh features on
- * {@code [Re h, Im h, x]}.
+ * {@code hidden} complex units followed by a readout on {@code [Re h, Im h, x]}: linear (or softmax) with
+ * {@code lruReadoutWidth} 0, else an {@link MlpReadout} of that many tanh features.
  */
 public final class Networks {
     private Networks() {}
@@ -29,8 +29,8 @@ public final class Networks {
     /** The readout on {@code cell}'s state ({@code cell} built by {@link #cell} for the same config). */
     public static Readout readout(ModelConfig c, Cell cell) {
         boolean softmax = c.head() == ModelConfig.Head.SOFTMAX;
-        if (c.method() == Method.LRU) {
-            return new MlpReadout(cell.hiddenSize(), c.hidden(), c.outputs(), softmax, c.huberDelta());
+        if (c.method() == Method.LRU && c.lruReadoutWidth() > 0) {
+            return new MlpReadout(cell.hiddenSize(), c.lruReadoutWidth(), c.outputs(), softmax, c.huberDelta());
         }
         return softmax
             ? new SoftmaxReadout(cell.hiddenSize(), c.outputs())

@@ -86,14 +86,16 @@ class AllocationTest {
     }
 
     /**
-     * The whole per-event step of an LRU learner (cell forward, traces, MLP readout forward and backward, Adam on
-     * both parameter sets) allocates nothing: 4000 advance + learn pairs after warm-up. Shapes: N = 16 with 2 inputs,
+     * The whole per-event step of an LRU learner (cell forward, traces, readout forward and backward, Adam on both
+     * parameter sets) allocates nothing: 4000 advance + learn pairs after warm-up. Shapes: N = 16 with 2 inputs,
      * the forecaster's N = 8 with 4 inputs and 2 outputs (one SIMD vector of units with AVX-512), and N = 4 with 3
-     * inputs (units only in the scalar tail of the SIMD kernels).
+     * inputs (units only in the scalar tail of the SIMD kernels); each with the linear readout (width 0) and with an
+     * MLP readout.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1", "8, 4, 2", "4, 3, 1"})
-    void lruLearnerStepAllocatesNothing(int units, int inputs, int outputs) {
+    @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "8, 4, 2, 0", "4, 3, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8",
+        "4, 3, 1, 4"})
+    void lruLearnerStepAllocatesNothing(int units, int inputs, int outputs, int readoutWidth) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
@@ -102,6 +104,7 @@ class AllocationTest {
                 .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
                 .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, inputs)
                 .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, outputs)
+                .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
                 .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
         double[] x = new double[inputs];
         double[] target = new double[outputs];

@@ -214,7 +214,7 @@ class CodecBytesTest {
      */
     @Test
     void storedFormat2And3StatesMigrateAndContinue() throws Exception {
-        assertEquals(5, LearnerCodec.VERSION);
+        assertEquals(6, LearnerCodec.VERSION);
         Map<String, byte[]> states = states(FORMAT2_STATES);
         assertEquals(11, states.size());
         for (Map.Entry<String, byte[]> e : states.entrySet()) {
@@ -299,6 +299,61 @@ class CodecBytesTest {
                     // 30-minute events: a day of 48, a chart window of 12, scored from twice the window on
                     assertEquals(0.0, a.sustained, 0.0, name + ": the fresh chart is not scored yet, step " + t);
                 }
+            }
+            assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
+        }
+    }
+
+    /** Method lru forecasters stored in format 5 by {@link LruStatesWriter} (their MLP readout had N features). */
+    static final String LRU_FORMAT5_STATES = "/codec/lru-format5.bin.gz";
+
+    /**
+     * Format-5 states of method lru restore with the readout they were built with (an MLP of {@code hidden}
+     * features), through the fast path and through a {@code DataInputStream}: every byte is read, the re-encoded
+     * bytes are the stored ones with version 6 and the width (an int, = hidden) after the lru block of the config,
+     * both decodes and a decode of the migrated bytes continue bit-identically.
+     */
+    @Test
+    void storedFormat5LruStatesMigrateWithTheirMlpReadout() throws Exception {
+        Map<String, byte[]> states = states(LRU_FORMAT5_STATES);
+        assertEquals(List.of("n=6 LRU", "n=8 LRU"), List.copyOf(states.keySet()));
+        for (Map.Entry<String, byte[]> e : states.entrySet()) {
+            String name = e.getKey();
+            byte[] stored = e.getValue();
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(stored);
+            assertEquals(5, bb.getShort(4), name + " is a format-5 state");
+            int n = bb.getInt(8); // after magic, version, kind and the cell byte
+            // the config up to divergenceLoss is 124 bytes from offset 7; then the lru block's three doubles
+            int lruEnd = StoredStates.LRU_BLOCK_END;
+            assertEquals(0.4, bb.getDouble(lruEnd - 24), 0.0, name);
+            assertEquals(0.99, bb.getDouble(lruEnd - 16), 0.0, name);
+            assertEquals(Math.PI, bb.getDouble(lruEnd - 8), 0.0, name);
+            ForecastingLearner viaFast = LearnerCodec.forecastingFromBytes(stored);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored));
+            ForecastingLearner viaStream = LearnerCodec.readForecasting(in);
+            assertEquals(-1, in.read(), name + ": every byte consumed");
+            assertEquals(Method.LRU, viaFast.config().method(), name);
+            assertEquals(n, viaFast.config().lruReadoutWidth(), name + ": the MLP readout of format 5");
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(expected);
+            out.write(stored, 0, 4);
+            out.writeShort(6);
+            out.write(stored, 6, lruEnd - 6);
+            out.writeInt(n);
+            out.write(stored, lruEnd, stored.length - lruEnd);
+            out.flush();
+            byte[] migrated = LearnerCodec.toBytes(viaFast);
+            assertArrayEquals(expected.toByteArray(), migrated, name);
+            assertArrayEquals(migrated, StoredStates.format6FromFormat5(stored), name);
+            assertArrayEquals(migrated, streamBytes(viaStream), name + ": both decodes migrate alike");
+            ForecastingLearner again = LearnerCodec.forecastingFromBytes(migrated);
+            Rng data = new Rng(17);
+            for (int t = 0; t < 60; t++) {
+                double[] x = input(data);
+                long time = (137 + t) * 1_800_000L;
+                ForecastingLearner.Result a = viaFast.observe(time, x);
+                assertArrayEquals(bits(viaStream.observe(time, x)), bits(a), name + ", step " + t);
+                assertArrayEquals(bits(again.observe(time, x)), bits(a), name + ", step " + t);
             }
             assertArrayEquals(streamBytes(viaStream), LearnerCodec.toBytes(viaFast), name + " after 60 steps");
         }

@@ -16,18 +16,40 @@ import org.junit.jupiter.api.Test;
 class LruLearnerTest {
 
     private static ModelConfig config(double lr) {
+        return config(lr, 0);
+    }
+
+    /** N = 8 units, one input; readout width 0 (linear, the default) or an MLP of that many features. */
+    private static ModelConfig config(double lr, int readoutWidth) {
         return ModelConfig.builder().set(METHOD, Method.LRU).set(HIDDEN, 8).set(INPUTS, 1).set(LEARNING_RATE, lr)
-            .set(SEED, 3L).build();
+            .set(LRU_READOUT_WIDTH, readoutWidth).set(SEED, 3L).build();
     }
 
     @Test
     void builtFromTheConfig() {
         OnlineLearner l = new OnlineLearner(config(1e-3));
         LruCell cell = new LruCell(8, 1);
+        assertEquals(0, l.config().lruReadoutWidth(), "linear readout by default");
         assertEquals(cell.parameterCount(), l.recurrentWeights().length);
         assertEquals(17, l.hidden().length); // [Re h; Im h; x]
-        assertEquals(new MlpReadout(17, 8, 1, false, 0).parameterCount(), l.readoutWeights().length);
+        assertEquals(17 + 1, l.readoutWeights().length); // one output: V [Re h; Im h; x; 1]
         assertEquals(Method.LRU, l.estimator().method());
+        OnlineLearner mlp = new OnlineLearner(config(1e-3, 5));
+        assertEquals(new MlpReadout(17, 5, 1, false, 0).parameterCount(), mlp.readoutWeights().length);
+        assertEquals(5 * 18 + 6, mlp.readoutWeights().length);
+    }
+
+    @Test
+    void readoutWidthReachesTheStateOnlyForLru() throws Exception {
+        for (int width : new int[] {0, 3}) {
+            ModelConfig cfg = config(1e-3, width);
+            assertEquals(cfg, LearnerCodec.onlineFromBytes(LearnerCodec.toBytes(new OnlineLearner(cfg))).config());
+        }
+        ModelConfig ok = config(1e-3, 3).toBuilder().set(METHOD, Method.OK).build();
+        assertEquals(0, ok.lruReadoutWidth(), "another method keeps the default");
+        byte[] okBytes = LearnerCodec.toBytes(new OnlineLearner(ok));
+        ModelConfig okLru0 = config(1e-3, 0).toBuilder().set(METHOD, Method.OK).build();
+        assertArrayEquals(okBytes, LearnerCodec.toBytes(new OnlineLearner(okLru0)));
     }
 
     @Test
@@ -51,11 +73,12 @@ class LruLearnerTest {
         assertTrue(e.getMessage().contains("lru-r-min must be below lru-r-max"), e.getMessage());
     }
 
-    @Test
-    void lambdaStaysInsideTheUnitCircleUnderAggressiveTraining() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "readout width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 8})
+    void lambdaStaysInsideTheUnitCircleUnderAggressiveTraining(int readoutWidth) {
         // lr 0.05 with Adam moves each nu by up to ~0.05 per step; a slow random walk rewards long memory, which
         // pushes |lambda| towards 1. Without the decay floor, exp(-exp(nu)) would round to 1 below nu = -36.7.
-        OnlineLearner l = new OnlineLearner(config(0.05));
+        OnlineLearner l = new OnlineLearner(config(0.05, readoutWidth));
         Rng rng = new Rng(4);
         double level = 0.0;
         double[] x = new double[1];
@@ -76,11 +99,12 @@ class LruLearnerTest {
         assertTrue(maxMod > 0.9, "the run does exercise |lambda| near 1: max " + maxMod);
     }
 
-    @Test
-    void learnsAPeriodicSignalOnline() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "readout width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 8})
+    void learnsAPeriodicSignalOnline(int readoutWidth) {
         // next value of a period-9 sine from the current one: the state has to carry the phase. MSE over the last
         // 1000 of 6000 steps against the variance 0.5 of the signal and against persistence.
-        OnlineLearner l = new OnlineLearner(config(3e-3));
+        OnlineLearner l = new OnlineLearner(config(3e-3, readoutWidth));
         double[] x = new double[1];
         double se = 0.0;
         double sePersist = 0.0;
@@ -98,9 +122,10 @@ class LruLearnerTest {
         assertTrue(mse < 0.01 && mse < 0.05 * sePersist / 1000, "mse " + mse + ", persistence " + sePersist / 1000);
     }
 
-    @Test
-    void forecasterRestoredBeforeItsTargetContinuesBitIdentically() throws Exception {
-        ModelConfig cfg = config(2e-3).toBuilder().set(HIDDEN, 6).set(INPUTS, 2).build();
+    @org.junit.jupiter.params.ParameterizedTest(name = "readout width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 6})
+    void forecasterRestoredBeforeItsTargetContinuesBitIdentically(int readoutWidth) throws Exception {
+        ModelConfig cfg = config(2e-3, readoutWidth).toBuilder().set(HIDDEN, 6).set(INPUTS, 2).build();
         ForecastingLearner live = new ForecastingLearner(cfg, 17);
         Rng data = new Rng(5);
         for (int t = 0; t < 101; t++) {

@@ -75,4 +75,31 @@ public final class StoredStates {
         old[5] = 4;
         return old;
     }
+
+    /** Offset of the end of method lru's config block (its three doubles) in a learner state of formats 1-6. */
+    public static final int LRU_BLOCK_END = 7 + 124 + 24;
+
+    /**
+     * What a learner state of format 5 (or of format 3 or 4 with the same fields) re-encodes to in format 6: version
+     * 6, and for method lru the readout width (an int, = hidden: the MLP those formats built) after the config's lru
+     * block; the other methods' bytes are otherwise the same.
+     */
+    public static byte[] format6FromFormat5(byte[] old) throws IOException {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(old);
+        // the method byte: after cell, hidden, inputs, outputs, head and huberDelta
+        boolean lru = old[7 + 22] == (byte) org.flinkrtrl.core.grad.Method.LRU.ordinal();
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bos);
+        out.write(old, 0, 4);
+        out.writeShort(6);
+        if (lru) {
+            out.write(old, 6, LRU_BLOCK_END - 6);
+            out.writeInt(bb.getInt(8)); // hidden, after magic, version, kind and the cell byte
+            out.write(old, LRU_BLOCK_END, old.length - LRU_BLOCK_END);
+        } else {
+            out.write(old, 6, old.length - 6);
+        }
+        out.flush();
+        return bos.toByteArray();
+    }
 }

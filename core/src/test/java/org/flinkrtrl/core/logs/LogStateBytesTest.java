@@ -92,9 +92,9 @@ class LogStateBytesTest {
             assertEquals(LogSourceModel.FORMAT, ByteBuffer.wrap(migrated).getShort());
             int learnerAt = learnerOffset(old);
             byte[] oldLearner = Arrays.copyOfRange(old, learnerAt, old.length);
-            byte[] learner3 = StoredStates.format3FromFormat2(oldLearner);
-            learner3[4] = (byte) (org.flinkrtrl.core.learner.LearnerCodec.VERSION >> 8); // format 4: the same fields
-            learner3[5] = (byte) org.flinkrtrl.core.learner.LearnerCodec.VERSION;
+            // formats 4 and 5: a log learner's fields as in format 3; format 6: lru's readout width in the config
+            byte[] learner3 = StoredStates.format6FromFormat5(StoredStates.format3FromFormat2(oldLearner));
+            assertEquals(6, org.flinkrtrl.core.learner.LearnerCodec.VERSION);
             assertArrayEquals(Arrays.copyOfRange(old, 2, learnerAt - 4),
                 Arrays.copyOfRange(migrated, 2, learnerAt - 4), e.getKey() + ": top-k and miner bytes carried over");
             assertEquals(learner3.length, ByteBuffer.wrap(migrated, learnerAt - 4, 4).getInt(), e.getKey());
