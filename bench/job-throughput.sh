@@ -3,6 +3,9 @@
 # under nice. VECTOR=1 adds the Vector API kernels. Arguments go to JobThroughput, e.g.
 #   bench/job-throughput.sh --hidden 16,32 --keys 1,100 --backends hashmap --modes bare,file,kafka-alo,kafka-eo
 # Full matrix (the defaults): --hidden 8,16,32 --keys 1,100,10000 --backends hashmap,rocksdb
+# Every row: the whole run and the steady state (from --steady-from, 0.3, of its outputs to the last); longer rows
+# (--events 1000000) amortise the jobs' start and one-off compilation. Kafka client settings side by side:
+#   --modes bare,kafka-alo,kafka-alo@big --kafka-big 'linger.ms=100;batch.size=1048576'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp="core/target/classes:$(bench/classpath.sh)"

@@ -51,9 +51,14 @@ import org.flinkrtrl.record.Event;
  * printed beside it). As that thread's CPU never includes the JIT compiler threads, every job row also gives the
  * compiler threads' CPU in its window and the ratio without it; a warm-up run of every measured mode comes first.
  *
- * <p>The jobs are measured in their steady state: from the first output to the last (file mode: the client's first
- * prediction to its last output; Kafka: the first committed output record to the last, minus the checking
- * consumer's own thread CPU). Start-up, the report and the broker are outside the window. See docs/performance.md.
+ * <p>Two windows per run. The whole run: from the first output to the last (file mode: the job's first prediction to
+ * the job's end; Kafka: the first committed output record to the last, minus the checking consumer's own thread CPU;
+ * exactly-once: submission to the last output less the at-least-once run's start-up). The steady state: from the
+ * moment the first --steady-from fraction (0.3) of the run's predictions existed (counted in the job by the progress
+ * operator, {@code OutputClock}) to its last output (file: the count reaching the expected total; Kafka: the
+ * checking consumer's last output); bare: the loop's own thread from that fraction of its events to its end. It
+ * leaves out the job's start, the one-off compilation of its record path and its shutdown. Start-up, the report and
+ * the broker are outside both. See docs/performance.md.
  *
  * <pre>
  * bench/job-throughput.sh --hidden 16,32 --keys 1,100 --backends hashmap --modes bare,file,kafka-alo,kafka-eo
@@ -98,11 +103,22 @@ public final class JobThroughput {
         return r;
     }
 
-    /** One measured run. */
-    record Rate(long events, double wallSeconds, double cpuSeconds, double jitSeconds) {
+    /**
+     * One measured run: its whole window, and its steady state (from the moment the first --steady-from fraction of
+     * its outputs existed to its last output; null where it was not measured).
+     */
+    record Rate(long events, double wallSeconds, double cpuSeconds, double jitSeconds, Rate steady) {
+        Rate(long events, double wallSeconds, double cpuSeconds, double jitSeconds) {
+            this(events, wallSeconds, cpuSeconds, jitSeconds, null);
+        }
+
         /** A run whose JIT compiler threads were not read. */
         Rate(long events, double wallSeconds, double cpuSeconds) {
             this(events, wallSeconds, cpuSeconds, Double.NaN);
+        }
+
+        Rate withSteady(Rate s) {
+            return new Rate(events, wallSeconds, cpuSeconds, jitSeconds, s);
         }
 
         double perWallSecond() {
@@ -112,6 +128,11 @@ public final class JobThroughput {
         double perCpuSecond() {
             return events / cpuSeconds;
         }
+    }
+
+    /** The fraction of a run's outputs after which its steady state is measured (--steady-from, default 0.3). */
+    private double steadyFrom() {
+        return Double.parseDouble(opt.getOrDefault("steady-from", "0.3"));
     }
 
     private void run() throws Exception {
@@ -129,8 +150,11 @@ public final class JobThroughput {
         }
         List<String> table = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s | %8s | %9s |", "n", "keys",
-            "backend", "mode", "events/s wall", "events/CPU-s", "job/bare", "JIT CPU-s", "excl. JIT"));
+        table.add(String.format(Locale.ROOT, "| %3s | %6s | %-7s | %-9s | %12s | %14s | %8s | %8s | %9s | %14s | %8s "
+                + "| %8s |", "n", "keys", "backend", "mode", "events/s wall", "events/CPU-s", "job/bare", "JIT CPU-s",
+            "excl. JIT", "steady ev/CPU-s", "steady", "st. JIT"));
+        System.out.printf(Locale.ROOT, "steady state: from the moment %.0f %% of a run's outputs existed to its last "
+            + "output (bare: of its loop)%n", 100 * steadyFrom());
         try {
             warmUp(hidden[0], modes);
             for (int n : hidden) {
@@ -147,11 +171,13 @@ public final class JobThroughput {
                         for (String mode : modes) {
                             Rate r;
                             try {
-                                r = switch (mode) {
+                                int at = mode.indexOf('@');
+                                List<String> props = at < 0 ? List.of() : kafkaVariant(mode.substring(at + 1));
+                                r = switch (at < 0 ? mode : mode.substring(0, at)) {
                                     case "bare" -> null;
                                     case "file" -> file(n, csv, backend);
-                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events);
-                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events);
+                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events, props);
+                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events, props);
                                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                                 };
                             } catch (IllegalStateException e) {
@@ -170,9 +196,12 @@ public final class JobThroughput {
                         }
                     }
                     Rate again = bare(n, data);
+                    Rate steady = again.steady().perCpuSecond() > bare.steady().perCpuSecond() ? again.steady()
+                        : bare.steady();
                     if (again.perCpuSecond() > bare.perCpuSecond()) {
                         bare = again;
                     }
+                    bare = bare.withSteady(steady);
                     table.add(row(n, k, "-", "bare", bare, bare));
                     System.out.println(table.get(table.size() - 1));
                     for (int i = 0; i < rates.size(); i++) {
@@ -196,16 +225,23 @@ public final class JobThroughput {
 
     /**
      * A table row: the job/bare ratio of the whole JVM's CPU, then the JIT compiler threads' CPU in the window and the
-     * ratio without it (the bare reference, its loop's own thread, never includes the compiler threads).
+     * ratio without it (the bare reference, its loop's own thread, never includes the compiler threads), then the
+     * same ratio in the steady state and the JIT's CPU in it.
      */
     private static String row(int n, int keys, String backend, String mode, Rate r, Rate bare) {
         double exclJit = r.events() / (r.cpuSeconds() - r.jitSeconds()) / bare.perCpuSecond();
-        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% | %9s | %9s |   (%d "
-            + "events, %.2f s wall, %.2f s CPU)", n, keys, backend, mode, r.perWallSecond(), r.perCpuSecond(),
-            100.0 * r.perCpuSecond() / bare.perCpuSecond(), Double.isNaN(r.jitSeconds()) ? "-"
-                : String.format(Locale.ROOT, "%.2f", r.jitSeconds()),
-            Double.isNaN(r.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * exclJit), r.events(),
-            r.wallSeconds(), r.cpuSeconds());
+        Rate s = r.steady();
+        Rate bs = bare.steady();
+        return String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | %,12.0f | %,14.0f | %7.0f%% | %9s | %9s | %,15.0f "
+            + "| %7s | %8s |   (%d events, %.2f s wall, %.2f s CPU; steady %d events, %.2f s wall, %.2f s CPU)", n, keys,
+            backend, mode, r.perWallSecond(), r.perCpuSecond(), 100.0 * r.perCpuSecond() / bare.perCpuSecond(),
+            Double.isNaN(r.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", r.jitSeconds()),
+            Double.isNaN(r.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * exclJit),
+            s == null ? Double.NaN : s.perCpuSecond(),
+            s == null || bs == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.perCpuSecond() / bs.perCpuSecond()),
+            s == null || Double.isNaN(s.jitSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", s.jitSeconds()),
+            r.events(), r.wallSeconds(), r.cpuSeconds(), s == null ? 0 : s.events(), s == null ? 0 : s.wallSeconds(),
+            s == null ? 0 : s.cpuSeconds());
     }
 
     /**
@@ -230,10 +266,10 @@ public final class JobThroughput {
             String topic = produce(data, 10);
             try {
                 System.out.println("    warm-up kafka-alo:");
-                kafka(n, topic, "hashmap", "at-least-once", w);
+                kafka(n, topic, "hashmap", "at-least-once", w, List.of());
                 if (warm.contains("kafka-eo")) {
                     System.out.println("    warm-up kafka-eo:");
-                    kafka(n, topic, "hashmap", "exactly-once", w);
+                    kafka(n, topic, "hashmap", "exactly-once", w, List.of());
                 }
             } catch (IllegalStateException e) {
                 // a warm-up run whose outputs did not all arrive in time: the measured rows still run
@@ -291,7 +327,15 @@ public final class JobThroughput {
         long c0 = processCpu();
         long own0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        for (Event e : data) {
+        int steadyAt = (int) Math.ceil(steadyFrom() * data.length);
+        long steadyOwn = own0;
+        long steadyWall = t0;
+        for (int i = 0; i < data.length; i++) {
+            if (i == steadyAt) {
+                steadyOwn = THREADS.getCurrentThreadCpuTime();
+                steadyWall = System.nanoTime();
+            }
+            Event e = data[i];
             ForecastingLearner l = learners.get(e.key);
             if (l == null) {
                 l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), e.key));
@@ -299,9 +343,11 @@ public final class JobThroughput {
             }
             sink += l.observe(e.timestamp, e.values).forecast[0];
         }
-        long wall = System.nanoTime() - t0;
+        long endWall = System.nanoTime();
+        long endOwn = THREADS.getCurrentThreadCpuTime();
+        long wall = endWall - t0;
         long cpu = processCpu() - c0;
-        long own = THREADS.getCurrentThreadCpuTime() - own0;
+        long own = endOwn - own0;
         System.out.printf(Locale.ROOT, "    bare n=%d: %.2f us/event CPU of the process, %.2f of the loop's thread%n", n,
             cpu / 1e3 / data.length, own / 1e3 / data.length);
         if (sink == 42.4242) {
@@ -309,7 +355,8 @@ public final class JobThroughput {
         }
         // the reference is the loop's own thread: the process also runs what earlier jobs of this JVM left behind
         // (client and cluster threads winding down), GC and JIT, which are not the learner's cost
-        return new Rate(data.length, wall / 1e9, own / 1e9);
+        return new Rate(data.length, wall / 1e9, own / 1e9).withSteady(
+            new Rate(data.length - steadyAt, (endWall - steadyWall) / 1e9, (endOwn - steadyOwn) / 1e9));
     }
 
     // ---- file mode
@@ -319,7 +366,9 @@ public final class JobThroughput {
         a.addAll(List.of("--input", csv.toString(), "--out-dir", dir.resolve("out-" + (++runs)).toString(),
             "--state-backend", backend, "--report-charts", "0"));
         ThreadCpu threads = threadCpu();
-        org.flinkrtrl.jobs.OutputClock.reset();
+        long expected = count(csv);
+        org.flinkrtrl.jobs.OutputClock.reset();  // runFile resets it again; the window stays
+        org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * expected), expected);
         NativeThreadCpu nat = nativeThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
@@ -328,11 +377,17 @@ public final class JobThroughput {
         long end = first + (long) (r.run.processingSeconds() * 1e9);
         nativeReport(nat, first, end, r.predictions);
         double jitSeconds = jitSeconds(jit, first, end);
-        if (r.failed || r.predictions != count(csv)) {
+        if (r.failed || r.predictions != expected) {
             throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
                 + " dead letters");
         }
-        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9, jitSeconds);
+        long s0 = org.flinkrtrl.jobs.OutputClock.steadyNanos();
+        long s1 = org.flinkrtrl.jobs.OutputClock.endNanos();
+        Rate steady = new Rate(org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs(),
+            (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos())
+            / 1e9, jit == null ? Double.NaN : jit.seconds(s0, s1));
+        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9, jitSeconds)
+            .withSteady(steady);
     }
 
     private static long count(Path csv) throws IOException {
@@ -398,7 +453,25 @@ public final class JobThroughput {
         return topic;
     }
 
-    private Rate kafka(int n, String inputTopic, String backend, String delivery, int events) throws Exception {
+    /**
+     * The Kafka client properties of a mode's variant: mode {@code kafka-alo@V} runs with the properties of option
+     * {@code --kafka-V} ({@code key=value;key=value}), so client settings are compared in the same run.
+     */
+    private List<String> kafkaVariant(String v) {
+        String spec = opt.get("kafka-" + v);
+        if (spec == null) {
+            throw new IllegalArgumentException("mode variant @" + v + " needs --kafka-" + v + " key=value;...");
+        }
+        List<String> a = new ArrayList<>();
+        for (String kv : spec.split(";")) {
+            a.add("--kafka-property");
+            a.add(kv.trim());
+        }
+        return a;
+    }
+
+    private Rate kafka(int n, String inputTopic, String backend, String delivery, int events, List<String> props)
+            throws Exception {
         int run = ++runs;
         String out = "out-" + run;
         createTopic(out, 2);
@@ -409,12 +482,15 @@ public final class JobThroughput {
             "--event-order", opt.getOrDefault("kafka-event-order", "arrival"),
             "--checkpoint-interval", opt.getOrDefault("checkpoint-interval", "2s"),
             "--checkpoint-dir", dir.resolve("ckpt-" + run).toUri().toString()));
+        a.addAll(props);
         JobOptions o = JobOptions.parse(a.toArray(new String[0]));
         StreamExecutionEnvironment env = SensorForecastJob.environment(o);
         SensorForecastJob.buildKafka(env, o);
         ThreadCpu threads = threadCpu();
         NativeThreadCpu nat = nativeThreads(null);
         NativeThreadCpu jit = jitThreads(null);
+        org.flinkrtrl.jobs.OutputClock.reset();
+        org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * events), Long.MAX_VALUE);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
         JobClient job = env.executeAsync("bench-" + run);
@@ -428,7 +504,7 @@ public final class JobThroughput {
                 startupCpu = w.firstCpu - submitCpu;
                 nativeReport(nat, w.firstWall, w.endWall, w.total - w.firstCount);
                 return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9,
-                    jitSeconds(jit, w.firstWall, w.endWall));
+                    jitSeconds(jit, w.firstWall, w.endWall)).withSteady(w.steady(jit));
             }
             // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
             // so the window is the whole run less the start-up measured on the at-least-once run of the same row
@@ -437,7 +513,8 @@ public final class JobThroughput {
             }
             nativeReport(nat, submitWall + startupWall, w.endWall, w.total);
             return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
-                (w.endCpu - submitCpu - startupCpu) / 1e9, jitSeconds(jit, submitWall + startupWall, w.endWall));
+                (w.endCpu - submitCpu - startupCpu) / 1e9, jitSeconds(jit, submitWall + startupWall, w.endWall))
+                .withSteady(w.steady(jit));
         } finally {
             printThreadCpu(threads, events);
             for (NativeThreadCpu t : new NativeThreadCpu[] {nat, jit}) {
@@ -457,7 +534,17 @@ public final class JobThroughput {
      * What the checking consumer saw: outputs in its first poll and in all, and the wall clock and the process CPU
      * less the consumer thread's own CPU at the first and the last output.
      */
-    record Window(long firstCount, long total, long firstWall, long firstCpu, long endWall, long endCpu) {}
+    record Window(long firstCount, long total, long firstWall, long firstCpu, long endWall, long endCpu,
+                  long steadyCount, long steadyWall, long steadyCpu) {
+        /** From the job's predictions reaching the steady state's start to the last output read. */
+        Rate steady(NativeThreadCpu jit) {
+            if (steadyWall == 0) {
+                return null;
+            }
+            return new Rate(total - steadyCount, (endWall - steadyWall) / 1e9, (endCpu - steadyCpu) / 1e9,
+                jit == null ? Double.NaN : jit.seconds(steadyWall, endWall));
+        }
+    }
 
     /** Counts committed outputs of {@code topic} until {@code expected} arrived. */
     private Window readOutputs(String topic, long expected, Duration timeout) {
@@ -470,12 +557,22 @@ public final class JobThroughput {
         long firstWall = 0;
         long firstCpu = 0;
         long firstCount = 0;
+        long steadyCount = 0;
+        long steadyWall = 0;
+        long steadyCpu = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             while (seen < expected && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> rs = c.poll(Duration.ofMillis(100));
+                if (steadyWall == 0 && org.flinkrtrl.jobs.OutputClock.steadyNanos() != 0) {
+                    // the job's predictions reached the steady state's start (counted in the job): its moment and
+                    // the process CPU then, less this thread's CPU now (it polls at most 100 ms later)
+                    steadyWall = org.flinkrtrl.jobs.OutputClock.steadyNanos();
+                    steadyCpu = org.flinkrtrl.jobs.OutputClock.steadyCpuNanos() - THREADS.getCurrentThreadCpuTime();
+                    steadyCount = org.flinkrtrl.jobs.OutputClock.steadyOutputs();
+                }
                 if (rs.isEmpty()) {
                     continue;
                 }
@@ -491,7 +588,8 @@ public final class JobThroughput {
             if (seen < expected) {
                 throw new IllegalStateException("only " + seen + " of " + expected + " outputs on " + topic);
             }
-            return new Window(firstCount, seen, firstWall, firstCpu, endWall, endCpu);
+            return new Window(firstCount, seen, firstWall, firstCpu, endWall, endCpu, steadyCount, steadyWall,
+                steadyCpu);
         }
     }
 

@@ -32,7 +32,7 @@ import org.flinkrtrl.record.Event;
 public final class StateCacheCost {
     private StateCacheCost() {}
 
-    private record Variant(String name, String backend, long cacheBytes) {}
+    record Variant(String name, String backend, long cacheBytes) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -81,6 +81,12 @@ public final class StateCacheCost {
 
     /** On-CPU microseconds per event of one job run (whole JVM, first to last prediction). */
     static double job(ModelConfig cfg, int events, int keys, Variant v, long checkpointMs) throws Exception {
+        return job(cfg, events, keys, v, checkpointMs, Duration.ofDays(1));
+    }
+
+    /** As {@link #job(ModelConfig, int, int, Variant, long)} with the keys' idle TTL {@code ttl} (0: none). */
+    static double job(ModelConfig cfg, int events, int keys, Variant v, long checkpointMs, Duration ttl)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, v.backend());
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
@@ -93,7 +99,7 @@ public final class StateCacheCost {
         OperatorBenchmark.Clock.count = 0;
         OperatorBenchmark.Clock.expected = events;
         LearnerOperator.apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "events"), cfg,
-                Duration.ofDays(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
+                ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
                 v.cacheBytes())
             .predictions()
             .map(new OperatorBenchmark.Clock()).returns(LearnerOperator.PREDICTION_TYPE)

@@ -13,6 +13,29 @@ public final class Csv {
     private Csv() {}
 
     public static List<String> split(String line, char delimiter) {
+        return line.indexOf('"') < 0 ? splitUnquoted(line, delimiter) : splitQuoted(line, delimiter);
+    }
+
+    /** A line without quotes: its cells are the text between delimiters, trimmed (no copy beyond each cell). */
+    static List<String> splitUnquoted(String line, char delimiter) {
+        List<String> out = new ArrayList<>();
+        int n = line.length();
+        if (n > 0 && line.charAt(n - 1) == '\r') {
+            n--;
+        }
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (line.charAt(i) == delimiter) {
+                out.add(line.substring(start, i).trim());
+                start = i + 1;
+            }
+        }
+        out.add(line.substring(start, n).trim());
+        return out;
+    }
+
+    /** Any line, cell by cell through a buffer (quoted cells, doubled quotes). */
+    static List<String> splitQuoted(String line, char delimiter) {
         List<String> out = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;

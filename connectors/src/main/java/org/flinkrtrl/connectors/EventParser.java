@@ -218,7 +218,7 @@ public final class EventParser implements Serializable {
         if (key.isBlank()) {
             throw new Reject("key field '" + mapping.keyField + "' is blank");
         }
-        checkText(key, "key field '" + mapping.keyField + "'");
+        checkText(key, "key", mapping.keyField, mapping.maxKeyLength);
         return key;
     }
 
@@ -234,30 +234,32 @@ public final class EventParser implements Serializable {
         }
         String s = f.text(field);
         if (s != null) {
-            checkText(s, what + " field '" + field + "'", maxLength);
+            checkText(s, what, field, maxLength);
         }
         return s;
     }
 
-    private void checkText(String s, String what) {
-        checkText(s, what, mapping.maxKeyLength);
-    }
-
-    private void checkText(String s, String what, int maxLength) {
+    /** Rejects a too long text, an unpaired surrogate or a control character ("WHAT field 'FIELD' has ..."). */
+    private static void checkText(String s, String what, String field, int maxLength) {
         if (s.length() > maxLength) {
-            throw new Reject(what + " has " + s.length() + " characters, more than the maximum " + maxLength
-                + ": " + Texts.quote(s));
+            throw new Reject(label(what, field) + " has " + s.length() + " characters, more than the maximum "
+                + maxLength + ": " + Texts.quote(s));
         }
         int i = Texts.unpairedSurrogate(s);
         if (i >= 0) {
-            throw new Reject(what + " has an unpaired UTF-16 surrogate U+" + String.format("%04X", (int) s.charAt(i))
-                + " at index " + i + ": " + Texts.quote(s));
+            throw new Reject(label(what, field) + " has an unpaired UTF-16 surrogate U+"
+                + String.format("%04X", (int) s.charAt(i)) + " at index " + i + ": " + Texts.quote(s));
         }
         i = Texts.controlChar(s);
         if (i >= 0) {
-            throw new Reject(what + " has a control character U+" + String.format("%04X", (int) s.charAt(i))
-                + " at index " + i + ": " + Texts.quote(s));
+            throw new Reject(label(what, field) + " has a control character U+"
+                + String.format("%04X", (int) s.charAt(i)) + " at index " + i + ": " + Texts.quote(s));
         }
+    }
+
+    /** The field's name in a rejection, built only when one is thrown. */
+    private static String label(String what, String field) {
+        return what + " field '" + field + "'";
     }
 
     private static String kind(JsonNode n) {
@@ -327,7 +329,7 @@ public final class EventParser implements Serializable {
             v = n.textValue();
         }
         String s = (String) v;
-        boolean integral = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-') && s.lastIndexOf('-') <= 0;
+        boolean integral = integral(s);
         try {
             switch (fmt) {
                 case EPOCH_MILLIS:
@@ -346,6 +348,20 @@ public final class EventParser implements Serializable {
             throw new Reject("unparseable time " + Texts.quote(s) + " in field '" + field + "' ("
                 + fmt.name().toLowerCase(Locale.ROOT) + ")");
         }
+    }
+
+    /** Digits with at most a leading minus (what AUTO reads as epoch milliseconds); no allocation. */
+    static boolean integral(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '-' && i == 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long parseIso(String s) {

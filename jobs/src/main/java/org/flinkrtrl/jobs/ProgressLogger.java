@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pass-through that logs each subtask's progress at a fixed interval: events so far, events/s over the interval
- * and the mean loss over the interval; a last line when the input ends.
+ * and the mean loss over the interval; a last line when the input ends. It also adds its predictions to
+ * {@link OutputClock}'s count in blocks (a run on the embedded cluster times its steady state by it).
  */
 public class ProgressLogger extends RichMapFunction<Prediction, Prediction> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +40,9 @@ public class ProgressLogger extends RichMapFunction<Prediction, Prediction> {
     public Prediction map(Prediction p) {
         total++;
         intervalEvents++;
+        if ((total & (OutputClock.BLOCK - 1)) == 0) {
+            OutputClock.outputs(OutputClock.BLOCK);
+        }
         if (Double.isFinite(p.loss)) {
             lossSum += p.loss;
             lossCount++;
@@ -64,6 +68,7 @@ public class ProgressLogger extends RichMapFunction<Prediction, Prediction> {
 
     @Override
     public void close() {
+        OutputClock.outputs(total & (OutputClock.BLOCK - 1));
         if (total > 0) {
             long now = System.nanoTime();
             double secs = (now - startNanos) / 1e9;

@@ -1,6 +1,7 @@
 package org.flinkrtrl.core.math;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1044,6 +1045,65 @@ final class VectorKernels extends Kernels {
         o += ldo;
         out[o + 3] = t33;
         return true;
+    }
+
+    /**
+     * {@link LruMath#tanh} on lanes: the same operations in the same order (lane-wise fma is exact like
+     * {@link Math#fma}, the clamp a compare and blend that keeps NaN like {@link Math#min}), so the same bits; the
+     * tail lanes by the scalar function. Written out in one method: a vector crossing a call that C2 does not inline
+     * would be boxed on the heap.
+     */
+    @Override
+    public void tanh(double[] x, int xOff, double[] y, int yOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
+            DoubleVector a = v.abs();
+            a = a.blend(LruMath.TANH_MAX, a.compare(VectorOperators.GT, LruMath.TANH_MAX));
+            DoubleVector yy = a.add(a);
+            DoubleVector shifted = yy.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
+            DoubleVector k = shifted.sub(LruMath.SHIFTER);
+            DoubleVector nk = k.neg();
+            DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, yy);
+            DoubleVector kLo = k.mul(LruMath.LN2_LO);
+            DoubleVector r = r1.sub(kLo);
+            DoubleVector rl = r1.sub(r).sub(kLo);
+            DoubleVector r2 = r.mul(r);
+            DoubleVector r2l = r.lanewise(VectorOperators.FMA, r, r2.neg());
+            DoubleVector half = r2.mul(0.5);
+            DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
+            p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
+            DoubleVector tail = r2.mul(r).lanewise(VectorOperators.FMA, p, r2l.mul(0.5));
+            DoubleVector w = half.add(tail);
+            DoubleVector sh = r.add(w);
+            DoubleVector sl = r.sub(sh).add(w).add(half.sub(w).add(tail).add(r.lanewise(VectorOperators.FMA, rl, rl)));
+            DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
+                .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector u = scale.mul(sh);
+            DoubleVector sl2 = scale.mul(sl);
+            DoubleVector cn = scale.sub(1.0);
+            DoubleVector nh = cn.add(u);
+            DoubleVector nl = cn.sub(nh).add(u).add(sl2.add(scale.sub(cn).sub(1.0)));
+            DoubleVector cd = scale.add(1.0);
+            DoubleVector dh = cd.add(u);
+            DoubleVector one = DoubleVector.broadcast(S, 1.0);
+            DoubleVector dl = cd.sub(dh).add(u).add(sl2.add(one.sub(cd.sub(scale))));
+            DoubleVector qh = nh.div(dh);
+            DoubleVector ql = qh.neg().lanewise(VectorOperators.FMA, dh, nh).add(nl).sub(qh.mul(dl)).div(dh);
+            LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
+            qh.add(ql).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) {
+            y[yOff + i] = LruMath.tanh(x[xOff + i]);
+        }
     }
 
     @Override

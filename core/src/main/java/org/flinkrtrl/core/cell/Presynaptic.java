@@ -14,8 +14,8 @@ final class Presynaptic {
 
     /**
      * z = W a on the plain kernels, whichever kernels the estimators use: each z_q is one sum over p in ascending
-     * order from 0.0, so the forward pass has the same bits on every JVM (four rows run side by side in the
-     * kernel's 4-row block).
+     * order from 0.0, so z has the same bits on every JVM (four rows run side by side in the kernel's 4-row block).
+     * The vanilla cell's tanh of z does not: it is the kernels' ({@code TanhCell}).
      */
     static void multWa(double[] W, CellStep s) {
         Kernels.plain().gemm(s.k, s.m, 1, W, 0, s.m, s.a, 0, 1, s.z, 0, 1);

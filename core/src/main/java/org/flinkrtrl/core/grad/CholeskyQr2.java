@@ -137,19 +137,23 @@ final class CholeskyQr2 {
     boolean decompose(boolean denseGramGiven) {
         int c0 = rest * rows;
         // Pass 1: G = X^T X.
-        double g00 = 0.0;
-        for (int idx : leadRows) {
-            double v = a[c0 + idx];
-            g00 += v * v;
-        }
-        gram[0] = g00;
-        for (int l = 1; l < cols; l++) {
-            int base = (l - 1) * rows;
-            double acc = 0.0;
+        if (cols == 5) {
+            leadGram5();
+        } else {
+            double g00 = 0.0;
             for (int idx : leadRows) {
-                acc += a[c0 + idx] * a[base + idx];
+                double v = a[c0 + idx];
+                g00 += v * v;
             }
-            gram[l] = acc;
+            gram[0] = g00;
+            for (int l = 1; l < cols; l++) {
+                int base = (l - 1) * rows;
+                double acc = 0.0;
+                for (int idx : leadRows) {
+                    acc += a[c0 + idx] * a[base + idx];
+                }
+                gram[l] = acc;
+            }
         }
         if (!denseGramGiven) {
             kern.gram(a, 0, rows, rows, rest, gram, cols + 1, cols);
@@ -170,8 +174,12 @@ final class CholeskyQr2 {
         if (unstored) {
             // Q1's lead column (sparse) and its Gram entries, from Q1's dense entries at the lead rows recomputed
             // with the kernel's FMA chain.
+            if (cols == 5) {
+                unstoredLeadGram5();
+                return secondFactor();
+            }
             double lead = s1[0];
-            g00 = 0.0;
+            double g00 = 0.0;
             for (int t = 0; t < leadRows.length; t++) {
                 double v = lead * a[c0 + leadRows[t]];
                 q1Lead[t] = v;
@@ -205,7 +213,7 @@ final class CholeskyQr2 {
             }
         }
         // Pass 3: G = Q1^T Q1, R2, R = R2 R1.
-        g00 = 0.0;
+        double g00 = 0.0;
         for (double v : q1Lead) {
             g00 += v * v;
         }
@@ -220,6 +228,79 @@ final class CholeskyQr2 {
         }
         kern.gram(q1, 0, rows, rows, rest, gram, cols + 1, cols);
         return secondFactor();
+    }
+
+    /**
+     * Row 0 of X^T X for 5 columns: the lead column against itself and the 4 dense columns over the lead rows, the
+     * five sums of the loop form (each in the order of the rows) in one pass, so that their add chains overlap.
+     */
+    private void leadGram5() {
+        int c0 = 4 * rows;
+        int r1 = rows;
+        int r2 = 2 * rows;
+        int r3 = 3 * rows;
+        double g00 = 0.0;
+        double g01 = 0.0;
+        double g02 = 0.0;
+        double g03 = 0.0;
+        double g04 = 0.0;
+        for (int idx : leadRows) {
+            double d = a[c0 + idx];
+            g00 += d * d;
+            g01 += d * a[idx];
+            g02 += d * a[r1 + idx];
+            g03 += d * a[r2 + idx];
+            g04 += d * a[r3 + idx];
+        }
+        gram[0] = g00;
+        gram[1] = g01;
+        gram[2] = g02;
+        gram[3] = g03;
+        gram[4] = g04;
+    }
+
+    /**
+     * The unstored second pass's lead part for 5 columns: Q1's lead column at the lead rows ({@code q1Lead}) and row
+     * 0 of Q1^T Q1, Q1's dense entries there by {@link Kernels#triangularCombinationAt}'s FMA chains written out;
+     * the loop form's five sums in one pass.
+     */
+    private void unstoredLeadGram5() {
+        int c0 = 4 * rows;
+        int r1 = rows;
+        int r2 = 2 * rows;
+        int r3 = 3 * rows;
+        double[] c = comb; // 5 x 4: row i < 4 for dense column i, row 4 for the lead column
+        double lead = s1[0];
+        double g00 = 0.0;
+        double g01 = 0.0;
+        double g02 = 0.0;
+        double g03 = 0.0;
+        double g04 = 0.0;
+        for (int t = 0; t < leadRows.length; t++) {
+            int idx = leadRows[t];
+            double x0 = a[idx];
+            double x1 = a[r1 + idx];
+            double x2 = a[r2 + idx];
+            double x3 = a[r3 + idx];
+            double x4 = a[c0 + idx];
+            double v = lead * x4;
+            q1Lead[t] = v;
+            double e0 = Math.fma(x4, c[16], Math.fma(x0, c[0], 0.0));
+            double e1 = Math.fma(x4, c[17], Math.fma(x1, c[5], Math.fma(x0, c[1], 0.0)));
+            double e2 = Math.fma(x4, c[18], Math.fma(x2, c[10], Math.fma(x1, c[6], Math.fma(x0, c[2], 0.0))));
+            double e3 = Math.fma(x4, c[19],
+                Math.fma(x3, c[15], Math.fma(x2, c[11], Math.fma(x1, c[7], Math.fma(x0, c[3], 0.0)))));
+            g00 += v * v;
+            g01 += v * e0;
+            g02 += v * e1;
+            g03 += v * e2;
+            g04 += v * e3;
+        }
+        gram[0] = g00;
+        gram[1] = g01;
+        gram[2] = g02;
+        gram[3] = g03;
+        gram[4] = g04;
     }
 
     /** R2 from Q1's Gram matrix and R = R2 R1; false when the Gram matrix is refused. */
@@ -245,9 +326,13 @@ final class CholeskyQr2 {
      * scaled condition bound {@code sqrt(cols sum_ij G_ii S_ij^2)} exceeds {@link #kappaMax()}.
      */
     private boolean cholesky(double[] r, double[] s) {
-        int c = cols;
+        return cols == 5 ? cholesky5(gram, kappaMax, r, s) : cholesky(gram, cols, kappaMax, r, s);
+    }
+
+    /** {@link #cholesky(double[], double[])} for any size: G's upper triangle in g, c x c row-major. */
+    static boolean cholesky(double[] g, int c, double kappaMax, double[] r, double[] s) {
         for (int i = 0; i < c; i++) {
-            double gii = gram[i * c + i];
+            double gii = g[i * c + i];
             if (!(gii > 0.0 && gii <= Double.MAX_VALUE)) {
                 return false;
             }
@@ -262,7 +347,7 @@ final class CholeskyQr2 {
             r[i * c + i] = rii;
             double inv = 1.0 / rii;
             for (int j = i + 1; j < c; j++) {
-                double v = gram[i * c + j];
+                double v = g[i * c + j];
                 for (int t = 0; t < i; t++) {
                     v -= r[t * c + i] * r[t * c + j];
                 }
@@ -282,13 +367,143 @@ final class CholeskyQr2 {
             }
             for (int i = 0; i <= j; i++) {
                 double v = s[i * c + j];
-                norm2 += gram[i * c + i] * v * v;
+                norm2 += g[i * c + i] * v * v;
             }
             for (int i = j + 1; i < c; i++) {
                 s[i * c + j] = 0.0;
             }
         }
         return c * norm2 <= kappaMax * kappaMax; // false for NaN as well
+    }
+
+    /**
+     * {@link #cholesky(double[], int, double, double[], double[])} for 5 x 5 (OK at r = 4), written out: the same
+     * operations in the same order on locals (the same bits and the same answer, CholeskyQr2Test), the reciprocal of
+     * each pivot computed once for R's row and S's diagonal (the loop form computes it twice), so that the
+     * independent square roots, divisions and products of the 5 x 5 overlap instead of waiting on array stores.
+     */
+    static boolean cholesky5(double[] g, double kappaMax, double[] r, double[] s) {
+        double g00 = g[0];
+        double g01 = g[1];
+        double g02 = g[2];
+        double g03 = g[3];
+        double g04 = g[4];
+        double g11 = g[6];
+        double g12 = g[7];
+        double g13 = g[8];
+        double g14 = g[9];
+        double g22 = g[12];
+        double g23 = g[13];
+        double g24 = g[14];
+        double g33 = g[18];
+        double g34 = g[19];
+        double g44 = g[24];
+        if (!(g00 > 0.0 && g00 <= Double.MAX_VALUE && g11 > 0.0 && g11 <= Double.MAX_VALUE && g22 > 0.0
+            && g22 <= Double.MAX_VALUE && g33 > 0.0 && g33 <= Double.MAX_VALUE && g44 > 0.0 && g44 <= Double.MAX_VALUE)) {
+            return false;
+        }
+        double r00 = Math.sqrt(g00);
+        double s00 = 1.0 / r00;
+        double r01 = g01 * s00;
+        double r02 = g02 * s00;
+        double r03 = g03 * s00;
+        double r04 = g04 * s00;
+        double d1 = g11 - r01 * r01;
+        if (!(d1 > 0.0)) {
+            return false;
+        }
+        double r11 = Math.sqrt(d1);
+        double s11 = 1.0 / r11;
+        double r12 = (g12 - r01 * r02) * s11;
+        double r13 = (g13 - r01 * r03) * s11;
+        double r14 = (g14 - r01 * r04) * s11;
+        double d2 = g22 - r02 * r02 - r12 * r12;
+        if (!(d2 > 0.0)) {
+            return false;
+        }
+        double r22 = Math.sqrt(d2);
+        double s22 = 1.0 / r22;
+        double r23 = (g23 - r02 * r03 - r12 * r13) * s22;
+        double r24 = (g24 - r02 * r04 - r12 * r14) * s22;
+        double d3 = g33 - r03 * r03 - r13 * r13 - r23 * r23;
+        if (!(d3 > 0.0)) {
+            return false;
+        }
+        double r33 = Math.sqrt(d3);
+        double s33 = 1.0 / r33;
+        double r34 = (g34 - r03 * r04 - r13 * r14 - r23 * r24) * s33;
+        double d4 = g44 - r04 * r04 - r14 * r14 - r24 * r24 - r34 * r34;
+        if (!(d4 > 0.0)) {
+            return false;
+        }
+        double r44 = Math.sqrt(d4);
+        double s44 = 1.0 / r44;
+        double s01 = -(0.0 + r01 * s11) / r00;
+        double s12 = -(0.0 + r12 * s22) / r11;
+        double s02 = -(0.0 + r01 * s12 + r02 * s22) / r00;
+        double s23 = -(0.0 + r23 * s33) / r22;
+        double s13 = -(0.0 + r12 * s23 + r13 * s33) / r11;
+        double s03 = -(0.0 + r01 * s13 + r02 * s23 + r03 * s33) / r00;
+        double s34 = -(0.0 + r34 * s44) / r33;
+        double s24 = -(0.0 + r23 * s34 + r24 * s44) / r22;
+        double s14 = -(0.0 + r12 * s24 + r13 * s34 + r14 * s44) / r11;
+        double s04 = -(0.0 + r01 * s14 + r02 * s24 + r03 * s34 + r04 * s44) / r00;
+        double norm2 = 0.0 + g00 * s00 * s00
+            + g00 * s01 * s01 + g11 * s11 * s11
+            + g00 * s02 * s02 + g11 * s12 * s12 + g22 * s22 * s22
+            + g00 * s03 * s03 + g11 * s13 * s13 + g22 * s23 * s23 + g33 * s33 * s33
+            + g00 * s04 * s04 + g11 * s14 * s14 + g22 * s24 * s24 + g33 * s34 * s34 + g44 * s44 * s44;
+        r[0] = r00;
+        r[1] = r01;
+        r[2] = r02;
+        r[3] = r03;
+        r[4] = r04;
+        r[5] = 0.0;
+        r[6] = r11;
+        r[7] = r12;
+        r[8] = r13;
+        r[9] = r14;
+        r[10] = 0.0;
+        r[11] = 0.0;
+        r[12] = r22;
+        r[13] = r23;
+        r[14] = r24;
+        r[15] = 0.0;
+        r[16] = 0.0;
+        r[17] = 0.0;
+        r[18] = r33;
+        r[19] = r34;
+        r[20] = 0.0;
+        r[21] = 0.0;
+        r[22] = 0.0;
+        r[23] = 0.0;
+        r[24] = r44;
+        s[0] = s00;
+        s[1] = s01;
+        s[2] = s02;
+        s[3] = s03;
+        s[4] = s04;
+        s[5] = 0.0;
+        s[6] = s11;
+        s[7] = s12;
+        s[8] = s13;
+        s[9] = s14;
+        s[10] = 0.0;
+        s[11] = 0.0;
+        s[12] = s22;
+        s[13] = s23;
+        s[14] = s24;
+        s[15] = 0.0;
+        s[16] = 0.0;
+        s[17] = 0.0;
+        s[18] = s33;
+        s[19] = s34;
+        s[20] = 0.0;
+        s[21] = 0.0;
+        s[22] = 0.0;
+        s[23] = 0.0;
+        s[24] = s44;
+        return 5 * norm2 <= kappaMax * kappaMax; // false for NaN as well
     }
 
     /** {@code Q^T 1} (the sums of Q's columns) after {@link #decompose}, length cols; O(rows cols). */

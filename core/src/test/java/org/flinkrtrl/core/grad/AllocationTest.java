@@ -45,6 +45,47 @@ class AllocationTest {
         }
     }
 
+    /**
+     * The vanilla cell's forward pass at n = 32 (its tanh on the SIMD kernels' lanes when the JVM has them) allocates
+     * nothing once compiled: warm-up in batches until one allocates nothing (up to 60 s), then 20,000 steps.
+     */
+    @Test
+    void vanillaCellForwardAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        Cell cell = new TanhCell(32, 1);
+        CellStep step = cell.newStep();
+        Rng rng = new Rng(12);
+        double[] w = new double[cell.parameterCount()];
+        cell.initWeights(w, rng, 1.5 / Math.sqrt(cell.presynapticSize()));
+        double[] h = new double[32];
+        double[] x = new double[1];
+        long tid = Thread.currentThread().getId();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        int warm = 0;
+        while (System.nanoTime() < deadline) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            for (int t = 0; t < 2000; t++) {
+                x[0] = Math.sin(0.1 * t);
+                cell.forward(w, h, x, step);
+                System.arraycopy(step.hNext, 0, h, 0, 32);
+            }
+            warm++;
+            if (warm >= 5 && tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
+                break;
+            }
+        }
+        long before = tb.getThreadAllocatedBytes(tid);
+        for (int t = 0; t < 20_000; t++) {
+            x[0] = Math.sin(0.1 * t);
+            cell.forward(w, h, x, step);
+            System.arraycopy(step.hNext, 0, h, 0, 32);
+        }
+        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 2000, "20,000 forward passes allocated " + allocated + " bytes");
+    }
+
     @Test
     void okFastPathStepAndGradientAllocateNothing() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();

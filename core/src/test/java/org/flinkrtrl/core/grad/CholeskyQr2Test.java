@@ -195,4 +195,67 @@ class CholeskyQr2Test {
         assertEquals(1.0 / (8.0 * Math.sqrt(5150 * Math.pow(2, -53))) / 16.0, cq.kappaMax(), 1e-6);
         assertTrue(cq.kappaMax() > 1e4 && cq.kappaMax() < 2e4);
     }
+
+    /**
+     * The written-out 5 x 5 factorisation has the loop form's bits (R, S) and answer, on Gram matrices of random
+     * 64 x 5 matrices with column scales over 12 decades, nearly parallel columns (refused or accepted by the
+     * condition bound), and invalid ones (zero, negative, infinite or NaN diagonal; a non-positive pivot).
+     */
+    @Test
+    void writtenOutFiveByFiveFactorisationHasTheLoopFormsBits() {
+        Rng rng = new Rng(41);
+        double kappaMax = 1e4;
+        int accepted = 0;
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            int rows = 64;
+            double[] x = new double[rows * 5];
+            for (int c = 0; c < 5; c++) {
+                double scale = Math.pow(10.0, -6 + 12 * rng.nextDouble());
+                for (int i = 0; i < rows; i++) {
+                    x[c * rows + i] = scale * rng.nextGaussian();
+                }
+            }
+            if (trial % 3 == 1) { // column 3 nearly parallel to column 1
+                double eps = Math.pow(10.0, -1 - 7 * rng.nextDouble());
+                for (int i = 0; i < rows; i++) {
+                    x[3 * rows + i] = x[rows + i] * (1.0 + eps * rng.nextGaussian());
+                }
+            }
+            double[] g = new double[25];
+            for (int i = 0; i < 5; i++) {
+                for (int j = i; j < 5; j++) {
+                    double acc = 0.0;
+                    for (int t = 0; t < rows; t++) {
+                        acc += x[i * rows + t] * x[j * rows + t];
+                    }
+                    g[i * 5 + j] = acc;
+                }
+            }
+            if (trial % 50 == 7) {
+                int d = rng.nextInt(5);
+                double[] bad = {0.0, -1.0, Double.POSITIVE_INFINITY, Double.NaN};
+                g[d * 5 + d] = bad[rng.nextInt(bad.length)];
+            } else if (trial % 50 == 17) {
+                g[12] = g[2] * g[2] / g[0]; // pivot 2 is 0 or below in rounding
+            }
+            double[] r1 = new double[25];
+            double[] s1 = new double[25];
+            double[] r2 = new double[25];
+            double[] s2 = new double[25];
+            boolean loop = CholeskyQr2.cholesky(g, 5, kappaMax, r1, s1);
+            boolean written = CholeskyQr2.cholesky5(g, kappaMax, r2, s2);
+            assertEquals(loop, written, "trial " + trial);
+            if (loop) {
+                accepted++;
+                for (int i = 0; i < 25; i++) {
+                    assertEquals(Double.doubleToRawLongBits(r1[i]), Double.doubleToRawLongBits(r2[i]), "R " + i);
+                    assertEquals(Double.doubleToRawLongBits(s1[i]), Double.doubleToRawLongBits(s2[i]), "S " + i);
+                }
+            } else {
+                refused++;
+            }
+        }
+        assertTrue(accepted > 1000 && refused > 500, accepted + " accepted, " + refused + " refused");
+    }
 }

@@ -269,6 +269,65 @@ class KernelsTest {
         }
     }
 
+    /** The plain kernels' tanh is the JDK's: the OK cell on the plain kernels keeps Math.tanh's bits. */
+    @Test
+    void plainTanhGivesMathTanhsBits() {
+        double[] x = tanhArguments(41);
+        double[] y = new double[x.length + 3];
+        Kernels.plain().tanh(x, 0, y, 3, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(Math.tanh(x[i])), Double.doubleToRawLongBits(y[3 + i]),
+                "x=" + x[i]);
+        }
+    }
+
+    /**
+     * The SIMD kernels' tanh has LruMath.tanh's bits on every lane and in the tails (lengths around the vector width,
+     * offsets, in place), for arguments over every range of the function: tiny, the reduction's boundaries, beyond
+     * the clamp, infinities, -0.0 and NaN (NaN for NaN).
+     */
+    @Test
+    void vectorTanhGivesTheBitsOfTheScalarFunction() {
+        Kernels v = vectorOrSkip();
+        for (int len : new int[] {1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 67}) {
+            double[] x = tanhArguments(len);
+            double[] y = new double[len + 2];
+            v.tanh(x, 0, y, 2, len);
+            double[] inPlace = x.clone();
+            v.tanh(inPlace, 0, inPlace, 0, len);
+            for (int i = 0; i < len; i++) {
+                double want = LruMath.tanh(x[i]);
+                if (Double.isNaN(x[i])) {
+                    assertTrue(Double.isNaN(y[2 + i]) && Double.isNaN(inPlace[i]), "NaN in, NaN out");
+                    continue;
+                }
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(y[2 + i]),
+                    "len=" + len + " x=" + x[i]);
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(inPlace[i]),
+                    "in place, len=" + len + " x=" + x[i]);
+            }
+        }
+    }
+
+    /** Mixed arguments for the tanh tests: Gaussians at several scales, tiny and special values, both signs. */
+    private static double[] tanhArguments(int len) {
+        Rng rng = new Rng(31 + len);
+        double[] special = {0.0, -0.0, 0x1p-1074, -1e-300, 1e-17, 0.17328679513998632, -0.3465735902799726, 19.06,
+            -20.0, 20.5, 1e300, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+        double[] x = new double[len];
+        for (int i = 0; i < len; i++) {
+            double g = rng.nextGaussian();
+            switch (i % 5) {
+                case 0: x[i] = g; break;
+                case 1: x[i] = 0.3 * g; break;
+                case 2: x[i] = 12.0 * g; break;
+                case 3: x[i] = Math.scalb(g, -10 - (i % 40)); break;
+                default: x[i] = special[(i / 5) % special.length]; break;
+            }
+        }
+        return x;
+    }
+
     @Test
     void plainAdamGivesTheBitsOfTheScalarLoop() {
         assertSameAdamBits(null, Kernels.plain());

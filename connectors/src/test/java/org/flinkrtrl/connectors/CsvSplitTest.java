@@ -1,0 +1,39 @@
+package org.flinkrtrl.connectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** CSV lines without quotes take a shorter path that must give the cells of the general one. */
+class CsvSplitTest {
+    @Test
+    void examples() {
+        assertEquals(List.of("k1", "1700000000000", "0.5", "1.5"), Csv.split("k1,1700000000000,0.5,1.5", ','));
+        assertEquals(List.of("a", "b", ""), Csv.split(" a ,\tb\t,\r", ','));
+        assertEquals(List.of(""), Csv.split("", ','));
+        assertEquals(List.of("", ""), Csv.split(",", ','));
+        assertEquals(List.of("a;b", "c"), Csv.split("\"a;b\";c", ';'));
+        assertEquals(List.of("say \"hi\"", "x"), Csv.split("\"say \"\"hi\"\"\" , x", ','));
+        assertThrows(IllegalArgumentException.class, () -> Csv.split("a\"b,c", ','));
+        assertThrows(IllegalArgumentException.class, () -> Csv.split("\"abc,d", ','));
+    }
+
+    @Test
+    void unquotedPathGivesTheGeneralPathsCells() {
+        Random r = new Random(11);
+        char[] alphabet = "ab1.-, \t;\r".toCharArray();
+        for (int i = 0; i < 200_000; i++) {
+            char[] c = new char[r.nextInt(12)];
+            for (int j = 0; j < c.length; j++) {
+                c[j] = alphabet[r.nextInt(alphabet.length)];
+            }
+            String line = new String(c);
+            char delimiter = r.nextBoolean() ? ',' : ';';
+            assertEquals(Csv.splitQuoted(line, delimiter), Csv.splitUnquoted(line, delimiter), line);
+            assertEquals(Csv.splitQuoted(line, delimiter), Csv.split(line, delimiter), line);
+        }
+    }
+}
