@@ -70,6 +70,10 @@ class KernelWarmUpTest {
         // intrinsics. Both must give the bits of this JVM, whose kernels are (by now) compiled by C2.
         assertEquals(compiled, child("-Xint"));
         assertEquals(compiled, child("-XX:TieredStopAtLevel=1"));
+        // the compile policy of ./flink-rtrl: early, blocking C2 compilation of the kernels
+        assertEquals(compiled, child("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling,org.flinkrtrl.core.math.VectorKernels::*,0.1",
+            "-XX:CompileCommand=BackgroundCompilation,org.flinkrtrl.core.math.VectorKernels::*,false"));
         // the trace sees round-off: the plain kernels (same maths, other summation order) give other bits
         String plain = child("-Dflinkrtrl.kernels=plain");
         assertEquals("plain", plain.split(" ")[0]);
@@ -104,12 +108,12 @@ class KernelWarmUpTest {
         t.join(TimeUnit.MINUTES.toMillis(5));
     }
 
-    private static String child(String jitOption) throws IOException, InterruptedException {
+    private static String child(String... jitOptions) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        cmd.add(jitOption);
+        cmd.addAll(List.of(jitOptions));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(KernelWarmUpTest.class.getName());
@@ -121,7 +125,7 @@ class KernelWarmUpTest {
         }
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new AssertionError("child JVM " + jitOption + " timed out");
+            throw new AssertionError("child JVM " + String.join(" ", jitOptions) + " timed out");
         }
         String text = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
