@@ -72,6 +72,20 @@ public final class LruMath {
         double r = Math.fma(-k, LN2_HI, x);
         r = Math.fma(-k, LN2_LO, r);
         // e^r on |r| <= 0.347 + tiny: 1 + r + r^2 (1/2 + r (1/6 + ...)), Horner with fma up to r^13/13!.
+        double p = taylorFrom3(r);
+        p = Math.fma(r, p, E2);
+        p = Math.fma(r * r, p, r);
+        p = p + 1.0;
+        long bits = Double.doubleToRawLongBits(shifted);
+        double scale = Double.longBitsToDouble(((bits & LOW52) - EXP_BIAS_OFFSET) << 52);
+        return p * scale;
+    }
+
+    /**
+     * 1/3! + r/4! + ... + r^10/13!, Horner with fma from the highest term: the tail shared by {@link #exp} and
+     * {@link #tanh} (the SIMD kernels' lane forms run the same operations in the same order).
+     */
+    private static double taylorFrom3(double r) {
         double p = Math.fma(r, E13, E12);
         p = Math.fma(r, p, E11);
         p = Math.fma(r, p, E10);
@@ -81,13 +95,7 @@ public final class LruMath {
         p = Math.fma(r, p, E6);
         p = Math.fma(r, p, E5);
         p = Math.fma(r, p, E4);
-        p = Math.fma(r, p, E3);
-        p = Math.fma(r, p, E2);
-        p = Math.fma(r * r, p, r);
-        p = p + 1.0;
-        long bits = Double.doubleToRawLongBits(shifted);
-        double scale = Double.longBitsToDouble(((bits & LOW52) - EXP_BIAS_OFFSET) << 52);
-        return p * scale;
+        return Math.fma(r, p, E3);
     }
 
     /** Above this |x| the formula of {@link #tanh} rounds to +-1 exactly (from 19.06 on), so |x| is clamped there. */
@@ -119,16 +127,7 @@ public final class LruMath {
         double r2 = r * r;
         double r2l = Math.fma(r, r, -r2);
         double half = 0.5 * r2;
-        double p = Math.fma(r, E13, E12);
-        p = Math.fma(r, p, E11);
-        p = Math.fma(r, p, E10);
-        p = Math.fma(r, p, E9);
-        p = Math.fma(r, p, E8);
-        p = Math.fma(r, p, E7);
-        p = Math.fma(r, p, E6);
-        p = Math.fma(r, p, E5);
-        p = Math.fma(r, p, E4);
-        p = Math.fma(r, p, E3);
+        double p = taylorFrom3(r);
         double tail = Math.fma(r2 * r, p, 0.5 * r2l);
         double w = half + tail;
         double sh = r + w;
