@@ -315,6 +315,11 @@ public final class JobThroughput {
     private List<String> modelArgs(int n) {
         List<String> a = new ArrayList<>(List.of("--hidden", String.valueOf(n), "--rank", opt.getOrDefault("rank", "4")));
         a.addAll(List.of(MAPPING));
+        // --job-args 'a b c': extra job options for the measured jobs (e.g. --ttl 0), split on spaces
+        String extra = opt.getOrDefault("job-args", "").trim();
+        if (!extra.isEmpty()) {
+            a.addAll(List.of(extra.split("\\s+")));
+        }
         return a;
     }
 
@@ -369,13 +374,20 @@ public final class JobThroughput {
         long expected = count(csv);
         org.flinkrtrl.jobs.OutputClock.reset();  // runFile resets it again; the window stays
         org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * expected), expected);
-        NativeThreadCpu nat = nativeThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
+        boolean steadyThreads = "steady".equals(opt.get("native-window"));
+        NativeThreadCpu nat = nativeThreads(steadyThreads ? org.flinkrtrl.jobs.OutputClock::steadyNanos
+            : org.flinkrtrl.jobs.OutputClock::firstNanos);
         NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
         printThreadCpu(threads, r.predictions);
         long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
         long end = first + (long) (r.run.processingSeconds() * 1e9);
-        nativeReport(nat, first, end, r.predictions);
+        if (steadyThreads) {
+            nativeReport(nat, org.flinkrtrl.jobs.OutputClock.steadyNanos(), org.flinkrtrl.jobs.OutputClock.endNanos(),
+                org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs());
+        } else {
+            nativeReport(nat, first, end, r.predictions);
+        }
         double jitSeconds = jitSeconds(jit, first, end);
         if (r.failed || r.predictions != expected) {
             throw new IllegalStateException("file job: " + r.predictions + " predictions, " + r.deadLetters
