@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -190,6 +191,10 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) { // the forecaster's idle-expiry timer
+            forecaster.expiryTimer(timestamp, ctx.timerService());
+            return;
+        }
         List<Event> group = buffer.get(timestamp);
         if (group == null) {
             return;
@@ -201,20 +206,24 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
     }
 
     private void process(Event e, ReadOnlyContext ctx, Collector<Prediction> out) throws Exception {
-        if (e != null && e.key != null && EventValidation.reason(e, forecaster.config().inputs()) == null) {
-            applyCommands(e, ctx);
+        if (e == null || e.key == null || EventValidation.reason(e, forecaster.config().inputs()) != null) {
+            forecaster.processElement(e, context(ctx), out); // to the dead letters
+            return;
         }
-        forecaster.processElement(e, context(ctx), out);
+        // an idle key expires before its commands apply, so the commands act on its fresh lifecycle
+        long now = ctx.timerService().currentProcessingTime();
+        KeyLifecycle life = forecaster.live(now);
+        applyCommands(e, ctx, life);
+        forecaster.learn(e, context(ctx), out, life, now);
     }
 
-    /** Applies every command due for the current key up to the event's time, in order. */
-    private void applyCommands(Event e, ReadOnlyContext ctx) throws Exception {
+    /** Applies every command due for the current key up to the event's time, in order, to its {@code life}. */
+    private void applyCommands(Event e, ReadOnlyContext ctx, KeyLifecycle life) throws Exception {
         ControlCommand[] cs = commands(ctx.getBroadcastState(COMMANDS));
         if (cs.length == 0) {
             return;
         }
         KeyMonitor monitor = forecaster.monitor();
-        KeyLifecycle life = monitor.load();
         int lo = 0;
         int hi = cs.length;
         while (lo < hi) { // the first command after the key's last applied one

@@ -9,7 +9,6 @@ import org.flinkrtrl.record.Event;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -36,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * overflowing on extreme values), the key's model is dropped, the event goes to the dead letters with stage
  * {@code "learn"}, and the job and all other keys carry on.
  *
- * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}; optional idle TTL
- * (processing time, refreshed on read and write, expired state never returned). Run by {@link ModelCacheOperator}
- * on RocksDB, the decoded models live in a per-subtask {@link ModelCache} and reach the state before every
- * checkpoint and on eviction.
+ * <p>State: one {@code ValueState<ForecastingLearner>} with {@link LearnerSerializer}. Optional idle expiry
+ * ({@link IdleExpiry}, processing time, no Flink state TTL): a key whose last event is at least the TTL ago starts
+ * from a fresh model and lifecycle at its next event, and a processing-time timer clears the states of a key that
+ * stays idle within the TTL plus max(1 s, TTL / 8) of its last event ({@code keysExpired}). Run by
+ * {@link ModelCacheOperator} on RocksDB, the decoded models live in a per-subtask {@link ModelCache} and reach the
+ * state before every checkpoint and on eviction.
  *
  * <p>At {@link #open} every subtask logs which dense kernels its JVM uses ({@link Kernels#describe()}: Vector API or
  * the plain fallback, with the JVM flag that enables the former) and exposes the name as the gauge
@@ -89,6 +90,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     private transient ModelCache<ForecastingLearner> cache;
     private transient LearnerMetrics metrics;
     private transient KeyMonitor monitor;
+    private transient IdleExpiry expiry;
     /** The one prediction this function emits, refilled for every event (its arrays too). */
     private transient Prediction emitted;
 
@@ -145,31 +147,26 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     /** State name of a key's lifecycle (control overrides, error monitor); part of the savepoint layout. */
     public static final String LIFECYCLE_STATE_NAME = KeyMonitor.STATE_NAME;
 
-    /** The lifecycle state's descriptor (with TTL when configured); for state-processor tooling. */
-    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor(Duration ttl) {
-        return KeyMonitor.stateDescriptor(KeyMonitor.STATE_NAME, ttl);
+    /** The lifecycle state's descriptor; for state-processor tooling. */
+    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor() {
+        return KeyMonitor.stateDescriptor(KeyMonitor.STATE_NAME);
     }
 
-    /** The state descriptor (with TTL when configured); public for state-processor tooling and tests. */
-    public static ValueStateDescriptor<ForecastingLearner> stateDescriptor(Duration ttl) {
-        ValueStateDescriptor<ForecastingLearner> d = new ValueStateDescriptor<>(STATE_NAME, LearnerSerializer.INSTANCE);
-        if (ttl != null && !ttl.isZero()) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .updateTtlOnReadAndWrite()
-                .neverReturnExpired()
-                .cleanupIncrementally(10, false)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
-        }
-        return d;
+    /**
+     * The model state's descriptor, without Flink state TTL (idle keys expire by {@link IdleExpiry}); state written
+     * with the TTL descriptors of earlier builds restores into it. Public for state-processor tooling and tests.
+     */
+    public static ValueStateDescriptor<ForecastingLearner> stateDescriptor() {
+        return new ValueStateDescriptor<>(STATE_NAME, LearnerSerializer.INSTANCE);
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        state = getRuntimeContext().getState(stateDescriptor(ttl));
+        state = getRuntimeContext().getState(stateDescriptor());
         models = ModelStore.of(state);
         metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup(), Kernels.get().name());
-        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl);
+        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig);
+        expiry = new IdleExpiry(ttl);
         // Once per subtask, so an operator user can see in every TaskManager's log whether the SIMD path is on.
         LOG.info("{}: kernels: {}", getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks(), Kernels.describe());
         // JIT warm-up of the SIMD kernels beside the task (once per JVM and network shape; changes no result)
@@ -186,6 +183,54 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
                     e == null ? Long.MIN_VALUE : e.timestamp, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
+        long now = ctx.timerService().currentProcessingTime();
+        learn(e, ctx, out, live(now), now);
+    }
+
+    /**
+     * The current key's lifecycle at processing time {@code now}; when the key was idle for the TTL, its model and
+     * lifecycle are dropped first and a fresh lifecycle is returned, as if the key were new.
+     */
+    KeyLifecycle live(long now) throws Exception {
+        KeyLifecycle life = monitor.stored();
+        if (life == null) {
+            return new KeyLifecycle();
+        }
+        if (expiry.expired(life, now)) {
+            expire();
+            return new KeyLifecycle();
+        }
+        return life;
+    }
+
+    /** Drops the current key's model (and its cache entry) and lifecycle. */
+    private void expire() throws Exception {
+        models.remove();
+        monitor.clear();
+        metrics.keysExpired.inc();
+    }
+
+    /** The key's expiry timer: clears an idle key's states, re-arms for any other. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out) throws Exception {
+        expiryTimer(timestamp, ctx.timerService());
+    }
+
+    /** A processing-time timer of the current key fired at {@code timestamp}. */
+    void expiryTimer(long timestamp, org.apache.flink.streaming.api.TimerService timers) throws Exception {
+        KeyLifecycle life = monitor.stored();
+        if (life == null) {
+            return;
+        }
+        switch (expiry.fired(life, timestamp, timers.currentProcessingTime(), timers)) {
+            case EXPIRE -> expire();
+            case REARMED -> monitor.store(life);
+            case STALE -> { }
+        }
+    }
+
+    /** Learns a valid event with the key's {@code life} (from {@link #live}) at processing time {@code now}. */
+    void learn(Event e, Context ctx, Collector<Prediction> out, KeyLifecycle life, long now) throws Exception {
         ForecastingLearner learner = models.load();
         if (learner != null && learner.migration() != null) {
             migrated(e.key, learner.migration());
@@ -197,7 +242,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }
-        KeyLifecycle life = monitor.load();
+        expiry.touch(life, now, ctx.timerService());
         life.prepare(learner, monitorConfig);
         long t0 = System.nanoTime();
         ForecastingLearner.Result r;
@@ -274,7 +319,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         return learner.observe(timestamp, values);
     }
 
-    /** The current key's model (tests and diagnostics; reading refreshes its TTL). */
+    /** The current key's model (tests and diagnostics). */
     ForecastingLearner currentLearner() throws Exception {
         return models.load();
     }

@@ -1,9 +1,7 @@
 package org.flinkrtrl.flink;
 
 import java.io.IOException;
-import java.time.Duration;
 import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -16,7 +14,8 @@ import org.flinkrtrl.core.lifecycle.MonitorConfig;
 
 /**
  * The forecaster's per-key lifecycle state ({@link KeyLifecycle}: overrides, applied commands, rolling error, drift
- * test) in its own keyed state {@value #STATE_NAME}, with the learner's TTL, and its metrics under {@code rtrl}:
+ * test, and the key's last-event time and expiry timer for {@link IdleExpiry}) in its own keyed state
+ * {@value #STATE_NAME}, and its metrics under {@code rtrl}:
  * <dl>
  *   <dt>rollingErrorMillionths (histogram)</dt><dd>the rolling error, in millionths (the histogram holds
  *       integers), of the key of each of the last {@value #WINDOW} scored events: its quantiles show how well the
@@ -45,14 +44,14 @@ final class KeyMonitor {
     private volatile String worstKey = "";
     private volatile double worstError = Double.NaN;
 
-    KeyMonitor(RuntimeContext ctx, MonitorConfig config, Duration ttl) {
-        this(ctx, config, ttl, STATE_NAME, "rtrl");
+    KeyMonitor(RuntimeContext ctx, MonitorConfig config) {
+        this(ctx, config, STATE_NAME, "rtrl");
     }
 
     /** With its own state name and metric group (the log models use {@value #LOG_STATE_NAME} and rtrl-log). */
-    KeyMonitor(RuntimeContext ctx, MonitorConfig config, Duration ttl, String stateName, String group) {
+    KeyMonitor(RuntimeContext ctx, MonitorConfig config, String stateName, String group) {
         this.config = config;
-        this.state = ctx.getState(stateDescriptor(stateName, ttl));
+        this.state = ctx.getState(stateDescriptor(stateName));
         MetricGroup g = ctx.getMetricGroup().addGroup(group);
         drifts = g.counter("drifts");
         driftResets = g.counter("driftResets");
@@ -61,14 +60,12 @@ final class KeyMonitor {
         g.gauge("worstRollingError", (Gauge<Double>) () -> worstError);
     }
 
-    /** The state descriptor (with the learner's TTL when configured). */
-    static ValueStateDescriptor<KeyLifecycle> stateDescriptor(String name, Duration ttl) {
-        ValueStateDescriptor<KeyLifecycle> d = new ValueStateDescriptor<>(name, KeyLifecycleSerializer.INSTANCE);
-        if (ttl != null && !ttl.isZero()) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnReadAndWrite().neverReturnExpired()
-                .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build());
-        }
-        return d;
+    /**
+     * The state descriptor: no Flink state TTL ({@link IdleExpiry} expires idle keys). State written with the TTL
+     * descriptors of earlier builds restores into it (Flink 2.2 drops the TTL wrapper on restore).
+     */
+    static ValueStateDescriptor<KeyLifecycle> stateDescriptor(String name) {
+        return new ValueStateDescriptor<>(name, KeyLifecycleSerializer.INSTANCE);
     }
 
     MonitorConfig config() {
@@ -79,6 +76,16 @@ final class KeyMonitor {
     KeyLifecycle load() throws IOException {
         KeyLifecycle k = state.value();
         return k != null ? k : new KeyLifecycle();
+    }
+
+    /** The current key's stored lifecycle, or null when it has none. */
+    KeyLifecycle stored() throws IOException {
+        return state.value();
+    }
+
+    /** Drops the current key's lifecycle. */
+    void clear() {
+        state.clear();
     }
 
     void store(KeyLifecycle k) throws IOException {

@@ -25,9 +25,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *   <dt>modelsMigrated (counter)</dt><dd>stored models read from an older state format and migrated by the codec
  *       (the first reason per subtask is logged at INFO).</dd>
  *   <dt>learnersCreated (counter), liveKeys (gauge)</dt><dd>models created on this subtask since it started: first
- *       events of new keys, of keys whose state expired (TTL) and model resets. Flink does not tell an operator
- *       when TTL drops state, so liveKeys is this creation count; it is an upper bound of the keys created on this
- *       subtask since the (re)start that are still live, and does not include keys restored from a checkpoint.</dd>
+ *       events of new keys, of keys whose state expired (idle TTL) and model resets. liveKeys is this creation
+ *       count: an upper bound of the keys created on this subtask since the (re)start that are still live; it does
+ *       not include keys restored from a checkpoint.</dd>
+ *   <dt>keysExpired (counter)</dt><dd>keys whose states were dropped after an idle time of at least the TTL
+ *       ({@link IdleExpiry}): at their next event or by their expiry timer.</dd>
  *   <dt>learnersWarmStarted (counter)</dt><dd>of the models created, those started from the warm-start template
  *       (only with a template).</dd>
  *   <dt>learnLatencyNanos (histogram)</dt><dd>time of one {@code ForecastingLearner.observe} call (normalise,
@@ -54,6 +56,7 @@ final class LearnerMetrics {
     final Counter learnersCreated;
     final Counter learnerFailures;
     final Counter learnersWarmStarted;
+    final Counter keysExpired;
     final Ewma meanLoss = new Ewma(EWMA_ALPHA);
     final Ewma anomalyRate = new Ewma(EWMA_ALPHA);
     final Histogram latency;
@@ -73,6 +76,7 @@ final class LearnerMetrics {
         learnersCreated = g.counter("learnersCreated");
         learnerFailures = g.counter("learnerFailures");
         learnersWarmStarted = g.counter("learnersWarmStarted");
+        keysExpired = g.counter("keysExpired");
         Counter created = learnersCreated;
         g.gauge("liveKeys", (Gauge<Long>) created::getCount);
         g.gauge("meanLoss", meanLoss);

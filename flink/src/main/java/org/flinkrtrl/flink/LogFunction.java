@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -42,7 +41,9 @@ import org.flinkrtrl.record.LogPrediction;
  * ({@link KeyMonitor}) under {@code rtrl-log}.
  *
  * <p>State: one {@code ValueState<byte[]>} holding {@link LogSourceModel#toBytes()}, and the key's monitor
- * ({@value KeyMonitor#LOG_STATE_NAME}); optional idle TTL. A stored
+ * ({@value KeyMonitor#LOG_STATE_NAME}); optional idle expiry as for the forecaster ({@link IdleExpiry}: a key idle
+ * for the TTL starts fresh at its next event, a processing-time timer clears the states of one that stays idle;
+ * {@code keysExpired}). A stored
  * model of another configuration is replaced by a fresh one (counted in {@code modelResets}). Run by
  * {@link ModelCacheOperator}, the decoded models live in a per-subtask {@link ModelCache} (on both backends, since
  * the state holds bytes) and reach the state before every checkpoint and on eviction; the cache's size estimate is
@@ -68,6 +69,8 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     private transient Counter unseenTypes;
     private transient Counter modelResets;
     private transient Counter learnerFailures;
+    private transient Counter keysExpired;
+    private transient IdleExpiry expiry;
     private transient KeyMonitor monitor;
     private final MonitorConfig monitorConfig;
 
@@ -103,24 +106,19 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     /** State name of a source's lifecycle (error monitor); part of the savepoint layout. */
     public static final String LIFECYCLE_STATE_NAME = KeyMonitor.LOG_STATE_NAME;
 
-    /** The lifecycle state's descriptor (with TTL when configured); for state-processor tooling. */
-    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor(Duration ttl) {
-        return KeyMonitor.stateDescriptor(KeyMonitor.LOG_STATE_NAME, ttl);
+    /** The lifecycle state's descriptor; for state-processor tooling. */
+    public static ValueStateDescriptor<KeyLifecycle> lifecycleDescriptor() {
+        return KeyMonitor.stateDescriptor(KeyMonitor.LOG_STATE_NAME);
     }
 
-    public static ValueStateDescriptor<byte[]> stateDescriptor(Duration ttl) {
-        ValueStateDescriptor<byte[]> d =
-            new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        if (ttl != null && !ttl.isZero()) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).updateTtlOnReadAndWrite().neverReturnExpired()
-                .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build());
-        }
-        return d;
+    /** The model state's descriptor, without Flink state TTL (see {@link ForecastFunction#stateDescriptor()}). */
+    public static ValueStateDescriptor<byte[]> stateDescriptor() {
+        return new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(stateDescriptor(ttl));
+        state = getRuntimeContext().getState(stateDescriptor());
         models = decoded(state);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("rtrl-log");
         events = g.counter("events");
@@ -128,7 +126,9 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         unseenTypes = g.counter("unseenTypeEvents");
         modelResets = g.counter("modelResets");
         learnerFailures = g.counter("learnerFailures");
-        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, ttl, KeyMonitor.LOG_STATE_NAME, "rtrl-log");
+        keysExpired = g.counter("keysExpired");
+        monitor = new KeyMonitor(getRuntimeContext(), monitorConfig, KeyMonitor.LOG_STATE_NAME, "rtrl-log");
+        expiry = new IdleExpiry(ttl);
         // JIT warm-up of the SIMD kernels beside the task (once per JVM and network shape; changes no result)
         KernelWarmUp.startInBackground(config);
     }
@@ -164,19 +164,28 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
                 String.valueOf(e), e == null ? null : e.key, e == null ? Long.MIN_VALUE : e.timestamp));
             return;
         }
+        long now = ctx.timerService().currentProcessingTime();
+        KeyLifecycle life = monitor.stored();
+        if (life == null) {
+            life = new KeyLifecycle();
+        } else if (expiry.expired(life, now)) {
+            expire();
+            life = new KeyLifecycle();
+        }
+        expiry.touch(life, now, ctx.timerService());
         LogSourceModel model = load(e.key);
         LogPrediction p;
         try {
             p = model.observe(e.category, e.timestamp);
         } catch (RuntimeException ex) {
             models.remove();
+            monitor.store(life);
             learnerFailures.inc();
             ctx.output(LearnerOperator.DEAD_LETTERS, new DeadLetter(ForecastFunction.STAGE_LEARN,
                 "the key's log model failed on this event and was reset: " + ex, String.valueOf(e), e.key, e.timestamp));
             return;
         }
         models.store(model);
-        KeyLifecycle life = monitor.load();
         life.observe(p.surprise, monitorConfig); // log-loss in bits; NaN (not scored) on the key's first event
         monitor.record(e.key, life);
         monitor.store(life);
@@ -189,6 +198,31 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
         p.key = e.key;
         p.label = e.label;
         out.collect(p);
+    }
+
+    /** Drops the current key's model (and its cache entry) and lifecycle. */
+    private void expire() throws Exception {
+        models.remove();
+        monitor.clear();
+        keysExpired.inc();
+    }
+
+    /** The key's expiry timer: clears an idle key's states, re-arms for any other. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPrediction> out) throws Exception {
+        KeyLifecycle life = monitor.stored();
+        if (life == null) {
+            return;
+        }
+        switch (expiry.fired(life, timestamp, ctx.timerService().currentProcessingTime(), ctx.timerService())) {
+            case EXPIRE -> expire();
+            case REARMED -> monitor.store(life);
+            case STALE -> { }
+        }
+    }
+
+    long keysExpiredForTest() {
+        return keysExpired.getCount();
     }
 
     private LogSourceModel load(String key) throws Exception {

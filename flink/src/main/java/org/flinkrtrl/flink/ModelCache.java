@@ -21,11 +21,10 @@ import java.util.function.ToLongFunction;
  * <p>Bound. At most {@code maxBytes / size(first model cached)} entries (at least one): the models of one operator
  * all have the same configuration, so the encoded size of one is the size of each.
  *
- * <p>Idle TTL. The cache applies the state's TTL to its own entries with the operator's processing-time clock: an
- * entry idle for the TTL or longer reads as absent, like expired state, and its stored state is cleared. The
- * state's own TTL timestamp is refreshed when a model is written back (at the first checkpoint or eviction after
- * the key's last event), so a key that is not in the cache expires at most one checkpoint interval (or, without
- * checkpoints, its stay in the cache) later than without the cache, never earlier.
+ * <p>Idle TTL. The function expires idle keys itself ({@link IdleExpiry}: it calls {@link #remove()}, which drops
+ * the entry and clears the stored state). The cache applies the same TTL to its own entries with the operator's
+ * processing-time clock, so that a dirty entry idle for the TTL or longer is cleared from the state instead of
+ * written back when a checkpoint or an eviction comes before the key's expiry timer, and reads as absent.
  *
  * <p>Not thread-safe: used from the task thread only.
  */

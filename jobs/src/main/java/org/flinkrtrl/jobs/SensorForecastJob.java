@@ -115,7 +115,7 @@ public final class SensorForecastJob {
     static int exportModels(JobOptions o, PrintStream out, PrintStream err) throws Exception {
         Path file = o.get(o.exportModels);
         try {
-            long n = ModelExport.run(toolEnvironment(o), o.get(o.restore), file, o.has(o.exportWeights), o.stateTtl());
+            long n = ModelExport.run(toolEnvironment(o), o.get(o.restore), file, o.has(o.exportWeights));
             out.println("exported " + n + " models from " + o.get(o.restore) + " to " + file.toAbsolutePath());
             return 0;
         } catch (IllegalArgumentException e) {
@@ -131,8 +131,7 @@ public final class SensorForecastJob {
             throw new UsageException("--import-models: file not found: " + file);
         }
         try {
-            java.util.Map<String, Long> n = ModelBootstrap.run(toolEnvironment(o), file, o.get(o.importSavepoint),
-                o.stateTtl());
+            java.util.Map<String, Long> n = ModelBootstrap.run(toolEnvironment(o), file, o.get(o.importSavepoint));
             StringBuilder what = new StringBuilder();
             n.forEach((kind, count) -> what.append(what.length() == 0 ? "" : " and ").append(count).append(' ')
                 .append(kind).append(count == 1 ? " model" : " models"));

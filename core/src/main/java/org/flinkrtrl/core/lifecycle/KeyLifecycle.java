@@ -23,13 +23,18 @@ import org.flinkrtrl.core.learner.ForecastingLearner;
  * <p><b>Commands</b> are applied in the order of (event time, id) ({@link #compare}); {@link #markApplied} records the
  * last one, so a command is never applied twice to a key, also after a restore.
  *
+ * <p><b>Idle expiry</b>: the processing time of the key's last event ({@link #lastSeen}) and of its pending expiry
+ * timer ({@link #expiryTimer}), kept by the operator (which decides from them when the key's state is dropped); both
+ * {@link #NONE} when unknown. They never influence a model's outputs.
+ *
  * <p>Layout, format {@value #VERSION}: byte version; double learningRate (NaN = the job's), boolean frozen, double
  * anomalyThreshold (NaN = the job's), int warmUp (-1 = the job's); long appliedTime, UTF appliedId, long
  * commandsApplied; long scored, double errorSum, double errorDecay, long drifts, int boostLeft, boolean hasDetector
- * [, the {@link PageHinkley} settings and state].
+ * [, the {@link PageHinkley} settings and state]; then the idle-expiry block: long lastSeen, long expiryTimer.
+ * Format 1 (the same without the idle-expiry block) is read with both times {@link #NONE}.
  */
 public final class KeyLifecycle {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
     /** The applied marker of a key that has applied no command. */
     public static final long NONE = Long.MIN_VALUE;
 
@@ -50,6 +55,9 @@ public final class KeyLifecycle {
     private PageHinkley detector;
 
     private boolean drift;
+
+    private long lastSeen = NONE;
+    private long expiryTimer = NONE;
 
     /** (time, id) order of control commands: by event time, then by id. */
     public static int compare(long timeA, String idA, long timeB, String idB) {
@@ -187,6 +195,15 @@ public final class KeyLifecycle {
     /** The drift test's statistic (0 before it runs). */
     public double driftStatistic() { return detector == null ? 0.0 : detector.statistic(); }
 
+    // ---- idle expiry ----
+
+    /** Processing time (ms) of the key's last event, {@link #NONE} when unknown (new key, older state format). */
+    public long lastSeen() { return lastSeen; }
+    public void setLastSeen(long processingTime) { this.lastSeen = processingTime; }
+    /** Processing time (ms) of the key's pending expiry timer, {@link #NONE} when none is known. */
+    public long expiryTimer() { return expiryTimer; }
+    public void setExpiryTimer(long processingTime) { this.expiryTimer = processingTime; }
+
     // ---- codec ----
 
     public void write(DataOutput o) throws IOException {
@@ -207,13 +224,24 @@ public final class KeyLifecycle {
         if (detector != null) {
             detector.write(o);
         }
+        writeExpiry(o);
+    }
+
+    private void writeExpiry(DataOutput o) throws IOException {
+        o.writeLong(lastSeen);
+        o.writeLong(expiryTimer);
+    }
+
+    private void readExpiry(DataInput in) throws IOException {
+        lastSeen = in.readLong();
+        expiryTimer = in.readLong();
     }
 
     public static KeyLifecycle readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IOException("key lifecycle state format " + version + " is not supported (this build reads "
-                + VERSION + ")");
+                + "1 to " + VERSION + ")");
         }
         KeyLifecycle k = new KeyLifecycle();
         k.learningRate = in.readDouble();
@@ -230,6 +258,9 @@ public final class KeyLifecycle {
         k.boostLeft = in.readInt();
         if (in.readBoolean()) {
             k.detector = PageHinkley.readFrom(in);
+        }
+        if (version >= 2) {
+            k.readExpiry(in);
         }
         return k;
     }

@@ -4,6 +4,7 @@ import static org.flinkrtrl.core.learner.ModelSettings.INPUTS;
 import static org.flinkrtrl.core.learner.ModelSettings.LEARNING_RATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -188,7 +189,7 @@ class KeyLifecycleTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream o = new DataOutputStream(b);
         KeyLifecycle fresh = new KeyLifecycle();
-        o.writeByte(1);
+        o.writeByte(2);
         o.writeDouble(Double.NaN);
         o.writeBoolean(false);
         o.writeDouble(Double.NaN);
@@ -202,8 +203,46 @@ class KeyLifecycleTest {
         o.writeLong(0);
         o.writeInt(0);
         o.writeBoolean(false);
+        o.writeLong(Long.MIN_VALUE); // lastSeen
+        o.writeLong(Long.MIN_VALUE); // expiryTimer
         assertArrayEquals(b.toByteArray(), fresh.toBytes());
         assertEquals(Double.NaN, KeyLifecycle.fromBytes(b.toByteArray()).rollingError());
+
+        fresh.setLastSeen(1_234_567L);
+        fresh.setExpiryTimer(9_876_543L);
+        byte[] timed = fresh.toBytes();
+        assertEquals(b.size(), timed.length);
+        assertEquals(1_234_567L, java.nio.ByteBuffer.wrap(timed, timed.length - 16, 8).getLong());
+        assertEquals(9_876_543L, java.nio.ByteBuffer.wrap(timed, timed.length - 8, 8).getLong());
+        KeyLifecycle back = KeyLifecycle.fromBytes(timed);
+        assertEquals(1_234_567L, back.lastSeen());
+        assertEquals(9_876_543L, back.expiryTimer());
+    }
+
+    /** Format 1 (no idle-expiry block) reads with unknown times and everything else kept; written back as format 2. */
+    @Test
+    void format1BytesMigrate() throws Exception {
+        KeyLifecycle k = new KeyLifecycle();
+        k.setLearningRate(0.003);
+        k.setAnomalyThreshold(0.7);
+        k.markApplied(1_000L, "cmd-1");
+        for (int i = 0; i < 150; i++) {
+            k.observe(1.0 + (i % 3), CFG);
+        }
+        byte[] v2 = k.toBytes();
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 16); // format 1: the same fields without the last block
+        v1[0] = 1;
+        KeyLifecycle read = KeyLifecycle.fromBytes(v1);
+        assertEquals(KeyLifecycle.NONE, read.lastSeen());
+        assertEquals(KeyLifecycle.NONE, read.expiryTimer());
+        assertEquals(k.rollingError(), read.rollingError());
+        assertEquals(0.003, read.learningRate());
+        assertEquals(0.7, read.anomalyThreshold());
+        assertEquals(1, read.commandsApplied());
+        assertEquals(k.driftStatistic(), read.driftStatistic());
+        assertArrayEquals(v2, read.toBytes(), "written back in format 2 with unknown times");
+        v1[0] = 3;
+        assertThrows(java.io.IOException.class, () -> KeyLifecycle.fromBytes(v1));
     }
 
     @Test

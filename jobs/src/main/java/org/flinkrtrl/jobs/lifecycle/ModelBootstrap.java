@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,13 +62,13 @@ public final class ModelBootstrap {
 
     /**
      * Checks {@code models}, then writes the savepoint to {@code savepointDir} with {@code env} (a fresh
-     * environment). {@code ttl} must be the job's: with a non-zero TTL the state is written as TTL state, its access
-     * time the time of the import.
+     * environment). The states carry no idle-expiry time: an imported key's idle expiry starts at its first event
+     * in the job (a key that never gets one stays in the state).
      *
      * @return models per kind written
      * @throws IllegalArgumentException naming the first bad line
      */
-    public static Map<String, Long> run(StreamExecutionEnvironment env, Path models, String savepointDir, Duration ttl)
+    public static Map<String, Long> run(StreamExecutionEnvironment env, Path models, String savepointDir)
         throws Exception {
         Map<String, Long> counts = check(models);
         if (counts.isEmpty()) {
@@ -88,7 +87,7 @@ public final class ModelBootstrap {
             writer = writer.withOperator(OperatorIdentifier.forUid(ModelOperators.uid(kind)),
                 OperatorTransformation.bootstrapWith(ofKind)
                     .keyBy(t -> t.f0, Types.STRING)
-                    .transform(ModelJson.LOG.equals(kind) ? new LogWriter(ttl) : new ForecasterWriter(ttl)));
+                    .transform(ModelJson.LOG.equals(kind) ? new LogWriter() : new ForecasterWriter()));
         }
         writer.write(savepointDir);
         env.execute("flink-rtrl model import");
@@ -135,28 +134,34 @@ public final class ModelBootstrap {
         }
     }
 
+    /**
+     * A line's lifecycle as the job's state: the exporting job's last-event time and expiry timer are dropped (that
+     * job's clock and timers do not come along), so the key's idle time starts at its first event in the new job.
+     */
+    static KeyLifecycle imported(byte[] bytes) throws IOException {
+        KeyLifecycle k = KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        k.setLastSeen(KeyLifecycle.NONE);
+        k.setExpiryTimer(KeyLifecycle.NONE);
+        return k;
+    }
+
     /** Stores a forecaster line's model under the job's state descriptor. */
     static final class ForecasterWriter extends KeyedStateBootstrapFunction<String, Tuple3<String, byte[], byte[]>> {
         private static final long serialVersionUID = 1L;
-        private final Duration ttl;
         private transient ValueState<ForecastingLearner> state;
         private transient ValueState<KeyLifecycle> lifecycle;
 
-        ForecasterWriter(Duration ttl) {
-            this.ttl = ttl;
-        }
-
         @Override
         public void open(OpenContext context) {
-            state = getRuntimeContext().getState(ForecastFunction.stateDescriptor(ttl));
-            lifecycle = getRuntimeContext().getState(ForecastFunction.lifecycleDescriptor(ttl));
+            state = getRuntimeContext().getState(ForecastFunction.stateDescriptor());
+            lifecycle = getRuntimeContext().getState(ForecastFunction.lifecycleDescriptor());
         }
 
         @Override
         public void processElement(Tuple3<String, byte[], byte[]> model, Context ctx) throws Exception {
             state.update(LearnerCodec.forecastingFromBytes(model.f1));
             if (model.f2.length > 0) {
-                lifecycle.update(KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(model.f2))));
+                lifecycle.update(imported(model.f2));
             }
         }
     }
@@ -164,25 +169,20 @@ public final class ModelBootstrap {
     /** Stores a log line's model bytes under the log mode's state descriptor. */
     static final class LogWriter extends KeyedStateBootstrapFunction<String, Tuple3<String, byte[], byte[]>> {
         private static final long serialVersionUID = 1L;
-        private final Duration ttl;
         private transient ValueState<byte[]> state;
         private transient ValueState<KeyLifecycle> lifecycle;
 
-        LogWriter(Duration ttl) {
-            this.ttl = ttl;
-        }
-
         @Override
         public void open(OpenContext context) {
-            state = getRuntimeContext().getState(LogFunction.stateDescriptor(ttl));
-            lifecycle = getRuntimeContext().getState(LogFunction.lifecycleDescriptor(ttl));
+            state = getRuntimeContext().getState(LogFunction.stateDescriptor());
+            lifecycle = getRuntimeContext().getState(LogFunction.lifecycleDescriptor());
         }
 
         @Override
         public void processElement(Tuple3<String, byte[], byte[]> model, Context ctx) throws Exception {
             state.update(model.f1);
             if (model.f2.length > 0) {
-                lifecycle.update(KeyLifecycle.readFrom(new DataInputStream(new ByteArrayInputStream(model.f2))));
+                lifecycle.update(imported(model.f2));
             }
         }
     }

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -36,9 +34,9 @@ import org.flinkrtrl.flink.LogFunction;
  *
  * <p>Each line carries the key's model and, when it has one, its lifecycle state (control overrides and error
  * monitor, {@code rtrl-lifecycle} / {@code rtrl-log-lifecycle}). The state is read with the job's state names and
- * serializers. {@code ttl} must say whether the job ran with
- * an idle-key TTL (non-zero) or without (zero), since TTL state is stored with its access time; the length does not
- * matter: every model still in the savepoint is exported, however long ago it was last used.
+ * serializers, without Flink state TTL: the job expires idle keys itself, and a savepoint of an earlier build that
+ * stored its states with Flink's TTL reads the same way (Flink 2.2 drops the TTL wrapper on restore). Every model
+ * still in the savepoint is exported, however long ago it was last used.
  */
 public final class ModelExport {
     private ModelExport() {}
@@ -51,7 +49,7 @@ public final class ModelExport {
      * @return the number of models written
      * @throws IllegalArgumentException when the savepoint holds no model operator
      */
-    public static long run(StreamExecutionEnvironment env, String savepoint, Path out, boolean weights, Duration ttl)
+    public static long run(StreamExecutionEnvironment env, String savepoint, Path out, boolean weights)
         throws Exception {
         Set<String> kinds = ModelOperators.kindsIn(savepoint);
         if (kinds.isEmpty()) {
@@ -63,7 +61,7 @@ public final class ModelExport {
         DataStream<String> lines = null;
         for (String kind : kinds) {
             DataStream<String> k = reader.readKeyedState(OperatorIdentifier.forUid(ModelOperators.uid(kind)),
-                ModelJson.LOG.equals(kind) ? new LogReader(ttl, weights) : new ForecasterReader(ttl, weights),
+                ModelJson.LOG.equals(kind) ? new LogReader(weights) : new ForecasterReader(weights),
                 Types.STRING, Types.STRING);
             lines = lines == null ? k : lines.union(k);
         }
@@ -83,39 +81,23 @@ public final class ModelExport {
         return n;
     }
 
-    /**
-     * A descriptor that reads the job's state: its name and serializer, TTL on when the job had it, and every stored
-     * value visible (expired or not; no clean-up while reading).
-     */
-    static <T> ValueStateDescriptor<T> readable(ValueStateDescriptor<T> d, Duration ttl) {
-        if (ttl != null && !ttl.isZero()) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setStateVisibility(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp)
-                .disableCleanupInBackground()
-                .build());
-        }
-        return d;
-    }
-
     /** Reads the forecaster's state (uid rtrl-forecaster, state rtrl-learner). */
     static final class ForecasterReader extends KeyedStateReaderFunction<String, String> {
         private static final long serialVersionUID = 1L;
-        private final Duration ttl;
         private final boolean weights;
         private transient ValueState<ForecastingLearner> state;
         private transient ValueState<KeyLifecycle> lifecycle;
 
-        ForecasterReader(Duration ttl, boolean weights) {
-            this.ttl = ttl;
+        ForecasterReader(boolean weights) {
             this.weights = weights;
         }
 
         @Override
         public void open(OpenContext context) {
             state = getRuntimeContext().getState(
-                readable(new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, LearnerSerializer.INSTANCE), ttl));
-            lifecycle = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(ForecastFunction.LIFECYCLE_STATE_NAME,
-                KeyLifecycleSerializer.INSTANCE), ttl));
+                new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, LearnerSerializer.INSTANCE));
+            lifecycle = getRuntimeContext().getState(new ValueStateDescriptor<>(ForecastFunction.LIFECYCLE_STATE_NAME,
+                KeyLifecycleSerializer.INSTANCE));
         }
 
         @Override
@@ -130,22 +112,20 @@ public final class ModelExport {
     /** Reads the log mode's state (uid rtrl-log-model, state rtrl-log-model). */
     static final class LogReader extends KeyedStateReaderFunction<String, String> {
         private static final long serialVersionUID = 1L;
-        private final Duration ttl;
         private final boolean weights;
         private transient ValueState<byte[]> state;
         private transient ValueState<KeyLifecycle> lifecycle;
 
-        LogReader(Duration ttl, boolean weights) {
-            this.ttl = ttl;
+        LogReader(boolean weights) {
             this.weights = weights;
         }
 
         @Override
         public void open(OpenContext context) {
-            state = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(LogFunction.STATE_NAME,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO), ttl));
-            lifecycle = getRuntimeContext().getState(readable(new ValueStateDescriptor<>(LogFunction.LIFECYCLE_STATE_NAME,
-                KeyLifecycleSerializer.INSTANCE), ttl));
+            state = getRuntimeContext().getState(new ValueStateDescriptor<>(LogFunction.STATE_NAME,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+            lifecycle = getRuntimeContext().getState(new ValueStateDescriptor<>(LogFunction.LIFECYCLE_STATE_NAME,
+                KeyLifecycleSerializer.INSTANCE));
         }
 
         @Override

@@ -65,7 +65,7 @@ class ModelLifecycleTest {
     static final int PART1 = 120;
     static final int PART2 = 40;
     static final long T0 = 1273363200000L;
-    /** The job's default TTL: the state is stored as TTL state, which export and import must read and write. */
+    /** The job's default idle TTL (its expiry timers are part of the savepoint that export reads). */
     static final Duration TTL = Duration.ofDays(7);
 
     static final ModelConfig CFG = ModelConfig.builder().set(INPUTS, 2).set(OUTPUTS, 2).set(HIDDEN, 8)
@@ -255,7 +255,7 @@ class ModelLifecycleTest {
         it.close();
 
         Path models = dir.resolve("log-models.jsonl");
-        assertEquals(KEYS.length, ModelExport.run(toolEnv(), savepoint, models, false, TTL));
+        assertEquals(KEYS.length, ModelExport.run(toolEnv(), savepoint, models, false));
         // the reference: the operator's own fresh models, fed the same events
         Map<String, LogSourceModel> ref = new LinkedHashMap<>();
         for (String k : KEYS) {
@@ -275,7 +275,7 @@ class ModelLifecycleTest {
             assertEquals(ModelJson.log(m.key(), ref.get(m.key()), life, false), line, "key " + m.key());
         }
         String imported = dir.resolve("imported").toUri().toString();
-        assertEquals(Map.of(ModelJson.LOG, (long) KEYS.length), ModelBootstrap.run(toolEnv(), models, imported, TTL));
+        assertEquals(Map.of(ModelJson.LOG, (long) KEYS.length), ModelBootstrap.run(toolEnv(), models, imported));
         List<String> continued = logPart2(savepoint);
         assertEquals(PART2 * KEYS.length, continued.size());
         assertEquals(continued, logPart2(imported));
