@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
  * <p>Idle TTL. The function expires idle keys itself ({@link IdleExpiry}: it calls {@link #remove()}, which drops
  * the entry and clears the stored state). The cache applies the same TTL to its own entries with the operator's
  * processing-time clock, so that a dirty entry idle for the TTL or longer is cleared from the state instead of
- * written back when a checkpoint or an eviction comes before the key's expiry timer, and reads as absent.
+ * written back when a checkpoint or an eviction comes before the key's expiry timer, and reads as absent. A clean
+ * entry (a model loaded and not changed since) is a copy of the state and is read as the state would be.
  *
  * <p>Not thread-safe: used from the task thread only.
  */
@@ -179,8 +180,12 @@ final class ModelCache<M> implements ModelStore<M> {
         }
     }
 
+    /**
+     * A dirty entry (stored by an event at {@code lastAccess}) idle for the TTL: the key has expired, so the model
+     * must not reach the state. A clean entry is a copy of the stored model, which the function's expiry decides on.
+     */
     private boolean expired(Entry<M> e, long now) {
-        return ttlMillis > 0 && now - e.lastAccess >= ttlMillis;
+        return ttlMillis > 0 && e.dirty && now - e.lastAccess >= ttlMillis;
     }
 
     /** Most entries the cache holds (0 until the first model is cached). */

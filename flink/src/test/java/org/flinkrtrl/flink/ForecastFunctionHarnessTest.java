@@ -154,19 +154,21 @@ class ForecastFunctionHarnessTest {
         Duration ttl = Duration.ofSeconds(10);
         List<Event> events = TestEvents.synthetic(6, 5, 11L);
         try (var h = Harnesses.open(CFG, ttl, 1, 0, null)) {
-            h.setStateTtlProcessingTime(0);
+            h.setProcessingTime(0);
             Harnesses.feed(h, events);
             assertEquals(2 * 6, h.numKeyedStateEntries(), "a model and a lifecycle state per key");
 
-            h.setStateTtlProcessingTime(ttl.toMillis() + 1);
-            // all keys are now idle past the TTL; only k0 returns. Incremental cleanup drops the others on state access
+            h.setProcessingTime(ttl.toMillis() + 1);
+            // all keys are now idle past the TTL, their timers (at 11 250) not yet due; only k0 returns
             List<Event> k0 = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
                 k0.add(new Event("k0", 10_000L + i, new double[] {Math.sin(i), 1.0 + 0.01 * i}, null, null));
             }
             List<Prediction> k0out = Harnesses.feed(h, k0);
             assertEquals(1, k0out.get(0).steps, "k0 expired too (idle > TTL) and starts fresh");
-            assertEquals(2, h.numKeyedStateEntries(), "expired keys were removed from the state");
+            assertEquals(2 * 6, h.numKeyedStateEntries(), "the others wait for their timers");
+            h.setProcessingTime(11_250);
+            assertEquals(2, h.numKeyedStateEntries(), "expired keys were removed from the state by their timers");
 
             Event back = new Event("k3", 20_000L, new double[] {0.5, 10.5}, null, null);
             Prediction p = Harnesses.feed(h, List.of(back)).get(0);
@@ -181,7 +183,7 @@ class ForecastFunctionHarnessTest {
         Duration ttl = Duration.ofSeconds(10);
         try (var h = Harnesses.open(CFG, ttl, 1, 0, null)) {
             for (int i = 0; i < 20; i++) {
-                h.setStateTtlProcessingTime(i * 5_000L); // 5 s between events, TTL 10 s, refreshed on each
+                h.setProcessingTime(i * 5_000L); // 5 s between events, TTL 10 s, refreshed on each
                 Prediction p = Harnesses.feed(h, List.of(new Event("a", i, new double[] {i % 3, 1}, null, null))).get(0);
                 assertEquals(i + 1, p.steps);
             }

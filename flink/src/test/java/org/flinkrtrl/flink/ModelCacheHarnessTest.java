@@ -153,7 +153,7 @@ class ModelCacheHarnessTest {
                     .get(0);
                 assertEquals(1, p.steps, key + " came back after its TTL and starts fresh");
             }
-            h.snapshot(1, 1); // k4 is dirty in the cache and idle past its TTL: cleared, not written back
+            h.snapshot(1, 1); // k4, dirty in the cache and idle past its TTL, was cleared by its timer, not written back
             assertNull(Harnesses.learner(h, "k4"));
             assertNull(Harnesses.learner(h, "k1"));
         }
@@ -174,10 +174,9 @@ class ModelCacheHarnessTest {
         }
     }
 
-    /** The cache reads the operator's processing time, the state's TTL its own clock: both move together. */
+    /** The operator's processing time: the clock of the idle expiry and of the cache (and fires expiry timers). */
     private static void clock(KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> h, long ms)
         throws Exception {
         h.setProcessingTime(ms);
-        h.setStateTtlProcessingTime(ms);
     }
 }
