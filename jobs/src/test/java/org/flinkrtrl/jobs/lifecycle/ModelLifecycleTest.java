@@ -281,6 +281,41 @@ class ModelLifecycleTest {
         assertEquals(continued, logPart2(imported));
     }
 
+    /**
+     * A savepoint whose states were written with Flink's state TTL (the flink module's pinned savepoint of an earlier
+     * release, TTL 7 days, learner format 1) exports without TTL descriptors: every key's model, migrated.
+     */
+    @Test
+    void exportReadsASavepointWrittenWithFlinkStateTtl(@TempDir Path dir) throws Exception {
+        Path savepoint = Path.of("../flink/src/test/resources/savepoint-format1").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(savepoint.resolve("_metadata")), savepoint.toString());
+        Path models = dir.resolve("old.jsonl");
+        assertEquals(4, ModelExport.run(toolEnv(), savepoint.toUri().toString(), models, false));
+        Map<String, ForecastingLearner> read = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(models)) {
+            ModelJson.Line m = ModelJson.read(line);
+            assertEquals(ModelJson.FORECASTER, m.kind());
+            read.put(m.key(), ModelJson.forecaster(m));
+        }
+        assertEquals(java.util.Set.of("1", "2", "3", "4"), read.keySet());
+        for (ForecastingLearner l : read.values()) {
+            assertTrue(l.steps() > 100, "each mote's model keeps its event count: " + l.steps());
+        }
+    }
+
+    /** An imported lifecycle keeps everything but the exporting job's last-event time and expiry timer. */
+    @Test
+    void importDropsTheExportingJobsExpiryTimes() throws Exception {
+        KeyLifecycle k = new KeyLifecycle();
+        k.setLearningRate(0.004);
+        k.setLastSeen(123_456L);
+        k.setExpiryTimer(999_999L);
+        KeyLifecycle imported = ModelBootstrap.imported(k.toBytes());
+        assertEquals(KeyLifecycle.NONE, imported.lastSeen());
+        assertEquals(KeyLifecycle.NONE, imported.expiryTimer());
+        assertEquals(0.004, imported.learningRate());
+    }
+
     @Test
     void exportReproducesTheLiveModelsAndImportContinuesThemBitForBit(@TempDir Path dir) throws Exception {
         String savepoint = learnPart1AndStop(dir.resolve("savepoints"));
