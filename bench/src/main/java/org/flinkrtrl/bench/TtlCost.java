@@ -16,8 +16,8 @@ import org.flinkrtrl.record.Event;
 /**
  * CPU per event of the forecaster operator on the heap backend with and without the keys' idle TTL, against the
  * bare learner loop, in one JVM (interleaved repeats; {@link StateCacheCost}'s job: generated events, discarding
- * sink, parallelism 1, first to last prediction, whole-JVM CPU). The difference is what the TTL's state wrapping
- * and incremental cleanup cost per event.
+ * sink, parallelism 1, first to last prediction, whole-JVM CPU). The difference is what the idle expiry costs per
+ * event (the last-event time kept in the lifecycle state, the per-key timer chain).
  *
  * <p>Arguments (all optional): events (200000), keys (1), hidden (16), rank (4), repeats (5).
  */

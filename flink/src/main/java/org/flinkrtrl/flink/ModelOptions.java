@@ -55,8 +55,9 @@ public final class ModelOptions {
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("rtrl.state.ttl")
         .durationType().defaultValue(Duration.ofDays(7))
-        .withDescription("Idle time (processing time, refreshed on every event) after which a key's model is dropped;"
-            + " a key that comes back starts fresh. 0 disables expiry.");
+        .withDescription("Idle time (processing time since the key's last event) after which a key's model is dropped:"
+            + " a key that comes back starts fresh, and a per-key timer removes the state of one that does not within"
+            + " the TTL plus max(1 s, TTL / 8). 0 disables expiry.");
     public static final ConfigOption<MemorySize> STATE_CACHE = ConfigOptions.key("rtrl.state.cache")
         .memoryType().defaultValue(MemorySize.ofMebiBytes(64))
         .withDescription("Decoded models kept per subtask between events on the RocksDB backend, in bytes of encoded "

@@ -328,4 +328,52 @@ class IdleExpiryHarnessTest {
             assertEquals(first.get(1).surprise, back.surprise, "as on its first event");
         }
     }
+
+    /**
+     * With a control stream: a key idle for the TTL expires before the commands due at its next event apply, so they
+     * act on its fresh lifecycle; the expiry timer comes through the keyed broadcast operator's processing time.
+     */
+    @Test
+    void withAControlStreamCommandsApplyToTheFreshLifecycleOfAnExpiredKey() throws Exception {
+        ControlledForecastFunction fn = new ControlledForecastFunction(new ForecastFunction(CFG, TTL,
+            LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, org.flinkrtrl.core.learner.MonitorSettings.DEFAULTS));
+        var op = new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(fn,
+            List.of(ControlledForecastFunction.COMMANDS));
+        try (var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<String, Event,
+            org.flinkrtrl.record.ControlCommand, Prediction>(op, new EventKeySelector(), Types.STRING,
+            Harnesses.MAX_PARALLELISM, 1, 0)) {
+            h.open();
+            h.processBroadcastWatermark(Long.MAX_VALUE);
+            h.setProcessingTime(0);
+            for (int i = 0; i < 5; i++) {
+                h.processElement(event("k0", 1_000L * i, i), 1_000L * i);
+                h.processWatermark(1_000L * i);
+                h.processElement(event("k1", 1_000L * i, i), 1_000L * i);
+                h.processWatermark(1_000L * i);
+            }
+            h.processBroadcastElement(new org.flinkrtrl.record.ControlCommand("freeze-k0", 50_000L, "k0",
+                org.flinkrtrl.record.ControlCommand.Op.FREEZE, Double.NaN, null), 50_000L);
+            h.setProcessingTime(TTL.toMillis()); // both keys idle for the TTL; timers (11 250) not yet due
+            int before = h.extractOutputValues().size();
+            h.processElement(event("k0", 60_000L, 5), 60_000L);
+            h.processWatermark(60_000L);
+            Prediction p = h.extractOutputValues().get(before);
+            assertEquals(1, p.steps, "k0 expired and starts fresh");
+            op.setCurrentKey("k0");
+            KeyLifecycle life = fn.forecaster().monitor().stored();
+            assertTrue(life.frozen(), "the freeze applied to the fresh lifecycle");
+            assertEquals(1, life.commandsApplied());
+            assertEquals(TTL.toMillis(), life.lastSeen());
+            ForecastFunction f = fn.forecaster();
+            assertEquals(1, f.metricsForTest().keysExpired.getCount());
+            h.setProcessingTime(11_250); // k1's timer through the broadcast operator; k0's first timer is stale
+            assertEquals(2, f.metricsForTest().keysExpired.getCount());
+            op.setCurrentKey("k1");
+            assertNull(fn.forecaster().monitor().stored());
+            assertNull(fn.forecaster().models().load());
+            op.setCurrentKey("k0");
+            assertNotNull(fn.forecaster().models().load(), "k0 had an event at 10 000");
+            assertEquals(1, h.numProcessingTimeTimers());
+        }
+    }
 }
