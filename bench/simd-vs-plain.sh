@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local job on the SIMD kernels (./flink-rtrl: Vector API module, early and blocking C2 compilation of the kernels, background
+# The local job on the SIMD kernels (./flink-rtrl --kernels vector: Vector API module, early and blocking C2 compilation of the kernels, background
 # warm-up) against the plain kernels (java -jar), whole commands in interleaved pairs (A B A B ...), user + sys CPU
 # and wall clock of each run from /usr/bin/time, and the job's own "events/s from the first output to the last".
 # Input: the bundled demo (EVENTS=demo) or the one-key series machine_temperature_system_failure.csv of the NAB
@@ -41,6 +41,6 @@ run() { # label command...
 }
 echo "events $events, n = $hidden, $pairs pairs"
 for ((i = 1; i <= pairs; i++)); do
-  run simd "$root/flink-rtrl"
+  run simd "$root/flink-rtrl" --kernels vector
   run plain java -jar "$root/jobs/target/flink-rtrl-local.jar"
 done

@@ -30,6 +30,8 @@ public final class DoubleText {
     private static final long[] G1 = new long[K_MAX - K_MIN + 1];
     private static final long[] G0 = new long[K_MAX - K_MIN + 1];
     private static final long[] POW10 = new long[18];
+    /** "00", "01", ... "99". */
+    private static final char[] DIGIT_PAIRS = new char[200];
 
     static {
         BigInteger mask = BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE);
@@ -55,6 +57,10 @@ public final class DoubleText {
             }
             G1[k - K_MIN] = g.shiftRight(63).longValueExact();
             G0[k - K_MIN] = g.and(mask).longValueExact();
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (char) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (char) ('0' + i % 10);
         }
         long p = 1;
         for (int i = 0; i < POW10.length; i++) {
@@ -171,8 +177,9 @@ public final class DoubleText {
             f /= 10;
             e++;
         }
-        int n = 1;
-        while (n < 18 && f >= POW10[n]) {
+        // digits of f (< 10^17): floor(log10 2^bitLength) or one more
+        int n = (64 - Long.numberOfLeadingZeros(f)) * 1233 >>> 12;
+        if (f >= POW10[n]) {
             n++;
         }
         // v = 0.d1..dn 10^x
@@ -226,11 +233,34 @@ public final class DoubleText {
         return off;
     }
 
-    /** The {@code count} lowest decimal digits of {@code d}, leading zeros included. */
+    /**
+     * The {@code count} lowest decimal digits of {@code d}, leading zeros included ({@code count} at least d's
+     * digits): eight at a time by one long division while d needs a long, then two at a time from a table.
+     */
     private static int putDigits(long d, int count, char[] buf, int off) {
-        for (int i = off + count - 1; i >= off; i--) {
-            buf[i] = (char) ('0' + d % 10);
-            d /= 10;
+        int i = off + count;
+        while (d > Integer.MAX_VALUE) {
+            long q = d / 100_000_000L;
+            int r = (int) (d - q * 100_000_000L);
+            for (int k = 0; k < 4; k++) {
+                int q2 = r / 100;
+                int p = (r - q2 * 100) << 1;
+                buf[--i] = DIGIT_PAIRS[p + 1];
+                buf[--i] = DIGIT_PAIRS[p];
+                r = q2;
+            }
+            d = q;
+        }
+        int v = (int) d;
+        while (i - off >= 2) {
+            int q2 = v / 100;
+            int p = (v - q2 * 100) << 1;
+            buf[--i] = DIGIT_PAIRS[p + 1];
+            buf[--i] = DIGIT_PAIRS[p];
+            v = q2;
+        }
+        if (i > off) {
+            buf[--i] = (char) ('0' + v);
         }
         return off + count;
     }

@@ -89,7 +89,9 @@ public final class SensorForecastJob {
             if (o.action() == JobOptions.Action.IMPORT_MODELS) {
                 return importModels(o, out, err);
             }
-            // The SIMD kernels' JIT warm-up runs beside the cluster's start-up (no-op on the plain kernels)
+            // Which kernels, before anything loads them; then the SIMD kernels' JIT warm-up runs beside the
+            // cluster's start-up (no-op on the plain kernels)
+            KernelChoice.apply(o.get(o.kernels), expectedEvents(o), o.modelConfig());
             if (o.logMode()) {
                 KernelWarmUp.startInBackground(o.modelConfig());
                 return LogJob.run(o, out);
@@ -108,6 +110,20 @@ public final class SensorForecastJob {
             err.println("error: " + e.getMessage());
             err.println("Run with --help to list the options.");
             return 2;
+        }
+    }
+
+    /** Lines of the bounded input (the file or the bundled data), -1 for Kafka's unbounded one. */
+    static long expectedEvents(JobOptions o) throws IOException {
+        if (o.mode() == JobOptions.Mode.KAFKA) {
+            return -1;
+        }
+        if (o.mode() == JobOptions.Mode.FILE) {
+            return KernelChoice.events(o.get(o.input));
+        }
+        try (InputStream in = SensorForecastJob.class.getResourceAsStream(o.logMode() ? LogJob.BUNDLED_LOGS
+            : BUNDLED_DATA)) {
+            return in == null ? -1 : KernelChoice.events(in);
         }
     }
 
@@ -452,6 +468,8 @@ public final class SensorForecastJob {
         String warmUp = KernelWarmUp.summary(firstNanos);
         if (warmUp != null) {
             out.println("kernels: " + Kernels.get().name() + ", JIT warm-up in the background: " + warmUp);
+        } else {
+            out.println("kernels: " + Kernels.describe());
         }
         out.println(summaryText(eval, channels));
         out.println("predictions:  " + predictionsFile.toAbsolutePath());

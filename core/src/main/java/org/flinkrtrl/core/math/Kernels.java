@@ -104,7 +104,8 @@ public abstract class Kernels {
      * One line for logs saying which kernels this JVM uses and, when they are the plain ones, why and how to get the
      * SIMD ones, e.g. {@code "vector-256 (jdk.incubator.vector present)"} or {@code "plain (start the JVM with
      * --add-modules jdk.incubator.vector for the SIMD kernels, about 2.5x faster at n=32, r=4)"}. Starts with
-     * {@code get().name()}.
+     * {@code get().name()}. When a job chose the plain kernels itself ({@code --kernels}), its reason is in the
+     * system property {@code flinkrtrl.kernels.reason}.
      */
     public static String describe() {
         return describe(INSTANCE, "plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", "")),
@@ -116,7 +117,8 @@ public abstract class Kernels {
             return k.name() + " (jdk.incubator.vector present)";
         }
         if (forcedPlain) {
-            return k.name() + " (forced by -Dflinkrtrl.kernels=plain)";
+            String reason = System.getProperty("flinkrtrl.kernels.reason", "");
+            return k.name() + (reason.isEmpty() ? " (forced by -Dflinkrtrl.kernels=plain)" : " (" + reason + ")");
         }
         if (!modulePresent) {
             return k.name() + " (start the JVM with --add-modules jdk.incubator.vector for the SIMD kernels, about 2.5x"

@@ -1,0 +1,126 @@
+package org.flinkrtrl.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.flinkrtrl.core.grad.Method;
+import org.flinkrtrl.core.learner.ModelConfig;
+
+/**
+ * Which kernels a local run's JVM trains with ({@code --kernels auto|vector|plain}). On JDK 17 the Vector API
+ * kernels cost about 1.5-2.5 CPU-seconds per JVM before they pay (C1 and C2 compiling them, the background warm-up),
+ * and save per event an amount that grows with the model (r-OK, r = 4: about 67 us at n = 32, 17 us at n = 16, CPU of
+ * the training thread; docs/performance.md, "Time to steady state of the SIMD path"). So on a bounded input whose
+ * size is known before the job starts, {@code auto} keeps the plain kernels when the expected saving
+ * (events x saving per event) is below that fixed cost, and the SIMD kernels are used only when they repay it:
+ * starting a short run with the Vector API module never makes it slower. Unbounded inputs (Kafka) run for long, so
+ * {@code auto} leaves the choice to the JVM there (SIMD when the module is present).
+ *
+ * <p>The choice is applied through the kernels' own switch, the system property {@code flinkrtrl.kernels}, before
+ * anything loads them; the reason goes to {@code flinkrtrl.kernels.reason} and into the log line and the report's
+ * {@code kernels} text. The two kernel families give the same results up to floating-point reassociation (and the
+ * SIMD kernels' lane tanh), so a run's figures do not depend on the choice beyond that.
+ */
+final class KernelChoice {
+    /** CPU-seconds the SIMD kernels cost per JVM before they pay (JDK 17, measured at n = 32; see the class doc). */
+    static final double FIXED_CPU_SECONDS = 2.5;
+    /** CPU-microseconds the SIMD kernels save per r-OK step at n = 32, r = 4 (plain 86 us, SIMD 19 us). */
+    static final double SAVING_MICROS_N32 = 67.0;
+    /** Per LRU step (linear readout; plain 0.76 us, SIMD 0.37 us at N = 8). */
+    static final double SAVING_MICROS_LRU = 0.4;
+
+    /** The property that carries the reason of an automatic choice to the kernels' description. */
+    static final String REASON_PROPERTY = "flinkrtrl.kernels.reason";
+
+    private KernelChoice() {}
+
+    /**
+     * Events a run must have for the SIMD kernels to repay their fixed cost on a network of {@code network}'s shape;
+     * {@link Long#MAX_VALUE} when they never do (rows narrower than the SIMD kernels' minimum width run on the plain
+     * kernels whatever the choice).
+     */
+    static long breakEvenEvents(ModelConfig network) {
+        double saving;
+        if (network.method() == Method.LRU) {
+            saving = SAVING_MICROS_LRU;
+        } else if (network.hidden() < org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH) {
+            return Long.MAX_VALUE;
+        } else {
+            // products of n x n blocks: the saving grows as n^2; r-OK's work per step as r + 1
+            double n = network.hidden() / 32.0;
+            double rank = network.method() == Method.OK ? (network.rank() + 1) / 5.0 : 1.0;
+            saving = SAVING_MICROS_N32 * n * n * rank;
+        }
+        return (long) Math.ceil(FIXED_CPU_SECONDS * 1e6 / saving);
+    }
+
+    /**
+     * The decision for a run of {@code events} events ({@code -1}: unbounded or unknown) of {@code network}:
+     * null to leave the JVM's default (SIMD when the module is present), else the reason for the plain kernels.
+     */
+    static String plainReason(String option, long events, ModelConfig network) {
+        if ("vector".equals(option)) {
+            return null;
+        }
+        if ("plain".equals(option)) {
+            return "--kernels plain";
+        }
+        if (events < 0) {
+            return null;
+        }
+        long breakEven = breakEvenEvents(network);
+        if (events >= breakEven) {
+            return null;
+        }
+        String need = breakEven == Long.MAX_VALUE ? "the SIMD kernels do not pay below n = "
+            + org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH
+            : String.format(Locale.ROOT, "below the %,d events at which the SIMD kernels repay their JIT cost",
+                breakEven);
+        return String.format(Locale.ROOT, "--kernels auto: %,d events at n = %d, %s; --kernels vector to force them",
+            events, network.hidden(), need);
+    }
+
+    /**
+     * Applies the choice for this JVM before anything loads the kernels: sets {@code flinkrtrl.kernels=plain} when
+     * the plain kernels are chosen (a {@code -Dflinkrtrl.kernels=plain} given by the user stays).
+     *
+     * @return the reason for the plain kernels, or null when the JVM's default stays
+     */
+    static String apply(String option, long events, ModelConfig network) {
+        String reason = plainReason(option, events, network);
+        if (reason != null && !"plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
+            System.setProperty("flinkrtrl.kernels", "plain");
+            System.setProperty(REASON_PROPERTY, reason);
+        }
+        return reason;
+    }
+
+    /** Events in a line-oriented input (its lines; a CSV header counts as one): -1 when it is not a readable file. */
+    static long events(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return -1;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return events(in);
+        }
+    }
+
+    /** As above, of a stream (the bundled data); reads it to its end. */
+    static long events(InputStream in) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long lines = 0;
+        int last = '\n';
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            for (int i = 0; i < r; i++) {
+                if (buf[i] == '\n') {
+                    lines++;
+                }
+            }
+            last = buf[r - 1];
+        }
+        return last == '\n' ? lines : lines + 1; // a last line without its newline
+    }
+}
