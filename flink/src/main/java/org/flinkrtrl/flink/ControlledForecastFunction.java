@@ -66,7 +66,7 @@ import org.flinkrtrl.record.Prediction;
  * {@code controlCommands} (gauge: commands held).
  */
 public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<String, Event, ControlCommand, Prediction>
-    implements ModelCacheHost {
+    implements ModelCacheHost, ExpiryHost {
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state of the accepted commands by id; part of the savepoint layout, do not rename. */
@@ -370,6 +370,16 @@ public class ControlledForecastFunction extends KeyedBroadcastProcessFunction<St
     @Override
     public void flushCache() throws Exception {
         forecaster.flushCache();
+    }
+
+    @Override
+    public List<String> expiringStates() {
+        return forecaster.expiringStates();
+    }
+
+    @Override
+    public long expiryDue(long now) {
+        return forecaster.expiryDue(now);
     }
 
     /** The forecaster inside (tests). */

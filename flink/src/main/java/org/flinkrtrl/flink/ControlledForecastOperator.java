@@ -1,7 +1,9 @@
 package org.flinkrtrl.flink;
 
 import java.util.List;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.flinkrtrl.record.ControlCommand;
 import org.flinkrtrl.record.Event;
@@ -19,6 +21,7 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     private static final long serialVersionUID = 1L;
 
     private final ModelCacheAttachment cache;
+    private final RestoredKeysExpiry restoredKeys = new RestoredKeysExpiry();
 
     /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
     public ControlledForecastOperator(ControlledForecastFunction function, long cacheBytes) {
@@ -27,9 +30,18 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restoredKeys.initialize(context);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         cache.open(userFunction, this);
+        restoredKeys.open(userFunction, getKeyedStateBackend(),
+            getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this), processingTime(),
+            this::setCurrentKey);
     }
 
     /** The cache's bound per subtask in bytes; 0 = no cache. */
@@ -45,6 +57,7 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         cache.flush();
+        restoredKeys.snapshot();
         super.snapshotState(context);
     }
 

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * may boost the learning rate or replace the model by a fresh one. Control commands themselves arrive through
  * {@link ControlledForecastFunction}.
  */
-public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction> implements ModelCacheHost {
+public class ForecastFunction extends KeyedProcessFunction<String, Event, Prediction>
+    implements ModelCacheHost, ExpiryHost {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
@@ -219,7 +220,10 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
     /** A processing-time timer of the current key fired at {@code timestamp}. */
     void expiryTimer(long timestamp, org.apache.flink.streaming.api.TimerService timers) throws Exception {
         KeyLifecycle life = monitor.stored();
-        if (life == null) {
+        if (life == null) { // cleared already, or a model restored without a lifecycle (armed at the restore)
+            if (expiry.enabled() && models.load() != null) {
+                expire();
+            }
             return;
         }
         switch (expiry.fired(life, timestamp, timers.currentProcessingTime(), timers)) {
@@ -227,6 +231,16 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
             case REARMED -> monitor.store(life);
             case STALE -> { }
         }
+    }
+
+    @Override
+    public java.util.List<String> expiringStates() {
+        return ttl.isZero() ? java.util.List.of() : java.util.List.of(STATE_NAME, LIFECYCLE_STATE_NAME);
+    }
+
+    @Override
+    public long expiryDue(long now) {
+        return expiry.due(now);
     }
 
     /** Learns a valid event with the key's {@code life} (from {@link #live}) at processing time {@code now}. */

@@ -16,7 +16,8 @@ import org.flinkrtrl.core.lifecycle.KeyLifecycle;
  * event. So a key that keeps receiving events registers about one timer per {@code ttl}, not one per event.
  *
  * <p>Keys restored from state written without the idle-expiry block (older savepoints, imports) have no known last
- * event and no timer: the first event after the restore arms it; a key that never receives one stays in the state.
+ * event and no timer: their operator arms one per key at the restore ({@link RestoredKeysExpiry}), so each is cleared
+ * a TTL (plus at most one bucket) after the restore unless an event re-arms it.
  */
 final class IdleExpiry {
     /** Finest timer granularity: timers of one key are at least this far apart. */
@@ -81,9 +82,13 @@ final class IdleExpiry {
         REARMED
     }
 
-    /** Decides on the key's timer at {@code timestamp}, fired at {@code now}; {@code life} is the key's stored lifecycle. */
+    /**
+     * Decides on the key's timer at {@code timestamp}, fired at {@code now}; {@code life} is the key's stored
+     * lifecycle. A lifecycle without a recorded timer had no event since it was restored (an event arms and records
+     * one), so the timer is the one armed at the restore ({@link RestoredKeysExpiry}).
+     */
     Fired fired(KeyLifecycle life, long timestamp, long now, TimerService timers) {
-        if (life.expiryTimer() != timestamp) {
+        if (life.expiryTimer() != KeyLifecycle.NONE && life.expiryTimer() != timestamp) {
             return Fired.STALE;
         }
         if (ttlMillis <= 0) { // a timer of a run with a TTL, restored into one without

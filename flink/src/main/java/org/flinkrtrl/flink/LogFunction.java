@@ -49,7 +49,8 @@ import org.flinkrtrl.record.LogPrediction;
  * the state holds bytes) and reach the state before every checkpoint and on eviction; the cache's size estimate is
  * the encoded size of the first model it holds, and a key's template miner grows after that.
  */
-public class LogFunction extends KeyedProcessFunction<String, Event, LogPrediction> implements ModelCacheHost {
+public class LogFunction extends KeyedProcessFunction<String, Event, LogPrediction>
+    implements ModelCacheHost, ExpiryHost {
     private static final long serialVersionUID = 1L;
     /** State name; part of the savepoint layout, do not rename. */
     public static final String STATE_NAME = "rtrl-log-model";
@@ -211,7 +212,10 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPrediction> out) throws Exception {
         KeyLifecycle life = monitor.stored();
-        if (life == null) {
+        if (life == null) { // cleared already, or a model restored without a lifecycle (armed at the restore)
+            if (expiry.enabled() && models.load() != null) {
+                expire();
+            }
             return;
         }
         switch (expiry.fired(life, timestamp, ctx.timerService().currentProcessingTime(), ctx.timerService())) {
@@ -219,6 +223,16 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
             case REARMED -> monitor.store(life);
             case STALE -> { }
         }
+    }
+
+    @Override
+    public java.util.List<String> expiringStates() {
+        return ttl.isZero() ? java.util.List.of() : java.util.List.of(STATE_NAME, LIFECYCLE_STATE_NAME);
+    }
+
+    @Override
+    public long expiryDue(long now) {
+        return expiry.due(now);
     }
 
     long keysExpiredForTest() {

@@ -1,6 +1,8 @@
 package org.flinkrtrl.flink;
 
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -18,6 +20,7 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
     private static final long serialVersionUID = 1L;
 
     private final ModelCacheAttachment cache;
+    private final RestoredKeysExpiry restoredKeys = new RestoredKeysExpiry();
 
     /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
     public ModelCacheOperator(KeyedProcessFunction<K, IN, OUT> function, long cacheBytes) {
@@ -26,9 +29,18 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restoredKeys.initialize(context);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         cache.open(userFunction, this);
+        restoredKeys.open(userFunction, getKeyedStateBackend(),
+            getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this), processingTime(),
+            this::setCurrentKey);
     }
 
     /** The cache's bound per subtask in bytes; 0 = no cache. */
@@ -44,6 +56,7 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         cache.flush();
+        restoredKeys.snapshot();
         super.snapshotState(context);
     }
 

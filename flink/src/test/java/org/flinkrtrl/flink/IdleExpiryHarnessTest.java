@@ -251,8 +251,8 @@ class IdleExpiryHarnessTest {
     /**
      * State of the build that kept the models with Flink's state TTL (src/test/resources/ttl-state/README.md): 60
      * events of {@code synthetic(3, 40, 5)} learned, then snapshotted. It restores on both backends, every model
-     * continues bit for bit, and the restored keys get their expiry timer at their first event after the restore;
-     * a restored key that gets no event has no timer and stays.
+     * continues bit for bit, and the operator arms an expiry timer for every restored key (the snapshot has no
+     * timers), so a restored key that never gets another event is cleared a TTL after the restore.
      */
     @ParameterizedTest(name = "heap = {0}")
     @ValueSource(booleans = {true, false})
@@ -261,7 +261,7 @@ class IdleExpiryHarnessTest {
         List<Prediction> want = Harnesses.reference(events, CFG);
         try (var h = Harnesses.openCached(CFG, TTL, heap ? 0 : 1 << 20,
             mainState(heap ? "heap.snapshot" : "rocksdb.snapshot"), heap)) {
-            assertEquals(0, h.numProcessingTimeTimers());
+            assertEquals(3, h.numProcessingTimeTimers(), "one timer per restored key, due(0) = 11 250");
             for (String k : new String[] {"k0", "k1", "k2"}) {
                 assertEquals(20, Harnesses.learner(h, k).steps(), k);
                 KeyLifecycle life = lifecycle(h, k);
@@ -292,17 +292,23 @@ class IdleExpiryHarnessTest {
                     }
                 }
             }
-            assertEquals(2, h.numProcessingTimeTimers(), "k0 and k1 armed at their first event after the restore");
-            h.setProcessingTime(11_250); // due(1 000) = 11 250
+            assertEquals(3, h.numProcessingTimeTimers(), "k0 and k1 re-armed at 11 250 = due(1 000) too");
+            h.setProcessingTime(11_249);
+            assertEquals(20, Harnesses.learner(h, "k2").steps(), "k2 stays until its timer");
+            h.setProcessingTime(11_250);
             ForecastFunction f = Harnesses.function(h);
-            assertEquals(2, f.metricsForTest().keysExpired.getCount());
+            assertEquals(3, f.metricsForTest().keysExpired.getCount());
             assertNull(Harnesses.learner(h, "k0"));
             assertNull(Harnesses.learner(h, "k1"));
-            assertEquals(20, Harnesses.learner(h, "k2").steps(), "k2 has no timer: it stays until its next event");
+            assertNull(Harnesses.learner(h, "k2"), "k2 never came back: cleared by the timer armed at the restore");
+            assertNull(lifecycle(h, "k2"));
+            assertEquals(0, h.numProcessingTimeTimers());
             h.setProcessingTime(1_000_000);
-            Prediction p = one(h, event("k2", 1, 0));
-            assertEquals(21, p.steps, "no last-event time is known for k2, so its model continues");
-            assertEquals(1, h.numProcessingTimeTimers());
+            assertEquals(1, one(h, event("k2", 1, 0)).steps, "k2 comes back fresh");
+            OperatorSubtaskState again = h.snapshot(2, 1_000_000);
+            try (var r = Harnesses.openCached(CFG, TTL, heap ? 0 : 1 << 20, again, heap)) {
+                assertEquals(1, r.numProcessingTimeTimers(), "a snapshot of this build: its timers, none added");
+            }
         }
     }
 
