@@ -62,8 +62,8 @@ public final class ModelBootstrap {
 
     /**
      * Checks {@code models}, then writes the savepoint to {@code savepointDir} with {@code env} (a fresh
-     * environment). The states carry no idle-expiry time: an imported key's idle expiry starts at its first event
-     * in the job (a key that never gets one stays in the state).
+     * environment). The states carry no idle-expiry time and the savepoint no timers: the restored job arms every
+     * imported key's expiry timer when it starts, so a key's idle time starts at the restore.
      *
      * @return models per kind written
      * @throws IllegalArgumentException naming the first bad line
