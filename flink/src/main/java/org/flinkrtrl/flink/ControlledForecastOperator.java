@@ -13,8 +13,9 @@ import org.flinkrtrl.record.Prediction;
  * Flink's keyed broadcast operator running a {@link ControlledForecastFunction}, plus the per-subtask
  * {@link ModelCache} of {@link ModelCacheOperator}: the cache is offered when the operator opens, and the cached
  * models are written back to the keyed state in the synchronous snapshot (before the keyed state backend is
- * snapshotted, for every checkpoint and savepoint) and when the input ends. State names, the broadcast state and
- * serializers are the function's, as with Flink's own operator.
+ * snapshotted, for every checkpoint and savepoint) and when the input ends; and, as there, the expiry timers of keys
+ * restored without one ({@link RestoredKeysExpiry}). Keyed state names, the broadcast state and serializers are the
+ * function's, as with Flink's own operator.
  */
 public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<String, Event, ControlCommand, Prediction>
     implements KeyAccess {

@@ -11,8 +11,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * {@link ModelCacheHost}: offers the cache when it opens and writes the cached models back to the keyed state in
  * its synchronous snapshot, before the keyed state backend is snapshotted (Flink calls
  * {@link #snapshotState(StateSnapshotContext)} first, on the task thread, for every checkpoint and savepoint), and
- * when the input ends. The operator holds no state of its own; uids, state names and serializers are the
- * function's and stay as they are.
+ * when the input ends. For a function that expires idle keys ({@link ExpiryHost}) it arms the expiry timers of keys
+ * restored without one ({@link RestoredKeysExpiry}, whose marker is the operator's only state of its own); uids,
+ * keyed state names and serializers are the function's and stay as they are.
  *
  * @param <K> key type
  */

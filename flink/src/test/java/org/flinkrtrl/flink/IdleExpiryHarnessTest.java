@@ -312,6 +312,27 @@ class IdleExpiryHarnessTest {
         }
     }
 
+    /**
+     * The canonical savepoint of an earlier release (TTL-wrapped learner state, {@code savepoint-format1}) restores
+     * into the RocksDB backend too; its four keys get their timers at the restore and are cleared a TTL later.
+     */
+    @Test
+    void aCanonicalSavepointWithFlinkTtlRestoresIntoRocksDbAndItsKeysExpire() throws Exception {
+        ModelConfig cfg = ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2)
+            .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, 2).build();
+        try (var h = Harnesses.openCached(cfg, TTL, 1 << 20, SavepointRestoreTest.forecasterState(), false)) {
+            assertEquals(4, h.numProcessingTimeTimers());
+            for (String k : new String[] {"1", "2", "3", "4"}) {
+                assertTrue(Harnesses.learner(h, k).steps() > 100, k);
+            }
+            h.setProcessingTime(11_250);
+            assertEquals(4, Harnesses.function(h).metricsForTest().keysExpired.getCount());
+            for (String k : new String[] {"1", "2", "3", "4"}) {
+                assertNull(Harnesses.learner(h, k), k);
+            }
+        }
+    }
+
     @Test
     void logModelsExpireByTheirTimer() throws Exception {
         List<Event> events = LogFunctionHarnessTest.events().subList(0, 30);
