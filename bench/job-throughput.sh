@@ -11,5 +11,7 @@ cd "$(dirname "$0")/.."
 cp="core/target/classes:$(bench/classpath.sh)"
 flags=(-Xmx${HEAP:-6g} -XX:+UseG1GC)
 if [ "${VECTOR:-0}" = 1 ]; then flags+=(--add-modules jdk.incubator.vector); fi
+# shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM options, e.g. JAVA_OPTS=-XX:ObjectAlignmentInBytes=64
+flags+=(${JAVA_OPTS:-})
 exec nice -n 10 java "${flags[@]}" ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} \
   -Dlog4j2.level=WARN -cp "$cp" org.flinkrtrl.bench.JobThroughput "$@"
