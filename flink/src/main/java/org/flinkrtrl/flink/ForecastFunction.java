@@ -206,9 +206,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     /** Drops the current key's model (and its cache entry) and lifecycle. */
     private void expire() throws Exception {
-        models.remove();
-        monitor.clear();
-        metrics.keysExpired.inc();
+        IdleExpiry.expire(monitor, models, metrics.keysExpired);
     }
 
     /** The key's expiry timer: clears an idle key's states, re-arms for any other. */
@@ -219,18 +217,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
 
     /** A processing-time timer of the current key fired at {@code timestamp}. */
     void expiryTimer(long timestamp, org.apache.flink.streaming.api.TimerService timers) throws Exception {
-        KeyLifecycle life = monitor.stored();
-        if (life == null) { // cleared already, or a model restored without a lifecycle (armed at the restore)
-            if (expiry.enabled() && models.load() != null) {
-                expire();
-            }
-            return;
-        }
-        switch (expiry.fired(life, timestamp, timers.currentProcessingTime(), timers)) {
-            case EXPIRE -> expire();
-            case REARMED -> monitor.store(life);
-            case STALE -> { }
-        }
+        expiry.onTimer(timestamp, timers, monitor, models, metrics.keysExpired);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.flinkrtrl.flink;
 
 import java.time.Duration;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.flinkrtrl.core.lifecycle.KeyLifecycle;
 
@@ -102,5 +103,32 @@ final class IdleExpiry {
         timers.registerProcessingTimeTimer(due);
         life.setExpiryTimer(due);
         return Fired.REARMED;
+    }
+
+    /**
+     * A fired processing-time timer of the current key (the operators' onTimer): an idle key's model (with its cache
+     * entry) and lifecycle are dropped and counted in {@code expired}; any other key's timer is re-armed.
+     */
+    void onTimer(long timestamp, TimerService timers, KeyMonitor monitor, ModelStore<?> models, Counter expired)
+            throws Exception {
+        KeyLifecycle life = monitor.stored();
+        if (life == null) { // cleared already, or a model restored without a lifecycle (armed at the restore)
+            if (enabled() && models.load() != null) {
+                expire(monitor, models, expired);
+            }
+            return;
+        }
+        switch (fired(life, timestamp, timers.currentProcessingTime(), timers)) {
+            case EXPIRE -> expire(monitor, models, expired);
+            case REARMED -> monitor.store(life);
+            case STALE -> { }
+        }
+    }
+
+    /** Drops the current key's model (and its cache entry) and lifecycle, and counts it. */
+    static void expire(KeyMonitor monitor, ModelStore<?> models, Counter expired) throws Exception {
+        models.remove();
+        monitor.clear();
+        expired.inc();
     }
 }

@@ -203,26 +203,13 @@ public class LogFunction extends KeyedProcessFunction<String, Event, LogPredicti
 
     /** Drops the current key's model (and its cache entry) and lifecycle. */
     private void expire() throws Exception {
-        models.remove();
-        monitor.clear();
-        keysExpired.inc();
+        IdleExpiry.expire(monitor, models, keysExpired);
     }
 
     /** The key's expiry timer: clears an idle key's states, re-arms for any other. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPrediction> out) throws Exception {
-        KeyLifecycle life = monitor.stored();
-        if (life == null) { // cleared already, or a model restored without a lifecycle (armed at the restore)
-            if (expiry.enabled() && models.load() != null) {
-                expire();
-            }
-            return;
-        }
-        switch (expiry.fired(life, timestamp, ctx.timerService().currentProcessingTime(), ctx.timerService())) {
-            case EXPIRE -> expire();
-            case REARMED -> monitor.store(life);
-            case STALE -> { }
-        }
+        expiry.onTimer(timestamp, ctx.timerService(), monitor, models, keysExpired);
     }
 
     @Override
