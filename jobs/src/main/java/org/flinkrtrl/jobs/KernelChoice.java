@@ -71,15 +71,20 @@ final class KernelChoice {
             return null;
         }
         long breakEven = breakEvenEvents(network);
+        if (breakEven == Long.MAX_VALUE) {
+            return String.format(Locale.ROOT, "--kernels auto: n = %d, the SIMD kernels do not pay below n = %d; "
+                + "--kernels vector to force them", network.hidden(), org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH);
+        }
         if (events >= breakEven) {
             return null;
         }
-        String need = breakEven == Long.MAX_VALUE ? "the SIMD kernels do not pay below n = "
-            + org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH
-            : String.format(Locale.ROOT, "below the %,d events at which the SIMD kernels repay their JIT cost",
-                breakEven);
-        return String.format(Locale.ROOT, "--kernels auto: %,d events at n = %d, %s; --kernels vector to force them",
-            events, network.hidden(), need);
+        return String.format(Locale.ROOT, "--kernels auto: %,d events at n = %d, below the %,d events at which the "
+            + "SIMD kernels repay their JIT cost; --kernels vector to force them", events, network.hidden(), breakEven);
+    }
+
+    /** Counts a bounded input's events up to a cap (-1 when the input is unbounded or unknown). */
+    interface EventCount {
+        long upTo(long cap) throws IOException;
     }
 
     /**
@@ -88,7 +93,14 @@ final class KernelChoice {
      *
      * @return the reason for the plain kernels, or null when the JVM's default stays
      */
-    static String apply(String option, long events, ModelConfig network) {
+    static String apply(String option, ModelConfig network, EventCount input) throws IOException {
+        long events = -1;
+        // count only where the count can change the choice: auto, a JVM with the SIMD kernels, a model they can pay
+        // for; and only up to the break-even, so a long input is not read through before the job starts
+        if ("auto".equals(option) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            long breakEven = breakEvenEvents(network);
+            events = breakEven == Long.MAX_VALUE ? 0 : input.upTo(breakEven);
+        }
         String reason = plainReason(option, events, network);
         if (reason != null && !"plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
             System.setProperty("flinkrtrl.kernels", "plain");
@@ -97,23 +109,26 @@ final class KernelChoice {
         return reason;
     }
 
-    /** Events in a line-oriented input (its lines; a CSV header counts as one): -1 when it is not a readable file. */
-    static long events(Path file) throws IOException {
+    /**
+     * Events in a line-oriented input (its lines; a CSV header counts as one), counted until {@code cap} is reached:
+     * -1 when it is not a readable file.
+     */
+    static long events(Path file, long cap) throws IOException {
         if (!Files.isRegularFile(file)) {
             return -1;
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return events(in);
+            return events(in, cap);
         }
     }
 
-    /** As above, of a stream (the bundled data); reads it to its end. */
-    static long events(InputStream in) throws IOException {
+    /** As above, of a stream (the bundled data); reads it to its end or until {@code cap} lines. */
+    static long events(InputStream in, long cap) throws IOException {
         byte[] buf = new byte[1 << 16];
         long lines = 0;
         int last = '\n';
         int r;
-        while ((r = in.read(buf)) > 0) {
+        while (lines < cap && (r = in.read(buf)) > 0) {
             for (int i = 0; i < r; i++) {
                 if (buf[i] == '\n') {
                     lines++;

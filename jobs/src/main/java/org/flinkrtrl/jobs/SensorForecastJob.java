@@ -91,7 +91,7 @@ public final class SensorForecastJob {
             }
             // Which kernels, before anything loads them; then the SIMD kernels' JIT warm-up runs beside the
             // cluster's start-up (no-op on the plain kernels)
-            KernelChoice.apply(o.get(o.kernels), expectedEvents(o), o.modelConfig());
+            KernelChoice.apply(o.get(o.kernels), o.modelConfig(), cap -> expectedEvents(o, cap));
             if (o.logMode()) {
                 KernelWarmUp.startInBackground(o.modelConfig());
                 return LogJob.run(o, out);
@@ -113,17 +113,17 @@ public final class SensorForecastJob {
         }
     }
 
-    /** Lines of the bounded input (the file or the bundled data), -1 for Kafka's unbounded one. */
-    static long expectedEvents(JobOptions o) throws IOException {
+    /** Lines of the bounded input (the file or the bundled data) up to {@code cap}, -1 for Kafka's unbounded one. */
+    static long expectedEvents(JobOptions o, long cap) throws IOException {
         if (o.mode() == JobOptions.Mode.KAFKA) {
             return -1;
         }
         if (o.mode() == JobOptions.Mode.FILE) {
-            return KernelChoice.events(o.get(o.input));
+            return KernelChoice.events(o.get(o.input), cap);
         }
         try (InputStream in = SensorForecastJob.class.getResourceAsStream(o.logMode() ? LogJob.BUNDLED_LOGS
             : BUNDLED_DATA)) {
-            return in == null ? -1 : KernelChoice.events(in);
+            return in == null ? -1 : KernelChoice.events(in, cap);
         }
     }
 
