@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.core.math.Kernels;
 
 /**
  * Which kernels a local run's JVM trains with ({@code --kernels auto|vector|plain}). On JDK 17 the Vector API
@@ -31,9 +32,6 @@ final class KernelChoice {
     /** Per LRU step (linear readout; plain 0.76 us, SIMD 0.37 us at N = 8). */
     static final double SAVING_MICROS_LRU = 0.4;
 
-    /** The property that carries the reason of an automatic choice to the kernels' description. */
-    static final String REASON_PROPERTY = "flinkrtrl.kernels.reason";
-
     private KernelChoice() {}
 
     /**
@@ -45,7 +43,7 @@ final class KernelChoice {
         double saving;
         if (network.method() == Method.LRU) {
             saving = SAVING_MICROS_LRU;
-        } else if (network.hidden() < org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH) {
+        } else if (network.hidden() < Kernels.MIN_VECTOR_WIDTH) {
             return Long.MAX_VALUE;
         } else {
             // products of n x n blocks: the saving grows as n^2; r-OK's work per step as r + 1
@@ -73,7 +71,7 @@ final class KernelChoice {
         long breakEven = breakEvenEvents(network);
         if (breakEven == Long.MAX_VALUE) {
             return String.format(Locale.ROOT, "--kernels auto: n = %d, the SIMD kernels do not pay below n = %d; "
-                + "--kernels vector to force them", network.hidden(), org.flinkrtrl.core.math.Kernels.MIN_VECTOR_WIDTH);
+                + "--kernels vector to force them", network.hidden(), Kernels.MIN_VECTOR_WIDTH);
         }
         if (events >= breakEven) {
             return null;
@@ -102,9 +100,9 @@ final class KernelChoice {
             events = breakEven == Long.MAX_VALUE ? 0 : input.upTo(breakEven);
         }
         String reason = plainReason(option, events, network);
-        if (reason != null && !"plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
-            System.setProperty("flinkrtrl.kernels", "plain");
-            System.setProperty(REASON_PROPERTY, reason);
+        if (reason != null && !"plain".equalsIgnoreCase(System.getProperty(Kernels.PROPERTY, ""))) {
+            System.setProperty(Kernels.PROPERTY, "plain");
+            System.setProperty(Kernels.REASON_PROPERTY, reason);
         }
         return reason;
     }

@@ -22,6 +22,11 @@ public abstract class Kernels {
     /** Name of the SIMD implementation, loaded reflectively. */
     static final String VECTOR_CLASS = "org.flinkrtrl.core.math.VectorKernels";
 
+    /** The system property that forces the plain kernels ({@code plain}); read once, when the kernels load. */
+    public static final String PROPERTY = "flinkrtrl.kernels";
+    /** Why a job set {@link #PROPERTY} itself (e.g. {@code --kernels auto}), for {@link #describe()}. */
+    public static final String REASON_PROPERTY = "flinkrtrl.kernels.reason";
+
     private static final Kernels INSTANCE = load();
 
     /** The kernels of this JVM (SIMD when available). */
@@ -53,7 +58,7 @@ public abstract class Kernels {
     }
 
     private static Kernels load() {
-        if ("plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", ""))) {
+        if ("plain".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
             return PlainKernels.INSTANCE;
         }
         Kernels v = tryVector();
@@ -105,10 +110,10 @@ public abstract class Kernels {
      * SIMD ones, e.g. {@code "vector-256 (jdk.incubator.vector present)"} or {@code "plain (start the JVM with
      * --add-modules jdk.incubator.vector for the SIMD kernels, about 2.5x faster at n=32, r=4)"}. Starts with
      * {@code get().name()}. When a job chose the plain kernels itself ({@code --kernels}), its reason is in the
-     * system property {@code flinkrtrl.kernels.reason}.
+     * system property {@link #REASON_PROPERTY}.
      */
     public static String describe() {
-        return describe(INSTANCE, "plain".equalsIgnoreCase(System.getProperty("flinkrtrl.kernels", "")),
+        return describe(INSTANCE, "plain".equalsIgnoreCase(System.getProperty(PROPERTY, "")),
             ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
     }
 
@@ -117,7 +122,7 @@ public abstract class Kernels {
             return k.name() + " (jdk.incubator.vector present)";
         }
         if (forcedPlain) {
-            String reason = System.getProperty("flinkrtrl.kernels.reason", "");
+            String reason = System.getProperty(REASON_PROPERTY, "");
             return k.name() + (reason.isEmpty() ? " (forced by -Dflinkrtrl.kernels=plain)" : " (" + reason + ")");
         }
         if (!modulePresent) {
