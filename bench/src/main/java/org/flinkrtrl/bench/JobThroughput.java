@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +163,10 @@ public final class JobThroughput {
                     Event[] data = events(events, k);
                     Path csv = writeCsv(data, k);
                     String topic = kafka ? produce(data, k) : null;
+                    if (pairs() > 1) {
+                        paired(n, k, data, csv, topic, backends, modes, table, failures);
+                        continue;
+                    }
                     // the bare loop before and after the jobs, the better of the two: JIT compilation of the learner
                     // (and machine load) must not make the reference look slow
                     Rate bare = bare(n, data);
@@ -171,15 +176,7 @@ public final class JobThroughput {
                         for (String mode : modes) {
                             Rate r;
                             try {
-                                int at = mode.indexOf('@');
-                                List<String> props = at < 0 ? List.of() : kafkaVariant(mode.substring(at + 1));
-                                r = switch (at < 0 ? mode : mode.substring(0, at)) {
-                                    case "bare" -> null;
-                                    case "file" -> file(n, csv, backend);
-                                    case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events, props);
-                                    case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events, props);
-                                    default -> throw new IllegalArgumentException("unknown mode " + mode);
-                                };
+                                r = runMode(mode, n, csv, topic, backend);
                             } catch (IllegalStateException e) {
                                 // one failed run (e.g. outputs missing at the timeout) does not cost the others
                                 String failed = String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | failed: %s",
@@ -221,6 +218,85 @@ public final class JobThroughput {
         System.out.println();
         table.forEach(System.out::println);
         failures.forEach(System.out::println);
+    }
+
+    /** One job run of a mode (null for "bare", which the caller measures). */
+    private Rate runMode(String mode, int n, Path csv, String topic, String backend) throws Exception {
+        int at = mode.indexOf('@');
+        List<String> props = at < 0 ? List.of() : kafkaVariant(mode.substring(at + 1));
+        return switch (at < 0 ? mode : mode.substring(0, at)) {
+            case "bare" -> null;
+            case "file" -> file(n, csv, backend);
+            case "kafka-alo" -> kafka(n, topic, backend, "at-least-once", events, props);
+            case "kafka-eo" -> kafka(n, topic, backend, "exactly-once", events, props);
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        };
+    }
+
+    /** --pairs P (default 1): P alternations of the bare loop and each job mode, see {@link #paired}. */
+    private int pairs() {
+        return Integer.parseInt(opt.getOrDefault("pairs", "1"));
+    }
+
+    /**
+     * --pairs P > 1: every mode as P pairs of a bare loop immediately followed by the job run, each pair's steady
+     * job/bare ratio from its own two runs, and the median over the pairs. On a shared host the learner's speed moves
+     * by up to a third between stretches of tens of seconds (docs/performance.md, "Host regimes"), with no change
+     * in the JVM; a ratio of runs far apart in time, or against the better of two bare runs, mixes those stretches
+     * into the ratio, adjacent runs mostly share one.
+     */
+    private void paired(int n, int k, Event[] data, Path csv, String topic, String[] backends, List<String> modes,
+            List<String> table, List<String> failures) throws Exception {
+        for (String backend : backends) {
+            for (String mode : modes) {
+                if (mode.equals("bare")) {
+                    continue;
+                }
+                double[] ratio = new double[pairs()];
+                double[] job = new double[pairs()];
+                double[] bareRate = new double[pairs()];
+                double[] noJit = new double[pairs()];
+                int ok = 0;
+                for (int p = 0; p < pairs(); p++) {
+                    Rate bare = bare(n, data);
+                    Rate r;
+                    try {
+                        r = runMode(mode, n, csv, topic, backend);
+                    } catch (IllegalStateException e) {
+                        String failed = String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | pair %d failed: %s",
+                            n, k, backend, mode, p + 1, e.getMessage());
+                        System.out.println(failed);
+                        failures.add(failed);
+                        continue;
+                    }
+                    System.out.println(row(n, k, backend, mode + " #" + (p + 1), r, bare));
+                    job[ok] = r.steady().perCpuSecond();
+                    bareRate[ok] = bare.steady().perCpuSecond();
+                    ratio[ok] = job[ok] / bareRate[ok];
+                    Rate st = r.steady();
+                    noJit[ok] = Double.isNaN(st.jitSeconds()) ? Double.NaN
+                        : st.events() / (st.cpuSeconds() - st.jitSeconds()) / bareRate[ok];
+                    ok++;
+                }
+                if (ok == 0) {
+                    continue;
+                }
+                double[] q = Arrays.copyOf(ratio, ok);
+                Arrays.sort(q);
+                String line = String.format(Locale.ROOT, "| %3d | %,6d | %-7s | %-9s | steady job/bare, %d pairs: median "
+                    + "%.0f%% (%.0f-%.0f%%), without the JIT threads %.0f%%; median job %,.0f, bare %,.0f events/CPU-s",
+                    n, k, backend, mode, ok, 100 * median(ratio, ok), 100 * q[0], 100 * q[ok - 1],
+                    100 * median(noJit, ok), median(job, ok), median(bareRate, ok));
+                System.out.println(line);
+                table.add(line);
+            }
+        }
+    }
+
+    private static double median(double[] v, int len) {
+        double[] s = Arrays.copyOf(v, len);
+        Arrays.sort(s);
+        return len % 2 == 1 ? s[len / 2] : (s[len / 2 - 1] + s[len / 2]) / 2;
     }
 
     /**
