@@ -55,6 +55,12 @@ public final class ExactRtrl implements GradientEstimator {
         return Method.RTRL;
     }
 
+    /** The Frobenius norm of G (a scan of the n x k m state; the step itself is O(n^2 k m)). */
+    @Override
+    public double influenceScale() {
+        return StateIO.norm(g, g.length);
+    }
+
     @Override
     public void reset() {
         Arrays.fill(g, 0.0);

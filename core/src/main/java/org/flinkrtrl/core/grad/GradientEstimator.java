@@ -36,6 +36,22 @@ public interface GradientEstimator {
     void step(double[] W, CellStep step, Rng rng);
 
     /**
+     * The size of the influence estimate after the latest {@link #step}: a norm of G (or of its factors' product),
+     * NaN or infinite when G is not finite. 0 for estimators whose state is bounded by construction. The learner
+     * zeroes the influence ({@link #reset}, as at a sequence boundary; h and the weights are kept) when this exceeds
+     * {@link #INFLUENCE_LIMIT}: on a stream without resets, recurrent dynamics that turn expanding (Jacobians of
+     * spectral radius above 1) grow G geometrically until it overflows, and the gradient means nothing long before.
+     */
+    double influenceScale();
+
+    /**
+     * The influence size at which the learner resets it. Normal influence norms are O(1)-O(100) (a contracting
+     * network's G is bounded by its inputs over 1 - its contraction rate); growing 12 % per step, as in the stream
+     * where this was seen, G passes 1e8 about 160 steps after it leaves that range, and 1e308 after 6,000 more.
+     */
+    double INFLUENCE_LIMIT = 1e8;
+
+    /**
      * Writes dL/dW (k x m, row-major, same layout as W) for the loss at the latest hidden state.
      *
      * @param dLdh dL/dh_{t+1}, length n. Not modified.

@@ -50,6 +50,12 @@ public final class KfRtrl implements GradientEstimator {
         return Method.KF;
     }
 
+    /** ||u|| ||A||_F, the Frobenius norm of the Kronecker product u (x) A that is the estimate. */
+    @Override
+    public double influenceScale() {
+        return StateIO.norm(u, u.length) * StateIO.norm(aMat, aMat.length);
+    }
+
     @Override
     public void reset() {
         Arrays.fill(u, 0.0);

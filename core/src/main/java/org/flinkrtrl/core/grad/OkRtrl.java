@@ -204,6 +204,17 @@ public final class OkRtrl implements GradientEstimator {
         yt = w.yt;
     }
 
+    /**
+     * The largest singular value of the latest step's core (the r + 1 terms' sum before the reduction, whose
+     * spectral norm it is): NaN when the SVD saw a non-finite entry. Not state: recomputed by every step.
+     */
+    private double scale;
+
+    @Override
+    public double influenceScale() {
+        return scale;
+    }
+
     @Override
     public void step(double[] W, CellStep s, Rng rng) {
         StateIO.checkShape(s, n, k, m, "OkRtrl");
@@ -219,8 +230,11 @@ public final class OkRtrl implements GradientEstimator {
         coreProduct();
         // 3. SVD of the small core, sorted descending with the singular vectors kept paired, canonical signs.
         if (!svd.decompose(cMat, pv, pm, pm, xc, r1, yc, r1, sigma)) {
-            throw new IllegalStateException("OK-RTRL: SVD failed (non-finite influence state?)");
+            // a non-finite influence state (overflowed): the learner resets it (influenceScale is NaN)
+            scale = Double.NaN;
+            return;
         }
+        scale = sigma[0];
         canonicalSigns();
         zeroBelowNumericalRank();
         // 4. Opt(sigma) -> P.

@@ -71,6 +71,12 @@ public final class OnlineLru implements GradientEstimator {
         return Method.LRU;
     }
 
+    /** 0: the traces stay bounded (|lambda| < 1 by the parameterisation exp(-exp(nu) + i theta)). */
+    @Override
+    public double influenceScale() {
+        return 0.0;
+    }
+
     @Override
     public void reset() {
         Arrays.fill(eLamRe, 0.0);

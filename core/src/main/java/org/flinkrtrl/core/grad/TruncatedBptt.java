@@ -85,6 +85,12 @@ public final class TruncatedBptt implements GradientEstimator {
         return count;
     }
 
+    /** 0: no influence state is carried; the window's backward pass starts from zero every update. */
+    @Override
+    public double influenceScale() {
+        return 0.0;
+    }
+
     @Override
     public void reset() {
         pendingCut = true;

@@ -45,6 +45,12 @@ public final class Uoro implements GradientEstimator {
         return Method.UORO;
     }
 
+    /** ||s~|| ||theta~||, the Frobenius norm of the rank-one estimate s~ theta~^T. */
+    @Override
+    public double influenceScale() {
+        return StateIO.norm(s, s.length) * StateIO.norm(theta, theta.length);
+    }
+
     @Override
     public void reset() {
         Arrays.fill(s, 0.0);

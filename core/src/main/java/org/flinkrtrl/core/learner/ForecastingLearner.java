@@ -550,6 +550,11 @@ public final class ForecastingLearner {
                 }
             }
             y = model.advance(xin);
+            if (model.influenceWasReset()) {
+                // the influence estimate had exploded (expanding dynamics on an endless stream): zeroed, counted
+                divergences++;
+                r.diverged = true;
+            }
         }
         for (int c = 0; c < d; c++) {
             double mean = levels.mean(c);

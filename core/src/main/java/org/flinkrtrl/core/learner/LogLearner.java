@@ -108,6 +108,8 @@ public final class LogLearner {
             net.initialise();
             resets++;
             net.advance(x);
+        } else if (net.influenceWasReset()) {
+            resets++; // the influence estimate exploded and was zeroed (GradientEstimator#influenceScale)
         }
         topK(net.output(), vocabulary.size() + 1, out);
         return out;

@@ -85,6 +85,8 @@ public final class OnlineLearner {
     private int periodCount;
 
     private long steps;
+    /** Whether the latest advance reset the influence estimate (transient: set by every advance, not state). */
+    private boolean influenceReset;
     private long updates;
     private boolean hasOutput;
     /** {class, classes in use} of {@link #learnClass(int, int)}, reused. */
@@ -172,6 +174,10 @@ public final class OnlineLearner {
         CellStep step = scratch().step;
         cell.forward(W, h, x, step);
         estimator.step(W, step, rng);
+        influenceReset = !(estimator.influenceScale() <= GradientEstimator.INFLUENCE_LIMIT);
+        if (influenceReset) {
+            estimator.reset();
+        }
         System.arraycopy(step.hNext, 0, h, 0, h.length);
         readout.forward(V, h, out);
         steps++;
@@ -324,6 +330,15 @@ public final class OnlineLearner {
     }
 
     /** True when every weight and the hidden state are finite. */
+    /**
+     * Whether the latest {@link #advance} found the influence estimate not finite or above
+     * {@link GradientEstimator#INFLUENCE_LIMIT} and zeroed it (h and the weights kept): the gradient then starts
+     * over, as after a sequence boundary. Callers count it as a divergence.
+     */
+    public boolean influenceWasReset() {
+        return influenceReset;
+    }
+
     public boolean isFinite() {
         return allFinite(W) && allFinite(V) && allFinite(h);
     }

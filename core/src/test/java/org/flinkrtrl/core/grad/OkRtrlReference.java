@@ -128,6 +128,12 @@ final class OkRtrlReference implements GradientEstimator {
         return r;
     }
 
+    /** 0: a test reference, never reset by the learner's guard, so comparisons with it stay exact. */
+    @Override
+    public double influenceScale() {
+        return 0.0;
+    }
+
     @Override
     public void reset() {
         uMat.zero();

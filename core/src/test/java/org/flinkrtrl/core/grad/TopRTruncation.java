@@ -40,6 +40,12 @@ final class TopRTruncation implements GradientEstimator {
         return Method.OK;
     }
 
+    /** 0: a test reference, never reset by the learner's guard, so comparisons with it stay exact. */
+    @Override
+    public double influenceScale() {
+        return 0.0;
+    }
+
     @Override
     public void reset() {
         for (int i = 0; i < r; i++) {
