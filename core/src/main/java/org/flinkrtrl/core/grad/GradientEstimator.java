@@ -46,8 +46,8 @@ public interface GradientEstimator {
 
     /**
      * The influence size at which the learner resets it. Normal influence norms are O(1)-O(100) (a contracting
-     * network's G is bounded by its inputs over 1 - its contraction rate); growing 12 % per step, as in the stream
-     * where this was seen, G passes 1e8 about 160 steps after it leaves that range, and 1e308 after 6,000 more.
+     * network's G is bounded by its inputs over 1 - its contraction rate); growing 8-10 % per step, as in the stream
+     * where this was seen, G passes 1e8 some 150-240 steps after it leaves that range, and 1e308 7,000-9,000 later.
      */
     double INFLUENCE_LIMIT = 1e8;
 
