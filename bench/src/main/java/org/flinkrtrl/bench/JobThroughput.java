@@ -578,13 +578,20 @@ public final class JobThroughput {
         NativeThreadCpu nat = nativeThreads(null);
         NativeThreadCpu jit = jitThreads(null);
         org.flinkrtrl.jobs.OutputClock.reset();
-        org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * events), Long.MAX_VALUE);
+        boolean jobWindow = "job".equals(opt.getOrDefault("kafka-window", "consumer"));
+        // job window: end where the job's own count of predictions passes all but the last partial blocks of its
+        // writers (ProgressLogger adds them in blocks; an unbounded source never closes it)
+        long jobEnd = events - (long) Math.max(1, env.getParallelism()) * org.flinkrtrl.jobs.OutputClock.BLOCK;
+        org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * events), jobWindow ? jobEnd : Long.MAX_VALUE);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
         JobClient job = env.executeAsync("bench-" + run);
         try {
-            Window w = readOutputs(out, events,
-                Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-seconds", "600"))));
+            Duration timeout = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-seconds", "600")));
+            if (jobWindow) {
+                return jobWindowRate(out, events, timeout, nat, jit);
+            }
+            Window w = readOutputs(out, events, timeout);
             if (delivery.equals("at-least-once")) {
                 // outputs follow the events closely: the steady state is the first output to the last, and the
                 // time to the first output is the job's start-up
@@ -632,6 +639,35 @@ public final class JobThroughput {
             return new Rate(total - steadyCount, (endWall - steadyWall) / 1e9, (endCpu - steadyCpu) / 1e9,
                 jit == null ? Double.NaN : jit.seconds(steadyWall, endWall));
         }
+    }
+
+    /**
+     * --kafka-window job: the steady window from the job's own prediction count (ProgressLogger, OutputClock), from
+     * --steady-from of the events to all but the writers' last partial blocks, while this thread sleeps; the topic is
+     * read for completeness only after that window, so the checking consumer's CPU and the compilation of its code
+     * stay outside it. Both the whole-run and the steady rate are that window.
+     */
+    private Rate jobWindowRate(String out, int events, Duration timeout, NativeThreadCpu nat, NativeThreadCpu jit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (org.flinkrtrl.jobs.OutputClock.endNanos() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long start = org.flinkrtrl.jobs.OutputClock.steadyNanos();
+        long end = org.flinkrtrl.jobs.OutputClock.endNanos();
+        if (start == 0 || end == 0) {
+            throw new IllegalStateException("the job's prediction count did not reach its window in time");
+        }
+        long counted = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
+        double cpu = (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9;
+        double jitS = jitSeconds(jit, start, end);
+        nativeReport(nat, start, end, counted);
+        Window w = readOutputs(out, events, timeout);
+        if (w.total() < events) {
+            throw new IllegalStateException("only " + w.total() + " of " + events + " outputs arrived");
+        }
+        Rate steady = new Rate(counted, (end - start) / 1e9, cpu, jitS);
+        return steady.withSteady(steady);
     }
 
     /** Counts committed outputs of {@code topic} until {@code expected} arrived. */

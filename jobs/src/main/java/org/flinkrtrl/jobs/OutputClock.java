@@ -13,7 +13,7 @@ import java.lang.management.ManagementFactory;
  */
 public final class OutputClock {
     /** Outputs a writer counts before adding them to the shared count. */
-    static final int BLOCK = 1024;
+    public static final int BLOCK = 1024;
 
     private static volatile long firstNanos;
     private static volatile long firstCpuNanos;
