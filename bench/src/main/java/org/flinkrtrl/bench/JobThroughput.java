@@ -270,10 +270,10 @@ public final class JobThroughput {
                         continue;
                     }
                     System.out.println(row(n, k, backend, mode + " #" + (p + 1), r, bare));
-                    job[ok] = r.steady().perCpuSecond();
+                    Rate st = r.steady();
+                    job[ok] = st.perCpuSecond();
                     bareRate[ok] = bare.steady().perCpuSecond();
                     ratio[ok] = job[ok] / bareRate[ok];
-                    Rate st = r.steady();
                     noJit[ok] = Double.isNaN(st.jitSeconds()) ? Double.NaN
                         : st.events() / (st.cpuSeconds() - st.jitSeconds()) / bareRate[ok];
                     ok++;

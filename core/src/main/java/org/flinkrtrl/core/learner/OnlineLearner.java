@@ -329,7 +329,6 @@ public final class OnlineLearner {
         optV.setLearningRateFactor(factor);
     }
 
-    /** True when every weight and the hidden state are finite. */
     /**
      * Whether the latest {@link #advance} found the influence estimate not finite or above
      * {@link GradientEstimator#INFLUENCE_LIMIT} and zeroed it (h and the weights kept): the gradient then starts
@@ -339,6 +338,7 @@ public final class OnlineLearner {
         return influenceReset;
     }
 
+    /** True when every weight and the hidden state are finite. */
     public boolean isFinite() {
         return allFinite(W) && allFinite(V) && allFinite(h);
     }
