@@ -2,7 +2,6 @@ package org.flinkrtrl.core.math;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,6 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * reflectively by {@link LruKernels#get()} only when the SIMD {@link Kernels} are in use: never reference this
  * class directly. The element-wise kernels do the plain ones' operations in the same order (no FMA), so they give
  * the same bits; the readout's backward pass accumulates {@code V1^T d} with FMAs (reassociation only).
+ *
+ * <p>No method here takes or returns a vector: every vector lives inside one method, between a load from and a store
+ * to an array. A vector passed to a helper is boxed on the heap whenever C2 does not inline that helper, and it does
+ * not when the helper was already compiled on its own into more than {@code InlineSmallCode} bytes ("already compiled
+ * into a big method"), which depends on the order of compilations: the LRU step allocated 1.5 KB per event for the
+ * JVM's lifetime in about one JVM of dozens. AllocationTest's execution runs with {@code -XX:InlineSmallCode=500},
+ * which provokes that case every time.
  */
 final class VectorLruKernels extends LruKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -27,8 +33,7 @@ final class VectorLruKernels extends LruKernels {
      * {@link LruKernels#transform} on lanes: {@link LruMath}'s exp, sin and cos with the same operations in the same
      * order on each lane (lane-wise fma is exact like {@link Math#fma}), so the same bits. A block of lanes with an
      * argument outside the fast ranges (or NaN) is done by the scalar functions, which then take {@code StrictMath}'s
-     * value. Each function is its own small loop, so that C2 inlines every vector operation (a vector crossing a call
-     * boundary would be boxed on the heap).
+     * value. Each function is its own loop over arrays, its vector operations written out (see the class comment).
      */
     @Override
     public void transform(int n, double[] W, double minDecay, double[] en, double[] et, double[] g, double[] lr,
@@ -60,8 +65,30 @@ final class VectorLruKernels extends LruKernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, src, off + i);
-            if (expRange(x).allTrue()) {
-                exp(x).intoArray(dst, i);
+            if (x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX))
+                .allTrue()) {
+                // LruMath.exp on lanes within [EXP_MIN, EXP_MAX]
+                DoubleVector shifted = x.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
+                DoubleVector k = shifted.sub(LruMath.SHIFTER);
+                DoubleVector nk = k.neg();
+                DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, x);
+                r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
+                DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
+                p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
+                p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
+                p = p.add(1.0);
+                DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
+                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                p.mul(scale).intoArray(dst, i);
             } else {
                 for (int l = i; l < i + L; l++) {
                     dst[l] = LruMath.exp(src[off + l]);
@@ -82,9 +109,37 @@ final class VectorLruKernels extends LruKernels {
                 // Shared reduction; sin picks by quadrant q, cos by q + 1 (cos x = sin(x + pi/2)).
                 DoubleVector shifted = x.mul(LruMath.TWO_OVER_PI).add(LruMath.SHIFTER);
                 DoubleVector k = shifted.sub(LruMath.SHIFTER);
-                DoubleVector r = reduce(x, k);
-                LongVector sp = sinPoly(r).reinterpretAsLongs();
-                LongVector cp = cosPoly(r).reinterpretAsLongs();
+                // LruMath.reduce: r = x - k pi/2 in three parts
+                DoubleVector nk = k.neg();
+                DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.PIO2_1, x);
+                DoubleVector p2 = k.mul(LruMath.PIO2_2);
+                DoubleVector w = r1.sub(p2);
+                DoubleVector bb = w.sub(r1);
+                DoubleVector err = r1.sub(w.sub(bb)).sub(p2.add(bb));
+                DoubleVector r = w.add(nk.lanewise(VectorOperators.FMA, LruMath.PIO2_3, err));
+                DoubleVector z = r.mul(r);
+                // LruMath.sinPoly
+                DoubleVector ps = z.lanewise(VectorOperators.FMA, -LruMath.E19, LruMath.E17);
+                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E15);
+                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E13);
+                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E11);
+                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E9);
+                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E7);
+                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E5);
+                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E3);
+                LongVector sp = z.mul(r).lanewise(VectorOperators.FMA, ps, r).reinterpretAsLongs();
+                // LruMath.cosPoly
+                DoubleVector pc = z.lanewise(VectorOperators.FMA, -LruMath.E18, LruMath.E16);
+                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E14);
+                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E12);
+                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E10);
+                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E8);
+                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E6);
+                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E4);
+                DoubleVector hz = z.mul(0.5);
+                DoubleVector one = DoubleVector.broadcast(S, 1.0);
+                DoubleVector cw = one.sub(hz);
+                LongVector cp = cw.add(one.sub(cw).sub(hz).add(z.mul(z).mul(pc))).reinterpretAsLongs();
                 LongVector q = shifted.reinterpretAsLongs();
                 DoubleVector mod = DoubleVector.fromArray(S, lr, i);
                 // sin(q pi/2 + r): cos r for odd q, sign flipped (exactly a negation) for q mod 4 in {2, 3}.
@@ -145,11 +200,9 @@ final class VectorLruKernels extends LruKernels {
     }
 
     /**
-     * {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). {@link #exp}'s operations are written out
-     * here rather than called: a helper that C2 has already compiled on its own (which a JVM running many kernels
-     * does) is not inlined into a later compilation ("already compiled into a big method"), and a vector crossing
-     * that call is boxed on the heap, so the readout's activation would allocate (AllocationTest in the full suite).
-     * The operations are {@link #exp}'s, in the same order (LruKernelsTest pins the bits against the scalar tanh).
+     * {@code f[i] = LruKernels.tanh(f[i])}, i < n, on lanes (the same bits). The exponential's operations are
+     * {@link #expInto}'s, in the same order, written out again (see the class comment on why there is no shared
+     * vector helper); LruKernelsTest pins the bits against the scalar tanh.
      */
     private static void tanhLanes(double[] f, int n) {
         int i = 0;
@@ -189,76 +242,6 @@ final class VectorLruKernels extends LruKernels {
         for (; i < n; i++) {
             f[i] = LruKernels.tanh(f[i]);
         }
-    }
-
-    private static VectorMask<Double> expRange(DoubleVector x) {
-        return x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX));
-    }
-
-    /** {@link LruMath#exp} on lanes within [EXP_MIN, EXP_MAX]. */
-    private static DoubleVector exp(DoubleVector x) {
-        DoubleVector shifted = x.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
-        DoubleVector k = shifted.sub(LruMath.SHIFTER);
-        DoubleVector nk = k.neg();
-        DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, x);
-        r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
-        DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
-        p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
-        p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
-        p = p.add(1.0);
-        DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
-            .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(scale);
-    }
-
-    /** {@link LruMath#reduce} on lanes. */
-    private static DoubleVector reduce(DoubleVector x, DoubleVector k) {
-        DoubleVector nk = k.neg();
-        DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.PIO2_1, x);
-        DoubleVector p2 = k.mul(LruMath.PIO2_2);
-        DoubleVector w = r1.sub(p2);
-        DoubleVector bb = w.sub(r1);
-        DoubleVector err = r1.sub(w.sub(bb)).sub(p2.add(bb));
-        return w.add(nk.lanewise(VectorOperators.FMA, LruMath.PIO2_3, err));
-    }
-
-    /** {@link LruMath#sinPoly} on lanes. */
-    private static DoubleVector sinPoly(DoubleVector r) {
-        DoubleVector z = r.mul(r);
-        DoubleVector p = z.lanewise(VectorOperators.FMA, -LruMath.E19, LruMath.E17);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E15);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E13);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E11);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E9);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E7);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E5);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E3);
-        return z.mul(r).lanewise(VectorOperators.FMA, p, r);
-    }
-
-    /** {@link LruMath#cosPoly} on lanes. */
-    private static DoubleVector cosPoly(DoubleVector r) {
-        DoubleVector z = r.mul(r);
-        DoubleVector p = z.lanewise(VectorOperators.FMA, -LruMath.E18, LruMath.E16);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E14);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E12);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E10);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E8);
-        p = z.lanewise(VectorOperators.FMA, p, -LruMath.E6);
-        p = z.lanewise(VectorOperators.FMA, p, LruMath.E4);
-        DoubleVector hz = z.mul(0.5);
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector w = one.sub(hz);
-        return w.add(one.sub(w).sub(hz).add(z.mul(z).mul(p)));
     }
 
     @Override
