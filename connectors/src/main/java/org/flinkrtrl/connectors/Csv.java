@@ -1,6 +1,7 @@
 package org.flinkrtrl.connectors;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,20 +19,53 @@ public final class Csv {
 
     /** A line without quotes: its cells are the text between delimiters, trimmed (no copy beyond each cell). */
     static List<String> splitUnquoted(String line, char delimiter) {
-        List<String> out = new ArrayList<>();
+        String[] cells = new String[cellCount(line, delimiter)];
+        splitUnquotedInto(line, delimiter, cells);
+        return Arrays.asList(cells);
+    }
+
+    /** The number of cells of a line without quotes: its delimiters plus one. */
+    static int cellCount(String line, char delimiter) {
+        int count = 1;
+        for (int i = 0, n = line.length(); i < n; i++) {
+            if (line.charAt(i) == delimiter) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * {@link #splitUnquoted} into a caller's array, for a parser that reads line after line without a list per
+     * line: the first {@code out.length} cells go to {@code out}, and the line's number of cells is returned (more
+     * than {@code out.length} when it has more; the extra cells are not stored).
+     */
+    static int splitUnquotedInto(String line, char delimiter, String[] out) {
         int n = line.length();
         if (n > 0 && line.charAt(n - 1) == '\r') {
             n--;
         }
+        int count = 0;
         int start = 0;
-        for (int i = 0; i < n; i++) {
-            if (line.charAt(i) == delimiter) {
-                out.add(line.substring(start, i).trim());
+        for (int i = 0; i <= n; i++) {
+            if (i == n || line.charAt(i) == delimiter) {
+                if (count < out.length) {
+                    // String.trim's bounds (chars <= ' ' at either end), one substring
+                    int s = start;
+                    int e = i;
+                    while (s < e && line.charAt(s) <= ' ') {
+                        s++;
+                    }
+                    while (e > s && line.charAt(e - 1) <= ' ') {
+                        e--;
+                    }
+                    out[count] = line.substring(s, e);
+                }
+                count++;
                 start = i + 1;
             }
         }
-        out.add(line.substring(start, n).trim());
-        return out;
+        return count;
     }
 
     /** Any line, cell by cell through a buffer (quoted cells, doubled quotes). */

@@ -81,6 +81,9 @@ public final class EventParser implements Serializable {
     private final char delimiter;
     private transient ObjectMapper json;
     private transient Map<String, Integer> columnIndex;
+    /** The current CSV record's cells and the view over them (csvFields). */
+    private transient String[] csvCells;
+    private transient Fields csvView;
 
     private EventParser(Format format, FieldMapping mapping, String[] csvColumns, char delimiter) {
         this.format = format;
@@ -478,10 +481,10 @@ public final class EventParser implements Serializable {
                 if (s == null) {
                     throw new Reject(what + " '" + name + "' is not a number: " + Texts.quote(v.toString()));
                 }
-                if (NON_FINITE_WORDS.contains(s.toLowerCase(Locale.ROOT))) {
-                    throw new Reject(what + " '" + name + "' is not finite: " + s);
-                }
-                if (!isDecimal(s)) {
+                if (!isDecimal(s)) { // the non-finite words are not decimals: checked only then, no copy per number
+                    if (NON_FINITE_WORDS.contains(s.toLowerCase(Locale.ROOT))) {
+                        throw new Reject(what + " '" + name + "' is not finite: " + s);
+                    }
                     throw new Reject(what + " '" + name + "' is not a decimal number: " + Texts.quote(s));
                 }
                 d = NumberInput.parseDouble(s, true); // correctly rounded, as Double.parseDouble, faster
@@ -543,30 +546,45 @@ public final class EventParser implements Serializable {
         };
     }
 
+    /**
+     * The record's cells in a buffer of this parser's, reused line after line (a parser serves one subtask's
+     * thread), read through one reused view: no list or view object per line.
+     */
     private Fields csvFields(String text) {
         if (columnIndex == null) {
             columnIndex = index(csvColumns);
-        }
-        final List<String> cells;
-        try {
-            cells = Csv.split(text, delimiter);
-        } catch (IllegalArgumentException e) {
-            throw new Reject("malformed CSV: " + e.getMessage());
-        }
-        if (cells.size() != csvColumns.length) {
-            throw new Reject("expected " + csvColumns.length + " CSV columns, got " + cells.size());
-        }
-        return new Fields() {
-            @Override
-            Object raw(String name) {
-                Integer i = columnIndex.get(name);
-                if (i == null) {
-                    return null;
+            csvCells = new String[csvColumns.length];
+            csvView = new Fields() {
+                @Override
+                Object raw(String name) {
+                    Integer i = columnIndex.get(name);
+                    if (i == null) {
+                        return null;
+                    }
+                    String s = csvCells[i];
+                    return s.isEmpty() ? null : s;
                 }
-                String s = cells.get(i);
-                return s.isEmpty() ? null : s;
+            };
+        }
+        int count;
+        if (text.indexOf('"') < 0) {
+            count = Csv.splitUnquotedInto(text, delimiter, csvCells);
+        } else {
+            final List<String> cells;
+            try {
+                cells = Csv.splitQuoted(text, delimiter);
+            } catch (IllegalArgumentException e) {
+                throw new Reject("malformed CSV: " + e.getMessage());
             }
-        };
+            count = cells.size();
+            if (count == csvCells.length) {
+                cells.toArray(csvCells);
+            }
+        }
+        if (count != csvColumns.length) {
+            throw new Reject("expected " + csvColumns.length + " CSV columns, got " + count);
+        }
+        return csvView;
     }
 
     /**

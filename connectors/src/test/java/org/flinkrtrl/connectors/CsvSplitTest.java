@@ -22,6 +22,19 @@ class CsvSplitTest {
     }
 
     @Test
+    void intoACallersArrayCountsEveryCellAndStoresWhatFits() {
+        String[] out = new String[3];
+        assertEquals(3, Csv.splitUnquotedInto(" k , 1,2 \r", ',', out));
+        assertEquals(List.of("k", "1", "2"), List.of(out));
+        out = new String[] {"-", "-"};
+        assertEquals(4, Csv.splitUnquotedInto("a,b,c,d", ',', out));
+        assertEquals(List.of("a", "b"), List.of(out));
+        out = new String[] {"-", "-", "-"};
+        assertEquals(1, Csv.splitUnquotedInto("", ',', out));
+        assertEquals(List.of("", "-", "-"), List.of(out));
+    }
+
+    @Test
     void unquotedPathGivesTheGeneralPathsCells() {
         Random r = new Random(11);
         char[] alphabet = "ab1.-, \t;\r".toCharArray();

@@ -127,6 +127,23 @@ class EventParserTest {
         assertEquals("missing key field 'k'", bad(p, ",1,2,3").reason);
     }
 
+    /** The parser reuses one cell buffer: a line after a rejected or quoted one sees only its own cells. */
+    @Test
+    void successiveCsvLinesDoNotSeeEachOthersCells() {
+        FieldMapping m = FieldMapping.builder().keyField("k").timeField("t").valueFields("a", "b").build();
+        EventParser p = EventParser.csv(m, "k", "t", "a", "b");
+        assertEquals("expected 4 CSV columns, got 5", bad(p, "x,1,2,3,4").reason);
+        Event e = p.parse("y,5,6,7").event;
+        assertEquals("y", e.key);
+        assertEquals(5L, e.timestamp);
+        assertArrayEquals(new double[] {6, 7}, e.values);
+        assertEquals("expected 4 CSV columns, got 3", bad(p, "\"z\",8,9").reason);
+        assertEquals("missing value field 'b'", bad(p, "\"w\",8,9,").reason);
+        e = p.parse("\"v,1\",10,11,12").event;
+        assertEquals("v,1", e.key);
+        assertArrayEquals(new double[] {11, 12}, e.values);
+    }
+
     @Test
     void csvMappingMustNameExistingColumns() {
         FieldMapping m = FieldMapping.builder().keyField("k").timeField("t").valueFields("a").build();
