@@ -15,8 +15,9 @@ import org.flinkrtrl.connectors.PredictionJson;
 import org.flinkrtrl.record.Prediction;
 
 /**
- * CPU per prediction of the JSON lines writer ({@link PredictionJson.LineWriter}: numbers through
- * {@code DoubleText}, pre-encoded field names) against the same format through Jackson's own double writer and
+ * CPU per prediction of the JSON lines writer ({@link PredictionJson.LineWriter}: since the eighth session the bytes
+ * written directly by {@code PredictionBytes}, numbers through {@code DoubleText}; before, a Jackson generator with
+ * pre-encoded field names) against the same format through Jackson's own double writer and
  * String field names, alternating rounds in one JVM, on the predictions of a file (e.g. the demo's
  * predictions.jsonl), written to a discarding stream.
  *

@@ -31,7 +31,8 @@ import org.flinkrtrl.record.Texts;
  * every non-ASCII character as a JSON escape, so the output is always valid UTF-8 and reads back to the same
  * string. Numbers are written as the shortest text that reads back to the same double ({@link DoubleText}, the text
  * of Jackson's fast double writer, which writes the report's numbers).
- * The static methods are stateless and thread-safe; {@link LineWriter} and {@link Encoder} reuse one generator for
+ * The static methods are stateless and thread-safe; {@link LineWriter} and {@link Encoder} write predictions with
+ * {@link PredictionBytes} (the same bytes without a generator) and dead letters through one reused generator, for
  * a whole stream of records (one per thread).
  */
 public final class PredictionJson {
@@ -129,77 +130,92 @@ public final class PredictionJson {
     }
 
     /**
-     * JSON lines (UTF-8) on an output stream through one reused generator: the same text as {@link #toJson} plus a
-     * newline per record, without a String per record. Not thread-safe; closing it closes the stream.
+     * JSON lines (UTF-8) on an output stream: the same text as {@link #toJson} plus a newline per record, without a
+     * String per record. Predictions are written by {@link PredictionBytes} (no generator in between), dead letters
+     * through Jackson; both into one buffer of this writer's, which goes to the stream when full and on close (as the
+     * generator's own buffer did). Not thread-safe; closing it closes the stream.
      */
     public static final class LineWriter implements Closeable {
-        private final JsonGenerator g;
-        private final char[] num = new char[DoubleText.MAX_CHARS];
+        private final OutputStream out;
+        private final PredictionBytes bytes = new PredictionBytes();
+        private Encoder deadLetters;
+        private final byte[] pending = new byte[8192];
+        private int pendingLength;
 
         public LineWriter(OutputStream out) {
-            try {
-                g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            this.out = out;
         }
 
         public void write(Prediction p) throws IOException {
-            PredictionJson.write(g, p, num);
-            g.writeRaw('\n');
+            bytes.encode(p, true);
+            append(bytes.buffer(), bytes.length());
         }
 
         public void write(DeadLetter d) throws IOException {
-            PredictionJson.write(g, d);
-            g.writeRaw('\n');
+            if (deadLetters == null) {
+                deadLetters = new Encoder();
+            }
+            byte[] b = deadLetters.encode(d);
+            append(b, b.length);
+            append(NEWLINE, 1);
+        }
+
+        private void append(byte[] b, int n) throws IOException {
+            if (pendingLength + n > pending.length) {
+                out.write(pending, 0, pendingLength);
+                pendingLength = 0;
+                if (n > pending.length) {
+                    out.write(b, 0, n);
+                    return;
+                }
+            }
+            System.arraycopy(b, 0, pending, pendingLength, n);
+            pendingLength += n;
         }
 
         @Override
         public void close() throws IOException {
-            g.close();
+            try {
+                out.write(pending, 0, pendingLength);
+                pendingLength = 0;
+            } finally {
+                out.close();
+            }
         }
     }
 
+    private static final byte[] NEWLINE = {'\n'};
+
     /**
-     * Predictions or dead letters to UTF-8 JSON bytes (the text of {@link #toJson}) through one reused generator and
-     * buffer: a Kafka value serialiser's per-record work without the intermediate String. Not thread-safe.
+     * Predictions or dead letters to UTF-8 JSON bytes (the text of {@link #toJson}): predictions by
+     * {@link PredictionBytes}, dead letters through one reused Jackson generator and buffer; a Kafka value
+     * serialiser's per-record work without the intermediate String. Not thread-safe.
      */
     public static final class Encoder {
-        private final Buffer buffer = new Buffer();
-        private final JsonGenerator g;
-        private final char[] num = new char[DoubleText.MAX_CHARS];
+        private final PredictionBytes bytes = new PredictionBytes();
+        private Buffer buffer;
+        private JsonGenerator g;
 
-        public Encoder() {
-            try {
-                g = FACTORY.createGenerator(buffer, JsonEncoding.UTF8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        public Encoder() {}
 
         public byte[] encode(Prediction p) {
-            try {
-                PredictionJson.write(g, p, num);
-                return take();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return bytes.encode(p, false).toByteArray();
         }
 
         public byte[] encode(DeadLetter d) {
             try {
+                if (g == null) {
+                    buffer = new Buffer();
+                    g = FACTORY.createGenerator(buffer, JsonEncoding.UTF8);
+                }
                 PredictionJson.write(g, d);
-                return take();
+                g.flush();
+                byte[] b = buffer.toByteArray();
+                buffer.reset();
+                return b;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private byte[] take() throws IOException {
-            g.flush();
-            byte[] b = buffer.toByteArray();
-            buffer.reset();
-            return b;
         }
 
         private static final class Buffer extends ByteArrayOutputStream {
@@ -297,7 +313,7 @@ public final class PredictionJson {
     }
 
     /** A string value (null as JSON null); all non-ASCII escaped when the text has an unpaired surrogate. */
-    private static void string(JsonGenerator g, String v) throws IOException {
+    static void string(JsonGenerator g, String v) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (Texts.unpairedSurrogate(v) >= 0) {

@@ -70,10 +70,14 @@ class PredictionJsonTest {
         try (PredictionJson.LineWriter w = new PredictionJson.LineWriter(file)) {
             for (int i = 0; i < 200; i++) {
                 Prediction p = new Prediction();
-                p.key = i % 50 == 3 ? "bad\uD800key" : "key-" + (i % 7) + "-\u00e9";
-                p.timestamp = 1_700_000_000_000L + i;
-                p.steps = i;
-                p.actual = new double[] {rnd.nextGaussian() * 1e3, i == 5 ? Double.NaN : rnd.nextDouble() * 1e-5};
+                // keys: printable ASCII (written directly), non-ASCII and escapes (through Jackson's escaping)
+                p.key = i % 50 == 3 ? "bad\uD800key" : i % 11 == 0 ? "q\"u\\o\tte\u007f/" : i % 2 == 1 ? "plain-" + i
+                    : "key-" + (i % 7) + "-\u00e9";
+                p.timestamp = i == 7 ? Long.MIN_VALUE : i == 8 ? -5 : i == 9 ? Long.MAX_VALUE : 1_700_000_000_000L + i;
+                p.steps = i == 8 ? -1 : i;
+                // one record longer than the line writer's buffer (its pass-through path)
+                p.actual = i == 100 ? rnd.doubles(900).map(v -> v * 1e6).toArray()
+                    : new double[] {rnd.nextGaussian() * 1e3, i == 5 ? Double.NaN : rnd.nextDouble() * 1e-5};
                 p.forecast = new double[] {rnd.nextGaussian(), Double.POSITIVE_INFINITY};
                 p.previousForecast = new double[] {rnd.nextGaussian() * 1e9, 1e-300};
                 if (i % 2 == 0) {
@@ -92,7 +96,7 @@ class PredictionJsonTest {
                 p.anomalyChannel = i % 2;
                 p.warmingUp = i < 10;
                 p.diverged = i == 17;
-                p.label = i % 3 == 0 ? "1" : null;
+                p.label = i % 3 == 0 ? "1" : i % 3 == 1 ? null : "l\u00e4bel \"" + i + "\"";
                 String json = PredictionJson.toJson(p);
                 assertEquals(jacksonText(p), json);
                 assertEquals(json, new String(enc.encode(p), StandardCharsets.UTF_8));
