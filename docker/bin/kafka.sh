@@ -90,8 +90,13 @@ cmd_start() {
   local bport cport cluster_id
   bport=$(free_port); cport=$(free_port)
   write_config "$bport" "$cport"
-  # 16 random bytes, URL-safe base64, 22 chars: what `kafka-storage random-uuid` prints, without a JVM start
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+  # 16 random bytes, URL-safe base64, 22 chars: what `kafka-storage random-uuid` prints, without a JVM start. Not
+  # one that starts with '-': the storage tool's argument parser takes it for an option and the format fails
+  # ("argument --cluster-id/-t: expected one argument"): a one-in-64 chance per start, which failed a verify run
+  cluster_id=-
+  while [[ $cluster_id == -* ]]; do
+    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+  done
   java -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$STATE/config/log4j2.properties" \
     -cp "$LIB/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF" > "$LOGDIR/format.out" 2>&1 \
     || { cat "$LOGDIR/format.out" >&2; die "kafka storage format failed"; }
