@@ -8,8 +8,8 @@ import java.util.Arrays;
 import org.flinkrtrl.record.Prediction;
 
 /**
- * A prediction's JSON bytes written straight into a reused byte buffer: exactly the bytes of
- * {@link PredictionJson#toJson(Prediction)} in UTF-8, without a JSON generator in between (field names and
+ * The prediction format's one writer (PredictionJson's toJson, line writer and Kafka encoder all use it): a
+ * prediction's JSON as UTF-8 bytes in a reused buffer, without a JSON generator in between (field names and
  * punctuation as constant bytes, numbers through {@link DoubleText}). A string with anything but printable ASCII
  * other than quote and backslash (rare in keys and labels) goes through Jackson's generator, so its escaping is
  * Jackson's by construction. Not thread-safe: one per writer.
@@ -109,6 +109,10 @@ final class PredictionBytes {
 
     byte[] toByteArray() {
         return Arrays.copyOf(buf, len);
+    }
+
+    String text() {
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
     }
 
     private void ensure(int n) {

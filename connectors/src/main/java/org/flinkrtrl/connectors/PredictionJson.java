@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -45,88 +44,9 @@ public final class PredictionJson {
 
     private PredictionJson() {}
 
+    /** The prediction's JSON text: {@link PredictionBytes}' bytes (the writers' too) as a String. */
     public static String toJson(Prediction p) {
-        StringWriter w = new StringWriter(160);
-        try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            write(g, p, new char[DoubleText.MAX_CHARS]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString();
-    }
-
-    /** The prediction format's field names, quoted and encoded once. */
-    private static final SerializedString KEY = new SerializedString("key");
-    private static final SerializedString TS = new SerializedString("ts");
-    private static final SerializedString STEPS = new SerializedString("steps");
-    private static final SerializedString ACTUAL = new SerializedString("actual");
-    private static final SerializedString FORECAST = new SerializedString("forecast");
-    private static final SerializedString PREVIOUS_FORECAST = new SerializedString("previousForecast");
-    private static final SerializedString SCALE = new SerializedString("scale");
-    private static final SerializedString LOWER = new SerializedString("lower");
-    private static final SerializedString UPPER = new SerializedString("upper");
-    private static final SerializedString PREVIOUS_LOWER = new SerializedString("previousLower");
-    private static final SerializedString PREVIOUS_UPPER = new SerializedString("previousUpper");
-    private static final SerializedString LOSS = new SerializedString("loss");
-    private static final SerializedString ANOMALY_SCORE = new SerializedString("anomalyScore");
-    private static final SerializedString ANOMALY = new SerializedString("anomaly");
-    private static final SerializedString SURPRISE = new SerializedString("surprise");
-    private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
-    private static final SerializedString SUSTAINED = new SerializedString("sustained");
-    private static final SerializedString LEVEL = new SerializedString("level");
-    private static final SerializedString CHANNEL = new SerializedString("channel");
-    private static final SerializedString WARMING_UP = new SerializedString("warmingUp");
-    private static final SerializedString ANOMALOUS = new SerializedString("anomalous");
-    private static final SerializedString ROLLING_ERROR = new SerializedString("rollingError");
-    private static final SerializedString DRIFT = new SerializedString("drift");
-    private static final SerializedString DIVERGED = new SerializedString("diverged");
-
-    /**
-     * One prediction as a JSON object on {@code g}; numbers through {@link DoubleText} in {@code num} (at least
-     * {@link DoubleText#MAX_CHARS} chars), the same text as Jackson's fast double writer without a String each.
-     */
-    static void write(JsonGenerator g, Prediction p, char[] num) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(KEY);
-        string(g, p.key);
-        g.writeFieldName(TS);
-        g.writeNumber(p.timestamp);
-        g.writeFieldName(STEPS);
-        g.writeNumber(p.steps);
-        array(g, ACTUAL, p.actual, num);
-        array(g, FORECAST, p.forecast, num);
-        array(g, PREVIOUS_FORECAST, p.previousForecast, num);
-        if (p.lower != null) {
-            array(g, SCALE, p.scale, num);
-            array(g, LOWER, p.lower, num);
-            array(g, UPPER, p.upper, num);
-            array(g, PREVIOUS_LOWER, p.previousLower, num);
-            array(g, PREVIOUS_UPPER, p.previousUpper, num);
-        }
-        number(g, LOSS, p.loss, num);
-        number(g, ANOMALY_SCORE, p.anomalyScore, num);
-        g.writeFieldName(ANOMALY);
-        g.writeStartObject();
-        number(g, SURPRISE, p.surprise, num);
-        number(g, LIKELIHOOD, p.likelihood, num);
-        number(g, SUSTAINED, p.sustained, num);
-        number(g, LEVEL, p.level, num);
-        g.writeFieldName(CHANNEL);
-        g.writeNumber(p.anomalyChannel);
-        g.writeFieldName(WARMING_UP);
-        g.writeBoolean(p.warmingUp);
-        g.writeEndObject();
-        g.writeFieldName(ANOMALOUS);
-        g.writeBoolean(p.anomalous);
-        number(g, ROLLING_ERROR, p.rollingError, num);
-        g.writeFieldName(DRIFT);
-        g.writeBoolean(p.drift);
-        g.writeFieldName(DIVERGED);
-        g.writeBoolean(p.diverged);
-        if (p.label != null) {
-            string(g, "label", p.label);
-        }
-        g.writeEndObject();
+        return new PredictionBytes().encode(p, false).text();
     }
 
     /**
@@ -322,33 +242,6 @@ public final class PredictionJson {
             g.setHighestNonEscapedChar(0);
         } else {
             g.writeString(v);
-        }
-    }
-
-    private static void array(JsonGenerator g, SerializedString name, double[] a, char[] num) throws IOException {
-        g.writeFieldName(name);
-        if (a == null) {
-            g.writeNull();
-            return;
-        }
-        g.writeStartArray();
-        for (double v : a) {
-            number(g, v, num);
-        }
-        g.writeEndArray();
-    }
-
-    private static void number(JsonGenerator g, SerializedString name, double v, char[] num) throws IOException {
-        g.writeFieldName(name);
-        number(g, v, num);
-    }
-
-    /** A number value through {@link DoubleText}, NaN and infinities as {@code null}. */
-    private static void number(JsonGenerator g, double v, char[] num) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumber(num, 0, DoubleText.write(v, num, 0));
-        } else {
-            g.writeNull();
         }
     }
 

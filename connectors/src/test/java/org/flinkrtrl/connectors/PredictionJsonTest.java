@@ -58,8 +58,9 @@ class PredictionJsonTest {
     }
 
     /**
-     * The reused generators write exactly the text of toJson, record after record: the line writer with one newline
-     * each, the encoder as that text's UTF-8 bytes; also after a record whose unpaired surrogate switched escaping on.
+     * toJson is the text of the format written field by field with Jackson's own writer (jacksonText, the oracle),
+     * and the reused writers write exactly that, record after record: the line writer with one newline each, the
+     * encoder as that text's UTF-8 bytes; also after a record whose unpaired surrogate switched escaping on.
      */
     @Test
     void reusedGeneratorsWriteTheSameTextAsToJson() throws Exception {
