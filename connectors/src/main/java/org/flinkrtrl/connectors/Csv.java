@@ -17,6 +17,24 @@ public final class Csv {
         return line.indexOf('"') < 0 ? splitUnquoted(line, delimiter) : splitQuoted(line, delimiter);
     }
 
+    /**
+     * {@link #split} into a caller's array, for a parser that reads line after line without a list per line: the
+     * first {@code out.length} cells go to {@code out}, and the line's number of cells is returned (more than
+     * {@code out.length} when it has more; the extra cells are not stored).
+     *
+     * @throws IllegalArgumentException as {@link #split}
+     */
+    public static int splitInto(String line, char delimiter, String[] out) {
+        if (line.indexOf('"') < 0) {
+            return splitUnquotedInto(line, delimiter, out);
+        }
+        List<String> cells = splitQuoted(line, delimiter);
+        for (int i = 0; i < Math.min(cells.size(), out.length); i++) {
+            out[i] = cells.get(i);
+        }
+        return cells.size();
+    }
+
     /** A line without quotes: its cells are the text between delimiters, trimmed (no copy beyond each cell). */
     static List<String> splitUnquoted(String line, char delimiter) {
         String[] cells = new String[cellCount(line, delimiter)];
@@ -35,11 +53,7 @@ public final class Csv {
         return count;
     }
 
-    /**
-     * {@link #splitUnquoted} into a caller's array, for a parser that reads line after line without a list per
-     * line: the first {@code out.length} cells go to {@code out}, and the line's number of cells is returned (more
-     * than {@code out.length} when it has more; the extra cells are not stored).
-     */
+    /** {@link #splitUnquoted} into a caller's array, as {@link #splitInto}. */
     static int splitUnquotedInto(String line, char delimiter, String[] out) {
         int n = line.length();
         if (n > 0 && line.charAt(n - 1) == '\r') {

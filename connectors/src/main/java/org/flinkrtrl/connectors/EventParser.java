@@ -567,19 +567,10 @@ public final class EventParser implements Serializable {
             };
         }
         int count;
-        if (text.indexOf('"') < 0) {
-            count = Csv.splitUnquotedInto(text, delimiter, csvCells);
-        } else {
-            final List<String> cells;
-            try {
-                cells = Csv.splitQuoted(text, delimiter);
-            } catch (IllegalArgumentException e) {
-                throw new Reject("malformed CSV: " + e.getMessage());
-            }
-            count = cells.size();
-            if (count == csvCells.length) {
-                cells.toArray(csvCells);
-            }
+        try {
+            count = Csv.splitInto(text, delimiter, csvCells);
+        } catch (IllegalArgumentException e) {
+            throw new Reject("malformed CSV: " + e.getMessage());
         }
         if (count != csvColumns.length) {
             throw new Reject("expected " + csvColumns.length + " CSV columns, got " + count);

@@ -32,6 +32,13 @@ class CsvSplitTest {
         out = new String[] {"-", "-", "-"};
         assertEquals(1, Csv.splitUnquotedInto("", ',', out));
         assertEquals(List.of("", "-", "-"), List.of(out));
+        // the general entry takes quoted lines too
+        out = new String[] {"-", "-"};
+        assertEquals(3, Csv.splitInto("\"a,b\" , c,d", ',', out));
+        assertEquals(List.of("a,b", "c"), List.of(out));
+        assertEquals(2, Csv.splitInto(" x ,y", ',', out));
+        assertEquals(List.of("x", "y"), List.of(out));
+        assertThrows(IllegalArgumentException.class, () -> Csv.splitInto("a\"b,c", ',', new String[2]));
     }
 
     @Test
