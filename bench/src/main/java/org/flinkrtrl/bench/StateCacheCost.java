@@ -18,6 +18,7 @@ import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.MonitorSettings;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.flink.StateCacheSize;
 import org.flinkrtrl.record.Event;
 
 /**
@@ -32,7 +33,7 @@ import org.flinkrtrl.record.Event;
 public final class StateCacheCost {
     private StateCacheCost() {}
 
-    record Variant(String name, String backend, long cacheBytes) {}
+    record Variant(String name, String backend, StateCacheSize cache) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -46,9 +47,9 @@ public final class StateCacheCost {
         System.out.printf(Locale.ROOT, "n=%d r=%d events=%d keys=%d repeats=%d checkpoint=%dms cores=%d%n", hidden,
             rank, events, keys, repeats, checkpointMs, Runtime.getRuntime().availableProcessors());
         Variant[] variants = {
-            new Variant("heap", "hashmap", 0),
-            new Variant("rocksdb, no cache", "rocksdb", 0),
-            new Variant("rocksdb, cache", "rocksdb", LearnerOperator.DEFAULT_STATE_CACHE_BYTES),
+            new Variant("heap", "hashmap", StateCacheSize.NONE),
+            new Variant("rocksdb, no cache", "rocksdb", StateCacheSize.NONE),
+            new Variant("rocksdb, cache", "rocksdb", LearnerOperator.DEFAULT_STATE_CACHE),
         };
         Event[] data = new Event[events];
         for (int i = 0; i < events; i++) {
@@ -100,7 +101,7 @@ public final class StateCacheCost {
         OperatorBenchmark.Clock.expected = events;
         LearnerOperator.apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "events"), cfg,
                 ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
-                v.cacheBytes())
+                v.cache())
             .predictions()
             .map(new OperatorBenchmark.Clock()).returns(LearnerOperator.PREDICTION_TYPE)
             .sinkTo(new DiscardingSink<>());

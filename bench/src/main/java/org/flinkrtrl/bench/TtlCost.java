@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
+import org.flinkrtrl.flink.StateCacheSize;
 import org.flinkrtrl.record.Event;
 
 /**
@@ -33,7 +34,7 @@ public final class TtlCost {
         ModelConfig cfg = ModelConfig.builder().set(HIDDEN, hidden).set(INPUTS, 2).set(OUTPUTS, 2)
             .set(METHOD, Method.OK).set(RANK, rank).build();
         System.out.printf(Locale.ROOT, "n=%d r=%d events=%d keys=%d repeats=%d%n", hidden, rank, events, keys, repeats);
-        StateCacheCost.Variant heap = new StateCacheCost.Variant("heap", "hashmap", 0);
+        StateCacheCost.Variant heap = new StateCacheCost.Variant("heap", "hashmap", StateCacheSize.NONE);
         Duration[] ttls = {Duration.ZERO, Duration.ofDays(7)};
         Event[] data = new Event[events];
         for (int i = 0; i < events; i++) {

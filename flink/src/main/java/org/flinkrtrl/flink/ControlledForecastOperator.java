@@ -1,6 +1,7 @@
 package org.flinkrtrl.flink;
 
 import java.util.List;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -24,10 +25,15 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     private final ModelCacheAttachment cache;
     private final RestoredKeysExpiry restoredKeys = new RestoredKeysExpiry();
 
-    /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
-    public ControlledForecastOperator(ControlledForecastFunction function, long cacheBytes) {
+    /** @param cacheSize bound of the cache per subtask (resolved when the operator opens) */
+    public ControlledForecastOperator(ControlledForecastFunction function, StateCacheSize cacheSize) {
         super(function, List.of(ControlledForecastFunction.COMMANDS));
-        this.cache = new ModelCacheAttachment(cacheBytes);
+        this.cache = new ModelCacheAttachment(cacheSize);
+    }
+
+    /** With a fixed bound of {@code cacheBytes} per subtask; 0 runs the function straight on the keyed state. */
+    public ControlledForecastOperator(ControlledForecastFunction function, long cacheBytes) {
+        this(function, StateCacheSize.bytes(cacheBytes));
     }
 
     @Override
@@ -39,15 +45,20 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     @Override
     public void open() throws Exception {
         super.open();
-        cache.open(userFunction, this);
+        cache.open(userFunction, this, taskManagerSlots());
         restoredKeys.open(userFunction, getKeyedStateBackend(),
             getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this), processingTime(),
             this::setCurrentKey);
     }
 
-    /** The cache's bound per subtask in bytes; 0 = no cache. */
+    /** The cache's bound per subtask in bytes once open (0 = no cache); before, the fixed bound or -1 for a share. */
     public long cacheBytes() {
         return cache.cacheBytes();
+    }
+
+    /** The cache's bound as configured (a fixed size or a share of the heap). */
+    public StateCacheSize cacheSize() {
+        return cache.size();
     }
 
     /** Whether the function keeps its models in the cache (false when it declined or the bound is 0). */
@@ -66,6 +77,12 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     public void finish() throws Exception {
         cache.flush();
         super.finish();
+    }
+
+    /** Slots of this TaskManager, which share its heap (the cache's default bound is a share of it). */
+    private int taskManagerSlots() {
+        return getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
+            .get(TaskManagerOptions.NUM_TASK_SLOTS);
     }
 
     @Override

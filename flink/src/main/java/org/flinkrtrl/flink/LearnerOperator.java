@@ -64,7 +64,7 @@ public final class LearnerOperator {
      */
     public static final TypeInformation<Event> EVENT_TYPE = RecordTypeInfo.EVENT;
     public static final double DEFAULT_ANOMALY_THRESHOLD = 0.5;
-    public static final long DEFAULT_STATE_CACHE_BYTES = ModelOptions.STATE_CACHE.defaultValue().getBytes();
+    public static final StateCacheSize DEFAULT_STATE_CACHE = StateCacheSize.DEFAULT;
 
     private LearnerOperator() {}
 
@@ -152,18 +152,18 @@ public final class LearnerOperator {
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
                                 WarmStartTemplate warmStart) {
         return apply(events, cfg, ttl, anomalyThreshold, order, monitor, commands, warmStart,
-            DEFAULT_STATE_CACHE_BYTES);
+            DEFAULT_STATE_CACHE);
     }
 
     /**
-     * @param cacheBytes bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
-     *                   0 reads and writes the keyed state on every event. With a control stream the commands reach
+     * @param cache bound of each subtask's cache of decoded models on the RocksDB backend ({@link ModelCache});
+     *              0 bytes reads and writes the keyed state on every event. With a control stream the commands reach
      *                   every subtask on a broadcast input of {@link ControlledForecastOperator}, which keeps the
      *                   same cache.
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, Duration ttl, double anomalyThreshold,
                                 EventOrder order, MonitorConfig monitor, DataStream<ControlCommand> commands,
-                                WarmStartTemplate warmStart, long cacheBytes) {
+                                WarmStartTemplate warmStart, StateCacheSize cache) {
         EventKeySelector byKey = new EventKeySelector();
         KeyedStream<Event, String> keyed = events.keyBy(byKey, Types.STRING);
         SingleOutputStreamOperator<Event> ordered = null;
@@ -176,9 +176,9 @@ public final class LearnerOperator {
         }
         ForecastFunction forecaster = new ForecastFunction(cfg, ttl, anomalyThreshold, monitor, warmStart);
         SingleOutputStreamOperator<Prediction> predictions = commands == null
-            ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cacheBytes))
+            ? keyed.transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(forecaster, cache))
             : keyed.connect(commands.broadcast()).transform(NAME, PREDICTION_TYPE,
-                new ControlledForecastOperator(new ControlledForecastFunction(forecaster), cacheBytes));
+                new ControlledForecastOperator(new ControlledForecastFunction(forecaster), cache));
         predictions.uid(UID).name(NAME);
         return new Streams(predictions, ordered);
     }

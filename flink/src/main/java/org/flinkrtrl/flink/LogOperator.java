@@ -33,18 +33,18 @@ public final class LogOperator {
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
                                 int maxMessageChars, Duration ttl) {
         return apply(events, cfg, minerSettings, topK, maxMessageChars, ttl, MonitorSettings.DEFAULTS,
-            LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
+            LearnerOperator.DEFAULT_STATE_CACHE);
     }
 
     /**
      * @param monitor    the rolling log-loss's and the drift test's settings
-     * @param cacheBytes bound of each subtask's cache of decoded models ({@link ModelCache}); 0 for none
+     * @param cache      bound of each subtask's cache of decoded models ({@link ModelCache}); 0 bytes for none
      */
     public static Streams apply(DataStream<Event> events, ModelConfig cfg, MinerSettings minerSettings, int topK,
-                                int maxMessageChars, Duration ttl, MonitorConfig monitor, long cacheBytes) {
+                                int maxMessageChars, Duration ttl, MonitorConfig monitor, StateCacheSize cache) {
         return new Streams(events.keyBy(new EventKeySelector(), Types.STRING)
             .transform(NAME, PREDICTION_TYPE, new ModelCacheOperator<>(
-                new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), cacheBytes))
+                new LogFunction(cfg, minerSettings, topK, maxMessageChars, ttl, monitor), cache))
             .uid(UID).name(NAME));
     }
 }

@@ -1,6 +1,9 @@
 package org.flinkrtrl.flink;
 
 import java.io.Serializable;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model cache's part of an operator (shared by {@link ModelCacheOperator} and
@@ -9,23 +12,31 @@ import java.io.Serializable;
  * its input ends.
  */
 final class ModelCacheAttachment implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCacheAttachment.class);
 
-    private final long cacheBytes;
+    private final StateCacheSize size;
+    /** The bound resolved on the TaskManager when the operator opened; -1 before. */
+    private transient long cacheBytes = -1;
     private transient ModelCacheHost host;
 
-    /** @param cacheBytes bound of the cache per subtask; 0 runs the function straight on the keyed state */
-    ModelCacheAttachment(long cacheBytes) {
-        if (cacheBytes < 0) {
-            throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
-        }
-        this.cacheBytes = cacheBytes;
+    /** @param size bound of the cache per subtask; 0 bytes runs the function straight on the keyed state */
+    ModelCacheAttachment(StateCacheSize size) {
+        this.size = Objects.requireNonNull(size, "size");
     }
 
-    /** Offers the cache to {@code function} if it is a {@link ModelCacheHost}; called from the operator's open. */
-    void open(Object function, KeyAccess keys) {
+    /**
+     * Resolves the bound on this TaskManager ({@code slots} slots share its heap) and offers the cache to
+     * {@code function} if it is a {@link ModelCacheHost}; called from the operator's open.
+     */
+    void open(Object function, KeyAccess keys, int slots) {
+        cacheBytes = size.resolveHere(slots);
         if (cacheBytes > 0 && function instanceof ModelCacheHost h && h.attachCache(keys, cacheBytes)) {
             host = h;
+            if (size.followsHeap()) {
+                LOG.info("Decoded-model cache: {} MB per subtask ({} of the {} MB heap / {} slots)",
+                    cacheBytes >> 20, size.heapFraction(), Runtime.getRuntime().maxMemory() >> 20, slots);
+            }
         }
     }
 
@@ -36,8 +47,13 @@ final class ModelCacheAttachment implements Serializable {
         }
     }
 
+    /** The bound in bytes: resolved once the operator has opened, the fixed bound (or -1 for a heap share) before. */
     long cacheBytes() {
-        return cacheBytes;
+        return cacheBytes >= 0 ? cacheBytes : size.followsHeap() ? -1 : size.bytes();
+    }
+
+    StateCacheSize size() {
+        return size;
     }
 
     boolean attached() {

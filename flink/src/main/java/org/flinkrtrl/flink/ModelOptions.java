@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.flinkrtrl.core.learner.LogLearner;
@@ -58,12 +57,13 @@ public final class ModelOptions {
         .withDescription("Idle time (processing time since the key's last event) after which a key's model is dropped:"
             + " a key that comes back starts fresh, and a per-key timer removes the state of one that does not within"
             + " the TTL plus max(1 s, TTL / 8). 0 disables expiry.");
-    public static final ConfigOption<MemorySize> STATE_CACHE = ConfigOptions.key("rtrl.state.cache")
-        .memoryType().defaultValue(MemorySize.ofMebiBytes(64))
+    public static final ConfigOption<String> STATE_CACHE = ConfigOptions.key("rtrl.state.cache")
+        .stringType().defaultValue("auto")
         .withDescription("Decoded models kept per subtask between events on the RocksDB backend, in bytes of encoded "
             + "model (each written back to the state before every checkpoint and when evicted), so that steady-state "
-            + "events do not decode and re-encode their key's model. 0 disables the cache. Unused on the heap "
-            + "backend, which keeps the models as objects.");
+            + "events do not decode and re-encode their key's model. auto = a quarter of the TaskManager's heap "
+            + "divided by its slots; 0.4heap = another share; 512mb = a fixed size; 0 disables the cache. Unused on "
+            + "the heap backend, which keeps the models as objects.");
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = ConfigOptions.key("rtrl.metrics.anomaly-threshold")
         .doubleType().defaultValue(0.5).withDescription("Anomaly score above which an event counts in the anomaly metrics.");
 
@@ -201,9 +201,14 @@ public final class ModelOptions {
         return ttl;
     }
 
-    /** Bound of the decoded-model cache per subtask in bytes; 0 = no cache. */
-    public static long stateCache(ReadableConfig conf) {
-        return get(conf, STATE_CACHE).getBytes();
+    /** Bound of the decoded-model cache per subtask (resolved on the TaskManager). */
+    public static StateCacheSize stateCache(ReadableConfig conf) {
+        String text = get(conf, STATE_CACHE);
+        try {
+            return StateCacheSize.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option '" + STATE_CACHE.key() + "' = '" + text + "': " + e.getMessage(), e);
+        }
     }
 
     public static double anomalyThreshold(ReadableConfig conf) {

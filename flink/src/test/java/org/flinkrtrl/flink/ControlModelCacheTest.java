@@ -36,10 +36,10 @@ class ControlModelCacheTest {
     private static final long THREE_MODELS = 3 * MODEL_BYTES + MODEL_BYTES / 2;
 
     static KeyedBroadcastOperatorTestHarness<String, Event, ControlCommand, Prediction> open(
-        long cacheBytes, OperatorSubtaskState restore) throws Exception {
+        StateCacheSize cacheSize, OperatorSubtaskState restore) throws Exception {
         ControlledForecastOperator op = new ControlledForecastOperator(new ControlledForecastFunction(
             new ForecastFunction(CFG, Duration.ZERO, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD,
-                MonitorSettings.DEFAULTS)), cacheBytes);
+                MonitorSettings.DEFAULTS)), cacheSize);
         KeyedBroadcastOperatorTestHarness<String, Event, ControlCommand, Prediction> h =
             new KeyedBroadcastOperatorTestHarness<>(op, new EventKeySelector(), Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -71,16 +71,17 @@ class ControlModelCacheTest {
         List<ControlCommand> commands = ControlMiniClusterTest.valid();
         List<Prediction> expected = new ControlReference(events, commands, CFG,
             LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, MonitorSettings.DEFAULTS).predictions;
-        for (long bytes : new long[] {0, THREE_MODELS, LearnerOperator.DEFAULT_STATE_CACHE_BYTES}) {
-            try (var h = open(bytes, null)) {
-                assertEquals(bytes > 0, ((ControlledForecastOperator) h.getOperator()).cacheAttached());
+        for (StateCacheSize size : new StateCacheSize[] {StateCacheSize.NONE, StateCacheSize.bytes(THREE_MODELS),
+            LearnerOperator.DEFAULT_STATE_CACHE}) {
+            try (var h = open(size, null)) {
+                assertEquals(!size.equals(StateCacheSize.NONE), ((ControlledForecastOperator) h.getOperator()).cacheAttached());
                 send(h, commands);
                 assertSameBits(expected, ControlRestoreTest.feed(h, events));
                 ModelCache<ForecastingLearner> cache = cache(h);
-                if (bytes == THREE_MODELS) {
+                if (size.bytes() == THREE_MODELS) {
                     assertEquals(3, cache.capacity());
                     assertTrue(cache.evictions() > 500, "evictions " + cache.evictions());
-                } else if (bytes > 0) {
+                } else if (size.followsHeap()) {
                     assertEquals(6, cache.size());
                     assertEquals(0, cache.writeBacks(), "nothing written before a checkpoint or eviction");
                 }
@@ -96,9 +97,9 @@ class ControlModelCacheTest {
             LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, MonitorSettings.DEFAULTS).predictions;
         int checkpointAt = 6 * 55; // after the reset of k2 (step 50), before the replace of k3 (step 70)
         int crashAt = 6 * 80;
-        for (long bytes : new long[] {THREE_MODELS, LearnerOperator.DEFAULT_STATE_CACHE_BYTES}) {
+        for (StateCacheSize size : new StateCacheSize[] {StateCacheSize.bytes(THREE_MODELS), LearnerOperator.DEFAULT_STATE_CACHE}) {
             OperatorSubtaskState chk1;
-            try (var h = open(bytes, null)) {
+            try (var h = open(size, null)) {
                 send(h, commands);
                 assertSameBits(expected.subList(0, checkpointAt), ControlRestoreTest.feed(h,
                     events.subList(0, checkpointAt)));
@@ -108,7 +109,7 @@ class ControlModelCacheTest {
                 assertEquals(0, cache.dirty(), "the snapshot wrote every cached change to the state first");
                 ControlRestoreTest.feed(h, events.subList(checkpointAt, crashAt)); // lost with the crash
             }
-            try (var h = open(bytes, chk1)) {
+            try (var h = open(size, chk1)) {
                 send(h, commands); // the control source replays from before the checkpoint
                 assertSameBits(expected.subList(checkpointAt, events.size()),
                     ControlRestoreTest.feed(h, events.subList(checkpointAt, events.size())));
@@ -125,10 +126,10 @@ class ControlModelCacheTest {
             null)), TypeInformation.of(ControlCommand.class));
         LearnerOperator.Streams s = LearnerOperator.apply(events, CFG, Duration.ZERO,
             LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, commands, null,
-            1L << 20);
+            StateCacheSize.bytes(1L << 20));
         var t = (TwoInputTransformation<?, ?, ?>) s.predictions().getTransformation();
         var op = (ControlledForecastOperator) ((SimpleOperatorFactory<?>) t.getOperatorFactory()).getOperator();
-        assertEquals(1L << 20, op.cacheBytes());
+        assertEquals(StateCacheSize.bytes(1L << 20), op.cacheSize());
         assertEquals(LearnerOperator.UID, t.getUid());
     }
 }

@@ -34,14 +34,20 @@ final class Harnesses {
             new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD)), null);
     }
 
-    /**
-     * Run by {@link ModelCacheOperator} with a cache of {@code cacheBytes} (0 = no cache) as the job runs it, on
-     * RocksDB or (heap = true) on the heap backend.
-     */
+    /** As below, with a fixed bound of {@code cacheBytes} (0 = no cache). */
     static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> openCached(
         ModelConfig cfg, Duration ttl, long cacheBytes, OperatorSubtaskState restore, boolean heap) throws Exception {
+        return openCached(cfg, ttl, StateCacheSize.bytes(cacheBytes), restore, heap);
+    }
+
+    /**
+     * Run by {@link ModelCacheOperator} with a cache of {@code cacheSize} as the job runs it, on RocksDB or
+     * (heap = true) on the heap backend.
+     */
+    static KeyedOneInputStreamOperatorTestHarness<String, Event, Prediction> openCached(
+        ModelConfig cfg, Duration ttl, StateCacheSize cacheSize, OperatorSubtaskState restore, boolean heap) throws Exception {
         return open(cfg, ttl, 1, 0, restore, new ModelCacheOperator<>(
-            new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD), cacheBytes),
+            new ForecastFunction(cfg, ttl, LearnerOperator.DEFAULT_ANOMALY_THRESHOLD), cacheSize),
             heap ? new HashMapStateBackend() : new EmbeddedRocksDBStateBackend());
     }
 

@@ -27,10 +27,10 @@ class LogModelCacheTest {
         LogFunctionHarnessTest.MINER, 3, "web-1").toBytes().length / 2;
 
     static KeyedOneInputStreamOperatorTestHarness<String, Event, LogPrediction> open(
-        boolean rocksDb, long cacheBytes, OperatorSubtaskState restore) throws Exception {
+        boolean rocksDb, StateCacheSize cacheSize, OperatorSubtaskState restore) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
             new ModelCacheOperator<>(new LogFunction(LogFunctionHarnessTest.CFG, LogFunctionHarnessTest.MINER, 3, 200,
-                Duration.ZERO), cacheBytes),
+                Duration.ZERO), cacheSize),
             new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1, 0);
         h.setStateBackend(rocksDb ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
         h.setup();
@@ -50,26 +50,27 @@ class LogModelCacheTest {
         List<Event> events = LogFunctionHarnessTest.events();
         List<LogPrediction> want = LogFunctionHarnessTest.reference(events);
         for (boolean rocksDb : new boolean[] {false, true}) {
-            for (long bytes : new long[] {0, TWO_MODELS, LearnerOperator.DEFAULT_STATE_CACHE_BYTES}) {
-                String run = (rocksDb ? "rocksdb" : "heap") + ", cache " + bytes;
+            for (StateCacheSize size : new StateCacheSize[] {StateCacheSize.NONE, StateCacheSize.bytes(TWO_MODELS),
+            LearnerOperator.DEFAULT_STATE_CACHE}) {
+                String run = (rocksDb ? "rocksdb" : "heap") + ", cache " + size;
                 List<LogPrediction> got = new ArrayList<>();
                 OperatorSubtaskState chk1;
-                try (var h = open(rocksDb, bytes, null)) {
+                try (var h = open(rocksDb, size, null)) {
                     got.addAll(LogFunctionHarnessTest.feed(h, events.subList(0, 100)));
                     ModelCache<LogSourceModel> cache = function(h).cacheForTest();
-                    assertEquals(bytes > 0, cache != null, run);
+                    assertEquals(!size.equals(StateCacheSize.NONE), cache != null, run);
                     if (cache != null) {
-                        assertEquals(bytes == TWO_MODELS ? 2 : 3, cache.size(), run);
+                        assertEquals(size.bytes() == TWO_MODELS ? 2 : 3, cache.size(), run);
                         assertTrue(cache.dirty() > 0, run);
                     }
                     chk1 = h.snapshot(1L, 1L);
                     if (cache != null) {
                         assertEquals(0, cache.dirty(), run + ": the snapshot wrote the cached models back first");
-                        assertEquals(bytes == TWO_MODELS ? 98 : 0, cache.evictions(), run); // every insert after the second
+                        assertEquals(size.bytes() == TWO_MODELS ? 98 : 0, cache.evictions(), run); // every insert after the second
                     }
                     LogFunctionHarnessTest.feed(h, events.subList(100, 150)); // then the crash
                 }
-                try (var h = open(rocksDb, bytes, chk1)) {
+                try (var h = open(rocksDb, size, chk1)) {
                     got.addAll(LogFunctionHarnessTest.feed(h, events.subList(100, events.size())));
                 }
                 assertEquals(want, got, run);

@@ -49,10 +49,10 @@ class MiniClusterBackendsTest {
         events.add(200, new Event("mote-4", 2, new double[] {Double.NaN, 1}, null, null));
         events.add(300, new Event(null, 3, new double[] {1, 2}, null, null));
 
-        Run heap = run(events, "hashmap", 1, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
-        Run rocks = run(events, "rocksdb", 2, LearnerOperator.DEFAULT_STATE_CACHE_BYTES);
-        Run rocksNoCache = run(events, "rocksdb", 2, 0);
-        Run rocksOneModel = run(events, "rocksdb", 1, 1);
+        Run heap = run(events, "hashmap", 1, LearnerOperator.DEFAULT_STATE_CACHE);
+        Run rocks = run(events, "rocksdb", 2, LearnerOperator.DEFAULT_STATE_CACHE);
+        Run rocksNoCache = run(events, "rocksdb", 2, StateCacheSize.NONE);
+        Run rocksOneModel = run(events, "rocksdb", 1, StateCacheSize.bytes(1));
 
         List<Prediction> expected = sorted(Harnesses.reference(events, CFG));
         assertEquals(600, expected.size());
@@ -77,7 +77,7 @@ class MiniClusterBackendsTest {
             .average().orElseThrow();
     }
 
-    private static Run run(List<Event> events, String backend, int parallelism, long cacheBytes) throws Exception {
+    private static Run run(List<Event> events, String backend, int parallelism, StateCacheSize cacheSize) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.set(PipelineOptions.GENERIC_TYPES, false); // fails the job if anything falls back to Kryo
@@ -85,7 +85,7 @@ class MiniClusterBackendsTest {
         env.setParallelism(parallelism);
         LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(events, TypeInformation.of(Event.class)), CFG,
             Duration.ofHours(1), LearnerOperator.DEFAULT_ANOMALY_THRESHOLD, EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
-            cacheBytes);
+            cacheSize);
         CloseableIterator<Prediction> predictions = s.predictions().collectAsync();
         CloseableIterator<DeadLetter> dead = s.deadLetters().collectAsync();
         JobClient job = env.executeAsync("rtrl-" + backend);

@@ -47,18 +47,22 @@ class ModelCacheHarnessTest {
     void cacheOnAndOffGiveTheBareCoreOutputsBitForBit() throws Exception {
         List<Event> events = mixed();
         List<Prediction> expected = Harnesses.reference(events, CFG);
-        for (long bytes : new long[] {0, THREE_MODELS, LearnerOperator.DEFAULT_STATE_CACHE_BYTES}) {
-            try (var h = Harnesses.openCached(CFG, Duration.ZERO, bytes, null, false)) {
-                assertEquals(bytes > 0, ((ModelCacheOperator<?, ?, ?>) h.getOperator()).cacheAttached());
+        for (StateCacheSize size : new StateCacheSize[] {StateCacheSize.NONE, StateCacheSize.bytes(THREE_MODELS),
+            LearnerOperator.DEFAULT_STATE_CACHE}) {
+            try (var h = Harnesses.openCached(CFG, Duration.ZERO, size, null, false)) {
+                assertEquals(!size.equals(StateCacheSize.NONE), ((ModelCacheOperator<?, ?, ?>) h.getOperator()).cacheAttached());
+                // resolved when the operator opened: the harness's TaskManager has one slot
+                assertEquals(size.followsHeap() ? Runtime.getRuntime().maxMemory() / 4 : size.bytes(),
+                    ((ModelCacheOperator<?, ?, ?>) h.getOperator()).cacheBytes());
                 assertSameBits(expected, Harnesses.feed(h, events));
                 ModelCache<ForecastingLearner> cache = Harnesses.function(h).cacheForTest();
-                if (bytes == THREE_MODELS) {
+                if (size.bytes() == THREE_MODELS) {
                     assertEquals(3, cache.capacity());
                     assertEquals(3, cache.size());
                     assertTrue(cache.evictions() > 200, "evictions " + cache.evictions());
                     assertTrue(cache.hits() > 590, "hits " + cache.hits()); // the sensor part, two keys
                     assertEquals(events.size(), cache.hits() + cache.misses());
-                } else if (bytes > 0) {
+                } else if (size.followsHeap()) {
                     assertEquals(9, cache.size());
                     assertEquals(9, cache.misses(), "one miss per key, all later loads hit");
                     assertEquals(0, cache.writeBacks(), "nothing written before a checkpoint or eviction");
@@ -73,9 +77,9 @@ class ModelCacheHarnessTest {
         List<Prediction> expected = Harnesses.reference(events, CFG);
         int checkpointAt = 400; // in the sensor part: two models cached and dirty, the seven others evicted or cached
         int crashAt = 700;
-        for (long bytes : new long[] {THREE_MODELS, LearnerOperator.DEFAULT_STATE_CACHE_BYTES}) {
+        for (StateCacheSize size : new StateCacheSize[] {StateCacheSize.bytes(THREE_MODELS), LearnerOperator.DEFAULT_STATE_CACHE}) {
             OperatorSubtaskState chk1;
-            try (var h = Harnesses.openCached(CFG, Duration.ZERO, bytes, null, false)) {
+            try (var h = Harnesses.openCached(CFG, Duration.ZERO, size, null, false)) {
                 assertSameBits(expected.subList(0, checkpointAt), Harnesses.feed(h, events.subList(0, checkpointAt)));
                 ModelCache<ForecastingLearner> cache = Harnesses.function(h).cacheForTest();
                 assertTrue(cache.dirty() > 0, "the checkpoint finds changed models only the cache holds");
@@ -84,7 +88,7 @@ class ModelCacheHarnessTest {
                 // events after the checkpoint, then a crash: their effect on the models is lost with the cache
                 Harnesses.feed(h, events.subList(checkpointAt, crashAt));
             }
-            try (var h = Harnesses.openCached(CFG, Duration.ZERO, bytes, chk1, false)) {
+            try (var h = Harnesses.openCached(CFG, Duration.ZERO, size, chk1, false)) {
                 assertSameBits(expected.subList(checkpointAt, events.size()),
                     Harnesses.feed(h, events.subList(checkpointAt, events.size())));
                 assertEquals(0, Harnesses.function(h).metricsForTest().learnersCreated.getCount(),
@@ -98,23 +102,23 @@ class ModelCacheHarnessTest {
         List<Event> events = mixed();
         List<Prediction> expected = Harnesses.reference(events, CFG);
         OperatorSubtaskState off;
-        try (var h = Harnesses.openCached(CFG, Duration.ZERO, 0, null, false)) {
+        try (var h = Harnesses.openCached(CFG, Duration.ZERO, StateCacheSize.NONE, null, false)) {
             Harnesses.feed(h, events.subList(0, 300));
             off = h.snapshot(1, 1);
         }
         OperatorSubtaskState on;
-        try (var h = Harnesses.openCached(CFG, Duration.ZERO, THREE_MODELS, off, false)) {
+        try (var h = Harnesses.openCached(CFG, Duration.ZERO, StateCacheSize.bytes(THREE_MODELS), off, false)) {
             assertSameBits(expected.subList(300, 600), Harnesses.feed(h, events.subList(300, 600)));
             on = h.snapshot(2, 2);
         }
-        try (var h = Harnesses.openCached(CFG, Duration.ZERO, 0, on, false)) {
+        try (var h = Harnesses.openCached(CFG, Duration.ZERO, StateCacheSize.NONE, on, false)) {
             assertSameBits(expected.subList(600, events.size()), Harnesses.feed(h, events.subList(600, events.size())));
         }
     }
 
     @Test
     void theCacheOptionReachesTheForecastersOperator() {
-        for (String value : new String[] {"0", "1mb", null}) {
+        for (String value : new String[] {"0", "1mb", "0.5heap", null}) {
             Map<String, String> conf = value == null ? Map.of() : Map.of("rtrl.state.cache", value);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             LearnerOperator.Streams s = LearnerOperator.apply(env.fromData(
@@ -122,7 +126,9 @@ class ModelCacheHarnessTest {
                 ModelOptions.fromMap(conf), 2);
             var t = (OneInputTransformation<?, ?>) s.predictions().getTransformation();
             var op = (ModelCacheOperator<?, ?, ?>) ((SimpleOperatorFactory<?>) t.getOperatorFactory()).getOperator();
-            assertEquals(value == null ? 64L << 20 : "0".equals(value) ? 0 : 1L << 20, op.cacheBytes(), "" + value);
+            assertEquals(value == null ? StateCacheSize.DEFAULT : "0".equals(value) ? StateCacheSize.NONE
+                : "1mb".equals(value) ? StateCacheSize.bytes(1L << 20) : StateCacheSize.heapShare(0.5), op.cacheSize(),
+                "" + value);
             assertEquals(LearnerOperator.UID, t.getUid());
         }
     }

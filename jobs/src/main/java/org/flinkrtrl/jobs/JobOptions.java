@@ -9,26 +9,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.FieldMapping;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.KafkaProperties;
 import org.flinkrtrl.core.learner.ModelConfig;
-import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
 import org.flinkrtrl.core.learner.MonitorSettings;
+import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
+import org.flinkrtrl.core.logs.MinerSettings;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.ModelOptions;
 import org.flinkrtrl.flink.RateBuckets;
-import org.flinkrtrl.core.learner.WarmStartTemplate;
+import org.flinkrtrl.flink.StateCacheSize;
 import org.flinkrtrl.jobs.lifecycle.WarmStartFile;
 
 /** The sensor job's command line: declared once, validated on parse, printed by {@code --help}. */
@@ -128,7 +128,7 @@ public final class JobOptions {
     final Cli.Option<Duration> checkpointInterval;
     final Cli.Option<String> restore;
     final Cli.Option<String> stateBackend;
-    final Cli.Option<MemorySize> stateCache;
+    final Cli.Option<StateCacheSize> stateCache;
     final Cli.Option<Integer> parallelism;
     final Cli.Option<String> kernels;
     final Cli.Option<Duration> progressInterval;
@@ -294,10 +294,10 @@ public final class JobOptions {
             "checkpoint interval (Kafka exactly-once outputs appear at this pace); 0 = off for file runs");
         restore = cli.option("restore", "path", null, JobOptions::uri, "restore from a savepoint or retained checkpoint (chk-N)");
         stateBackend = cli.option("state-backend", "name", "hashmap", OptionValues.oneOf("hashmap", "rocksdb"), "state backend");
-        stateCache = cli.option("state-cache", "bytes", ModelOptions.STATE_CACHE.defaultValue().getMebiBytes() + "mb",
-            JobOptions::memorySize,
-            "RocksDB: decoded models kept per subtask between events (64mb, 1gb; written back to the state before "
-            + "every checkpoint and on eviction); 0 = decode and re-encode the key's model on every event");
+        stateCache = cli.option("state-cache", "auto|share|bytes", "auto", JobOptions::stateCacheSize,
+            "RocksDB: decoded models kept per subtask between events (written back to the state before every "
+            + "checkpoint and on eviction): auto = a quarter of the TaskManager's heap divided by its slots, 0.4heap "
+            + "= another share, 512mb = a fixed size, 0 = decode and re-encode the key's model on every event");
         parallelism = cli.option("parallelism", "n", null, OptionValues::positiveInt, "job parallelism (default: cluster default)");
         kernels = cli.option("kernels", "auto|vector|plain", "auto", OptionValues.oneOf("auto", "vector", "plain"),
             "training kernels of a local run: vector = the SIMD ones when the JVM has the jdk.incubator.vector module, "
@@ -553,7 +553,7 @@ public final class JobOptions {
             copy(c, e.getKey(), e.getValue());
         }
         c.set(ModelOptions.STATE_TTL, get(ttl));
-        c.set(ModelOptions.STATE_CACHE, get(stateCache));
+        c.set(ModelOptions.STATE_CACHE, get(stateCache).toConfigValue());
         c.set(ModelOptions.ANOMALY_THRESHOLD, get(anomalyThreshold));
         return c;
     }
@@ -640,13 +640,13 @@ public final class JobOptions {
         return cli.has(messageField) ? MinerSettings.DEFAULTS.withMaxTemplates(get(maxTemplates)) : null;
     }
 
-    /** Bound of each subtask's decoded-model cache in bytes (RocksDB); 0 = none. */
-    public long stateCacheBytes() {
-        return get(stateCache).getBytes();
+    /** Bound of each subtask's decoded-model cache (RocksDB). */
+    public StateCacheSize stateCache() {
+        return get(stateCache);
     }
 
-    private static MemorySize memorySize(String text) {
-        return MemorySize.parse(text);
+    private static StateCacheSize stateCacheSize(String text) {
+        return StateCacheSize.parse(text);
     }
 
     /** The warm-start template of --warm-start, or null without it. */

@@ -68,7 +68,7 @@ final class LogJob {
             events.setParallelism(1);
         }
         LogOperator.Streams s = LogOperator.apply(events, o.modelConfig(), o.minerSettings(), o.get(o.topK),
-            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig(), o.stateCacheBytes());
+            o.get(o.maxMessageChars), o.stateTtl(), o.monitorConfig(), o.stateCache());
         DataStream<DeadLetter> dead = parsed.getSideOutput(ParseFunction.DEAD_LETTERS).union(s.deadLetters());
         DataStream<Prediction> rates = null;
         if (!o.get(o.rateBucket).isZero()) {
@@ -78,7 +78,7 @@ final class LogJob {
                 .uid("rate-buckets").name("rate-buckets");
             LearnerOperator.Streams r = LearnerOperator.apply(counts, o.rateModelConfig(), o.stateTtl(),
                 o.get(o.anomalyThreshold), EventOrder.ARRIVAL, MonitorSettings.DEFAULTS, null, null,
-                o.stateCacheBytes());
+                o.stateCache());
             rates = r.predictions();
             dead = dead.union(r.deadLetters());
         }

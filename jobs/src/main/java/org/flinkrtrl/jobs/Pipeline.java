@@ -8,8 +8,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.ControlParseFunction;
+import org.flinkrtrl.connectors.EventParser;
 import org.flinkrtrl.connectors.KafkaConnectors;
 import org.flinkrtrl.connectors.ParseFunction;
 import org.flinkrtrl.connectors.RawRecord;
@@ -19,6 +19,7 @@ import org.flinkrtrl.core.learner.WarmStartTemplate;
 import org.flinkrtrl.core.lifecycle.MonitorConfig;
 import org.flinkrtrl.flink.EventOrder;
 import org.flinkrtrl.flink.LearnerOperator;
+import org.flinkrtrl.flink.StateCacheSize;
 import org.flinkrtrl.record.ControlAck;
 import org.flinkrtrl.record.ControlCommand;
 import org.flinkrtrl.record.DeadLetter;
@@ -38,7 +39,7 @@ final class Pipeline {
     record Settings(EventParser parser, ModelConfig model, Duration ttl, double anomalyThreshold,
                     Duration outOfOrderness, Duration idleTimeout, EventOrder order, Duration progressInterval,
                     MonitorConfig monitor, Duration controlIdleTimeout, WarmStartTemplate warmStart,
-                    long stateCacheBytes) {}
+                    StateCacheSize stateCache) {}
 
     private final SingleOutputStreamOperator<Prediction> predictions;
     private final DataStream<DeadLetter> deadLetters;
@@ -95,7 +96,7 @@ final class Pipeline {
                 .uid("control-watermarks").name("control-watermarks").setParallelism(1);
         }
         LearnerOperator.Streams learned = LearnerOperator.apply(events, s.model(), s.ttl(), s.anomalyThreshold(),
-            s.order(), s.monitor(), commands, s.warmStart(), s.stateCacheBytes());
+            s.order(), s.monitor(), commands, s.warmStart(), s.stateCache());
         SingleOutputStreamOperator<Prediction> predictions = learned.predictions()
             .map(new ProgressLogger(s.progressInterval())).returns(LearnerOperator.PREDICTION_TYPE)
             .uid("progress").name("progress");

@@ -229,7 +229,7 @@ public final class SensorForecastJob {
         return new Pipeline.Settings(parser, o.modelConfig(), o.stateTtl(), o.get(o.anomalyThreshold),
             o.get(o.outOfOrderness), o.get(o.idleTimeout), o.eventOrder(), o.get(o.progressInterval), o.monitorConfig(),
             o.mode() == JobOptions.Mode.KAFKA ? o.get(o.controlIdleTimeout) : Duration.ZERO, o.warmStart(),
-            o.stateCacheBytes());
+            o.stateCache());
     }
 
     /**

@@ -18,6 +18,8 @@ import org.flinkrtrl.core.grad.Method;
 import org.flinkrtrl.core.learner.ModelConfig;
 import org.flinkrtrl.core.learner.ModelSetting;
 import org.flinkrtrl.core.learner.ModelSettings;
+import org.flinkrtrl.flink.ModelOptions;
+import org.flinkrtrl.flink.StateCacheSize;
 import org.junit.jupiter.api.Test;
 
 /** The command line: every option in --help, typed values, and bad input rejected with a clear message and exit 2. */
@@ -128,6 +130,8 @@ class JobOptionsTest {
             {"option --value-fields is required with --input", "--input", "x.csv", "--key-field", "k"},
             {"option --output-topic needs --bootstrap-servers", "--output-topic", "t"},
             {"invalid value 'soon' for --ttl: expected a duration", "--ttl", "soon"},
+            {"invalid value 'lots' for --state-cache: expected auto, a share of the heap", "--state-cache", "lots"},
+            {"invalid value '1heap' for --state-cache: expected auto", "--state-cache", "1heap"},
             {"option --hidden given twice", "--hidden", "4", "--hidden", "8"},
             {"option --learning-rate given twice", "--learning-rate", "0.1", "--lr", "0.2"},
             {"option '--help' should be specified without 'yes' parameter", "--help=yes"},
@@ -140,6 +144,16 @@ class JobOptionsTest {
             assertTrue(r[2].contains(c[0]), "for " + String.join(" ", args) + " got: " + r[2]);
             assertTrue(r[2].contains("--help"), r[2]);
         }
+    }
+
+    @Test
+    void theStateCacheFollowsTheHeapUnlessGivenASize() {
+        assertEquals(StateCacheSize.DEFAULT, JobOptions.parse().stateCache());
+        assertEquals(StateCacheSize.DEFAULT, ModelOptions.stateCache(JobOptions.parse().modelOptions()));
+        assertEquals(StateCacheSize.heapShare(0.4), JobOptions.parse("--state-cache", "0.4heap").stateCache());
+        assertEquals(StateCacheSize.bytes(512L << 20),
+            ModelOptions.stateCache(JobOptions.parse("--state-cache", "512mb").modelOptions()));
+        assertEquals(StateCacheSize.NONE, JobOptions.parse("--state-cache", "0").stateCache());
     }
 
     @Test
