@@ -3,7 +3,8 @@ package org.flinkrtrl.connectors;
 import java.math.BigInteger;
 
 /**
- * The shortest decimal text of a double that reads back to the same double, written into a caller's char buffer:
+ * The shortest decimal text of a double that reads back to the same double, written as ASCII into a caller's byte
+ * buffer (the output formats' bytes, no char copy):
  * the text of {@code Double.toString} as specified since Java 19 (and of Jackson's fast double writer, which the
  * output formats used before), without a String per number.
  *
@@ -15,7 +16,7 @@ import java.math.BigInteger;
  * Finite values only.
  */
 public final class DoubleText {
-    /** Characters of the longest text, e.g. {@code -2.2250738585072014E-308}. */
+    /** Characters (bytes) of the longest text, e.g. {@code -2.2250738585072014E-308}. */
     public static final int MAX_CHARS = 24;
 
     private static final int P = 53;
@@ -31,7 +32,7 @@ public final class DoubleText {
     private static final long[] G0 = new long[K_MAX - K_MIN + 1];
     private static final long[] POW10 = new long[18];
     /** "00", "01", ... "99". */
-    private static final char[] DIGIT_PAIRS = new char[200];
+    private static final byte[] DIGIT_PAIRS = new byte[200];
 
     static {
         BigInteger mask = BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE);
@@ -59,8 +60,8 @@ public final class DoubleText {
             G0[k - K_MIN] = g.and(mask).longValueExact();
         }
         for (int i = 0; i < 100; i++) {
-            DIGIT_PAIRS[2 * i] = (char) ('0' + i / 10);
-            DIGIT_PAIRS[2 * i + 1] = (char) ('0' + i % 10);
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
         }
         long p = 1;
         for (int i = 0; i < POW10.length; i++) {
@@ -90,7 +91,7 @@ public final class DoubleText {
      * Writes the text of finite {@code v} at {@code buf[off..]} (at most {@link #MAX_CHARS} chars); returns the end
      * offset.
      */
-    public static int write(double v, char[] buf, int off) {
+    public static int write(double v, byte[] buf, int off) {
         long bits = Double.doubleToRawLongBits(v);
         if (bits < 0) {
             buf[off++] = '-';
@@ -121,7 +122,7 @@ public final class DoubleText {
     }
 
     /** The shortest decimal of c 2^q (scaled by 10^-dk when dk is -1), then its layout. */
-    private static int digits(int q, long c, int dk, char[] buf, int off) {
+    private static int digits(int q, long c, int dk, byte[] buf, int off) {
         long out = c & 1; // round half to even: the interval's bounds belong to it when c is even
         long cb = c << 2;
         long cbr = cb + 2;
@@ -172,7 +173,7 @@ public final class DoubleText {
     }
 
     /** Lays out f 10^e (f > 0) in Double.toString's format. */
-    private static int layout(long f, int e, char[] buf, int off) {
+    private static int layout(long f, int e, byte[] buf, int off) {
         while (f % 10 == 0) {
             f /= 10;
             e++;
@@ -209,7 +210,7 @@ public final class DoubleText {
             return putDigits(f, n, buf, off);
         }
         long lead = f / POW10[n - 1];
-        buf[off++] = (char) ('0' + lead);
+        buf[off++] = (byte) ('0' + lead);
         buf[off++] = '.';
         if (n == 1) {
             buf[off++] = '0';
@@ -223,13 +224,13 @@ public final class DoubleText {
             exp = -exp;
         }
         if (exp >= 100) {
-            buf[off++] = (char) ('0' + exp / 100);
+            buf[off++] = (byte) ('0' + exp / 100);
             exp %= 100;
-            buf[off++] = (char) ('0' + exp / 10);
+            buf[off++] = (byte) ('0' + exp / 10);
         } else if (exp >= 10) {
-            buf[off++] = (char) ('0' + exp / 10);
+            buf[off++] = (byte) ('0' + exp / 10);
         }
-        buf[off++] = (char) ('0' + exp % 10);
+        buf[off++] = (byte) ('0' + exp % 10);
         return off;
     }
 
@@ -237,7 +238,7 @@ public final class DoubleText {
      * The {@code count} lowest decimal digits of {@code d}, leading zeros included ({@code count} at least d's
      * digits): eight at a time by one long division while d needs a long, then two at a time from a table.
      */
-    private static int putDigits(long d, int count, char[] buf, int off) {
+    private static int putDigits(long d, int count, byte[] buf, int off) {
         int i = off + count;
         while (d > Integer.MAX_VALUE) {
             long q = d / 100_000_000L;
@@ -260,7 +261,7 @@ public final class DoubleText {
             v = q2;
         }
         if (i > off) {
-            buf[--i] = (char) ('0' + v);
+            buf[--i] = (byte) ('0' + v);
         }
         return off + count;
     }

@@ -46,7 +46,6 @@ final class PredictionBytes {
 
     private byte[] buf = new byte[1024];
     private int len;
-    private final char[] num = new char[DoubleText.MAX_CHARS];
     /** For strings that need escaping: Jackson's generator and its buffer, created on first use. */
     private ByteArrayOutputStream escapedOut;
     private com.fasterxml.jackson.core.JsonGenerator escaped;
@@ -157,12 +156,8 @@ final class PredictionBytes {
             raw(NULL);
             return;
         }
-        int n = DoubleText.write(v, num, 0);
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[len + i] = (byte) num[i];
-        }
-        len += n;
+        ensure(DoubleText.MAX_CHARS);
+        len = DoubleText.write(v, buf, len);
     }
 
     /** A long's decimal digits, as Jackson writes them. */

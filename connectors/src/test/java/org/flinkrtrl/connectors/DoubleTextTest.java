@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,13 +15,13 @@ import org.junit.jupiter.api.Test;
  * that text reads back to the same double, on edge values and on millions of random ones.
  */
 class DoubleTextTest {
-    private final char[] buf = new char[DoubleText.MAX_CHARS + 8];
+    private final byte[] buf = new byte[DoubleText.MAX_CHARS + 8];
 
     private void check(double v) {
         // an offset inside the buffer: the writer must not touch what lies before it
         buf[2] = '#';
         int end = DoubleText.write(v, buf, 3);
-        String text = new String(buf, 3, end - 3);
+        String text = new String(buf, 3, end - 3, StandardCharsets.US_ASCII);
         String expected = NumberOutput.toString(v, true);
         if (!expected.equals(text)) {
             assertEquals(expected, text, "text of " + Double.doubleToRawLongBits(v) + "L");
@@ -28,7 +29,7 @@ class DoubleTextTest {
         if (Double.doubleToRawLongBits(Double.parseDouble(text)) != Double.doubleToRawLongBits(v)) {
             assertEquals(v, Double.parseDouble(text), "round trip of " + text);
         }
-        assertEquals('#', buf[2]);
+        assertEquals((byte) '#', buf[2]);
     }
 
     @Test

@@ -239,7 +239,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         }
         if (learner == null) {
             learner = newLearner(e.key);
-        } else if (!learner.config().equals(config)) {
+        } else if (learner.config() != config && !learner.config().equals(config)) {
+            // (identity first: a record's equals compares every component, about 0.2 us per event in a profile)
             metrics.modelResets.inc();
             learner = newLearner(e.key);
         }

@@ -209,7 +209,7 @@ public final class LogSourceModel {
 
     /** True when this source runs {@code config} with a miner of {@code minerSettings} (null: no miner). */
     public boolean matches(ModelConfig config, MinerSettings minerSettings, int topK) {
-        return learner.config().equals(config) && topK == topK()
+        return (learner.config() == config || learner.config().equals(config)) && topK == topK()
             && (miner == null ? minerSettings == null : miner.settings().equals(minerSettings));
     }
 }
