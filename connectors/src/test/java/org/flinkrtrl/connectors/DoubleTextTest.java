@@ -33,6 +33,28 @@ class DoubleTextTest {
     }
 
     @Test
+    void eightDigitsAtOnceForEveryValue() {
+        // all 10^8 inputs of the lane arithmetic (the quotients by 100 and by 10 by multiply and shift), between
+        // guard bytes
+        byte[] b = new byte[12];
+        for (int x = 0; x < 100_000_000; x++) {
+            b[1] = '#';
+            b[10] = '#';
+            DoubleText.put8(x, b, 2);
+            int y = x;
+            for (int k = 9; k >= 2; k--) {
+                if (b[k] != '0' + y % 10) {
+                    assertEquals(String.format("%08d", x), new String(b, 2, 8, StandardCharsets.US_ASCII));
+                }
+                y /= 10;
+            }
+            if (b[1] != '#' || b[10] != '#') {
+                assertEquals("##", (char) b[1] + "" + (char) b[10], "guard bytes around " + x);
+            }
+        }
+    }
+
+    @Test
     void edgeValues() {
         List<Double> vs = new ArrayList<>(List.of(0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE,
             -Double.MAX_VALUE, Double.MIN_NORMAL, Math.nextDown(Double.MIN_NORMAL), Math.nextUp(Double.MIN_NORMAL),
