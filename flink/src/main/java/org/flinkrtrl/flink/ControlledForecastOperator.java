@@ -1,7 +1,6 @@
 package org.flinkrtrl.flink;
 
 import java.util.List;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -31,11 +30,6 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
         this.cache = new ModelCacheAttachment(cacheSize);
     }
 
-    /** With a fixed bound of {@code cacheBytes} per subtask; 0 runs the function straight on the keyed state. */
-    public ControlledForecastOperator(ControlledForecastFunction function, long cacheBytes) {
-        this(function, StateCacheSize.bytes(cacheBytes));
-    }
-
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -45,7 +39,7 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     @Override
     public void open() throws Exception {
         super.open();
-        cache.open(userFunction, this, taskManagerSlots());
+        cache.open(userFunction, this, getContainingTask().getEnvironment());
         restoredKeys.open(userFunction, getKeyedStateBackend(),
             getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this), processingTime(),
             this::setCurrentKey);
@@ -77,12 +71,6 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
     public void finish() throws Exception {
         cache.flush();
         super.finish();
-    }
-
-    /** Slots of this TaskManager, which share its heap (the cache's default bound is a share of it). */
-    private int taskManagerSlots() {
-        return getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
-            .get(TaskManagerOptions.NUM_TASK_SLOTS);
     }
 
     @Override

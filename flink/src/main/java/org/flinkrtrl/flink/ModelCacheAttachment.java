@@ -2,6 +2,8 @@ package org.flinkrtrl.flink;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.execution.Environment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +28,11 @@ final class ModelCacheAttachment implements Serializable {
     }
 
     /**
-     * Resolves the bound on this TaskManager ({@code slots} slots share its heap) and offers the cache to
+     * Resolves the bound on the operator's TaskManager (its slots share its heap) and offers the cache to
      * {@code function} if it is a {@link ModelCacheHost}; called from the operator's open.
      */
-    void open(Object function, KeyAccess keys, int slots) {
+    void open(Object function, KeyAccess keys, Environment task) {
+        int slots = task.getTaskManagerInfo().getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS);
         cacheBytes = size.resolveHere(slots);
         if (cacheBytes > 0 && function instanceof ModelCacheHost h && h.attachCache(keys, cacheBytes)) {
             host = h;

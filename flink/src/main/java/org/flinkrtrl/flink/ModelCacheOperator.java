@@ -1,6 +1,5 @@
 package org.flinkrtrl.flink;
 
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -30,11 +29,6 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
         this.cache = new ModelCacheAttachment(cacheSize);
     }
 
-    /** With a fixed bound of {@code cacheBytes} per subtask; 0 runs the function straight on the keyed state. */
-    public ModelCacheOperator(KeyedProcessFunction<K, IN, OUT> function, long cacheBytes) {
-        this(function, StateCacheSize.bytes(cacheBytes));
-    }
-
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -44,7 +38,7 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
     @Override
     public void open() throws Exception {
         super.open();
-        cache.open(userFunction, this, taskManagerSlots());
+        cache.open(userFunction, this, getContainingTask().getEnvironment());
         restoredKeys.open(userFunction, getKeyedStateBackend(),
             getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this), processingTime(),
             this::setCurrentKey);
@@ -76,12 +70,6 @@ public class ModelCacheOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, 
     public void finish() throws Exception {
         cache.flush();
         super.finish();
-    }
-
-    /** Slots of this TaskManager, which share its heap (the cache's default bound is a share of it). */
-    private int taskManagerSlots() {
-        return getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
-            .get(TaskManagerOptions.NUM_TASK_SLOTS);
     }
 
     @Override

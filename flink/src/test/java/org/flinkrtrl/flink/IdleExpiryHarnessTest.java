@@ -344,7 +344,7 @@ class IdleExpiryHarnessTest {
         List<LogPrediction> want = LogFunctionHarnessTest.reference(events);
         LogFunction f = new LogFunction(LogFunctionHarnessTest.CFG, LogFunctionHarnessTest.MINER, 3, 200, TTL);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, LogPrediction>(
-            new ModelCacheOperator<>(f, 1 << 20), new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1,
+            new ModelCacheOperator<>(f, StateCacheSize.bytes(1 << 20)), new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1,
             0)) {
             h.setup();
             h.initializeState(mainState("log-heap.snapshot"));
@@ -379,7 +379,7 @@ class IdleExpiryHarnessTest {
         List<Event> events = LogFunctionHarnessTest.events().subList(0, 30);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, LogPrediction>(
             new ModelCacheOperator<>(new LogFunction(LogFunctionHarnessTest.CFG, LogFunctionHarnessTest.MINER, 3, 200,
-                TTL), 1 << 20), new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1, 0)) {
+                TTL), StateCacheSize.bytes(1 << 20)), new EventKeySelector(), Types.STRING, Harnesses.MAX_PARALLELISM, 1, 0)) {
             h.open();
             h.setProcessingTime(0);
             List<LogPrediction> first = LogFunctionHarnessTest.feed(h, events);
