@@ -45,7 +45,7 @@ public class ControlledForecastOperator extends CoBroadcastWithKeyedOperator<Str
             this::setCurrentKey);
     }
 
-    /** The cache's bound per subtask in bytes once open (0 = no cache); before, the fixed bound or -1 for a share. */
+    /** The cache's bound per subtask in bytes, resolved when the operator opened (0 = no cache); -1 before. */
     public long cacheBytes() {
         return cache.cacheBytes();
     }

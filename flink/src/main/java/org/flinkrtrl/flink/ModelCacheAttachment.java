@@ -50,9 +50,9 @@ final class ModelCacheAttachment implements Serializable {
         }
     }
 
-    /** The bound in bytes: resolved once the operator has opened, the fixed bound (or -1 for a heap share) before. */
+    /** The bound in bytes resolved when the operator opened (0 = no cache); -1 before. */
     long cacheBytes() {
-        return cacheBytes >= 0 ? cacheBytes : size.followsHeap() ? -1 : size.bytes();
+        return cacheBytes;
     }
 
     StateCacheSize size() {
