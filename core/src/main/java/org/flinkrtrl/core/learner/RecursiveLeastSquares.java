@@ -29,6 +29,8 @@ public final class RecursiveLeastSquares {
     private final double[] cov;
     private final double[] g;
     private final double[] prior;
+    /** Whether theta and P are all finite, kept by every method that writes them. */
+    private boolean finite;
 
     /**
      * @param p             number of features
@@ -63,6 +65,7 @@ public final class RecursiveLeastSquares {
         for (int i = 0; i < p; i++) {
             cov[i * p + i] = priorVariance;
         }
+        finite = scanFinite();
     }
 
     public double predict(double[] phi) {
@@ -99,27 +102,40 @@ public final class RecursiveLeastSquares {
             denom += phi[i] * s;
         }
         double inv = 1.0 / denom;
+        // the trace of P - k g' from its diagonal first (the same operations as the update below), so the scaling
+        // by f and the mirroring happen in the update's one pass over the upper triangle
         double trace = 0.0;
         for (int i = 0; i < p; i++) {
-            double ki = g[i] * inv;
-            theta[i] += ki * err;
-            int row = i * p;
-            for (int j = i; j < p; j++) {
-                double v = cov[row + j] - ki * g[j];
-                cov[row + j] = v;
-                cov[j * p + i] = v;
-            }
-            trace += cov[row + i];
+            trace += cov[i * p + i] - g[i] * inv * g[i];
         }
         double f = Math.min(1.0 / lambda, Math.max(1.0, p * priorVariance / trace));
-        for (int i = 0; i < cov.length; i++) {
-            cov[i] *= f;
+        boolean ok = true;
+        for (int i = 0; i < p; i++) {
+            double ki = g[i] * inv;
+            double t = theta[i] + ki * err;
+            theta[i] = t;
+            ok &= Math.abs(t) <= Double.MAX_VALUE;
+            int row = i * p;
+            for (int j = i; j < p; j++) {
+                double v = (cov[row + j] - ki * g[j]) * f;
+                cov[row + j] = v;
+                cov[j * p + i] = v;
+                ok &= Math.abs(v) <= Double.MAX_VALUE;
+            }
         }
+        finite = ok;
         return err;
     }
 
-    /** True when every coefficient and covariance entry is finite. */
+    /**
+     * True when every coefficient and covariance entry is finite: checked while {@link #update} writes them (every
+     * entry of P is written by each update), and by a scan after {@link #reset}, {@link #start} and a read.
+     */
     public boolean isFinite() {
+        return finite;
+    }
+
+    private boolean scanFinite() {
         for (double v : theta) {
             if (!Double.isFinite(v)) {
                 return false;
@@ -149,6 +165,7 @@ public final class RecursiveLeastSquares {
         }
         System.arraycopy(coefficients, 0, theta, 0, p);
         System.arraycopy(covariance, 0, cov, 0, cov.length);
+        finite = scanFinite();
     }
 
     /** Live view of the coefficients. Do not modify. */
@@ -168,5 +185,6 @@ public final class RecursiveLeastSquares {
     void read(DataInput in) throws IOException {
         StateArrays.read(in, theta);
         StateArrays.read(in, cov);
+        finite = scanFinite();
     }
 }
