@@ -1,8 +1,20 @@
 package org.flinkrtrl.core.math;
 
+import static jdk.incubator.vector.VectorOperators.ABS;
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.DIV;
+import static jdk.incubator.vector.VectorOperators.FMA;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.MUL;
+import static jdk.incubator.vector.VectorOperators.NEG;
+import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.SQRT;
+import static jdk.incubator.vector.VectorOperators.SUB;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,9 +26,24 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The product is register-blocked with FMAs (6 rows x 4 vectors of C with 512-bit vectors, else 6 or 4 rows x 2
  * vectors), every entry one FMA chain over the inner index; the dot product keeps 4 vector accumulators. Results equal
  * {@link PlainKernels}' up to reassociation.
+ *
+ * <p>Every vector operation is {@code lanewise(op, ...)} on the receiver, with vector operands (constants broadcast
+ * before the loops), never the convenience methods ({@code add}, {@code fma}, {@code mul}, {@code abs}, a scalar
+ * operand, {@code reinterpretAsLongs}): those are final methods of the JDK's {@code DoubleVector} that make their
+ * virtual call from inside it, at a call site every vector species in the JVM shares. On JDK 17, C2 inlines such a
+ * call through the site's type profile; once vectors of another species have passed through it, it inlines both
+ * species and merges them, and the vectors of the whole step are boxed on the heap for the JVM's lifetime (245,824
+ * bytes and 3.3x the time per OK step at n = 16, {@code ProfilePollutionTest}). {@code lanewise} is abstract in
+ * {@code DoubleVector}, so the virtual call is at this class's own site, with this class's own profile. The same
+ * bits: {@code lanewise(ADD, v)} is what {@code add(v)} calls. Not covered: the JDK's {@code intoArray} asks its
+ * receiver for its length and species through a shared site as well, which matters when C2 cannot type the stored
+ * vector exactly (some stores in large compilations, e.g. {@code reflect}): 0-3 KB per step remain after another
+ * species, against 245 KB before. JDK 25 compiles the same kernels without any of this.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Longs in vectors of the same shape, for the bit operations on doubles' lanes. */
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** 512-bit vectors, so AVX-512 and its 32 vector registers (gemm6x4 needs 29; AVX2 has 16). */
     private static final boolean REGS32 = S.vectorBitSize() >= 512;
@@ -144,7 +171,7 @@ final class VectorKernels extends Kernels {
     }
 
     private static double lanes(double[] acc, int e) {
-        return DoubleVector.fromArray(S, acc, e * L).reduceLanes(VectorOperators.ADD);
+        return DoubleVector.fromArray(S, acc, e * L).reduceLanes(ADD);
     }
 
     /** The Gram accumulators of {@link #gemmTermsGram}, one set per thread (10 vectors). */
@@ -171,16 +198,16 @@ final class VectorKernels extends Kernels {
             DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + i);
             DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
             DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
-            s00 = v0.fma(v0, s00);
-            s01 = v0.fma(v1, s01);
-            s02 = v0.fma(v2, s02);
-            s03 = v0.fma(v3, s03);
-            s11 = v1.fma(v1, s11);
-            s12 = v1.fma(v2, s12);
-            s13 = v1.fma(v3, s13);
-            s22 = v2.fma(v2, s22);
-            s23 = v2.fma(v3, s23);
-            s33 = v3.fma(v3, s33);
+            s00 = v0.lanewise(FMA, v0, s00);
+            s01 = v0.lanewise(FMA, v1, s01);
+            s02 = v0.lanewise(FMA, v2, s02);
+            s03 = v0.lanewise(FMA, v3, s03);
+            s11 = v1.lanewise(FMA, v1, s11);
+            s12 = v1.lanewise(FMA, v2, s12);
+            s13 = v1.lanewise(FMA, v3, s13);
+            s22 = v2.lanewise(FMA, v2, s22);
+            s23 = v2.lanewise(FMA, v3, s23);
+            s33 = v3.lanewise(FMA, v3, s33);
         }
         s00.intoArray(acc, 0);
         s01.intoArray(acc, L);
@@ -218,22 +245,22 @@ final class VectorKernels extends Kernels {
             DoubleVector s33 = s00;
             for (int p = 0, bp = x; p < inner; p++, bp += ldb) {
                 DoubleVector v = DoubleVector.broadcast(S, a[aOff + p]);
-                s00 = DoubleVector.fromArray(S, b, bOff + bp).fma(v, s00);
-                s01 = DoubleVector.fromArray(S, b, bOff + bp + L).fma(v, s01);
-                s02 = DoubleVector.fromArray(S, b, bOff + bp + 2 * L).fma(v, s02);
-                s03 = DoubleVector.fromArray(S, b, bOff + bp + 3 * L).fma(v, s03);
-                s10 = DoubleVector.fromArray(S, b, b1 + bp).fma(v, s10);
-                s11 = DoubleVector.fromArray(S, b, b1 + bp + L).fma(v, s11);
-                s12 = DoubleVector.fromArray(S, b, b1 + bp + 2 * L).fma(v, s12);
-                s13 = DoubleVector.fromArray(S, b, b1 + bp + 3 * L).fma(v, s13);
-                s20 = DoubleVector.fromArray(S, b, b2 + bp).fma(v, s20);
-                s21 = DoubleVector.fromArray(S, b, b2 + bp + L).fma(v, s21);
-                s22 = DoubleVector.fromArray(S, b, b2 + bp + 2 * L).fma(v, s22);
-                s23 = DoubleVector.fromArray(S, b, b2 + bp + 3 * L).fma(v, s23);
-                s30 = DoubleVector.fromArray(S, b, b3 + bp).fma(v, s30);
-                s31 = DoubleVector.fromArray(S, b, b3 + bp + L).fma(v, s31);
-                s32 = DoubleVector.fromArray(S, b, b3 + bp + 2 * L).fma(v, s32);
-                s33 = DoubleVector.fromArray(S, b, b3 + bp + 3 * L).fma(v, s33);
+                s00 = DoubleVector.fromArray(S, b, bOff + bp).lanewise(FMA, v, s00);
+                s01 = DoubleVector.fromArray(S, b, bOff + bp + L).lanewise(FMA, v, s01);
+                s02 = DoubleVector.fromArray(S, b, bOff + bp + 2 * L).lanewise(FMA, v, s02);
+                s03 = DoubleVector.fromArray(S, b, bOff + bp + 3 * L).lanewise(FMA, v, s03);
+                s10 = DoubleVector.fromArray(S, b, b1 + bp).lanewise(FMA, v, s10);
+                s11 = DoubleVector.fromArray(S, b, b1 + bp + L).lanewise(FMA, v, s11);
+                s12 = DoubleVector.fromArray(S, b, b1 + bp + 2 * L).lanewise(FMA, v, s12);
+                s13 = DoubleVector.fromArray(S, b, b1 + bp + 3 * L).lanewise(FMA, v, s13);
+                s20 = DoubleVector.fromArray(S, b, b2 + bp).lanewise(FMA, v, s20);
+                s21 = DoubleVector.fromArray(S, b, b2 + bp + L).lanewise(FMA, v, s21);
+                s22 = DoubleVector.fromArray(S, b, b2 + bp + 2 * L).lanewise(FMA, v, s22);
+                s23 = DoubleVector.fromArray(S, b, b2 + bp + 3 * L).lanewise(FMA, v, s23);
+                s30 = DoubleVector.fromArray(S, b, b3 + bp).lanewise(FMA, v, s30);
+                s31 = DoubleVector.fromArray(S, b, b3 + bp + L).lanewise(FMA, v, s31);
+                s32 = DoubleVector.fromArray(S, b, b3 + bp + 2 * L).lanewise(FMA, v, s32);
+                s33 = DoubleVector.fromArray(S, b, b3 + bp + 3 * L).lanewise(FMA, v, s33);
             }
             int cx = cOff + x;
             s00.intoArray(c, cx);
@@ -299,10 +326,14 @@ final class VectorKernels extends Kernels {
             DoubleVector v1 = DoubleVector.fromArray(S, b, b1 + x);
             DoubleVector v2 = DoubleVector.fromArray(S, b, b2 + x);
             DoubleVector v3 = DoubleVector.fromArray(S, b, b3 + x);
-            v3.fma(a03, v2.fma(a02, v1.fma(a01, v0.fma(a00, zero)))).intoArray(c, c0 + x);
-            v3.fma(a13, v2.fma(a12, v1.fma(a11, v0.fma(a10, zero)))).intoArray(c, c1 + x);
-            v3.fma(a23, v2.fma(a22, v1.fma(a21, v0.fma(a20, zero)))).intoArray(c, c2 + x);
-            v3.fma(a33, v2.fma(a32, v1.fma(a31, v0.fma(a30, zero)))).intoArray(c, c3 + x);
+            v3.lanewise(FMA, a03, v2.lanewise(FMA, a02, v1.lanewise(FMA, a01, v0.lanewise(FMA, a00, zero))))
+                .intoArray(c, c0 + x);
+            v3.lanewise(FMA, a13, v2.lanewise(FMA, a12, v1.lanewise(FMA, a11, v0.lanewise(FMA, a10, zero))))
+                .intoArray(c, c1 + x);
+            v3.lanewise(FMA, a23, v2.lanewise(FMA, a22, v1.lanewise(FMA, a21, v0.lanewise(FMA, a20, zero))))
+                .intoArray(c, c2 + x);
+            v3.lanewise(FMA, a33, v2.lanewise(FMA, a32, v1.lanewise(FMA, a31, v0.lanewise(FMA, a30, zero))))
+                .intoArray(c, c3 + x);
         }
         for (; x < cols; x++) {
             double u0 = b[b0 + x];
@@ -359,17 +390,17 @@ final class VectorKernels extends Kernels {
                 DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
                 DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
                 DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
-                s00 = b0.fma(v, s00);
-                s01 = b1.fma(v, s01);
+                s00 = b0.lanewise(FMA, v, s00);
+                s01 = b1.lanewise(FMA, v, s01);
                 v = DoubleVector.broadcast(S, a[a1 + p]);
-                s10 = b0.fma(v, s10);
-                s11 = b1.fma(v, s11);
+                s10 = b0.lanewise(FMA, v, s10);
+                s11 = b1.lanewise(FMA, v, s11);
                 v = DoubleVector.broadcast(S, a[a2 + p]);
-                s20 = b0.fma(v, s20);
-                s21 = b1.fma(v, s21);
+                s20 = b0.lanewise(FMA, v, s20);
+                s21 = b1.lanewise(FMA, v, s21);
                 v = DoubleVector.broadcast(S, a[a3 + p]);
-                s30 = b0.fma(v, s30);
-                s31 = b1.fma(v, s31);
+                s30 = b0.lanewise(FMA, v, s30);
+                s31 = b1.lanewise(FMA, v, s31);
             }
             s00.intoArray(c, c0 + x);
             s01.intoArray(c, c0 + x + L);
@@ -416,23 +447,23 @@ final class VectorKernels extends Kernels {
                 DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
                 DoubleVector b1 = DoubleVector.fromArray(S, b, bp + L);
                 DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
-                s00 = b0.fma(v, s00);
-                s01 = b1.fma(v, s01);
+                s00 = b0.lanewise(FMA, v, s00);
+                s01 = b1.lanewise(FMA, v, s01);
                 v = DoubleVector.broadcast(S, a[a1 + p]);
-                s10 = b0.fma(v, s10);
-                s11 = b1.fma(v, s11);
+                s10 = b0.lanewise(FMA, v, s10);
+                s11 = b1.lanewise(FMA, v, s11);
                 v = DoubleVector.broadcast(S, a[a2 + p]);
-                s20 = b0.fma(v, s20);
-                s21 = b1.fma(v, s21);
+                s20 = b0.lanewise(FMA, v, s20);
+                s21 = b1.lanewise(FMA, v, s21);
                 v = DoubleVector.broadcast(S, a[a3 + p]);
-                s30 = b0.fma(v, s30);
-                s31 = b1.fma(v, s31);
+                s30 = b0.lanewise(FMA, v, s30);
+                s31 = b1.lanewise(FMA, v, s31);
                 v = DoubleVector.broadcast(S, a[a4 + p]);
-                s40 = b0.fma(v, s40);
-                s41 = b1.fma(v, s41);
+                s40 = b0.lanewise(FMA, v, s40);
+                s41 = b1.lanewise(FMA, v, s41);
                 v = DoubleVector.broadcast(S, a[a5 + p]);
-                s50 = b0.fma(v, s50);
-                s51 = b1.fma(v, s51);
+                s50 = b0.lanewise(FMA, v, s50);
+                s51 = b1.lanewise(FMA, v, s51);
             }
             int cx = c0 + x;
             s00.intoArray(c, cx);
@@ -501,35 +532,35 @@ final class VectorKernels extends Kernels {
                 DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
                 DoubleVector b3 = DoubleVector.fromArray(S, b, bp + 3 * L);
                 DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
-                s00 = b0.fma(v, s00);
-                s01 = b1.fma(v, s01);
-                s02 = b2.fma(v, s02);
-                s03 = b3.fma(v, s03);
+                s00 = b0.lanewise(FMA, v, s00);
+                s01 = b1.lanewise(FMA, v, s01);
+                s02 = b2.lanewise(FMA, v, s02);
+                s03 = b3.lanewise(FMA, v, s03);
                 v = DoubleVector.broadcast(S, a[a1 + p]);
-                s10 = b0.fma(v, s10);
-                s11 = b1.fma(v, s11);
-                s12 = b2.fma(v, s12);
-                s13 = b3.fma(v, s13);
+                s10 = b0.lanewise(FMA, v, s10);
+                s11 = b1.lanewise(FMA, v, s11);
+                s12 = b2.lanewise(FMA, v, s12);
+                s13 = b3.lanewise(FMA, v, s13);
                 v = DoubleVector.broadcast(S, a[a2 + p]);
-                s20 = b0.fma(v, s20);
-                s21 = b1.fma(v, s21);
-                s22 = b2.fma(v, s22);
-                s23 = b3.fma(v, s23);
+                s20 = b0.lanewise(FMA, v, s20);
+                s21 = b1.lanewise(FMA, v, s21);
+                s22 = b2.lanewise(FMA, v, s22);
+                s23 = b3.lanewise(FMA, v, s23);
                 v = DoubleVector.broadcast(S, a[a3 + p]);
-                s30 = b0.fma(v, s30);
-                s31 = b1.fma(v, s31);
-                s32 = b2.fma(v, s32);
-                s33 = b3.fma(v, s33);
+                s30 = b0.lanewise(FMA, v, s30);
+                s31 = b1.lanewise(FMA, v, s31);
+                s32 = b2.lanewise(FMA, v, s32);
+                s33 = b3.lanewise(FMA, v, s33);
                 v = DoubleVector.broadcast(S, a[a4 + p]);
-                s40 = b0.fma(v, s40);
-                s41 = b1.fma(v, s41);
-                s42 = b2.fma(v, s42);
-                s43 = b3.fma(v, s43);
+                s40 = b0.lanewise(FMA, v, s40);
+                s41 = b1.lanewise(FMA, v, s41);
+                s42 = b2.lanewise(FMA, v, s42);
+                s43 = b3.lanewise(FMA, v, s43);
                 v = DoubleVector.broadcast(S, a[a5 + p]);
-                s50 = b0.fma(v, s50);
-                s51 = b1.fma(v, s51);
-                s52 = b2.fma(v, s52);
-                s53 = b3.fma(v, s53);
+                s50 = b0.lanewise(FMA, v, s50);
+                s51 = b1.lanewise(FMA, v, s51);
+                s52 = b2.lanewise(FMA, v, s52);
+                s53 = b3.lanewise(FMA, v, s53);
             }
             int cx = c0 + x;
             s00.intoArray(c, cx);
@@ -596,25 +627,25 @@ final class VectorKernels extends Kernels {
                 DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
                 DoubleVector b3 = DoubleVector.fromArray(S, b, bp + 3 * L);
                 DoubleVector v = DoubleVector.broadcast(S, a[a0 + p]);
-                s00 = b0.fma(v, s00);
-                s01 = b1.fma(v, s01);
-                s02 = b2.fma(v, s02);
-                s03 = b3.fma(v, s03);
+                s00 = b0.lanewise(FMA, v, s00);
+                s01 = b1.lanewise(FMA, v, s01);
+                s02 = b2.lanewise(FMA, v, s02);
+                s03 = b3.lanewise(FMA, v, s03);
                 v = DoubleVector.broadcast(S, a[a1 + p]);
-                s10 = b0.fma(v, s10);
-                s11 = b1.fma(v, s11);
-                s12 = b2.fma(v, s12);
-                s13 = b3.fma(v, s13);
+                s10 = b0.lanewise(FMA, v, s10);
+                s11 = b1.lanewise(FMA, v, s11);
+                s12 = b2.lanewise(FMA, v, s12);
+                s13 = b3.lanewise(FMA, v, s13);
                 v = DoubleVector.broadcast(S, a[a2 + p]);
-                s20 = b0.fma(v, s20);
-                s21 = b1.fma(v, s21);
-                s22 = b2.fma(v, s22);
-                s23 = b3.fma(v, s23);
+                s20 = b0.lanewise(FMA, v, s20);
+                s21 = b1.lanewise(FMA, v, s21);
+                s22 = b2.lanewise(FMA, v, s22);
+                s23 = b3.lanewise(FMA, v, s23);
                 v = DoubleVector.broadcast(S, a[a3 + p]);
-                s30 = b0.fma(v, s30);
-                s31 = b1.fma(v, s31);
-                s32 = b2.fma(v, s32);
-                s33 = b3.fma(v, s33);
+                s30 = b0.lanewise(FMA, v, s30);
+                s31 = b1.lanewise(FMA, v, s31);
+                s32 = b2.lanewise(FMA, v, s32);
+                s33 = b3.lanewise(FMA, v, s33);
             }
             int cx = c0 + x;
             s00.intoArray(c, cx);
@@ -651,10 +682,10 @@ final class VectorKernels extends Kernels {
             int bp = bOff + x;
             for (int p = 0; p < inner; p++, bp += ldb) {
                 DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
-                s0 = b0.fma(DoubleVector.broadcast(S, a[a0 + p]), s0);
-                s1 = b0.fma(DoubleVector.broadcast(S, a[a1 + p]), s1);
-                s2 = b0.fma(DoubleVector.broadcast(S, a[a2 + p]), s2);
-                s3 = b0.fma(DoubleVector.broadcast(S, a[a3 + p]), s3);
+                s0 = b0.lanewise(FMA, DoubleVector.broadcast(S, a[a0 + p]), s0);
+                s1 = b0.lanewise(FMA, DoubleVector.broadcast(S, a[a1 + p]), s1);
+                s2 = b0.lanewise(FMA, DoubleVector.broadcast(S, a[a2 + p]), s2);
+                s3 = b0.lanewise(FMA, DoubleVector.broadcast(S, a[a3 + p]), s3);
             }
             s0.intoArray(c, c0 + x);
             s1.intoArray(c, c1 + x);
@@ -694,10 +725,10 @@ final class VectorKernels extends Kernels {
             int bp = bOff + x;
             for (int p = 0; p < inner; p++, bp += ldb) {
                 DoubleVector av = DoubleVector.broadcast(S, a[a0 + p]);
-                s0 = DoubleVector.fromArray(S, b, bp).fma(av, s0);
-                s1 = DoubleVector.fromArray(S, b, bp + L).fma(av, s1);
-                s2 = DoubleVector.fromArray(S, b, bp + 2 * L).fma(av, s2);
-                s3 = DoubleVector.fromArray(S, b, bp + 3 * L).fma(av, s3);
+                s0 = DoubleVector.fromArray(S, b, bp).lanewise(FMA, av, s0);
+                s1 = DoubleVector.fromArray(S, b, bp + L).lanewise(FMA, av, s1);
+                s2 = DoubleVector.fromArray(S, b, bp + 2 * L).lanewise(FMA, av, s2);
+                s3 = DoubleVector.fromArray(S, b, bp + 3 * L).lanewise(FMA, av, s3);
             }
             s0.intoArray(c, c0 + x);
             s1.intoArray(c, c0 + x + L);
@@ -708,7 +739,7 @@ final class VectorKernels extends Kernels {
             DoubleVector s0 = DoubleVector.zero(S);
             int bp = bOff + x;
             for (int p = 0; p < inner; p++, bp += ldb) {
-                s0 = DoubleVector.fromArray(S, b, bp).fma(DoubleVector.broadcast(S, a[a0 + p]), s0);
+                s0 = DoubleVector.fromArray(S, b, bp).lanewise(FMA, DoubleVector.broadcast(S, a[a0 + p]), s0);
             }
             s0.intoArray(c, c0 + x);
         }
@@ -733,18 +764,20 @@ final class VectorKernels extends Kernels {
             DoubleVector acc2 = DoubleVector.zero(S);
             DoubleVector acc3 = DoubleVector.zero(S);
             for (; i + 4 * L <= len; i += 4 * L) {
-                acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
+                acc0 = DoubleVector.fromArray(S, x, xOff + i)
+                    .lanewise(FMA, DoubleVector.fromArray(S, y, yOff + i), acc0);
                 acc1 = DoubleVector.fromArray(S, x, xOff + i + L)
-                    .fma(DoubleVector.fromArray(S, y, yOff + i + L), acc1);
+                    .lanewise(FMA, DoubleVector.fromArray(S, y, yOff + i + L), acc1);
                 acc2 = DoubleVector.fromArray(S, x, xOff + i + 2 * L)
-                    .fma(DoubleVector.fromArray(S, y, yOff + i + 2 * L), acc2);
+                    .lanewise(FMA, DoubleVector.fromArray(S, y, yOff + i + 2 * L), acc2);
                 acc3 = DoubleVector.fromArray(S, x, xOff + i + 3 * L)
-                    .fma(DoubleVector.fromArray(S, y, yOff + i + 3 * L), acc3);
+                    .lanewise(FMA, DoubleVector.fromArray(S, y, yOff + i + 3 * L), acc3);
             }
             for (; i + L <= len; i += L) {
-                acc0 = DoubleVector.fromArray(S, x, xOff + i).fma(DoubleVector.fromArray(S, y, yOff + i), acc0);
+                acc0 = DoubleVector.fromArray(S, x, xOff + i)
+                    .lanewise(FMA, DoubleVector.fromArray(S, y, yOff + i), acc0);
             }
-            s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            s = acc0.lanewise(ADD, acc1).lanewise(ADD, acc2.lanewise(ADD, acc3)).reduceLanes(ADD);
         }
         for (; i < len; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
@@ -757,7 +790,7 @@ final class VectorKernels extends Kernels {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         int i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector.fromArray(S, x, xOff + i).mul(va).intoArray(y, yOff + i);
+            DoubleVector.fromArray(S, x, xOff + i).lanewise(MUL, va).intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
             y[yOff + i] = alpha * x[xOff + i];
@@ -769,7 +802,8 @@ final class VectorKernels extends Kernels {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         int i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector.fromArray(S, y, yOff + i).add(DoubleVector.fromArray(S, x, xOff + i).mul(va))
+            DoubleVector.fromArray(S, y, yOff + i)
+                .lanewise(ADD, DoubleVector.fromArray(S, x, xOff + i).lanewise(MUL, va))
                 .intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
@@ -782,7 +816,7 @@ final class VectorKernels extends Kernels {
         int i = 0;
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         for (; i + L <= len; i += L) {
-            DoubleVector.fromArray(S, x, xOff + i).fma(va, DoubleVector.fromArray(S, y, yOff + i))
+            DoubleVector.fromArray(S, x, xOff + i).lanewise(FMA, va, DoubleVector.fromArray(S, y, yOff + i))
                 .intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
@@ -806,15 +840,15 @@ final class VectorKernels extends Kernels {
             int i = 0;
             for (; i + L <= len; i += L) {
                 DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
-                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
-                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
-                a2 = xv.fma(DoubleVector.fromArray(S, v, v2 + i), a2);
-                a3 = xv.fma(DoubleVector.fromArray(S, v, v3 + i), a3);
+                a0 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v1 + i), a1);
+                a2 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v2 + i), a2);
+                a3 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v3 + i), a3);
             }
-            double s0 = a0.reduceLanes(VectorOperators.ADD);
-            double s1 = a1.reduceLanes(VectorOperators.ADD);
-            double s2 = a2.reduceLanes(VectorOperators.ADD);
-            double s3 = a3.reduceLanes(VectorOperators.ADD);
+            double s0 = a0.reduceLanes(ADD);
+            double s1 = a1.reduceLanes(ADD);
+            double s2 = a2.reduceLanes(ADD);
+            double s3 = a3.reduceLanes(ADD);
             for (; i < len; i++) {
                 double xi = x[xOff + i];
                 s0 = Math.fma(xi, v[v0 + i], s0);
@@ -837,14 +871,14 @@ final class VectorKernels extends Kernels {
             int i = 0;
             for (; i + 2 * L <= len; i += 2 * L) {
                 DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
-                a0 = xv.fma(DoubleVector.fromArray(S, v, v0 + i), a0);
-                a1 = xv.fma(DoubleVector.fromArray(S, v, v1 + i), a1);
+                a0 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v0 + i), a0);
+                a1 = xv.lanewise(FMA, DoubleVector.fromArray(S, v, v1 + i), a1);
                 DoubleVector xw = DoubleVector.fromArray(S, x, xOff + i + L);
-                b0 = xw.fma(DoubleVector.fromArray(S, v, v0 + i + L), b0);
-                b1 = xw.fma(DoubleVector.fromArray(S, v, v1 + i + L), b1);
+                b0 = xw.lanewise(FMA, DoubleVector.fromArray(S, v, v0 + i + L), b0);
+                b1 = xw.lanewise(FMA, DoubleVector.fromArray(S, v, v1 + i + L), b1);
             }
-            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+            double s0 = a0.lanewise(ADD, b0).reduceLanes(ADD);
+            double s1 = a1.lanewise(ADD, b1).reduceLanes(ADD);
             for (; i < len; i++) {
                 double xi = x[xOff + i];
                 s0 = Math.fma(xi, v[v0 + i], s0);
@@ -885,27 +919,27 @@ final class VectorKernels extends Kernels {
             DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + i);
             DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
             DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
-            s00 = v0.fma(v0, s00);
-            s01 = v0.fma(v1, s01);
-            s02 = v0.fma(v2, s02);
-            s03 = v0.fma(v3, s03);
-            s11 = v1.fma(v1, s11);
-            s12 = v1.fma(v2, s12);
-            s13 = v1.fma(v3, s13);
-            s22 = v2.fma(v2, s22);
-            s23 = v2.fma(v3, s23);
-            s33 = v3.fma(v3, s33);
+            s00 = v0.lanewise(FMA, v0, s00);
+            s01 = v0.lanewise(FMA, v1, s01);
+            s02 = v0.lanewise(FMA, v2, s02);
+            s03 = v0.lanewise(FMA, v3, s03);
+            s11 = v1.lanewise(FMA, v1, s11);
+            s12 = v1.lanewise(FMA, v2, s12);
+            s13 = v1.lanewise(FMA, v3, s13);
+            s22 = v2.lanewise(FMA, v2, s22);
+            s23 = v2.lanewise(FMA, v3, s23);
+            s33 = v3.lanewise(FMA, v3, s33);
         }
-        double t00 = s00.reduceLanes(VectorOperators.ADD);
-        double t01 = s01.reduceLanes(VectorOperators.ADD);
-        double t02 = s02.reduceLanes(VectorOperators.ADD);
-        double t03 = s03.reduceLanes(VectorOperators.ADD);
-        double t11 = s11.reduceLanes(VectorOperators.ADD);
-        double t12 = s12.reduceLanes(VectorOperators.ADD);
-        double t13 = s13.reduceLanes(VectorOperators.ADD);
-        double t22 = s22.reduceLanes(VectorOperators.ADD);
-        double t23 = s23.reduceLanes(VectorOperators.ADD);
-        double t33 = s33.reduceLanes(VectorOperators.ADD);
+        double t00 = s00.reduceLanes(ADD);
+        double t01 = s01.reduceLanes(ADD);
+        double t02 = s02.reduceLanes(ADD);
+        double t03 = s03.reduceLanes(ADD);
+        double t11 = s11.reduceLanes(ADD);
+        double t12 = s12.reduceLanes(ADD);
+        double t13 = s13.reduceLanes(ADD);
+        double t22 = s22.reduceLanes(ADD);
+        double t23 = s23.reduceLanes(ADD);
+        double t33 = s33.reduceLanes(ADD);
         for (; i < len; i++) {
             double a0 = x[x0 + i];
             double a1 = x[x1 + i];
@@ -989,31 +1023,33 @@ final class VectorKernels extends Kernels {
             DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + i);
             DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + i);
             DoubleVector v4 = DoubleVector.fromArray(S, x, x4 + i);
-            DoubleVector q0 = v4.fma(d0, v0.fma(c00, zero));
-            DoubleVector q1 = v4.fma(d1, v1.fma(c11, v0.fma(c01, zero)));
-            DoubleVector q2 = v4.fma(d2, v2.fma(c22, v1.fma(c12, v0.fma(c02, zero))));
-            DoubleVector q3 = v4.fma(d3, v3.fma(c33, v2.fma(c23, v1.fma(c13, v0.fma(c03, zero)))));
-            s00 = q0.fma(q0, s00);
-            s01 = q0.fma(q1, s01);
-            s02 = q0.fma(q2, s02);
-            s03 = q0.fma(q3, s03);
-            s11 = q1.fma(q1, s11);
-            s12 = q1.fma(q2, s12);
-            s13 = q1.fma(q3, s13);
-            s22 = q2.fma(q2, s22);
-            s23 = q2.fma(q3, s23);
-            s33 = q3.fma(q3, s33);
+            DoubleVector q0 = v4.lanewise(FMA, d0, v0.lanewise(FMA, c00, zero));
+            DoubleVector q1 = v4.lanewise(FMA, d1, v1.lanewise(FMA, c11, v0.lanewise(FMA, c01, zero)));
+            DoubleVector q2 = v4.lanewise(FMA, d2,
+                v2.lanewise(FMA, c22, v1.lanewise(FMA, c12, v0.lanewise(FMA, c02, zero))));
+            DoubleVector q3 = v4.lanewise(FMA, d3,
+                v3.lanewise(FMA, c33, v2.lanewise(FMA, c23, v1.lanewise(FMA, c13, v0.lanewise(FMA, c03, zero)))));
+            s00 = q0.lanewise(FMA, q0, s00);
+            s01 = q0.lanewise(FMA, q1, s01);
+            s02 = q0.lanewise(FMA, q2, s02);
+            s03 = q0.lanewise(FMA, q3, s03);
+            s11 = q1.lanewise(FMA, q1, s11);
+            s12 = q1.lanewise(FMA, q2, s12);
+            s13 = q1.lanewise(FMA, q3, s13);
+            s22 = q2.lanewise(FMA, q2, s22);
+            s23 = q2.lanewise(FMA, q3, s23);
+            s33 = q3.lanewise(FMA, q3, s33);
         }
-        double t00 = s00.reduceLanes(VectorOperators.ADD);
-        double t01 = s01.reduceLanes(VectorOperators.ADD);
-        double t02 = s02.reduceLanes(VectorOperators.ADD);
-        double t03 = s03.reduceLanes(VectorOperators.ADD);
-        double t11 = s11.reduceLanes(VectorOperators.ADD);
-        double t12 = s12.reduceLanes(VectorOperators.ADD);
-        double t13 = s13.reduceLanes(VectorOperators.ADD);
-        double t22 = s22.reduceLanes(VectorOperators.ADD);
-        double t23 = s23.reduceLanes(VectorOperators.ADD);
-        double t33 = s33.reduceLanes(VectorOperators.ADD);
+        double t00 = s00.reduceLanes(ADD);
+        double t01 = s01.reduceLanes(ADD);
+        double t02 = s02.reduceLanes(ADD);
+        double t03 = s03.reduceLanes(ADD);
+        double t11 = s11.reduceLanes(ADD);
+        double t12 = s12.reduceLanes(ADD);
+        double t13 = s13.reduceLanes(ADD);
+        double t22 = s22.reduceLanes(ADD);
+        double t23 = s23.reduceLanes(ADD);
+        double t33 = s33.reduceLanes(ADD);
         for (; i < len; i++) {
             double a0 = triangularCombinationAt(4, 0, x, xOff, stride, i, c, ldc);
             double a1 = triangularCombinationAt(4, 1, x, xOff, stride, i, c, ldc);
@@ -1055,51 +1091,82 @@ final class VectorKernels extends Kernels {
      */
     @Override
     public void tanh(double[] x, int xOff, double[] y, int yOff, int len) {
+        // every constant a vector, every operation lanewise on the receiver (see the class comment)
+        DoubleVector tanhMax = DoubleVector.broadcast(S, LruMath.TANH_MAX);
+        DoubleVector log2e = DoubleVector.broadcast(S, LruMath.LOG2E);
+        DoubleVector shifter = DoubleVector.broadcast(S, LruMath.SHIFTER);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LruMath.LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, LruMath.LN2_LO);
+        DoubleVector halfC = DoubleVector.broadcast(S, 0.5);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector e13 = DoubleVector.broadcast(S, LruMath.E13);
+        DoubleVector e12 = DoubleVector.broadcast(S, LruMath.E12);
+        DoubleVector e11 = DoubleVector.broadcast(S, LruMath.E11);
+        DoubleVector e10 = DoubleVector.broadcast(S, LruMath.E10);
+        DoubleVector e9 = DoubleVector.broadcast(S, LruMath.E9);
+        DoubleVector e8 = DoubleVector.broadcast(S, LruMath.E8);
+        DoubleVector e7 = DoubleVector.broadcast(S, LruMath.E7);
+        DoubleVector e6 = DoubleVector.broadcast(S, LruMath.E6);
+        DoubleVector e5 = DoubleVector.broadcast(S, LruMath.E5);
+        DoubleVector e4 = DoubleVector.broadcast(S, LruMath.E4);
+        DoubleVector e3 = DoubleVector.broadcast(S, LruMath.E3);
+        LongVector low52 = LongVector.broadcast(LS, LruMath.LOW52);
+        LongVector biasOffset = LongVector.broadcast(LS, LruMath.EXP_BIAS_OFFSET);
+        LongVector signBit = LongVector.broadcast(LS, Long.MIN_VALUE);
+        LongVector shift52 = LongVector.broadcast(LS, 52);
         int i = 0;
         for (; i + L <= len; i += L) {
             DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            DoubleVector a = v.abs();
-            a = a.blend(LruMath.TANH_MAX, a.compare(VectorOperators.GT, LruMath.TANH_MAX));
-            DoubleVector yy = a.add(a);
-            DoubleVector shifted = yy.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
-            DoubleVector k = shifted.sub(LruMath.SHIFTER);
-            DoubleVector nk = k.neg();
-            DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, yy);
-            DoubleVector kLo = k.mul(LruMath.LN2_LO);
-            DoubleVector r = r1.sub(kLo);
-            DoubleVector rl = r1.sub(r).sub(kLo);
-            DoubleVector r2 = r.mul(r);
-            DoubleVector r2l = r.lanewise(VectorOperators.FMA, r, r2.neg());
-            DoubleVector half = r2.mul(0.5);
-            DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
-            p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
-            DoubleVector tail = r2.mul(r).lanewise(VectorOperators.FMA, p, r2l.mul(0.5));
-            DoubleVector w = half.add(tail);
-            DoubleVector sh = r.add(w);
-            DoubleVector sl = r.sub(sh).add(w).add(half.sub(w).add(tail).add(r.lanewise(VectorOperators.FMA, rl, rl)));
-            DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
-                .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            DoubleVector u = scale.mul(sh);
-            DoubleVector sl2 = scale.mul(sl);
-            DoubleVector cn = scale.sub(1.0);
-            DoubleVector nh = cn.add(u);
-            DoubleVector nl = cn.sub(nh).add(u).add(sl2.add(scale.sub(cn).sub(1.0)));
-            DoubleVector cd = scale.add(1.0);
-            DoubleVector dh = cd.add(u);
-            DoubleVector one = DoubleVector.broadcast(S, 1.0);
-            DoubleVector dl = cd.sub(dh).add(u).add(sl2.add(one.sub(cd.sub(scale))));
-            DoubleVector qh = nh.div(dh);
-            DoubleVector ql = qh.neg().lanewise(VectorOperators.FMA, dh, nh).add(nl).sub(qh.mul(dl)).div(dh);
-            LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
-            qh.add(ql).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(y, yOff + i);
+            DoubleVector a = v.lanewise(ABS);
+            a = a.blend(tanhMax, a.compare(GT, tanhMax));
+            DoubleVector yy = a.lanewise(ADD, a);
+            DoubleVector shifted = yy.lanewise(MUL, log2e).lanewise(ADD, shifter);
+            DoubleVector k = shifted.lanewise(SUB, shifter);
+            DoubleVector nk = k.lanewise(NEG);
+            DoubleVector r1 = nk.lanewise(FMA, ln2Hi, yy);
+            DoubleVector kLo = k.lanewise(MUL, ln2Lo);
+            DoubleVector r = r1.lanewise(SUB, kLo);
+            DoubleVector rl = r1.lanewise(SUB, r).lanewise(SUB, kLo);
+            DoubleVector r2 = r.lanewise(MUL, r);
+            DoubleVector r2l = r.lanewise(FMA, r, r2.lanewise(NEG));
+            DoubleVector half = r2.lanewise(MUL, halfC);
+            DoubleVector p = r.lanewise(FMA, e13, e12);
+            p = r.lanewise(FMA, p, e11);
+            p = r.lanewise(FMA, p, e10);
+            p = r.lanewise(FMA, p, e9);
+            p = r.lanewise(FMA, p, e8);
+            p = r.lanewise(FMA, p, e7);
+            p = r.lanewise(FMA, p, e6);
+            p = r.lanewise(FMA, p, e5);
+            p = r.lanewise(FMA, p, e4);
+            p = r.lanewise(FMA, p, e3);
+            DoubleVector tail = r2.lanewise(MUL, r)
+                .lanewise(FMA, p, r2l.lanewise(MUL, halfC));
+            DoubleVector w = half.lanewise(ADD, tail);
+            DoubleVector sh = r.lanewise(ADD, w);
+            DoubleVector sl = r.lanewise(SUB, sh).lanewise(ADD, w).lanewise(ADD,
+                half.lanewise(SUB, w).lanewise(ADD, tail)
+                    .lanewise(ADD, r.lanewise(FMA, rl, rl)));
+            LongVector shiftedBits = (LongVector) shifted.reinterpretShape(LS, 0);
+            DoubleVector scale = (DoubleVector) shiftedBits.lanewise(AND, low52)
+                .lanewise(SUB, biasOffset).lanewise(LSHL, shift52).reinterpretShape(S, 0);
+            DoubleVector u = scale.lanewise(MUL, sh);
+            DoubleVector sl2 = scale.lanewise(MUL, sl);
+            DoubleVector cn = scale.lanewise(SUB, one);
+            DoubleVector nh = cn.lanewise(ADD, u);
+            DoubleVector nl = cn.lanewise(SUB, nh).lanewise(ADD, u).lanewise(ADD,
+                sl2.lanewise(ADD, scale.lanewise(SUB, cn).lanewise(SUB, one)));
+            DoubleVector cd = scale.lanewise(ADD, one);
+            DoubleVector dh = cd.lanewise(ADD, u);
+            DoubleVector dl = cd.lanewise(SUB, dh).lanewise(ADD, u).lanewise(ADD,
+                sl2.lanewise(ADD, one.lanewise(SUB, cd.lanewise(SUB, scale))));
+            DoubleVector qh = nh.lanewise(DIV, dh);
+            DoubleVector ql = qh.lanewise(NEG).lanewise(FMA, dh, nh).lanewise(ADD, nl)
+                .lanewise(SUB, qh.lanewise(MUL, dl)).lanewise(DIV, dh);
+            LongVector sign = ((LongVector) v.reinterpretShape(LS, 0)).lanewise(AND, signBit);
+            LongVector bits = ((LongVector) qh.lanewise(ADD, ql).reinterpretShape(LS, 0))
+                .lanewise(OR, sign);
+            ((DoubleVector) bits.reinterpretShape(S, 0)).intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
             y[yOff + i] = LruMath.tanh(x[xOff + i]);
@@ -1120,12 +1187,13 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + L <= len; i += L) { // same operations in the same order as the scalar loop: identical bits
             DoubleVector g = DoubleVector.fromArray(S, grad, i);
-            DoubleVector m1 = vb1.mul(DoubleVector.fromArray(S, mom1, i)).add(vc1.mul(g));
-            DoubleVector m2 = vb2.mul(DoubleVector.fromArray(S, mom2, i)).add(vc2.mul(g).mul(g));
+            DoubleVector m1 = vb1.lanewise(MUL, DoubleVector.fromArray(S, mom1, i)).lanewise(ADD, vc1.lanewise(MUL, g));
+            DoubleVector m2 = vb2.lanewise(MUL, DoubleVector.fromArray(S, mom2, i))
+                .lanewise(ADD, vc2.lanewise(MUL, g).lanewise(MUL, g));
             m1.intoArray(mom1, i);
             m2.intoArray(mom2, i);
-            DoubleVector upd = vlr.mul(m1).div(m2.lanewise(VectorOperators.SQRT).add(veps));
-            DoubleVector.fromArray(S, params, i).sub(upd).intoArray(params, i);
+            DoubleVector upd = vlr.lanewise(MUL, m1).lanewise(DIV, m2.lanewise(SQRT).lanewise(ADD, veps));
+            DoubleVector.fromArray(S, params, i).lanewise(SUB, upd).intoArray(params, i);
         }
         for (; i < len; i++) {
             double g = grad[i];
@@ -1156,27 +1224,27 @@ final class VectorKernels extends Kernels {
             int i = 0;
             for (; i + 2 * L <= len; i += 2 * L) { // two accumulators per column: FMA latency, not loads, bound one
                 DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
-                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
-                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
-                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+                a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x3 + i), a3);
                 DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
-                b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
-                b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
-                b2 = vw.fma(DoubleVector.fromArray(S, x, x2 + i + L), b2);
-                b3 = vw.fma(DoubleVector.fromArray(S, x, x3 + i + L), b3);
+                b0 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i + L), b0);
+                b1 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i + L), b1);
+                b2 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x2 + i + L), b2);
+                b3 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x3 + i + L), b3);
             }
             for (; i + L <= len; i += L) {
                 DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-                a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
-                a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
-                a2 = vv.fma(DoubleVector.fromArray(S, x, x2 + i), a2);
-                a3 = vv.fma(DoubleVector.fromArray(S, x, x3 + i), a3);
+                a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
+                a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
+                a2 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x2 + i), a2);
+                a3 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x3 + i), a3);
             }
-            double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-            double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-            double s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
-            double s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+            double s0 = a0.lanewise(ADD, b0).reduceLanes(ADD);
+            double s1 = a1.lanewise(ADD, b1).reduceLanes(ADD);
+            double s2 = a2.lanewise(ADD, b2).reduceLanes(ADD);
+            double s3 = a3.lanewise(ADD, b3).reduceLanes(ADD);
             for (int t = i; t < len; t++) {
                 double vt = v[vOff + t];
                 s0 = Math.fma(vt, x[x0 + t], s0);
@@ -1212,19 +1280,19 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + 2 * L <= len; i += 2 * L) {
             DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
-            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+            a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
             DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
-            b0 = vw.fma(DoubleVector.fromArray(S, x, x0 + i + L), b0);
-            b1 = vw.fma(DoubleVector.fromArray(S, x, x1 + i + L), b1);
+            b0 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i + L), b0);
+            b1 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i + L), b1);
         }
         for (; i + L <= len; i += L) {
             DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-            a0 = vv.fma(DoubleVector.fromArray(S, x, x0 + i), a0);
-            a1 = vv.fma(DoubleVector.fromArray(S, x, x1 + i), a1);
+            a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
         }
-        double s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        double s0 = a0.lanewise(ADD, b0).reduceLanes(ADD);
+        double s1 = a1.lanewise(ADD, b1).reduceLanes(ADD);
         for (int t = i; t < len; t++) {
             double vt = v[vOff + t];
             s0 = Math.fma(vt, x[x0 + t], s0);
@@ -1239,8 +1307,8 @@ final class VectorKernels extends Kernels {
         i = 0;
         for (; i + L <= len; i += L) {
             DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
-            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+            vv.lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.lanewise(FMA, m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
         }
         for (; i < len; i++) {
             double vi = v[vOff + i];
@@ -1255,10 +1323,10 @@ final class VectorKernels extends Kernels {
         DoubleVector a1 = DoubleVector.zero(S);
         int i = 0;
         for (; i + 2 * L <= len; i += 2 * L) {
-            a0 = DoubleVector.fromArray(S, v, vOff + i).fma(DoubleVector.fromArray(S, x, x0 + i), a0);
-            a1 = DoubleVector.fromArray(S, v, vOff + i + L).fma(DoubleVector.fromArray(S, x, x0 + i + L), a1);
+            a0 = DoubleVector.fromArray(S, v, vOff + i).lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
+            a1 = DoubleVector.fromArray(S, v, vOff + i + L).lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i + L), a1);
         }
-        double s0 = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s0 = a0.lanewise(ADD, a1).reduceLanes(ADD);
         for (int t = i; t < len; t++) {
             s0 = Math.fma(v[vOff + t], x[x0 + t], s0);
         }
@@ -1267,7 +1335,7 @@ final class VectorKernels extends Kernels {
         DoubleVector m0 = DoubleVector.broadcast(S, -w0);
         i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector.fromArray(S, v, vOff + i).fma(m0, DoubleVector.fromArray(S, x, x0 + i))
+            DoubleVector.fromArray(S, v, vOff + i).lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i))
                 .intoArray(x, x0 + i);
         }
         for (; i < len; i++) {
@@ -1285,10 +1353,10 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + L <= len; i += L) {
             DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
-            vv.fma(m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
-            vv.fma(m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
-            vv.fma(m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
-            vv.fma(m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
+            vv.lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
+            vv.lanewise(FMA, m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
+            vv.lanewise(FMA, m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
+            vv.lanewise(FMA, m3, DoubleVector.fromArray(S, x, x3 + i)).intoArray(x, x3 + i);
         }
         for (; i < len; i++) {
             double vi = v[vOff + i];

@@ -1,0 +1,126 @@
+package org.flinkrtrl.core.grad;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import org.flinkrtrl.core.cell.Cell;
+import org.flinkrtrl.core.cell.TanhCell;
+import org.flinkrtrl.core.math.Kernels;
+import org.flinkrtrl.core.math.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OK step on the SIMD kernels with the Vector API's shared type profiles polluted. On JDK 17, C2 compiles the
+ * kernels' vector operations through the receiver-type profiles of the call sites it inlines, and the convenience
+ * methods ({@code add}, {@code fma}, {@code mul}, ...) make their virtual call from inside the JDK's
+ * {@code DoubleVector}, a site every vector species in the JVM shares. Vectors of one other species through those
+ * methods before the kernels compile, and the step's vectors were boxed on the heap for the JVM's lifetime: 245,824
+ * bytes and 16-17 us per step at n = 16 instead of none and 5 us, whichever other species it was. The kernels
+ * therefore call {@code lanewise(op, vector)} on the receiver, a virtual call at their own site with their own
+ * profile (VectorKernels' class comment): 0-3 KB per step and 5.3-6.9 us after another species, where stores whose
+ * receiver C2 cannot type exactly still go through the JDK's shared sites. The bound below fails the
+ * convenience-method kernels by a factor of 15 and leaves that residue visible. Runs in a JVM of its own
+ * (core/pom.xml, execution "profile-pollution"): the pollution would reach the other tests.
+ */
+class ProfilePollutionTest {
+    /**
+     * Per step: 0-3,056 bytes measured after 128-, 64- or 256-bit vectors (it depends on the order of compilations),
+     * 245,824 with the convenience-method kernels.
+     */
+    private static final long MAX_BYTES_PER_STEP = 16_384;
+
+    /**
+     * Runs the convenience methods on vectors of a species the kernels do not use (128-bit, or 64-bit where that is
+     * the preferred shape), through reflection: the test sources are compiled without the incubator module.
+     */
+    private static void pollute(int rounds) throws Exception {
+        Class<?> dv = Class.forName("jdk.incubator.vector.DoubleVector");
+        Class<?> vector = Class.forName("jdk.incubator.vector.Vector");
+        Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
+        Class<?> ops = Class.forName("jdk.incubator.vector.VectorOperators");
+        Object preferred = dv.getField("SPECIES_PREFERRED").get(null);
+        Object foreign = dv.getField("SPECIES_128").get(null);
+        if (foreign.equals(preferred)) {
+            foreign = dv.getField("SPECIES_64").get(null);
+        }
+        int lanes = (Integer) species.getMethod("length").invoke(foreign);
+        java.lang.reflect.Method fromArray = dv.getMethod("fromArray", species, double[].class, int.class);
+        java.lang.reflect.Method add = dv.getMethod("add", vector);
+        java.lang.reflect.Method addScalar = dv.getMethod("add", double.class);
+        java.lang.reflect.Method sub = dv.getMethod("sub", vector);
+        java.lang.reflect.Method mul = dv.getMethod("mul", vector);
+        java.lang.reflect.Method mulScalar = dv.getMethod("mul", double.class);
+        java.lang.reflect.Method div = dv.getMethod("div", vector);
+        java.lang.reflect.Method fma = dv.getMethod("fma", vector, vector);
+        java.lang.reflect.Method neg = dv.getMethod("neg");
+        java.lang.reflect.Method abs = dv.getMethod("abs");
+        java.lang.reflect.Method reduce = dv.getMethod("reduceLanes", Class.forName("jdk.incubator.vector.VectorOperators$Associative"));
+        java.lang.reflect.Method intoArray = dv.getMethod("intoArray", double[].class, int.class);
+        Object plus = ops.getField("ADD").get(null);
+        double[] a = new double[lanes];
+        double[] b = new double[lanes];
+        java.util.Arrays.fill(a, 0.5);
+        java.util.Arrays.fill(b, 2.0);
+        double sink = 0;
+        for (int i = 0; i < rounds; i++) {
+            Object x = fromArray.invoke(null, foreign, a, 0);
+            Object y = fromArray.invoke(null, foreign, b, 0);
+            Object z = fma.invoke(x, y, x);
+            z = add.invoke(z, y);
+            z = sub.invoke(z, x);
+            z = mul.invoke(z, y);
+            z = div.invoke(z, y);
+            z = addScalar.invoke(z, 1.0);
+            z = mulScalar.invoke(z, 0.5);
+            z = abs.invoke(neg.invoke(z));
+            sink += (Double) reduce.invoke(z, plus);
+            intoArray.invoke(z, b, 0);
+        }
+        assertTrue(sink > 0);
+    }
+
+    @Test
+    void okStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods() throws Exception {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
+        assumeTrue(Kernels.get().name().startsWith("vector"), "the SIMD kernels are not in use");
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        // another species' vectors through the shared convenience methods, before the kernels' first compilation
+        pollute(20_000);
+
+        Cell cell = new TanhCell(16, 1);
+        OkRtrl ok = new OkRtrl(cell, 4);
+        OkRtrlFastPathTest.Stream s = new OkRtrlFastPathTest.Stream(cell, 4);
+        Rng rng = new Rng(8);
+        double[] delta = new double[16];
+        java.util.Arrays.fill(delta, 0.1);
+        double[] grad = new double[cell.parameterCount()];
+        long tid = Thread.currentThread().getId();
+        for (int t = 0; t < 3000; t++) {
+            ok.step(s.w, s.next(), rng);
+            ok.gradient(delta, grad);
+        }
+        // batches until one allocates under the bound, for up to 60 s (C2 may be slow on a loaded host)
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            for (int t = 0; t < 1000; t++) {
+                ok.step(s.w, s.next(), rng);
+                ok.gradient(delta, grad);
+            }
+            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000L * MAX_BYTES_PER_STEP) {
+                break;
+            }
+        }
+        long before = tb.getThreadAllocatedBytes(tid);
+        for (int t = 0; t < 2000; t++) {
+            ok.step(s.w, s.next(), rng);
+            ok.gradient(delta, grad);
+        }
+        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 2000L * MAX_BYTES_PER_STEP, "2000 steps allocated " + allocated + " bytes after"
+            + " another species used the Vector API's shared methods (bound " + MAX_BYTES_PER_STEP + " per step)");
+    }
+}
