@@ -35,15 +35,24 @@ import jdk.incubator.vector.VectorSpecies;
  * species and merges them, and the vectors of the whole step are boxed on the heap for the JVM's lifetime (245,824
  * bytes and 3.3x the time per OK step at n = 16, {@code ProfilePollutionTest}). {@code lanewise} is abstract in
  * {@code DoubleVector}, so the virtual call is at this class's own site, with this class's own profile. The same
- * bits: {@code lanewise(ADD, v)} is what {@code add(v)} calls. Not covered: the JDK's {@code intoArray} asks its
- * receiver for its length and species through a shared site as well, which matters when C2 cannot type the stored
- * vector exactly (some stores in large compilations, e.g. {@code reflect}): 0-3 KB per step remain after another
- * species, against 245 KB before. JDK 25 compiles the same kernels without any of this.
+ * bits: {@code lanewise(ADD, v)} is what {@code add(v)} calls. The JDK's {@code intoArray} also asks its receiver
+ * for its length and species through a shared site, which decides when C2 has not typed the stored vector exactly:
+ * a lanewise result is, a load (or an accumulator started from one) is not. Such vectors are therefore retyped by
+ * {@code ONE.lanewise(MUL, load)} on a constant of the exact class, bound statically (x * 1 is x, bit for bit): the
+ * accumulators of {@code gramAccumulate}, the Householder vector's rows in {@code reflect}'s helpers, tanh's
+ * reinterpreted result. With those, the OK step allocates nothing after one or two other species (after three,
+ * n = 32 still boxes in one JVM of two: the loads' own shared site in {@code DoubleVector.fromArray} turns
+ * megamorphic). JDK 25 compiles the convenience methods without any of this.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     /** Longs in vectors of the same shape, for the bit operations on doubles' lanes. */
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    /**
+     * A constant of the kernels' exact vector class: {@code ONE.lanewise(MUL, load)} (the same bits as the load) is
+     * bound statically, so its result is typed exactly where a plain load is not (class comment).
+     */
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0);
     private static final int L = S.length();
     /** 512-bit vectors, so AVX-512 and its 32 vector registers (gemm6x4 needs 29; AVX2 has 16). */
     private static final boolean REGS32 = S.vectorBitSize() >= 512;
@@ -179,16 +188,16 @@ final class VectorKernels extends Kernels {
 
     /** acc (10 vectors: 00 01 02 03 11 12 13 22 23 33) += the lane-wise products of 4 vectors' [off, off + len). */
     private static void gramAccumulate(double[] x, int off, int len, int stride, double[] acc) {
-        DoubleVector s00 = DoubleVector.fromArray(S, acc, 0);
-        DoubleVector s01 = DoubleVector.fromArray(S, acc, L);
-        DoubleVector s02 = DoubleVector.fromArray(S, acc, 2 * L);
-        DoubleVector s03 = DoubleVector.fromArray(S, acc, 3 * L);
-        DoubleVector s11 = DoubleVector.fromArray(S, acc, 4 * L);
-        DoubleVector s12 = DoubleVector.fromArray(S, acc, 5 * L);
-        DoubleVector s13 = DoubleVector.fromArray(S, acc, 6 * L);
-        DoubleVector s22 = DoubleVector.fromArray(S, acc, 7 * L);
-        DoubleVector s23 = DoubleVector.fromArray(S, acc, 8 * L);
-        DoubleVector s33 = DoubleVector.fromArray(S, acc, 9 * L);
+        DoubleVector s00 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 0));
+        DoubleVector s01 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, L));
+        DoubleVector s02 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 2 * L));
+        DoubleVector s03 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 3 * L));
+        DoubleVector s11 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 4 * L));
+        DoubleVector s12 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 5 * L));
+        DoubleVector s13 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 6 * L));
+        DoubleVector s22 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 7 * L));
+        DoubleVector s23 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 8 * L));
+        DoubleVector s33 = ONE.lanewise(MUL, DoubleVector.fromArray(S, acc, 9 * L));
         int x0 = off;
         int x1 = x0 + stride;
         int x2 = x1 + stride;
@@ -1166,7 +1175,7 @@ final class VectorKernels extends Kernels {
             LongVector sign = ((LongVector) v.reinterpretShape(LS, 0)).lanewise(AND, signBit);
             LongVector bits = ((LongVector) qh.lanewise(ADD, ql).reinterpretShape(LS, 0))
                 .lanewise(OR, sign);
-            ((DoubleVector) bits.reinterpretShape(S, 0)).intoArray(y, yOff + i);
+            ONE.lanewise(MUL, (DoubleVector) bits.reinterpretShape(S, 0)).intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
             y[yOff + i] = LruMath.tanh(x[xOff + i]);
@@ -1279,15 +1288,15 @@ final class VectorKernels extends Kernels {
         DoubleVector b1 = DoubleVector.zero(S);
         int i = 0;
         for (; i + 2 * L <= len; i += 2 * L) {
-            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            DoubleVector vv = ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i));
             a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
             a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
-            DoubleVector vw = DoubleVector.fromArray(S, v, vOff + i + L);
+            DoubleVector vw = ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i + L));
             b0 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i + L), b0);
             b1 = vw.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i + L), b1);
         }
         for (; i + L <= len; i += L) {
-            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            DoubleVector vv = ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i));
             a0 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x0 + i), a0);
             a1 = vv.lanewise(FMA, DoubleVector.fromArray(S, x, x1 + i), a1);
         }
@@ -1306,7 +1315,7 @@ final class VectorKernels extends Kernels {
         DoubleVector m1 = DoubleVector.broadcast(S, -w1);
         i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            DoubleVector vv = ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i));
             vv.lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
             vv.lanewise(FMA, m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
         }
@@ -1335,7 +1344,8 @@ final class VectorKernels extends Kernels {
         DoubleVector m0 = DoubleVector.broadcast(S, -w0);
         i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector.fromArray(S, v, vOff + i).lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i))
+            ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i))
+                .lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i))
                 .intoArray(x, x0 + i);
         }
         for (; i < len; i++) {
@@ -1352,7 +1362,7 @@ final class VectorKernels extends Kernels {
         DoubleVector m3 = DoubleVector.broadcast(S, m3s);
         int i = 0;
         for (; i + L <= len; i += L) {
-            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            DoubleVector vv = ONE.lanewise(MUL, DoubleVector.fromArray(S, v, vOff + i));
             vv.lanewise(FMA, m0, DoubleVector.fromArray(S, x, x0 + i)).intoArray(x, x0 + i);
             vv.lanewise(FMA, m1, DoubleVector.fromArray(S, x, x1 + i)).intoArray(x, x1 + i);
             vv.lanewise(FMA, m2, DoubleVector.fromArray(S, x, x2 + i)).intoArray(x, x2 + i);
