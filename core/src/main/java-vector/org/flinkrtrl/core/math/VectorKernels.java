@@ -41,7 +41,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code ONE.lanewise(MUL, load)} on a constant of the exact class, bound statically (x * 1 is x, bit for bit): the
  * accumulators of {@code gramAccumulate}, the Householder vector's rows in {@code reflect}'s helpers, tanh's
  * reinterpreted result. With those, the OK step allocates nothing after one or two other species (after three,
- * n = 32 still boxes in one JVM of two: the loads' own shared site in {@code DoubleVector.fromArray} turns
+ * n = 32 still boxed in two JVMs of three: the loads' own shared site in {@code DoubleVector.fromArray} turns
  * megamorphic). JDK 25 compiles the convenience methods without any of this.
  */
 final class VectorKernels extends Kernels {
