@@ -19,7 +19,9 @@ import org.flinkrtrl.core.math.Rng;
  * and a core build first on the class path.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp core/target/classes:$(bench/classpath.sh) \
- *     org.flinkrtrl.bench.ProfilePollutionCost [n] [species: none | 64,128,256,512] [rounds]</pre>
+ *     org.flinkrtrl.bench.ProfilePollutionCost [n] [species: none | 64,128,256,512] [rounds] [ok | lru | lruMlp]</pre>
+ * {@code lru}: the LRU learner's whole step (n units, 2 inputs, one output, the linear readout), {@code lruMlp}
+ * with an MLP readout of n features.
  */
 public final class ProfilePollutionCost {
     private ProfilePollutionCost() {}
@@ -53,10 +55,16 @@ public final class ProfilePollutionCost {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         if (!species.equals("none")) {
             for (String sp : species.split(",")) {
-                pollute(VectorSpecies.of(double.class, jdk.incubator.vector.VectorShape.forBitSize(Integer.parseInt(sp))));
+                int bits = Integer.parseInt(sp);
+                pollute(VectorSpecies.of(double.class, jdk.incubator.vector.VectorShape.forBitSize(bits)));
             }
         }
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        String model = args.length > 3 ? args[3] : "ok";
+        if (!model.equals("ok")) {
+            lru(n, model.equals("lruMlp") ? n : 0, species, rounds, tb);
+            return;
+        }
         Cell cell = new TanhCell(n, 1);
         OkRtrl ok = new OkRtrl(cell, 4);
         Rng data = new Rng(4);
@@ -86,5 +94,37 @@ public final class ProfilePollutionCost {
                 (tb.getThreadAllocatedBytes(tid) - b0) / 2000.0, c / 2000.0 / 1e3));
         }
         System.out.println("n=" + n + " pollution=" + species + ": " + out.toString().trim());
+    }
+
+    private static void lru(int n, int readoutWidth, String species, int rounds, com.sun.management.ThreadMXBean tb) {
+        org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
+            org.flinkrtrl.core.learner.ModelConfig.builder()
+                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, org.flinkrtrl.core.grad.Method.LRU)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, n)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, 2)
+                .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, 1)
+                .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
+                .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
+        double[] x = new double[2];
+        double[] target = new double[1];
+        long tid = Thread.currentThread().getId();
+        StringBuilder out = new StringBuilder();
+        int t = 0;
+        for (int round = 0; round < rounds; round++) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            long c0 = tb.getCurrentThreadCpuTime();
+            for (int i = 0; i < 2000; i++, t++) {
+                x[0] = Math.sin(t * 0.1);
+                x[1] = Math.cos(t * 0.37 + 1);
+                target[0] = Math.sin((t + 1) * 0.1);
+                l.advance(x);
+                l.learn(target);
+            }
+            long c = tb.getCurrentThreadCpuTime() - c0;
+            out.append(String.format(Locale.ROOT, "%d:%.0fB/%.1fus ", round,
+                (tb.getThreadAllocatedBytes(tid) - b0) / 2000.0, c / 2000.0 / 1e3));
+        }
+        System.out.println("lru n=" + n + " readout=" + readoutWidth + " pollution=" + species + ": "
+            + out.toString().trim());
     }
 }

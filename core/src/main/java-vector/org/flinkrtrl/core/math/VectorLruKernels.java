@@ -1,8 +1,23 @@
 package org.flinkrtrl.core.math;
 
+import static jdk.incubator.vector.VectorOperators.ABS;
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.DIV;
+import static jdk.incubator.vector.VectorOperators.FMA;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MUL;
+import static jdk.incubator.vector.VectorOperators.NEG;
+import static jdk.incubator.vector.VectorOperators.NOT;
+import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.SUB;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,10 +32,25 @@ import jdk.incubator.vector.VectorSpecies;
  * into a big method"), which depends on the order of compilations: the LRU step allocated 1.5 KB per event for the
  * JVM's lifetime in about one JVM of dozens. AllocationTest's execution runs with {@code -XX:InlineSmallCode=500},
  * which provokes that case every time.
+ *
+ * <p>As in {@link VectorKernels} (its class comment): every operation is {@code lanewise(op, vector)} on the
+ * receiver, never a convenience method of the JDK's {@code DoubleVector} or {@code LongVector} (whose virtual calls
+ * sit at sites all species share); scalars are broadcast by {@code ONE.broadcast(x)} and {@code LONGS.broadcast(x)},
+ * bound statically on a constant and so typed exactly; a copied vector is retyped by {@code ONE.lanewise(MUL, load)}
+ * rather than stored straight from its load. After 128-bit vectors through those shared sites the LRU step allocated
+ * 12-42 KB per step with the convenience methods, 0.4-1.3 KB now ({@code ProfilePollutionTest}): what remains are
+ * multiplies whose argument is a reinterpreted vector (sin, cos and tanh assembled from their bits) and the gathers
+ * and scatters of {@code bx} and {@code gradient}.
  */
 final class VectorLruKernels extends LruKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Longs in vectors of the same shape, for the bit operations on doubles' lanes. */
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    /** A constant of the exact vector class: {@code ONE.lanewise(MUL, load)} is typed exactly (see VectorKernels). */
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0);
+    /** A constant long vector of the exact class: {@code LONGS.broadcast(x)} is typed exactly, as {@code ONE}. */
+    private static final LongVector LONGS = LongVector.zero(LS);
 
     public VectorLruKernels() {}
 
@@ -47,7 +77,8 @@ final class VectorLruKernels extends LruKernels {
                 // on lanes: en was just stored by lanes, and lr is read by lanes (no store-to-load forwarding stall)
                 int i = 0;
                 for (; i + L <= n; i += L) {
-                    DoubleVector.fromArray(S, en, i).add(minDecay).neg().intoArray(lr, i);
+                    DoubleVector.fromArray(S, en, i).lanewise(ADD, ONE.broadcast(minDecay)).lanewise(NEG)
+                        .intoArray(lr, i);
                 }
                 for (; i < n; i++) {
                     lr[i] = -(en[i] + minDecay);
@@ -65,30 +96,34 @@ final class VectorLruKernels extends LruKernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, src, off + i);
-            if (x.compare(VectorOperators.GE, LruMath.EXP_MIN).and(x.compare(VectorOperators.LE, LruMath.EXP_MAX))
-                .allTrue()) {
+            if (x.compare(GE, ONE.broadcast(LruMath.EXP_MIN))
+                .and(x.compare(LE, ONE.broadcast(LruMath.EXP_MAX))).allTrue()) {
                 // LruMath.exp on lanes within [EXP_MIN, EXP_MAX]
-                DoubleVector shifted = x.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
-                DoubleVector k = shifted.sub(LruMath.SHIFTER);
-                DoubleVector nk = k.neg();
-                DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, x);
-                r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
-                DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
-                p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
-                p = p.add(1.0);
-                DoubleVector scale = shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
-                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                p.mul(scale).intoArray(dst, i);
+                DoubleVector shifted = x.lanewise(MUL, ONE.broadcast(LruMath.LOG2E)).lanewise(ADD,
+                    ONE.broadcast(LruMath.SHIFTER));
+                DoubleVector k = shifted.lanewise(SUB, ONE.broadcast(LruMath.SHIFTER));
+                DoubleVector nk = k.lanewise(NEG);
+                DoubleVector r = nk.lanewise(FMA, ONE.broadcast(LruMath.LN2_HI), x);
+                r = nk.lanewise(FMA, ONE.broadcast(LruMath.LN2_LO), r);
+                DoubleVector p = r.lanewise(FMA, ONE.broadcast(LruMath.E13),
+                    ONE.broadcast(LruMath.E12));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E11));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E10));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E9));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E8));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E7));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E6));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E5));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E4));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E3));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E2));
+                p = r.lanewise(MUL, r).lanewise(FMA, p, r);
+                p = p.lanewise(ADD, ONE.broadcast(1.0));
+                LongVector shiftedBits = (LongVector) shifted.reinterpretShape(LS, 0);
+                DoubleVector scale = (DoubleVector) shiftedBits.lanewise(AND, LONGS.broadcast(LruMath.LOW52))
+                    .lanewise(SUB, LONGS.broadcast(LruMath.EXP_BIAS_OFFSET))
+                    .lanewise(LSHL, LONGS.broadcast(52)).reinterpretShape(S, 0);
+                p.lanewise(MUL, scale).intoArray(dst, i);
             } else {
                 for (int l = i; l < i + L; l++) {
                     dst[l] = LruMath.exp(src[off + l]);
@@ -105,53 +140,59 @@ final class VectorLruKernels extends LruKernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, et, i);
-            if (x.abs().compare(VectorOperators.LE, LruMath.TRIG_MAX).allTrue()) {
+            if (x.lanewise(ABS).compare(LE, ONE.broadcast(LruMath.TRIG_MAX)).allTrue()) {
                 // Shared reduction; sin picks by quadrant q, cos by q + 1 (cos x = sin(x + pi/2)).
-                DoubleVector shifted = x.mul(LruMath.TWO_OVER_PI).add(LruMath.SHIFTER);
-                DoubleVector k = shifted.sub(LruMath.SHIFTER);
+                DoubleVector shifted = x.lanewise(MUL, ONE.broadcast(LruMath.TWO_OVER_PI)).lanewise(ADD,
+                    ONE.broadcast(LruMath.SHIFTER));
+                DoubleVector k = shifted.lanewise(SUB, ONE.broadcast(LruMath.SHIFTER));
                 // LruMath.reduce: r = x - k pi/2 in three parts
-                DoubleVector nk = k.neg();
-                DoubleVector r1 = nk.lanewise(VectorOperators.FMA, LruMath.PIO2_1, x);
-                DoubleVector p2 = k.mul(LruMath.PIO2_2);
-                DoubleVector w = r1.sub(p2);
-                DoubleVector bb = w.sub(r1);
-                DoubleVector err = r1.sub(w.sub(bb)).sub(p2.add(bb));
-                DoubleVector r = w.add(nk.lanewise(VectorOperators.FMA, LruMath.PIO2_3, err));
-                DoubleVector z = r.mul(r);
+                DoubleVector nk = k.lanewise(NEG);
+                DoubleVector r1 = nk.lanewise(FMA, ONE.broadcast(LruMath.PIO2_1), x);
+                DoubleVector p2 = k.lanewise(MUL, ONE.broadcast(LruMath.PIO2_2));
+                DoubleVector w = r1.lanewise(SUB, p2);
+                DoubleVector bb = w.lanewise(SUB, r1);
+                DoubleVector err = r1.lanewise(SUB, w.lanewise(SUB, bb)).lanewise(SUB, p2.lanewise(ADD, bb));
+                DoubleVector r = w.lanewise(ADD, nk.lanewise(FMA, ONE.broadcast(LruMath.PIO2_3), err));
+                DoubleVector z = r.lanewise(MUL, r);
                 // LruMath.sinPoly
-                DoubleVector ps = z.lanewise(VectorOperators.FMA, -LruMath.E19, LruMath.E17);
-                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E15);
-                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E13);
-                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E11);
-                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E9);
-                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E7);
-                ps = z.lanewise(VectorOperators.FMA, ps, LruMath.E5);
-                ps = z.lanewise(VectorOperators.FMA, ps, -LruMath.E3);
-                LongVector sp = z.mul(r).lanewise(VectorOperators.FMA, ps, r).reinterpretAsLongs();
+                DoubleVector ps = z.lanewise(FMA, ONE.broadcast(-LruMath.E19),
+                    ONE.broadcast(LruMath.E17));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(-LruMath.E15));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(LruMath.E13));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(-LruMath.E11));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(LruMath.E9));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(-LruMath.E7));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(LruMath.E5));
+                ps = z.lanewise(FMA, ps, ONE.broadcast(-LruMath.E3));
+                LongVector sp = (LongVector) z.lanewise(MUL, r).lanewise(FMA, ps, r).reinterpretShape(LS, 0);
                 // LruMath.cosPoly
-                DoubleVector pc = z.lanewise(VectorOperators.FMA, -LruMath.E18, LruMath.E16);
-                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E14);
-                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E12);
-                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E10);
-                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E8);
-                pc = z.lanewise(VectorOperators.FMA, pc, -LruMath.E6);
-                pc = z.lanewise(VectorOperators.FMA, pc, LruMath.E4);
-                DoubleVector hz = z.mul(0.5);
-                DoubleVector one = DoubleVector.broadcast(S, 1.0);
-                DoubleVector cw = one.sub(hz);
-                LongVector cp = cw.add(one.sub(cw).sub(hz).add(z.mul(z).mul(pc))).reinterpretAsLongs();
-                LongVector q = shifted.reinterpretAsLongs();
+                DoubleVector pc = z.lanewise(FMA, ONE.broadcast(-LruMath.E18),
+                    ONE.broadcast(LruMath.E16));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(-LruMath.E14));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(LruMath.E12));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(-LruMath.E10));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(LruMath.E8));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(-LruMath.E6));
+                pc = z.lanewise(FMA, pc, ONE.broadcast(LruMath.E4));
+                DoubleVector hz = z.lanewise(MUL, ONE.broadcast(0.5));
+                DoubleVector one = ONE.broadcast(1.0);
+                DoubleVector cw = one.lanewise(SUB, hz);
+                LongVector cp = (LongVector) cw.lanewise(ADD, one.lanewise(SUB, cw).lanewise(SUB, hz)
+                    .lanewise(ADD, z.lanewise(MUL, z).lanewise(MUL, pc))).reinterpretShape(LS, 0);
+                LongVector q = (LongVector) shifted.reinterpretShape(LS, 0);
                 DoubleVector mod = DoubleVector.fromArray(S, lr, i);
                 // sin(q pi/2 + r): cos r for odd q, sign flipped (exactly a negation) for q mod 4 in {2, 3}.
-                LongVector odd = q.and(1L).neg(); // all ones for odd q
-                LongVector sinBits = sp.and(odd.not()).or(cp.and(odd))
-                    .lanewise(VectorOperators.XOR, q.and(2L).lanewise(VectorOperators.LSHL, 62));
-                LongVector q1 = q.add(1L);
-                LongVector odd1 = q1.and(1L).neg();
-                LongVector cosBits = sp.and(odd1.not()).or(cp.and(odd1))
-                    .lanewise(VectorOperators.XOR, q1.and(2L).lanewise(VectorOperators.LSHL, 62));
-                mod.mul(sinBits.reinterpretAsDoubles()).intoArray(li, i);
-                mod.mul(cosBits.reinterpretAsDoubles()).intoArray(lr, i);
+                LongVector odd = q.lanewise(AND, LONGS.broadcast(1L)).lanewise(NEG); // all ones for odd q
+                LongVector sinBits = sp.lanewise(AND, odd.lanewise(NOT)).lanewise(OR, cp.lanewise(AND, odd))
+                    .lanewise(XOR, q.lanewise(AND, LONGS.broadcast(2L))
+                        .lanewise(LSHL, LONGS.broadcast(62)));
+                LongVector q1 = q.lanewise(ADD, LONGS.broadcast(1L));
+                LongVector odd1 = q1.lanewise(AND, LONGS.broadcast(1L)).lanewise(NEG);
+                LongVector cosBits = sp.lanewise(AND, odd1.lanewise(NOT)).lanewise(OR, cp.lanewise(AND, odd1))
+                    .lanewise(XOR, q1.lanewise(AND, LONGS.broadcast(2L))
+                        .lanewise(LSHL, LONGS.broadcast(62)));
+                mod.lanewise(MUL, (DoubleVector) sinBits.reinterpretShape(S, 0)).intoArray(li, i);
+                mod.lanewise(MUL, (DoubleVector) cosBits.reinterpretShape(S, 0)).intoArray(lr, i);
             } else {
                 for (int l = i; l < i + L; l++) {
                     double mod = lr[l];
@@ -189,8 +230,9 @@ final class VectorLruKernels extends LruKernels {
             DoubleVector acc = DoubleVector.zero(S);
             for (int f = 0; f < rows; f++) {
                 double df = d[f];
-                hv.mul(df).intoArray(gradV, gOff + f * cols + w);
-                acc = DoubleVector.fromArray(S, V, off + f * cols + w).fma(DoubleVector.broadcast(S, df), acc);
+                hv.lanewise(MUL, ONE.broadcast(df)).intoArray(gradV, gOff + f * cols + w);
+                acc = DoubleVector.fromArray(S, V, off + f * cols + w).lanewise(FMA, ONE.broadcast(df),
+                    acc);
             }
             acc.intoArray(dLdh, w);
         }
@@ -208,31 +250,40 @@ final class VectorLruKernels extends LruKernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             DoubleVector v = DoubleVector.fromArray(S, f, i);
-            DoubleVector t = v.abs().mul(-2.0).max(TANH_CLAMP);
-            if (t.compare(VectorOperators.GE, LruMath.EXP_MIN).allTrue()) { // t <= 0; false for NaN
-                DoubleVector shifted = t.mul(LruMath.LOG2E).add(LruMath.SHIFTER);
-                DoubleVector k = shifted.sub(LruMath.SHIFTER);
-                DoubleVector nk = k.neg();
-                DoubleVector r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_HI, t);
-                r = nk.lanewise(VectorOperators.FMA, LruMath.LN2_LO, r);
-                DoubleVector p = r.lanewise(VectorOperators.FMA, LruMath.E13, LruMath.E12);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E11);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E10);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E9);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E8);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E7);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E6);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E5);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E4);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E3);
-                p = r.lanewise(VectorOperators.FMA, p, LruMath.E2);
-                p = r.mul(r).lanewise(VectorOperators.FMA, p, r);
-                p = p.add(1.0);
-                DoubleVector e = p.mul(shifted.reinterpretAsLongs().and(LruMath.LOW52).sub(LruMath.EXP_BIAS_OFFSET)
-                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-                DoubleVector one = DoubleVector.broadcast(S, 1.0);
-                LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
-                one.sub(e).div(one.add(e)).reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(f, i);
+            DoubleVector t = v.lanewise(ABS).lanewise(MUL, ONE.broadcast(-2.0)).lanewise(MAX,
+                ONE.broadcast(TANH_CLAMP));
+            if (t.compare(GE, ONE.broadcast(LruMath.EXP_MIN)).allTrue()) { // t <= 0; false for NaN
+                DoubleVector shifted = t.lanewise(MUL, ONE.broadcast(LruMath.LOG2E)).lanewise(ADD,
+                    ONE.broadcast(LruMath.SHIFTER));
+                DoubleVector k = shifted.lanewise(SUB, ONE.broadcast(LruMath.SHIFTER));
+                DoubleVector nk = k.lanewise(NEG);
+                DoubleVector r = nk.lanewise(FMA, ONE.broadcast(LruMath.LN2_HI), t);
+                r = nk.lanewise(FMA, ONE.broadcast(LruMath.LN2_LO), r);
+                DoubleVector p = r.lanewise(FMA, ONE.broadcast(LruMath.E13),
+                    ONE.broadcast(LruMath.E12));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E11));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E10));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E9));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E8));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E7));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E6));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E5));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E4));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E3));
+                p = r.lanewise(FMA, p, ONE.broadcast(LruMath.E2));
+                p = r.lanewise(MUL, r).lanewise(FMA, p, r);
+                p = p.lanewise(ADD, ONE.broadcast(1.0));
+                LongVector shiftedBits = (LongVector) shifted.reinterpretShape(LS, 0);
+                DoubleVector e = p.lanewise(MUL, (DoubleVector) shiftedBits
+                    .lanewise(AND, LONGS.broadcast(LruMath.LOW52))
+                    .lanewise(SUB, LONGS.broadcast(LruMath.EXP_BIAS_OFFSET))
+                    .lanewise(LSHL, LONGS.broadcast(52)).reinterpretShape(S, 0));
+                DoubleVector one = ONE.broadcast(1.0);
+                LongVector sign = ((LongVector) v.reinterpretShape(LS, 0)).lanewise(AND,
+                    LONGS.broadcast(Long.MIN_VALUE));
+                LongVector bits = (LongVector) one.lanewise(SUB, e).lanewise(DIV, one.lanewise(ADD, e))
+                    .reinterpretShape(LS, 0);
+                ONE.lanewise(MUL, (DoubleVector) bits.lanewise(OR, sign).reinterpretShape(S, 0)).intoArray(f, i);
             } else {
                 for (int l = i; l < i + L; l++) {
                     f[l] = LruKernels.tanh(f[l]);
@@ -250,18 +301,22 @@ final class VectorLruKernels extends LruKernels {
                            double[] bxi, double[] hn) {
         int i = 0;
         for (; i + L <= n; i += L) {
-            DoubleVector.fromArray(S, srcEn, i).intoArray(en, i);
-            DoubleVector.fromArray(S, srcEt, i).intoArray(et, i);
-            DoubleVector c = DoubleVector.fromArray(S, srcG, i);
-            DoubleVector a = DoubleVector.fromArray(S, srcLr, i);
-            DoubleVector b = DoubleVector.fromArray(S, srcLi, i);
+            // the copies retyped by ONE (x * 1 is x): a vector stored straight from a load depends on the JDK's
+            // shared type profiles (VectorKernels' class comment)
+            ONE.lanewise(MUL, DoubleVector.fromArray(S, srcEn, i)).intoArray(en, i);
+            ONE.lanewise(MUL, DoubleVector.fromArray(S, srcEt, i)).intoArray(et, i);
+            DoubleVector c = ONE.lanewise(MUL, DoubleVector.fromArray(S, srcG, i));
+            DoubleVector a = ONE.lanewise(MUL, DoubleVector.fromArray(S, srcLr, i));
+            DoubleVector b = ONE.lanewise(MUL, DoubleVector.fromArray(S, srcLi, i));
             c.intoArray(g, i);
             a.intoArray(lr, i);
             b.intoArray(li, i);
             DoubleVector hr = DoubleVector.fromArray(S, h, i);
             DoubleVector hi = DoubleVector.fromArray(S, h, n + i);
-            a.mul(hr).sub(b.mul(hi)).add(c.mul(DoubleVector.fromArray(S, bxr, i))).intoArray(hn, i);
-            a.mul(hi).add(b.mul(hr)).add(c.mul(DoubleVector.fromArray(S, bxi, i))).intoArray(hn, n + i);
+            a.lanewise(MUL, hr).lanewise(SUB, b.lanewise(MUL, hi)).lanewise(ADD, c
+                .lanewise(MUL, DoubleVector.fromArray(S, bxr, i))).intoArray(hn, i);
+            a.lanewise(MUL, hi).lanewise(ADD, b.lanewise(MUL, hr)).lanewise(ADD, c
+                .lanewise(MUL, DoubleVector.fromArray(S, bxi, i))).intoArray(hn, n + i);
         }
         for (; i < n; i++) {
             en[i] = srcEn[i];
@@ -284,28 +339,34 @@ final class VectorLruKernels extends LruKernels {
         int xOff = 2 * n + nx;
         int i = 0;
         for (; i + L <= n; i += L) {
-            DoubleVector lam = DoubleVector.fromArray(S, sLr, i);
-            DoubleVector lai = DoubleVector.fromArray(S, sLi, i);
-            DoubleVector c = DoubleVector.fromArray(S, sG, i);
+            // the copies retyped by ONE, as in recurrence
+            DoubleVector lam = ONE.lanewise(MUL, DoubleVector.fromArray(S, sLr, i));
+            DoubleVector lai = ONE.lanewise(MUL, DoubleVector.fromArray(S, sLi, i));
+            DoubleVector c = ONE.lanewise(MUL, DoubleVector.fromArray(S, sG, i));
             lam.intoArray(lr, i);
             lai.intoArray(li, i);
             c.intoArray(g, i);
-            DoubleVector.fromArray(S, sEn, i).intoArray(en, i);
-            DoubleVector.fromArray(S, sEt, i).intoArray(et, i);
+            ONE.lanewise(MUL, DoubleVector.fromArray(S, sEn, i)).intoArray(en, i);
+            ONE.lanewise(MUL, DoubleVector.fromArray(S, sEt, i)).intoArray(et, i);
             DoubleVector er = DoubleVector.fromArray(S, elr, i);
             DoubleVector ei = DoubleVector.fromArray(S, eli, i);
-            lam.mul(er).sub(lai.mul(ei)).add(DoubleVector.fromArray(S, a, i)).intoArray(elr, i);
-            lam.mul(ei).add(lai.mul(er)).add(DoubleVector.fromArray(S, a, n + i)).intoArray(eli, i);
+            lam.lanewise(MUL, er).lanewise(SUB, lai.lanewise(MUL, ei)).lanewise(ADD, DoubleVector.fromArray(S, a, i))
+                .intoArray(elr, i);
+            lam.lanewise(MUL, ei).lanewise(ADD, lai.lanewise(MUL, er)).lanewise(ADD,
+                DoubleVector.fromArray(S, a, n + i)).intoArray(eli, i);
             DoubleVector gr = DoubleVector.fromArray(S, egr, i);
             DoubleVector gi = DoubleVector.fromArray(S, egi, i);
-            lam.mul(gr).sub(lai.mul(gi)).add(DoubleVector.fromArray(S, bxr, i)).intoArray(egr, i);
-            lam.mul(gi).add(lai.mul(gr)).add(DoubleVector.fromArray(S, bxi, i)).intoArray(egi, i);
+            lam.lanewise(MUL, gr).lanewise(SUB, lai.lanewise(MUL, gi)).lanewise(ADD,
+                DoubleVector.fromArray(S, bxr, i)).intoArray(egr, i);
+            lam.lanewise(MUL, gi).lanewise(ADD, lai.lanewise(MUL, gr)).lanewise(ADD,
+                DoubleVector.fromArray(S, bxi, i)).intoArray(egi, i);
             for (int j = 0; j < nx; j++) {
                 int r = j * n + i;
                 DoubleVector br = DoubleVector.fromArray(S, ebr, r);
                 DoubleVector bi = DoubleVector.fromArray(S, ebi, r);
-                lam.mul(br).sub(lai.mul(bi)).add(c.mul(a[xOff + j])).intoArray(ebr, r);
-                lam.mul(bi).add(lai.mul(br)).intoArray(ebi, r);
+                lam.lanewise(MUL, br).lanewise(SUB, lai.lanewise(MUL, bi)).lanewise(ADD, c
+                    .lanewise(MUL, ONE.broadcast(a[xOff + j]))).intoArray(ebr, r);
+                lam.lanewise(MUL, bi).lanewise(ADD, lai.lanewise(MUL, br)).intoArray(ebi, r);
             }
         }
         for (; i < n; i++) {
@@ -359,8 +420,10 @@ final class VectorLruKernels extends LruKernels {
             DoubleVector bi = DoubleVector.zero(S);
             for (int j = 0; j < nx; j++) {
                 double xj = x[j];
-                br = br.add(DoubleVector.fromArray(S, W, bRe + row + j, idx, 0).mul(xj));
-                bi = bi.add(DoubleVector.fromArray(S, W, bIm + row + j, idx, 0).mul(xj));
+                br = br.lanewise(ADD, DoubleVector.fromArray(S, W, bRe + row + j, idx, 0)
+                    .lanewise(MUL, ONE.broadcast(xj)));
+                bi = bi.lanewise(ADD, DoubleVector.fromArray(S, W, bIm + row + j, idx, 0)
+                    .lanewise(MUL, ONE.broadcast(xj)));
             }
             br.intoArray(bxr, i);
             bi.intoArray(bxi, i);
@@ -400,8 +463,8 @@ final class VectorLruKernels extends LruKernels {
             for (int j = 0; j < nx; j++) {
                 DoubleVector br = DoubleVector.fromArray(S, ebr, j * n + i);
                 DoubleVector bi = DoubleVector.fromArray(S, ebi, j * n + i);
-                br.mul(gr).add(bi.mul(gi)).intoArray(gradW, bRe + row + j, idx, 0);
-                br.mul(gi).sub(bi.mul(gr)).intoArray(gradW, bIm + row + j, idx, 0);
+                br.lanewise(MUL, gr).lanewise(ADD, bi.lanewise(MUL, gi)).intoArray(gradW, bRe + row + j, idx, 0);
+                br.lanewise(MUL, gi).lanewise(SUB, bi.lanewise(MUL, gr)).intoArray(gradW, bIm + row + j, idx, 0);
             }
         }
         for (; i < n; i++) {
@@ -427,12 +490,16 @@ final class VectorLruKernels extends LruKernels {
             DoubleVector b = DoubleVector.fromArray(S, li, i);
             DoubleVector er = DoubleVector.fromArray(S, elr, elrOff + i);
             DoubleVector ei = DoubleVector.fromArray(S, eli, eliOff + i);
-            a.mul(er).sub(b.mul(ei)).add(DoubleVector.fromArray(S, h, i)).intoArray(elr, elrOff + i);
-            a.mul(ei).add(b.mul(er)).add(DoubleVector.fromArray(S, h, n + i)).intoArray(eli, eliOff + i);
+            a.lanewise(MUL, er).lanewise(SUB, b.lanewise(MUL, ei)).lanewise(ADD, DoubleVector.fromArray(S, h, i))
+                .intoArray(elr, elrOff + i);
+            a.lanewise(MUL, ei).lanewise(ADD, b.lanewise(MUL, er)).lanewise(ADD, DoubleVector.fromArray(S, h, n + i))
+                .intoArray(eli, eliOff + i);
             DoubleVector gr = DoubleVector.fromArray(S, egr, egrOff + i);
             DoubleVector gi = DoubleVector.fromArray(S, egi, egiOff + i);
-            a.mul(gr).sub(b.mul(gi)).add(DoubleVector.fromArray(S, bxr, i)).intoArray(egr, egrOff + i);
-            a.mul(gi).add(b.mul(gr)).add(DoubleVector.fromArray(S, bxi, i)).intoArray(egi, egiOff + i);
+            a.lanewise(MUL, gr).lanewise(SUB, b.lanewise(MUL, gi)).lanewise(ADD, DoubleVector.fromArray(S, bxr, i))
+                .intoArray(egr, egrOff + i);
+            a.lanewise(MUL, gi).lanewise(ADD, b.lanewise(MUL, gr)).lanewise(ADD, DoubleVector.fromArray(S, bxi, i))
+                .intoArray(egi, egiOff + i);
         }
         for (; i < n; i++) {
             double er = elr[elrOff + i];
@@ -459,8 +526,9 @@ final class VectorLruKernels extends LruKernels {
                 int m = ebiOff + j * n + i;
                 DoubleVector br = DoubleVector.fromArray(S, ebr, r);
                 DoubleVector bi = DoubleVector.fromArray(S, ebi, m);
-                a.mul(br).sub(b.mul(bi)).add(c.mul(x[xOff + j])).intoArray(ebr, r);
-                a.mul(bi).add(b.mul(br)).intoArray(ebi, m);
+                a.lanewise(MUL, br).lanewise(SUB, b.lanewise(MUL, bi)).lanewise(ADD, c
+                    .lanewise(MUL, ONE.broadcast(x[xOff + j]))).intoArray(ebr, r);
+                a.lanewise(MUL, bi).lanewise(ADD, b.lanewise(MUL, br)).intoArray(ebi, m);
             }
         }
         for (; i < n; i++) {
@@ -487,15 +555,15 @@ final class VectorLruKernels extends LruKernels {
             DoubleVector b = DoubleVector.fromArray(S, li, i);
             DoubleVector er = DoubleVector.fromArray(S, elr, elrOff + i);
             DoubleVector ei = DoubleVector.fromArray(S, eli, eliOff + i);
-            DoubleVector pr = a.mul(er).sub(b.mul(ei));
-            DoubleVector pi = a.mul(ei).add(b.mul(er));
-            DoubleVector qr = pr.mul(gr).add(pi.mul(gi));
-            DoubleVector qi = pr.mul(gi).sub(pi.mul(gr));
-            DoubleVector.fromArray(S, expNu, i).neg().mul(qr).intoArray(gradW, i);
-            DoubleVector.fromArray(S, expTheta, i).mul(qi).intoArray(gradW, n + i);
-            DoubleVector eg = DoubleVector.fromArray(S, egr, egrOff + i).mul(gr)
-                .add(DoubleVector.fromArray(S, egi, egiOff + i).mul(gi));
-            DoubleVector.fromArray(S, gamma, i).mul(eg).intoArray(gradW, 2 * n + i);
+            DoubleVector pr = a.lanewise(MUL, er).lanewise(SUB, b.lanewise(MUL, ei));
+            DoubleVector pi = a.lanewise(MUL, ei).lanewise(ADD, b.lanewise(MUL, er));
+            DoubleVector qr = pr.lanewise(MUL, gr).lanewise(ADD, pi.lanewise(MUL, gi));
+            DoubleVector qi = pr.lanewise(MUL, gi).lanewise(SUB, pi.lanewise(MUL, gr));
+            DoubleVector.fromArray(S, expNu, i).lanewise(NEG).lanewise(MUL, qr).intoArray(gradW, i);
+            DoubleVector.fromArray(S, expTheta, i).lanewise(MUL, qi).intoArray(gradW, n + i);
+            DoubleVector eg = DoubleVector.fromArray(S, egr, egrOff + i).lanewise(MUL, gr)
+                .lanewise(ADD, DoubleVector.fromArray(S, egi, egiOff + i).lanewise(MUL, gi));
+            DoubleVector.fromArray(S, gamma, i).lanewise(MUL, eg).intoArray(gradW, 2 * n + i);
         }
         diagGradientFrom(i, n, lr, li, gamma, expNu, expTheta, elr, elrOff, eli, eliOff, egr, egrOff, egi, egiOff,
             dLdh, gradW);
@@ -525,14 +593,15 @@ final class VectorLruKernels extends LruKernels {
         }
         for (int f = 0; f < rows; f++) {
             int row = off + f * cols;
-            DoubleVector acc = DoubleVector.fromArray(S, V, row).mul(DoubleVector.fromArray(S, hx, 0));
+            DoubleVector acc = DoubleVector.fromArray(S, V, row).lanewise(MUL, DoubleVector.fromArray(S, hx, 0));
             for (int k = L; k < full; k += L) {
-                acc = DoubleVector.fromArray(S, V, row + k).fma(DoubleVector.fromArray(S, hx, k), acc);
+                acc = DoubleVector.fromArray(S, V, row + k).lanewise(FMA, DoubleVector.fromArray(S, hx, k), acc);
             }
             if (partial) {
-                acc = DoubleVector.fromArray(S, V, row + cols - L).fma(DoubleVector.fromArray(S, tail, 0), acc);
+                acc = DoubleVector.fromArray(S, V, row + cols - L).lanewise(FMA, DoubleVector.fromArray(S, tail, 0),
+                    acc);
             }
-            feat[f] = acc.reduceLanes(VectorOperators.ADD);
+            feat[f] = acc.reduceLanes(ADD);
         }
         tanhLanes(feat, rows);
         return true;
@@ -552,8 +621,9 @@ final class VectorLruKernels extends LruKernels {
             DoubleVector acc = DoubleVector.zero(S);
             for (int f = 0; f < rows; f++) {
                 double df = d[f];
-                hv.mul(df).intoArray(gradV, gOff + f * cols + j);
-                acc = DoubleVector.fromArray(S, V, off + f * cols + j).fma(DoubleVector.broadcast(S, df), acc);
+                hv.lanewise(MUL, ONE.broadcast(df)).intoArray(gradV, gOff + f * cols + j);
+                acc = DoubleVector.fromArray(S, V, off + f * cols + j).lanewise(FMA, ONE.broadcast(df),
+                    acc);
             }
             acc.intoArray(dLdh, j);
         }

@@ -122,4 +122,69 @@ class ProfilePollutionTest {
         assertTrue(allocated < 2000L * MAX_BYTES_PER_STEP, "2000 steps allocated " + allocated + " bytes after"
             + " another species used the Vector API's shared methods (bound " + MAX_BYTES_PER_STEP + " per step)");
     }
+
+    /**
+     * Per LRU step: 384-1,152 (linear readout) and 576-1,344 bytes (MLP readout) measured after 128-bit vectors (some
+     * reinterpreted vectors, gathers and scatters still depend on the JDK's shared sites); 12,512 and 42,320 with the
+     * convenience-method LRU kernels.
+     */
+    private static final long MAX_LRU_BYTES_PER_STEP = 4096;
+
+    /** The LRU learner's whole step (cell, traces, readout, Adam) on the SIMD LRU kernels, after the same pollution. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8"})
+    void lruStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods(int units, int inputs, int outputs,
+                                                                        int readoutWidth) throws Exception {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
+        assumeTrue(Kernels.get().name().startsWith("vector"), "the SIMD kernels are not in use");
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        pollute(20_000);
+
+        org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
+            org.flinkrtrl.core.learner.ModelConfig.builder()
+                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
+                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
+                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, inputs)
+                .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, outputs)
+                .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
+                .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
+        double[] x = new double[inputs];
+        double[] target = new double[outputs];
+        long tid = Thread.currentThread().getId();
+        int t = 0;
+        for (int i = 0; i < 20_000; i++) {
+            lruEvent(l, x, target, t++);
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long b0 = tb.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 1000; i++) {
+                lruEvent(l, x, target, t++);
+            }
+            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000L * MAX_LRU_BYTES_PER_STEP) {
+                break;
+            }
+        }
+        long before = tb.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 4000; i++) {
+            lruEvent(l, x, target, t++);
+        }
+        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 4000L * MAX_LRU_BYTES_PER_STEP, "4000 LRU learner steps (N=" + units + ", n_x=" + inputs
+            + ", readout " + readoutWidth + ") allocated " + allocated + " bytes after another species used the"
+            + " Vector API's shared methods (bound " + MAX_LRU_BYTES_PER_STEP + " per step)");
+    }
+
+    private static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {
+        for (int j = 0; j < x.length; j++) {
+            x[j] = j % 2 == 0 ? Math.sin(t * 0.1 + j) : Math.cos(t * 0.37 + j);
+        }
+        for (int j = 0; j < target.length; j++) {
+            target[j] = Math.sin((t + 1) * 0.1 + j);
+        }
+        l.advance(x);
+        l.learn(target);
+    }
 }
