@@ -88,9 +88,6 @@ class AllocationTest {
 
     @Test
     void okFastPathStepAndGradientAllocateNothing() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
-        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         Cell cell = new TanhCell(16, 1);
         OkRtrl ok = new OkRtrl(cell, 4);
         OkRtrlFastPathTest.Stream s = new OkRtrlFastPathTest.Stream(cell, 4);
@@ -98,31 +95,11 @@ class AllocationTest {
         double[] delta = new double[16];
         java.util.Arrays.fill(delta, 0.1);
         double[] grad = new double[cell.parameterCount()];
-        long tid = Thread.currentThread().getId();
-        // Warm-up until C2 has compiled (and intrinsified) the Vector API kernels, which allocate until then: at
-        // least 3000 steps, then batches of 1000 until one allocates nothing, for up to 60 s: on a loaded machine the
-        // single C2 thread can take tens of seconds to get to these kernels, so the bound is time, not steps.
-        for (int t = 0; t < 3000; t++) {
+        // at least 3000 steps of warm-up, then until a batch of 1000 allocates nothing (SteadyAllocation)
+        long allocated = SteadyAllocation.bytes(() -> {
             ok.step(s.w, s.next(), rng);
             ok.gradient(delta, grad);
-        }
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long b0 = tb.getThreadAllocatedBytes(tid);
-            for (int t = 0; t < 1000; t++) {
-                ok.step(s.w, s.next(), rng);
-                ok.gradient(delta, grad);
-            }
-            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
-                break;
-            }
-        }
-        long before = tb.getThreadAllocatedBytes(tid);
-        for (int t = 0; t < 2000; t++) {
-            ok.step(s.w, s.next(), rng);
-            ok.gradient(delta, grad);
-        }
-        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        }, 3000, 1, 2000);
         assertTrue(allocated < 2000, "2000 steps allocated " + allocated + " bytes");
     }
 
@@ -137,9 +114,6 @@ class AllocationTest {
     @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "8, 4, 2, 0", "4, 3, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8",
         "4, 3, 1, 4"})
     void lruLearnerStepAllocatesNothing(int units, int inputs, int outputs, int readoutWidth) {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
-        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
             org.flinkrtrl.core.learner.ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
                 .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
@@ -149,31 +123,13 @@ class AllocationTest {
                 .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
         double[] x = new double[inputs];
         double[] target = new double[outputs];
-        long tid = Thread.currentThread().getId();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        int t = 0;
-        for (int i = 0; i < 20_000; i++) {
-            lruEvent(l, x, target, t++);
-        }
-        while (System.nanoTime() < deadline) { // C2 may still be compiling on a loaded host
-            long b0 = tb.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 1000; i++) {
-                lruEvent(l, x, target, t++);
-            }
-            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000) {
-                break;
-            }
-        }
-        long before = tb.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 4000; i++) {
-            lruEvent(l, x, target, t++);
-        }
-        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        int[] t = {0};
+        long allocated = SteadyAllocation.bytes(() -> lruEvent(l, x, target, t[0]++), 20_000, 1, 4000);
         assertTrue(allocated < 4000, "4000 LRU learner steps (N=" + units + ", n_x=" + inputs + ") allocated "
             + allocated + " bytes");
     }
 
-    private static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {
+    static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {
         for (int j = 0; j < x.length; j++) {
             x[j] = j % 2 == 0 ? Math.sin(t * 0.1 + j) : Math.cos(t * 0.37 + j);
         }

@@ -3,7 +3,6 @@ package org.flinkrtrl.core.grad;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 import org.flinkrtrl.core.cell.Cell;
 import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.math.Kernels;
@@ -81,14 +80,9 @@ class ProfilePollutionTest {
 
     @Test
     void okStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods() throws Exception {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
-        assumeTrue(Kernels.get().name().startsWith("vector"), "the SIMD kernels are not in use");
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
-        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        assumeSimdKernels();
         // another species' vectors through the shared convenience methods, before the kernels' first compilation
         pollute(20_000);
-
         Cell cell = new TanhCell(16, 1);
         OkRtrl ok = new OkRtrl(cell, 4);
         OkRtrlFastPathTest.Stream s = new OkRtrlFastPathTest.Stream(cell, 4);
@@ -96,31 +90,17 @@ class ProfilePollutionTest {
         double[] delta = new double[16];
         java.util.Arrays.fill(delta, 0.1);
         double[] grad = new double[cell.parameterCount()];
-        long tid = Thread.currentThread().getId();
-        for (int t = 0; t < 3000; t++) {
+        long allocated = SteadyAllocation.bytes(() -> {
             ok.step(s.w, s.next(), rng);
             ok.gradient(delta, grad);
-        }
-        // batches until one allocates under the bound, for up to 60 s (C2 may be slow on a loaded host)
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long b0 = tb.getThreadAllocatedBytes(tid);
-            for (int t = 0; t < 1000; t++) {
-                ok.step(s.w, s.next(), rng);
-                ok.gradient(delta, grad);
-            }
-            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000L * MAX_BYTES_PER_STEP) {
-                break;
-            }
-        }
-        long before = tb.getThreadAllocatedBytes(tid);
-        for (int t = 0; t < 2000; t++) {
-            ok.step(s.w, s.next(), rng);
-            ok.gradient(delta, grad);
-        }
-        long allocated = tb.getThreadAllocatedBytes(tid) - before;
+        }, 3000, MAX_BYTES_PER_STEP, 2000);
         assertTrue(allocated < 2000L * MAX_BYTES_PER_STEP, "2000 steps allocated " + allocated + " bytes after"
             + " another species used the Vector API's shared methods (bound " + MAX_BYTES_PER_STEP + " per step)");
+    }
+
+    private static void assumeSimdKernels() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
+        assumeTrue(Kernels.get().name().startsWith("vector"), "the SIMD kernels are not in use");
     }
 
     /**
@@ -135,13 +115,8 @@ class ProfilePollutionTest {
     @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8"})
     void lruStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods(int units, int inputs, int outputs,
                                                                         int readoutWidth) throws Exception {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
-        assumeTrue(Kernels.get().name().startsWith("vector"), "the SIMD kernels are not in use");
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM cannot count allocated bytes per thread");
-        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        assumeSimdKernels();
         pollute(20_000);
-
         org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
             org.flinkrtrl.core.learner.ModelConfig.builder()
                 .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
@@ -152,39 +127,11 @@ class ProfilePollutionTest {
                 .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
         double[] x = new double[inputs];
         double[] target = new double[outputs];
-        long tid = Thread.currentThread().getId();
-        int t = 0;
-        for (int i = 0; i < 20_000; i++) {
-            lruEvent(l, x, target, t++);
-        }
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long b0 = tb.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 1000; i++) {
-                lruEvent(l, x, target, t++);
-            }
-            if (tb.getThreadAllocatedBytes(tid) - b0 < 1000L * MAX_LRU_BYTES_PER_STEP) {
-                break;
-            }
-        }
-        long before = tb.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 4000; i++) {
-            lruEvent(l, x, target, t++);
-        }
-        long allocated = tb.getThreadAllocatedBytes(tid) - before;
-        assertTrue(allocated < 4000L * MAX_LRU_BYTES_PER_STEP, "4000 LRU learner steps (N=" + units + ", n_x=" + inputs
-            + ", readout " + readoutWidth + ") allocated " + allocated + " bytes after another species used the"
-            + " Vector API's shared methods (bound " + MAX_LRU_BYTES_PER_STEP + " per step)");
-    }
-
-    private static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {
-        for (int j = 0; j < x.length; j++) {
-            x[j] = j % 2 == 0 ? Math.sin(t * 0.1 + j) : Math.cos(t * 0.37 + j);
-        }
-        for (int j = 0; j < target.length; j++) {
-            target[j] = Math.sin((t + 1) * 0.1 + j);
-        }
-        l.advance(x);
-        l.learn(target);
+        int[] t = {0};
+        long allocated = SteadyAllocation.bytes(() -> AllocationTest.lruEvent(l, x, target, t[0]++), 20_000,
+            MAX_LRU_BYTES_PER_STEP, 4000);
+        assertTrue(allocated < 4000L * MAX_LRU_BYTES_PER_STEP, "4000 LRU learner steps (N=" + units + ", n_x="
+            + inputs + ", readout " + readoutWidth + ") allocated " + allocated + " bytes after another species used"
+            + " the Vector API's shared methods (bound " + MAX_LRU_BYTES_PER_STEP + " per step)");
     }
 }
