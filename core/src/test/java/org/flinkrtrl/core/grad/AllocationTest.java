@@ -88,6 +88,13 @@ class AllocationTest {
 
     @Test
     void okFastPathStepAndGradientAllocateNothing() {
+        // at least 3000 steps of warm-up, then until a batch of 1000 allocates nothing (SteadyAllocation)
+        long allocated = SteadyAllocation.bytes(okStep(), 3000, 1, 2000);
+        assertTrue(allocated < 2000, "2000 steps allocated " + allocated + " bytes");
+    }
+
+    /** One OK step and gradient (n = 16, r = 4, the SIMD kernels' fast path) on a stream of its own. */
+    static Runnable okStep() {
         Cell cell = new TanhCell(16, 1);
         OkRtrl ok = new OkRtrl(cell, 4);
         OkRtrlFastPathTest.Stream s = new OkRtrlFastPathTest.Stream(cell, 4);
@@ -95,12 +102,10 @@ class AllocationTest {
         double[] delta = new double[16];
         java.util.Arrays.fill(delta, 0.1);
         double[] grad = new double[cell.parameterCount()];
-        // at least 3000 steps of warm-up, then until a batch of 1000 allocates nothing (SteadyAllocation)
-        long allocated = SteadyAllocation.bytes(() -> {
+        return () -> {
             ok.step(s.w, s.next(), rng);
             ok.gradient(delta, grad);
-        }, 3000, 1, 2000);
-        assertTrue(allocated < 2000, "2000 steps allocated " + allocated + " bytes");
+        };
     }
 
     /**

@@ -3,10 +3,7 @@ package org.flinkrtrl.core.grad;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.flinkrtrl.core.cell.Cell;
-import org.flinkrtrl.core.cell.TanhCell;
 import org.flinkrtrl.core.math.Kernels;
-import org.flinkrtrl.core.math.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,17 +80,7 @@ class ProfilePollutionTest {
         assumeSimdKernels();
         // another species' vectors through the shared convenience methods, before the kernels' first compilation
         pollute(20_000);
-        Cell cell = new TanhCell(16, 1);
-        OkRtrl ok = new OkRtrl(cell, 4);
-        OkRtrlFastPathTest.Stream s = new OkRtrlFastPathTest.Stream(cell, 4);
-        Rng rng = new Rng(8);
-        double[] delta = new double[16];
-        java.util.Arrays.fill(delta, 0.1);
-        double[] grad = new double[cell.parameterCount()];
-        long allocated = SteadyAllocation.bytes(() -> {
-            ok.step(s.w, s.next(), rng);
-            ok.gradient(delta, grad);
-        }, 3000, MAX_BYTES_PER_STEP, 2000);
+        long allocated = SteadyAllocation.bytes(AllocationTest.okStep(), 3000, MAX_BYTES_PER_STEP, 2000);
         assertTrue(allocated < 2000L * MAX_BYTES_PER_STEP, "2000 steps allocated " + allocated + " bytes after"
             + " another species used the Vector API's shared methods (bound " + MAX_BYTES_PER_STEP + " per step)");
     }
