@@ -119,19 +119,24 @@ class AllocationTest {
     @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "8, 4, 2, 0", "4, 3, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8",
         "4, 3, 1, 4"})
     void lruLearnerStepAllocatesNothing(int units, int inputs, int outputs, int readoutWidth) {
-        org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
-            org.flinkrtrl.core.learner.ModelConfig.builder().set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
-                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
-                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, inputs)
-                .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, outputs)
-                .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
-                .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
+        org.flinkrtrl.core.learner.OnlineLearner l = lruLearner(units, inputs, outputs, readoutWidth);
         double[] x = new double[inputs];
         double[] target = new double[outputs];
         int[] t = {0};
         long allocated = SteadyAllocation.bytes(() -> lruEvent(l, x, target, t[0]++), 20_000, 1, 4000);
         assertTrue(allocated < 4000, "4000 LRU learner steps (N=" + units + ", n_x=" + inputs + ") allocated "
             + allocated + " bytes");
+    }
+
+    /** An LRU learner of the given shape, readout clipping 1. */
+    static org.flinkrtrl.core.learner.OnlineLearner lruLearner(int units, int inputs, int outputs, int readoutWidth) {
+        return new org.flinkrtrl.core.learner.OnlineLearner(org.flinkrtrl.core.learner.ModelConfig.builder()
+            .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
+            .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
+            .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, inputs)
+            .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, outputs)
+            .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
+            .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
     }
 
     static void lruEvent(org.flinkrtrl.core.learner.OnlineLearner l, double[] x, double[] target, int t) {

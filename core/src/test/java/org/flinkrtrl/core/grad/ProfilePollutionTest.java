@@ -104,14 +104,7 @@ class ProfilePollutionTest {
                                                                         int readoutWidth) throws Exception {
         assumeSimdKernels();
         pollute(20_000);
-        org.flinkrtrl.core.learner.OnlineLearner l = new org.flinkrtrl.core.learner.OnlineLearner(
-            org.flinkrtrl.core.learner.ModelConfig.builder()
-                .set(org.flinkrtrl.core.learner.ModelSettings.METHOD, Method.LRU)
-                .set(org.flinkrtrl.core.learner.ModelSettings.HIDDEN, units)
-                .set(org.flinkrtrl.core.learner.ModelSettings.INPUTS, inputs)
-                .set(org.flinkrtrl.core.learner.ModelSettings.OUTPUTS, outputs)
-                .set(org.flinkrtrl.core.learner.ModelSettings.LRU_READOUT_WIDTH, readoutWidth)
-                .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
+        org.flinkrtrl.core.learner.OnlineLearner l = AllocationTest.lruLearner(units, inputs, outputs, readoutWidth);
         double[] x = new double[inputs];
         double[] target = new double[outputs];
         int[] t = {0};
