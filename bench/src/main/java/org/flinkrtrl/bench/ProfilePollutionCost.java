@@ -77,23 +77,13 @@ public final class ProfilePollutionCost {
         double[] delta = new double[n];
         Arrays.fill(delta, 0.1);
         double[] grad = new double[cell.parameterCount()];
-        long tid = Thread.currentThread().getId();
-        StringBuilder out = new StringBuilder();
-        for (int round = 0; round < rounds; round++) {
-            long b0 = tb.getThreadAllocatedBytes(tid);
-            long c0 = tb.getCurrentThreadCpuTime();
-            for (int t = 0; t < 2000; t++) {
-                x[0] = data.nextGaussian();
-                cell.forward(w, h, x, step);
-                System.arraycopy(step.hNext, 0, h, 0, n);
-                ok.step(w, step, rng);
-                ok.gradient(delta, grad);
-            }
-            long c = tb.getCurrentThreadCpuTime() - c0;
-            out.append(String.format(Locale.ROOT, "%d:%.0fB/%.1fus ", round,
-                (tb.getThreadAllocatedBytes(tid) - b0) / 2000.0, c / 2000.0 / 1e3));
-        }
-        System.out.println("n=" + n + " pollution=" + species + ": " + out.toString().trim());
+        System.out.println("n=" + n + " pollution=" + species + ": " + measure(() -> {
+            x[0] = data.nextGaussian();
+            cell.forward(w, h, x, step);
+            System.arraycopy(step.hNext, 0, h, 0, n);
+            ok.step(w, step, rng);
+            ok.gradient(delta, grad);
+        }, rounds, tb));
     }
 
     private static void lru(int n, int readoutWidth, String species, int rounds, com.sun.management.ThreadMXBean tb) {
@@ -107,24 +97,31 @@ public final class ProfilePollutionCost {
                 .set(org.flinkrtrl.core.learner.ModelSettings.READOUT_CLIP_NORM, 1.0).build());
         double[] x = new double[2];
         double[] target = new double[1];
+        int[] t = {0};
+        System.out.println("lru n=" + n + " readout=" + readoutWidth + " pollution=" + species + ": " + measure(() -> {
+            x[0] = Math.sin(t[0] * 0.1);
+            x[1] = Math.cos(t[0] * 0.37 + 1);
+            target[0] = Math.sin((t[0] + 1) * 0.1);
+            t[0]++;
+            l.advance(x);
+            l.learn(target);
+        }, rounds, tb));
+    }
+
+    /** {@code round:bytes/us} per step for each of {@code rounds} rounds of 2,000 steps, on this thread. */
+    private static String measure(Runnable step, int rounds, com.sun.management.ThreadMXBean tb) {
         long tid = Thread.currentThread().getId();
         StringBuilder out = new StringBuilder();
-        int t = 0;
         for (int round = 0; round < rounds; round++) {
             long b0 = tb.getThreadAllocatedBytes(tid);
             long c0 = tb.getCurrentThreadCpuTime();
-            for (int i = 0; i < 2000; i++, t++) {
-                x[0] = Math.sin(t * 0.1);
-                x[1] = Math.cos(t * 0.37 + 1);
-                target[0] = Math.sin((t + 1) * 0.1);
-                l.advance(x);
-                l.learn(target);
+            for (int i = 0; i < 2000; i++) {
+                step.run();
             }
             long c = tb.getCurrentThreadCpuTime() - c0;
             out.append(String.format(Locale.ROOT, "%d:%.0fB/%.1fus ", round,
                 (tb.getThreadAllocatedBytes(tid) - b0) / 2000.0, c / 2000.0 / 1e3));
         }
-        System.out.println("lru n=" + n + " readout=" + readoutWidth + " pollution=" + species + ": "
-            + out.toString().trim());
+        return out.toString().trim();
     }
 }

@@ -175,6 +175,7 @@ final class VectorLruKernels extends LruKernels {
                 pc = z.lanewise(FMA, pc, ONE.broadcast(-LruMath.E6));
                 pc = z.lanewise(FMA, pc, ONE.broadcast(LruMath.E4));
                 DoubleVector hz = z.lanewise(MUL, ONE.broadcast(0.5));
+                // a local broadcast, not the constant ONE: ONE as an operand here made the MLP-readout step box
                 DoubleVector one = ONE.broadcast(1.0);
                 DoubleVector cw = one.lanewise(SUB, hz);
                 LongVector cp = (LongVector) cw.lanewise(ADD, one.lanewise(SUB, cw).lanewise(SUB, hz)
@@ -278,6 +279,7 @@ final class VectorLruKernels extends LruKernels {
                     .lanewise(AND, LONGS.broadcast(LruMath.LOW52))
                     .lanewise(SUB, LONGS.broadcast(LruMath.EXP_BIAS_OFFSET))
                     .lanewise(LSHL, LONGS.broadcast(52)).reinterpretShape(S, 0));
+                // a local broadcast, not the constant ONE: ONE as an operand here made the MLP-readout step box
                 DoubleVector one = ONE.broadcast(1.0);
                 LongVector sign = ((LongVector) v.reinterpretShape(LS, 0)).lanewise(AND,
                     LONGS.broadcast(Long.MIN_VALUE));

@@ -78,7 +78,7 @@ class ProfilePollutionTest {
     }
 
     @Test
-    void okStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods() throws Exception {
+    void okStepStaysUnboxedAfterAnotherSpeciesUsedTheSharedMethods() throws Exception {
         assumeSimdKernels();
         // another species' vectors through the shared convenience methods, before the kernels' first compilation
         pollute(20_000);
@@ -102,7 +102,7 @@ class ProfilePollutionTest {
     /** The LRU learner's whole step (cell, traces, readout, Adam) on the SIMD LRU kernels, after the same pollution. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"16, 2, 1, 0", "16, 2, 1, 16", "8, 4, 2, 8"})
-    void lruStepAllocatesNothingAfterAnotherSpeciesUsedTheSharedMethods(int units, int inputs, int outputs,
+    void lruStepStaysUnboxedAfterAnotherSpeciesUsedTheSharedMethods(int units, int inputs, int outputs,
                                                                         int readoutWidth) throws Exception {
         assumeSimdKernels();
         pollute(20_000);
