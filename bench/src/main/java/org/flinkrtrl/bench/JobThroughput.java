@@ -471,11 +471,13 @@ public final class JobThroughput {
         }
         long s0 = org.flinkrtrl.jobs.OutputClock.steadyNanos();
         long s1 = org.flinkrtrl.jobs.OutputClock.endNanos();
+        printSamplers(samplersSeconds(s0, s1, nat, jit), org.flinkrtrl.jobs.OutputClock.endOutputs()
+            - org.flinkrtrl.jobs.OutputClock.steadyOutputs());
         Rate steady = new Rate(org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs(),
             (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos())
-            / 1e9, jit == null ? Double.NaN : jit.seconds(s0, s1));
-        return new Rate(r.predictions - 1, r.run.processingSeconds(), r.processingCpuNanos / 1e9, jitSeconds)
-            .withSteady(steady);
+            / 1e9 - samplersSeconds(s0, s1, nat, jit), jit == null ? Double.NaN : jit.seconds(s0, s1));
+        return new Rate(r.predictions - 1, r.run.processingSeconds(),
+            r.processingCpuNanos / 1e9 - samplersSeconds(first, end, nat, jit), jitSeconds).withSteady(steady);
     }
 
     private static long count(Path csv) throws IOException {
@@ -596,10 +598,11 @@ public final class JobThroughput {
                 // outputs follow the events closely: the steady state is the first output to the last, and the
                 // time to the first output is the job's start-up
                 startupWall = w.firstWall - submitWall;
-                startupCpu = w.firstCpu - submitCpu;
+                startupCpu = w.firstCpu - submitCpu - (long) (samplersSeconds(submitWall, w.firstWall, nat, jit) * 1e9);
                 nativeReport(nat, w.firstWall, w.endWall, w.total - w.firstCount);
-                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9,
-                    jitSeconds(jit, w.firstWall, w.endWall)).withSteady(w.steady(jit));
+                return new Rate(w.total - w.firstCount, (w.endWall - w.firstWall) / 1e9, (w.endCpu - w.firstCpu) / 1e9
+                    - samplersSeconds(w.firstWall, w.endWall, nat, jit), jitSeconds(jit, w.firstWall, w.endWall))
+                    .withSteady(w.steady(nat, jit));
             }
             // exactly-once: outputs become visible a checkpoint at a time, long after most events were processed,
             // so the window is the whole run less the start-up measured on the at-least-once run of the same row
@@ -608,8 +611,8 @@ public final class JobThroughput {
             }
             nativeReport(nat, submitWall + startupWall, w.endWall, w.total);
             return new Rate(w.total, (w.endWall - submitWall - startupWall) / 1e9,
-                (w.endCpu - submitCpu - startupCpu) / 1e9, jitSeconds(jit, submitWall + startupWall, w.endWall))
-                .withSteady(w.steady(jit));
+                (w.endCpu - submitCpu - startupCpu) / 1e9 - samplersSeconds(submitWall, w.endWall, nat, jit),
+                jitSeconds(jit, submitWall + startupWall, w.endWall)).withSteady(w.steady(nat, jit));
         } finally {
             printThreadCpu(threads, events);
             for (NativeThreadCpu t : new NativeThreadCpu[] {nat, jit}) {
@@ -632,12 +635,12 @@ public final class JobThroughput {
     record Window(long firstCount, long total, long firstWall, long firstCpu, long endWall, long endCpu,
                   long steadyCount, long steadyWall, long steadyCpu) {
         /** From the job's predictions reaching the steady state's start to the last output read. */
-        Rate steady(NativeThreadCpu jit) {
+        Rate steady(NativeThreadCpu nat, NativeThreadCpu jit) {
             if (steadyWall == 0) {
                 return null;
             }
-            return new Rate(total - steadyCount, (endWall - steadyWall) / 1e9, (endCpu - steadyCpu) / 1e9,
-                jit == null ? Double.NaN : jit.seconds(steadyWall, endWall));
+            return new Rate(total - steadyCount, (endWall - steadyWall) / 1e9, (endCpu - steadyCpu) / 1e9
+                - samplersSeconds(steadyWall, endWall, nat, jit), jit == null ? Double.NaN : jit.seconds(steadyWall, endWall));
         }
     }
 
@@ -659,8 +662,10 @@ public final class JobThroughput {
             throw new IllegalStateException("the job's prediction count did not reach its window in time");
         }
         long counted = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
-        double cpu = (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9;
+        double cpu = (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9
+            - samplersSeconds(start, end, nat, jit);
         double jitS = jitSeconds(jit, start, end);
+        printSamplers(samplersSeconds(start, end, nat, jit), counted);
         nativeReport(nat, start, end, counted);
         Window w = readOutputs(out, events, timeout);
         if (w.total() < events) {
@@ -816,6 +821,26 @@ public final class JobThroughput {
 
     private int nativeRows() {
         return Integer.parseInt(opt.getOrDefault("thread-rows", "16"));
+    }
+
+    /**
+     * CPU seconds the bench's own samplers (the per-thread one of --native-threads, the JIT one) spent between two
+     * System.nanoTime values: in the process CPU of a window, but not the job's, so every job window is given
+     * without it.
+     */
+    static double samplersSeconds(long start, long end, NativeThreadCpu... samplers) {
+        double s = 0.0;
+        for (NativeThreadCpu t : samplers) {
+            if (t != null) {
+                s += t.selfSeconds(start, end);
+            }
+        }
+        return s;
+    }
+
+    private static void printSamplers(double seconds, long events) {
+        System.out.printf(Locale.ROOT, "    the bench's samplers in the steady window: %.3f us/event, left out of the row%n",
+            seconds * 1e6 / events);
     }
 
     private void nativeReport(NativeThreadCpu nat, long start, long end, long events) throws InterruptedException {

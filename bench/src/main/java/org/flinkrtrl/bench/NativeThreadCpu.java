@@ -123,7 +123,7 @@ final class NativeThreadCpu implements AutoCloseable {
                             name = Files.readString(p.resolve("comm")).trim();
                             tidNames.put(tid, name);
                         }
-                        if (!only.test(name)) {
+                        if (!only.test(name) && tid != selfTid) { // itself always: selfSeconds
                             continue;
                         }
                     }
@@ -162,6 +162,17 @@ final class NativeThreadCpu implements AutoCloseable {
             }
         }
         return sum / 1e9;
+    }
+
+    /**
+     * This sampler's own CPU seconds between two System.nanoTime values within the sampled time: the measuring's
+     * cost, which the process CPU of a window includes and the job did not spend.
+     */
+    synchronized double selfSeconds(long start, long end) {
+        if (selfId < 0) {
+            return 0.0;
+        }
+        return (at(end).getOrDefault(selfId, 0L) - at(start).getOrDefault(selfId, 0L)) / 1e9;
     }
 
     @Override
