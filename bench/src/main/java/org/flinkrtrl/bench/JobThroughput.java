@@ -471,11 +471,11 @@ public final class JobThroughput {
         }
         long s0 = org.flinkrtrl.jobs.OutputClock.steadyNanos();
         long s1 = org.flinkrtrl.jobs.OutputClock.endNanos();
-        printSamplers(samplersSeconds(s0, s1, nat, jit), org.flinkrtrl.jobs.OutputClock.endOutputs()
-            - org.flinkrtrl.jobs.OutputClock.steadyOutputs());
-        Rate steady = new Rate(org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs(),
-            (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos())
-            / 1e9 - samplersSeconds(s0, s1, nat, jit), jit == null ? Double.NaN : jit.seconds(s0, s1));
+        long steadyEvents = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
+        double samplers = samplersSeconds(s0, s1, nat, jit);
+        printSamplers(samplers, steadyEvents);
+        Rate steady = new Rate(steadyEvents, (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos()
+            - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9 - samplers, jit == null ? Double.NaN : jit.seconds(s0, s1));
         return new Rate(r.predictions - 1, r.run.processingSeconds(),
             r.processingCpuNanos / 1e9 - samplersSeconds(first, end, nat, jit), jitSeconds).withSteady(steady);
     }
@@ -662,10 +662,11 @@ public final class JobThroughput {
             throw new IllegalStateException("the job's prediction count did not reach its window in time");
         }
         long counted = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
+        double samplers = samplersSeconds(start, end, nat, jit);
         double cpu = (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9
-            - samplersSeconds(start, end, nat, jit);
+            - samplers;
         double jitS = jitSeconds(jit, start, end);
-        printSamplers(samplersSeconds(start, end, nat, jit), counted);
+        printSamplers(samplers, counted);
         nativeReport(nat, start, end, counted);
         Window w = readOutputs(out, events, timeout);
         if (w.total() < events) {
