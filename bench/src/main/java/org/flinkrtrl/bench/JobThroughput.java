@@ -405,6 +405,7 @@ public final class JobThroughput {
         ModelConfig cfg = model(n);
         Map<String, ForecastingLearner> learners = new HashMap<>();
         double sink = 0;
+        long observeNanos = 0;
         long c0 = processCpu();
         long own0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
@@ -422,7 +423,13 @@ public final class JobThroughput {
                 l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), e.key));
                 learners.put(e.key, l);
             }
-            sink += l.observe(e.timestamp, e.values).forecast[0];
+            if (org.flinkrtrl.flink.PartTimers.ON) {
+                long o0 = System.nanoTime();
+                sink += l.observe(e.timestamp, e.values).forecast[0];
+                observeNanos += System.nanoTime() - o0;
+            } else {
+                sink += l.observe(e.timestamp, e.values).forecast[0];
+            }
         }
         long endWall = System.nanoTime();
         long endOwn = THREADS.getCurrentThreadCpuTime();
@@ -431,6 +438,10 @@ public final class JobThroughput {
         long own = endOwn - own0;
         System.out.printf(Locale.ROOT, "    bare n=%d: %.2f us/event CPU of the process, %.2f of the loop's thread%n", n,
             cpu / 1e3 / data.length, own / 1e3 / data.length);
+        if (org.flinkrtrl.flink.PartTimers.ON) {
+            System.out.printf(Locale.ROOT, "    parts (-Dflinkrtrl.partTimers, wall): bare observe %.3f us%n",
+                observeNanos / 1e3 / data.length);
+        }
         if (sink == 42.4242) {
             System.out.println(sink);
         }
@@ -454,7 +465,14 @@ public final class JobThroughput {
         NativeThreadCpu nat = nativeThreads(steadyThreads ? org.flinkrtrl.jobs.OutputClock::steadyNanos
             : org.flinkrtrl.jobs.OutputClock::firstNanos);
         NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
+        org.flinkrtrl.flink.PartTimers.reset();
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
+        if (org.flinkrtrl.flink.PartTimers.ON) {
+            double[] p = org.flinkrtrl.flink.PartTimers.microsPerEvent();
+            System.out.printf(Locale.ROOT, "    parts (-Dflinkrtrl.partTimers, wall, means of %d events): observe %.3f us, "
+                + "processElement %.3f, of which the output hand-over %.3f, of which the file sink's write %.3f%n",
+                org.flinkrtrl.flink.PartTimers.events(), p[0], p[1], p[2], p[3]);
+        }
         printThreadCpu(threads, r.predictions);
         long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
         long end = first + (long) (r.run.processingSeconds() * 1e9);

@@ -184,8 +184,12 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
                     e == null ? Long.MIN_VALUE : e.timestamp, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
+        long p0 = PartTimers.ON ? System.nanoTime() : 0L;
         long now = ctx.timerService().currentProcessingTime();
         learn(e, ctx, out, live(now), now);
+        if (PartTimers.ON) {
+            PartTimers.process(System.nanoTime() - p0);
+        }
     }
 
     /**
@@ -262,7 +266,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
                 DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES));
             return;
         }
-        metrics.latency.update(System.nanoTime() - t0);
+        long learnNanos = System.nanoTime() - t0;
+        metrics.latency.update(learnNanos);
+        if (PartTimers.ON) {
+            PartTimers.observe(learnNanos);
+        }
         boolean driftReset = life.observe(r.error, monitorConfig);
         double rollingError = life.rollingError();
         boolean drift = life.drift();
@@ -292,7 +300,11 @@ public class ForecastFunction extends KeyedProcessFunction<String, Event, Predic
         p.rollingError = rollingError;
         p.drift = drift;
         p.anomalous = r.scored && r.anomalyScore > threshold;
+        long o0 = PartTimers.ON ? System.nanoTime() : 0L;
         out.collect(p);
+        if (PartTimers.ON) {
+            PartTimers.output(System.nanoTime() - o0);
+        }
     }
 
     /** A fresh model for {@code key} (first event, reset command, reset reaction). */

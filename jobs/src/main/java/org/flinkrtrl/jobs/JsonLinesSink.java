@@ -28,6 +28,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.flinkrtrl.connectors.ControlJson;
 import org.flinkrtrl.connectors.PredictionJson;
+import org.flinkrtrl.flink.PartTimers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,7 +210,13 @@ public final class JsonLinesSink<T> implements Sink<T>, SupportsCommitter<String
                     marked = true;
                 }
             }
-            current.write(element);
+            if (PartTimers.ON) {
+                long w0 = System.nanoTime();
+                current.write(element);
+                PartTimers.sinkWrite(System.nanoTime() - w0);
+            } else {
+                current.write(element);
+            }
         }
 
         @Override
