@@ -423,12 +423,10 @@ public final class JobThroughput {
                 l = new ForecastingLearner(cfg, KeySeeds.seedFor(cfg.seed(), e.key));
                 learners.put(e.key, l);
             }
+            long o0 = org.flinkrtrl.flink.PartTimers.ON ? System.nanoTime() : 0L;
+            sink += l.observe(e.timestamp, e.values).forecast[0];
             if (org.flinkrtrl.flink.PartTimers.ON) {
-                long o0 = System.nanoTime();
-                sink += l.observe(e.timestamp, e.values).forecast[0];
                 observeNanos += System.nanoTime() - o0;
-            } else {
-                sink += l.observe(e.timestamp, e.values).forecast[0];
             }
         }
         long endWall = System.nanoTime();

@@ -210,12 +210,10 @@ public final class JsonLinesSink<T> implements Sink<T>, SupportsCommitter<String
                     marked = true;
                 }
             }
+            long w0 = PartTimers.ON ? System.nanoTime() : 0L;
+            current.write(element);
             if (PartTimers.ON) {
-                long w0 = System.nanoTime();
-                current.write(element);
                 PartTimers.sinkWrite(System.nanoTime() - w0);
-            } else {
-                current.write(element);
             }
         }
 
