@@ -465,12 +465,7 @@ public final class JobThroughput {
         NativeThreadCpu jit = jitThreads(org.flinkrtrl.jobs.OutputClock::firstNanos);
         org.flinkrtrl.flink.PartTimers.reset();
         SensorForecastJob.FileRunResult r = SensorForecastJob.runFile(JobOptions.parse(a.toArray(new String[0])), QUIET);
-        if (org.flinkrtrl.flink.PartTimers.ON) {
-            double[] p = org.flinkrtrl.flink.PartTimers.microsPerEvent();
-            System.out.printf(Locale.ROOT, "    parts (-Dflinkrtrl.partTimers, wall, means of %d events): observe %.3f us, "
-                + "processElement %.3f, of which the output hand-over %.3f, of which the file sink's write %.3f%n",
-                org.flinkrtrl.flink.PartTimers.events(), p[0], p[1], p[2], p[3]);
-        }
+        printParts(true);
         printThreadCpu(threads, r.predictions);
         long first = org.flinkrtrl.jobs.OutputClock.firstNanos();
         long end = first + (long) (r.run.processingSeconds() * 1e9);
@@ -603,6 +598,7 @@ public final class JobThroughput {
         org.flinkrtrl.jobs.OutputClock.window((long) Math.ceil(steadyFrom() * events), jobWindow ? jobEnd : Long.MAX_VALUE);
         long submitWall = System.nanoTime();
         long submitCpu = processCpu() - THREADS.getCurrentThreadCpuTime();
+        org.flinkrtrl.flink.PartTimers.reset();
         JobClient job = env.executeAsync("bench-" + run);
         try {
             Duration timeout = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-seconds", "600")));
@@ -630,6 +626,7 @@ public final class JobThroughput {
                 (w.endCpu - submitCpu - startupCpu) / 1e9 - samplersSeconds(submitWall, w.endWall, nat, jit),
                 jitSeconds(jit, submitWall + startupWall, w.endWall)).withSteady(w.steady(nat, jit));
         } finally {
+            printParts(false);
             printThreadCpu(threads, events);
             for (NativeThreadCpu t : new NativeThreadCpu[] {nat, jit}) {
                 if (t != null) {
@@ -638,6 +635,23 @@ public final class JobThroughput {
             }
             job.cancel().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * With {@code -Dflinkrtrl.partTimers=true}: the forecaster thread's parts since the last reset, means per learned
+     * event of the whole run (start-up included): the learner's observe, processElement, the chained output's
+     * hand-over within it (file: the JSON and the sink's write, which is also given alone; Kafka: the prediction's
+     * encoding and the producer's send on the forecaster thread).
+     */
+    private static void printParts(boolean file) {
+        if (!org.flinkrtrl.flink.PartTimers.ON) {
+            return;
+        }
+        double[] p = org.flinkrtrl.flink.PartTimers.microsPerEvent();
+        System.out.printf(Locale.ROOT, "    parts (-Dflinkrtrl.partTimers, wall, means of %d events): observe %.3f us, "
+            + "processElement %.3f, of which the output hand-over %.3f%s%n", org.flinkrtrl.flink.PartTimers.events(),
+            p[0], p[1], p[2], file ? String.format(Locale.ROOT, ", of which the file sink's write %.3f", p[3])
+                : " (the Kafka sink's encoding and send)");
     }
 
     /** Start-up of the last at-least-once job (submission to first output), nanoseconds; -1 before the first. */
