@@ -332,14 +332,15 @@ public final class JobThroughput {
             return;
         }
         List<String> warm = List.of(opt.getOrDefault("warmup-modes", String.join(",", modes)).split(","));
-        Event[] data = events(w, 10);
+        int keys = Integer.parseInt(opt.getOrDefault("warmup-keys", "10"));
+        Event[] data = events(w, keys);
         bare(n, data);
         if (warm.contains("file")) {
             System.out.println("    warm-up file:");
-            file(n, writeCsv(data, 10), "hashmap");
+            file(n, writeCsv(data, keys), "hashmap");
         }
         if (warm.contains("kafka-alo") || warm.contains("kafka-eo")) {
-            String topic = produce(data, 10);
+            String topic = produce(data, keys);
             try {
                 System.out.println("    warm-up kafka-alo:");
                 kafka(n, topic, "hashmap", "at-least-once", w, List.of());
@@ -485,6 +486,7 @@ public final class JobThroughput {
         long steadyEvents = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
         double samplers = samplersSeconds(s0, s1, nat, jit);
         printSamplers(samplers, steadyEvents);
+        printUptimes(s0, s1);
         Rate steady = new Rate(steadyEvents, (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos()
             - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9 - samplers, jit == null ? Double.NaN : jit.seconds(s0, s1));
         return new Rate(r.predictions - 1, r.run.processingSeconds(),
@@ -697,6 +699,7 @@ public final class JobThroughput {
             - samplers;
         double jitS = jitSeconds(jit, start, end);
         printSamplers(samplers, counted);
+        printUptimes(start, end);
         nativeReport(nat, start, end, counted);
         Window w = readOutputs(out, events, timeout);
         if (w.total() < events) {
@@ -867,6 +870,17 @@ public final class JobThroughput {
             }
         }
         return s;
+    }
+
+    /**
+     * The window's start and end (System.nanoTime) as JVM uptimes, the time stamps of {@code -Xlog:...:uptime} logs
+     * (e.g. {@code -Xlog:jit+compilation=debug:file=jit.log:uptime}: what the JIT compiled inside the window).
+     */
+    private static void printUptimes(long startNanos, long endNanos) {
+        double up = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+        long now = System.nanoTime();
+        System.out.printf(Locale.ROOT, "    the steady window at JVM uptime %.2f-%.2f s%n", up - (now - startNanos) / 1e9,
+            up - (now - endNanos) / 1e9);
     }
 
     private static void printSamplers(double seconds, long events) {
