@@ -485,8 +485,7 @@ public final class JobThroughput {
         long s1 = org.flinkrtrl.jobs.OutputClock.endNanos();
         long steadyEvents = org.flinkrtrl.jobs.OutputClock.endOutputs() - org.flinkrtrl.jobs.OutputClock.steadyOutputs();
         double samplers = samplersSeconds(s0, s1, nat, jit);
-        printSamplers(samplers, steadyEvents);
-        printUptimes(s0, s1);
+        printWindow(samplers, steadyEvents, s0, s1);
         Rate steady = new Rate(steadyEvents, (s1 - s0) / 1e9, (org.flinkrtrl.jobs.OutputClock.endCpuNanos()
             - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9 - samplers, jit == null ? Double.NaN : jit.seconds(s0, s1));
         return new Rate(r.predictions - 1, r.run.processingSeconds(),
@@ -698,8 +697,7 @@ public final class JobThroughput {
         double cpu = (org.flinkrtrl.jobs.OutputClock.endCpuNanos() - org.flinkrtrl.jobs.OutputClock.steadyCpuNanos()) / 1e9
             - samplers;
         double jitS = jitSeconds(jit, start, end);
-        printSamplers(samplers, counted);
-        printUptimes(start, end);
+        printWindow(samplers, counted, start, end);
         nativeReport(nat, start, end, counted);
         Window w = readOutputs(out, events, timeout);
         if (w.total() < events) {
@@ -873,19 +871,17 @@ public final class JobThroughput {
     }
 
     /**
-     * The window's start and end (System.nanoTime) as JVM uptimes, the time stamps of {@code -Xlog:...:uptime} logs
-     * (e.g. {@code -Xlog:jit+compilation=debug:file=jit.log:uptime}: what the JIT compiled inside the window).
+     * The steady window's lines: the bench's own samplers' CPU in it (left out of the row), and its start and end
+     * (System.nanoTime) as JVM uptimes, the time stamps of {@code -Xlog:...:uptime} logs (e.g.
+     * {@code -Xlog:jit+compilation=debug:file=jit.log:uptime}: what the JIT compiled inside the window).
      */
-    private static void printUptimes(long startNanos, long endNanos) {
+    private static void printWindow(double samplerSeconds, long events, long startNanos, long endNanos) {
+        System.out.printf(Locale.ROOT, "    the bench's samplers in the steady window: %.3f us/event, left out of the row%n",
+            samplerSeconds * 1e6 / events);
         double up = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
         long now = System.nanoTime();
         System.out.printf(Locale.ROOT, "    the steady window at JVM uptime %.2f-%.2f s%n", up - (now - startNanos) / 1e9,
             up - (now - endNanos) / 1e9);
-    }
-
-    private static void printSamplers(double seconds, long events) {
-        System.out.printf(Locale.ROOT, "    the bench's samplers in the steady window: %.3f us/event, left out of the row%n",
-            seconds * 1e6 / events);
     }
 
     private void nativeReport(NativeThreadCpu nat, long start, long end, long events) throws InterruptedException {
