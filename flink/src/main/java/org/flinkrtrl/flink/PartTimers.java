@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
  * forecaster times (System.nanoTime, wall) the learner's {@code observe}, its whole {@code processElement} and the
  * hand-over of the prediction downstream (the chained output: the file sink's JSON and write, or the Kafka sink's
  * encoding and send), and the file sink its own {@code write}; {@code bench JobThroughput} prints the means per event
- * of a file run. Off (the default) the checks are on a static final flag, which the JIT folds away. Totals over every
+ * of every file and Kafka run. Off (the default) the checks are on a static final flag, which the JIT folds away. Totals over every
  * subtask of the JVM.
  */
 public final class PartTimers {
