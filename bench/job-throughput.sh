@@ -6,6 +6,8 @@
 # Every row: the whole run and the steady state (from --steady-from, 0.3, of its outputs to the last); longer rows
 # (--events 1000000) amortise the jobs' start and one-off compilation. Kafka client settings side by side:
 #   --modes bare,kafka-alo,kafka-alo@big --kafka-big 'linger.ms=100;batch.size=1048576'
+# The run's folder under /tmp (broker, topics, checkpoints: gigabytes on long rows) is deleted after a run without
+# failures; --keep-dir true keeps it.
 # Host regimes (docs/performance.md): --pairs 3 runs the bare loop right before every job run and reports the median
 # of the pairs' ratios; --kafka-window job ends Kafka windows on the job's own prediction count (the checking
 # consumer reads the topic only afterwards).

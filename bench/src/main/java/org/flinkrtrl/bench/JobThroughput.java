@@ -131,6 +131,25 @@ public final class JobThroughput {
         }
     }
 
+    /**
+     * Deletes the run's folder (the broker's logs and topics, the CSV files, every job's checkpoints and outputs: a
+     * gigabyte or more per long Kafka row) after a run without failures, unless {@code --keep-dir true}; a failed
+     * run keeps it for its logs. A file that cannot be deleted is reported and left.
+     */
+    private void removeWorkDir(boolean clean) {
+        if (!clean || Boolean.parseBoolean(opt.getOrDefault("keep-dir", "false"))) {
+            System.out.println("run folder kept: " + dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.out.println("run folder " + dir + " not fully deleted: " + e);
+        }
+    }
+
     /** The fraction of a run's outputs after which its steady state is measured (--steady-from, default 0.3). */
     private double steadyFrom() {
         return Double.parseDouble(opt.getOrDefault("steady-from", "0.3"));
@@ -156,6 +175,7 @@ public final class JobThroughput {
             "excl. JIT", "steady ev/CPU-s", "steady", "st. JIT"));
         System.out.printf(Locale.ROOT, "steady state: from the moment %.0f %% of a run's outputs existed to its last "
             + "output (bare: of its loop)%n", 100 * steadyFrom());
+        boolean completed = false;
         try {
             warmUp(hidden[0], modes);
             for (int n : hidden) {
@@ -208,12 +228,15 @@ public final class JobThroughput {
                     }
                 }
             }
+            completed = true;
         } finally {
             if (broker != null) {
                 broker.getOutputStream().close();
                 broker.waitFor(30, TimeUnit.SECONDS);
                 broker.destroy();
+                broker.waitFor(30, TimeUnit.SECONDS);
             }
+            removeWorkDir(completed && failures.isEmpty());
         }
         System.out.println();
         table.forEach(System.out::println);
