@@ -141,11 +141,9 @@ public final class JobThroughput {
             System.out.println("run folder kept: " + dir);
             return;
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        try {
+            org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
+        } catch (IOException e) {
             System.out.println("run folder " + dir + " not fully deleted: " + e);
         }
     }

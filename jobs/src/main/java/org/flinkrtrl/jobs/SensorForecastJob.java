@@ -442,7 +442,7 @@ public final class SensorForecastJob {
                 }
             }
         }
-        deleteTree(parts);
+        org.apache.flink.util.FileUtils.deleteDirectory(parts.toFile());
         double evaluationSecs = (System.nanoTime() - e0) / 1e9;
         long count = eval.predictions();
         double secs = (endNanos - t0) / 1e9;
@@ -489,19 +489,8 @@ public final class SensorForecastJob {
     static Path partsDirectory(Path predictionsFile) throws IOException {
         Path abs = predictionsFile.toAbsolutePath();
         Path parts = abs.resolveSibling("." + abs.getFileName() + ".parts");
-        deleteTree(parts);
+        org.apache.flink.util.FileUtils.deleteDirectory(parts.toFile());
         return parts;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static String[] channelNames(int d) {

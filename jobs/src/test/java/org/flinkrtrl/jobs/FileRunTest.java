@@ -46,6 +46,8 @@ class FileRunTest {
 
         List<String> preds = Files.readAllLines(out);
         assertEquals(240, preds.size());
+        // the subtasks' committed part files are gathered into the output and then removed with their folder
+        assertTrue(Files.notExists(dir.resolve(".p.jsonl.parts")), "parts folder left behind");
         Map<String, Long> last = new HashMap<>();
         for (String p : preds) {
             Prediction pr = PredictionJson.fromJson(p);
